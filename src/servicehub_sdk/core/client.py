@@ -1,0 +1,380 @@
+"""Client and resource bases: one definition of every operation serves sync and async.
+
+A resource method is written once, as a function that returns a `Call` (one exchange) or a
+generator of `Call`s (several), decorated with `@operation`; or, for listings, as a function
+returning the first page's `Call`, decorated with `@paged`. Reached through a sync client it
+runs and returns the result; through an async client it returns a coroutine (or `AsyncPager`).
+
+```python
+class Customers(Resource[M]):
+    @operation
+    def get(self, external_id: str, **options: Unpack[CallOptions]) -> Call[Customer]:
+        return Call("GET", f"customers/{external_id}", parse=...)
+```
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
+
+import httpx
+
+from .errors import ConfigurationError
+from .http import AsyncEngine, ErrorDecoder, Flow, SyncEngine, capture_responses, decode_error
+from .pagination import AsyncPager, Page, Pager
+from .request import CALL_OPTION_KEYS, Call, CallOptions
+from .retry import RetryPolicy
+
+__all__ = [
+    "Async",
+    "AsyncClient",
+    "ClientBase",
+    "Resource",
+    "Sync",
+    "SyncClient",
+    "operation",
+    "paged",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Sync:
+    """Type marker: a resource reached through a blocking client."""
+
+
+class Async:
+    """Type marker: a resource reached through an async client."""
+
+
+M = TypeVar("M", Sync, Async)
+
+
+class ClientBase(Generic[M]):
+    """What sync and async clients share: configuration, `with_options`, `from_env`.
+
+    Backends subclass it once (generic in `M`) and then pair it with `SyncClient` or
+    `AsyncClient`. Subclasses set `env_prefix` for `from_env()`.
+    """
+
+    env_prefix: ClassVar[str] = "SERVICEHUB_"
+    _engine: Any
+
+    def _init_engine(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        auth: httpx.Auth | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        headers: Mapping[str, str] | None = None,
+        error_decoder: ErrorDecoder = decode_error,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        policy = retry or RetryPolicy()
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must be 0 or more")
+            policy = RetryPolicy(**{**_fields(policy), "max_retries": max_retries})
+        engine_cls, client_cls = self._engine_types()
+        if http_client is not None and not isinstance(http_client, client_cls):
+            raise ConfigurationError(
+                f"{type(self).__name__} needs an {client_cls.__module__}.{client_cls.__name__}, "
+                f"got {type(http_client).__name__}"
+            )
+        owns = http_client is None
+        self._engine = engine_cls(
+            http_client=http_client if http_client is not None else client_cls(),
+            owns_client=owns,
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            retry=policy,
+            headers=headers,
+            error_decoder=error_decoder,
+        )
+
+    def _engine_types(self) -> tuple[type[Any], type[Any]]:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> httpx.URL:
+        """The URL every relative path is resolved against."""
+        url: httpx.URL = self._engine.base_url
+        return url
+
+    @property
+    def auth(self) -> httpx.Auth | None:
+        """The authentication strategy in use."""
+        auth: httpx.Auth | None = self._engine.auth
+        return auth
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Self:
+        """A client sharing this one's connections and credentials, with other settings.
+
+        ```python
+        patient = hub.with_options(timeout=120, max_retries=5)
+        ```
+        Closing the copy does not close the shared connections.
+        """
+        clone = copy.copy(self)
+        clone._engine = self._engine.derive(
+            timeout=timeout, max_retries=max_retries, headers=headers, retry=retry
+        )
+        for name, value in vars(clone).items():
+            if isinstance(value, Resource):
+                setattr(clone, name, value._rebind(clone))
+        return clone
+
+    capture_responses = staticmethod(capture_responses)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """A client configured from `<env_prefix><PARAMETER>` environment variables.
+
+        Every constructor parameter can be given as an upper-case variable, e.g.
+        `SERVICEHUB_SSH_API_KEY` for `api_key`; keyword arguments win over the environment.
+        `max_retries` is read as an integer and `timeout` as seconds.
+        """
+        import inspect
+
+        params = inspect.signature(cls.__init__).parameters
+        kwargs: dict[str, Any] = {}
+        for name in params:
+            if name in ("self", "http_client", "auth") or name in overrides:
+                continue
+            raw = os.environ.get(f"{cls.env_prefix}{name.upper()}")
+            if raw is None or raw == "":
+                continue
+            kwargs[name] = _convert_env(name, raw, f"{cls.env_prefix}{name.upper()}")
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+
+class SyncClient(ClientBase[Sync]):
+    """A blocking client: a context manager that closes the connections it opened."""
+
+    _engine: SyncEngine
+
+    def _engine_types(self) -> tuple[type[Any], type[Any]]:
+        return SyncEngine, httpx.Client
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """Send any request with the client's auth, retries and error mapping.
+
+        The escape hatch for what the typed surface does not cover yet. Returns the raw
+        `httpx.Response`; error statuses raise the SDK's errors as usual.
+        """
+        call = _raw_call(method, url, params, json, data, headers, idempotent)
+        return self._engine.execute(call, _options(options))
+
+    def close(self) -> None:
+        """Close the connections this client opened (not those of an injected client)."""
+        self._engine.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncClient(ClientBase[Async]):
+    """An async client: an async context manager that closes the connections it opened."""
+
+    _engine: AsyncEngine
+
+    def _engine_types(self) -> tuple[type[Any], type[Any]]:
+        return AsyncEngine, httpx.AsyncClient
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """Send any request with the client's auth, retries and error mapping.
+
+        The escape hatch for what the typed surface does not cover yet. Returns the raw
+        `httpx.Response`; error statuses raise the SDK's errors as usual.
+        """
+        call = _raw_call(method, url, params, json, data, headers, idempotent)
+        return await self._engine.execute(call, _options(options))
+
+    async def close(self) -> None:
+        """Close the connections this client opened (not those of an injected client)."""
+        await self._engine.close()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+class Resource(Generic[M]):
+    """A family of operations of one backend (`hub.customers`, `scp.requests`…)."""
+
+    def __init__(self, client: ClientBase[M]) -> None:
+        self._client: ClientBase[M] = client
+
+    def _rebind(self, client: ClientBase[M]) -> Self:
+        clone = copy.copy(self)
+        clone._client = client
+        for name, value in vars(clone).items():
+            if isinstance(value, Resource) and name != "_client":
+                setattr(clone, name, value._rebind(client))
+        return clone
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {type(self._client).__name__}>"
+
+
+class Operation(Generic[P, T]):
+    """Descriptor made by `@operation`: runs the described exchange(s) on access."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> None:
+        self.fn = fn
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Async], owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: Any, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        fn = self.fn
+        engine = obj._client._engine
+
+        @functools.wraps(fn)
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            options = _pop_options(kwargs)
+            return engine.run(fn(obj, *args, **kwargs), options)
+
+        return bound
+
+
+class PagedOperation(Generic[P, T]):
+    """Descriptor made by `@paged`: returns a `Pager` (sync) or `AsyncPager` (async)."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> None:
+        self.fn = fn
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, Pager[T]]: ...
+    @overload
+    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncPager[T]]: ...
+    def __get__(self, obj: Any, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        fn = self.fn
+        engine = obj._client._engine
+        pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
+
+        @functools.wraps(fn)
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            progress = bool(kwargs.pop("progress", False))
+            options = _pop_options(kwargs)
+            return pager_cls(engine, fn(obj, *args, **kwargs), options, progress=progress)
+
+        return bound
+
+
+def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation[P, T]:
+    """Make a resource method out of a function describing its exchange(s)."""
+    return Operation(fn)
+
+
+def paged(fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> PagedOperation[P, T]:
+    """Make a listing method out of a function describing its first page."""
+    return PagedOperation(fn)
+
+
+def _pop_options(kwargs: dict[str, Any]) -> CallOptions | None:
+    if not kwargs:
+        return None
+    options = {k: kwargs.pop(k) for k in CALL_OPTION_KEYS & kwargs.keys()}
+    return options or None  # type: ignore[return-value]
+
+
+def _options(options: Mapping[str, Any]) -> CallOptions | None:
+    unknown = set(options) - CALL_OPTION_KEYS
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    return dict(options) or None  # type: ignore[return-value]
+
+
+def _raw_call(
+    method: str,
+    url: str,
+    params: Mapping[str, Any] | None,
+    json: Any,
+    data: Mapping[str, Any] | None,
+    headers: Mapping[str, str] | None,
+    idempotent: bool | None,
+) -> Call[httpx.Response]:
+    return Call(
+        method.upper(),
+        url,
+        parse=lambda response: response,
+        params=params,
+        json=json,
+        data=data,
+        headers=headers,
+        idempotent=idempotent,
+    )
+
+
+def _fields(policy: RetryPolicy) -> dict[str, Any]:
+    return {name: getattr(policy, name) for name in policy.__dataclass_fields__}
+
+
+def _convert_env(name: str, raw: str, variable: str) -> Any:
+    try:
+        if name == "max_retries":
+            return int(raw)
+        if name == "timeout":
+            return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{variable} must be a number, got {raw!r}") from None
+    return raw

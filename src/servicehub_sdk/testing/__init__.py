@@ -1,0 +1,37 @@
+"""The sandbox: faithful emulators of the five backends, served on loopback.
+
+- `Sandbox`: run emulators and get clients configured for them.
+- `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
+- `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
+- `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
+- a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
+  `python -m servicehub_sdk.testing` to run the sandbox as a process.
+
+The emulators are written from the vendors' documents and never import client code.
+"""
+
+from .faults import Delay, Drop, Fault, Faults, Malformed, Reply
+from .oauth import IssuedToken, TokenEndpoint
+from .sandbox import BackendEmulator, Sandbox, register_emulator, registered_backends
+from .server import App, EmulatedRequest, EmulatedResponse, EmulatorServer
+
+__all__ = [
+    "App",
+    "BackendEmulator",
+    "Delay",
+    "Drop",
+    "EmulatedRequest",
+    "EmulatedResponse",
+    "EmulatorServer",
+    "Fault",
+    "Faults",
+    "IssuedToken",
+    "Malformed",
+    "Reply",
+    "Sandbox",
+    "TokenEndpoint",
+    "register_emulator",
+    "registered_backends",
+]
+
+from . import _builtin  # noqa: F401  (registers the built-in emulators)

@@ -1,0 +1,218 @@
+"""Auth strategies: single-flight token fetch, refresh, 401 retry, composition, https rule."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import threading
+from typing import Any
+
+import httpx
+import pytest
+
+from servicehub_sdk.core import (
+    AllOf,
+    ApiKeyHeader,
+    AuthenticationError,
+    BearerToken,
+    ConfigurationError,
+    OAuth2ClientCredentials,
+    OAuth2PasswordGrant,
+)
+from servicehub_sdk.testing import EmulatorServer, Reply
+from tests.core.conftest import credentials
+from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
+from tests.helpers import close, resolve
+
+
+async def test_100_concurrent_async_calls_fetch_one_token(
+    server: EmulatorServer, app: DemoApp
+) -> None:
+    client = AsyncDemoClient(server.url, auth=credentials(server))
+    results = await asyncio.gather(*(client.items.get(1 + i % 20) for i in range(100)))
+    assert len(results) == 100
+    assert app.tokens.issued == 1
+    await client.close()
+
+
+def test_20_threads_fetch_one_token(server: EmulatorServer, app: DemoApp) -> None:
+    client = DemoClient(server.url, auth=credentials(server))
+    barrier = threading.Barrier(20)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            client.items.get(1)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert app.tokens.issued == 1
+    client.close()
+
+
+async def test_a_401_refreshes_once_and_retries(
+    client: Any, app: DemoApp, server: EmulatorServer
+) -> None:
+    await resolve(client.items.get(1))
+    app.tokens.expire_all()
+    assert (await resolve(client.items.get(2)))["id"] == 2
+    assert app.tokens.issued == 2
+    assert server.requests("GET", "/items/2") == 2
+
+
+async def test_a_persistent_401_refreshes_only_once(
+    client: Any, app: DemoApp, server: EmulatorServer
+) -> None:
+    server.faults.add([Reply(401), Reply(401), Reply(401)], path="/items/1")
+    with pytest.raises(AuthenticationError):
+        await resolve(client.items.get(1))
+    assert app.tokens.issued == 2
+    assert server.requests("GET", "/items/1") == 2
+
+
+async def test_tokens_are_refreshed_before_expiry(
+    mode: str, server: EmulatorServer, app: DemoApp
+) -> None:
+    app.tokens.lifetime = 1  # leeway becomes half the lifetime
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url, auth=credentials(server))
+    await resolve(client.items.get(1))
+    await asyncio.sleep(0.6)
+    await resolve(client.items.get(1))
+    assert app.tokens.issued == 2
+    assert server.requests("GET", "/items/1") == 2  # no 401 round trip
+    await close(client)
+
+
+async def test_bad_client_secret_is_an_authentication_error(
+    mode: str, server: EmulatorServer
+) -> None:
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    auth = OAuth2ClientCredentials(f"{server.url}/token", "demo-client", "wrong")
+    client = cls(server.url, auth=auth)
+    with pytest.raises(AuthenticationError) as caught:
+        await resolve(client.items.get(1))
+    assert caught.value.code == "invalid_client"
+    assert caught.value.before_request is True
+    assert caught.value.may_have_been_applied is False
+    await close(client)
+
+
+async def test_token_endpoint_outage_is_retried_even_for_creates(
+    client: Any, server: EmulatorServer, app: DemoApp
+) -> None:
+    server.faults.add([Reply(503)], path="/token")
+    created = await resolve(client.items.create("after outage"))
+    assert created["name"] == "after outage"
+    assert app.created == 1
+
+
+async def test_password_grant_with_basic_client_auth(
+    mode: str, server: EmulatorServer, app: DemoApp
+) -> None:
+    auth = OAuth2PasswordGrant(
+        f"{server.url}/token", "demo-client", "demo-secret", "alice", "wonderland"
+    )
+    request = auth.build_token_request()
+    expected = base64.b64encode(b"demo-client:demo-secret").decode()
+    assert request.headers["Authorization"] == f"Basic {expected}"
+    assert b"grant_type=password" in request.content
+    assert b"client_secret" not in request.content
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url, auth=auth)
+    await resolve(client.items.get(1))
+    assert auth.token is not None
+    assert auth.token.get("expires_in") == 3600
+    assert auth.token.token_type == "bearer"
+    await close(client)
+
+
+def test_wrong_password_is_an_authentication_error(server: EmulatorServer) -> None:
+    auth = OAuth2PasswordGrant(f"{server.url}/token", "demo-client", "demo-secret", "alice", "nope")
+    with DemoClient(server.url, auth=auth) as client, pytest.raises(AuthenticationError) as caught:
+        client.items.get(1)
+    assert caught.value.code == "invalid_grant"
+
+
+def test_client_credentials_sends_scope_and_body_auth() -> None:
+    auth = OAuth2ClientCredentials(
+        "https://login.example.com/token",
+        "id",
+        "secret",
+        scope=["a", "b"],
+        extra_params={"resource": "r"},
+    )
+    body = auth.build_token_request().content.decode()
+    assert "grant_type=client_credentials" in body
+    assert "scope=a+b" in body
+    assert "client_id=id" in body
+    assert "resource=r" in body
+
+
+@pytest.mark.parametrize(
+    "url", ["http://login.example.com/token", "ftp://x/token", "http://10.0.0.1/token"]
+)
+def test_token_endpoint_must_be_https(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        OAuth2ClientCredentials(url, "id", "secret")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://login.example.com/t",
+        "http://127.0.0.1:8/t",
+        "http://localhost/t",
+        "http://[::1]:8/t",
+    ],
+)
+def test_https_or_loopback_token_endpoints_are_accepted(url: str) -> None:
+    OAuth2ClientCredentials(url, "id", "secret")
+
+
+async def test_all_of_sends_every_header_but_not_to_the_token_endpoint(
+    mode: str, server: EmulatorServer, app: DemoApp
+) -> None:
+    seen: list[httpx.Request] = []
+    auth = AllOf(ApiKeyHeader("api-key", "k-123"), credentials(server))
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    hooks: dict[str, Any] = {"request": [seen.append]}
+    if mode == "async":
+
+        async def record(request: httpx.Request) -> None:
+            seen.append(request)
+
+        hooks = {"request": [record]}
+    http_client = (httpx.Client if mode == "sync" else httpx.AsyncClient)(event_hooks=hooks)
+    client = cls(server.url, auth=auth, http_client=http_client)
+    await resolve(client.request("GET", "echo"))
+    assert app.last_headers["api-key"] == "k-123"
+    assert app.last_headers["authorization"].startswith("Bearer ")
+    token_requests = [r for r in seen if r.url.path == "/token"]
+    assert token_requests
+    assert all("api-key" not in r.headers for r in token_requests)
+    await resolve(http_client.aclose() if mode == "async" else http_client.close())  # type: ignore[union-attr]
+
+
+def test_all_of_refuses_two_token_strategies() -> None:
+    a = OAuth2ClientCredentials("https://a/t", "id", "s")
+    b = OAuth2ClientCredentials("https://b/t", "id", "s")
+    with pytest.raises(ConfigurationError):
+        AllOf(a, b)
+
+
+def test_header_strategies() -> None:
+    request = httpx.Request("GET", "https://x")
+    BearerToken("tok").apply(request)
+    ApiKeyHeader("authtoken", "key").apply(request)
+    assert request.headers["Authorization"] == "Bearer tok"
+    assert request.headers["authtoken"] == "key"
+    with pytest.raises(ConfigurationError):
+        ApiKeyHeader("api-key", "")

@@ -1,0 +1,174 @@
+"""Operations, listings, the raw escape hatch, options and configuration, sync and async."""
+
+from __future__ import annotations
+
+import tracemalloc
+from typing import Any
+
+import httpx
+import pytest
+
+from servicehub_sdk.core import (
+    AsyncPager,
+    ConfigurationError,
+    NotFoundError,
+    Pager,
+    ResponseValidationError,
+    capture_responses,
+)
+from servicehub_sdk.testing import EmulatorServer, Malformed
+from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
+from tests.helpers import close, collect, resolve
+
+
+async def test_single_call_operation(client: Any) -> None:
+    assert await resolve(client.items.get(3)) == {"id": 3, "name": "item 3"}
+
+
+async def test_multi_call_operation_handles_errors_inside_the_flow(
+    client: Any, app: DemoApp
+) -> None:
+    assert (await resolve(client.items.get_or_create(2, "x")))[0] == "found"
+    outcome, created = await resolve(client.items.get_or_create(500, "new"))
+    assert outcome == "created"
+    assert created["name"] == "new"
+    assert app.created == 1
+
+
+async def test_listing_pages_lazily_until_a_short_page(client: Any, server: EmulatorServer) -> None:
+    pager = client.items.list(page_size=10)
+    assert isinstance(pager, (Pager, AsyncPager))
+    assert server.requests("GET", "/items") == 0  # nothing fetched yet
+    items = await collect(pager)
+    assert [i["id"] for i in items] == list(range(1, 26))
+    assert server.requests("GET", "/items") == 3
+
+
+async def test_listing_limit_fetches_only_needed_pages(client: Any, server: EmulatorServer) -> None:
+    items = await collect(client.items.list(page_size=5), limit=7)
+    assert len(items) == 7
+    assert server.requests("GET", "/items") == 2
+
+
+async def test_listing_first_and_pages(mode: str, client: Any) -> None:
+    pager = client.items.list(page_size=10)
+    first = await resolve(pager.first())
+    assert first["id"] == 1
+    pages = list(pager.pages()) if mode == "sync" else [p async for p in pager.pages()]
+    assert [len(p.items) for p in pages] == [10, 10, 5]
+    assert pages[0].total == 25
+    assert pages[-1].next is None
+
+
+async def test_listing_of_an_exact_multiple_ends_on_an_empty_page(
+    mode: str, server: EmulatorServer, app: DemoApp
+) -> None:
+    app.items = {i: {"id": i, "name": str(i)} for i in range(1, 21)}
+    app.public = True
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url)
+    assert len(await collect(client.items.list(page_size=10))) == 20
+    assert server.requests("GET", "/items") == 3
+    await close(client)
+
+
+async def test_to_pandas_and_progress(mode: str, client: Any) -> None:
+    frame = await resolve(client.items.list(page_size=10, progress=True).to_pandas())
+    assert list(frame.columns) == ["id", "name"]
+    assert len(frame) == 25
+
+
+async def test_capture_responses_gives_raw_responses(client: Any) -> None:
+    with capture_responses() as seen:
+        await resolve(client.items.get(1))
+    assert seen.last.status_code == 200
+    assert seen.last.json()["id"] == 1
+    assert client.capture_responses is capture_responses
+
+
+async def test_raw_request_escape_hatch(client: Any) -> None:
+    response = await resolve(client.request("GET", "items/4"))
+    assert isinstance(response, httpx.Response)
+    assert response.json()["name"] == "item 4"
+    with pytest.raises(NotFoundError):
+        await resolve(client.request("GET", "items/4000"))
+
+
+async def test_user_agent_and_extra_headers(client: Any, app: DemoApp) -> None:
+    await resolve(client.request("GET", "echo", extra_headers={"X-Trace": "abc"}))
+    assert app.last_headers["user-agent"].startswith("servicehub-sdk/")
+    assert " python/" in app.last_headers["user-agent"]
+    assert " httpx/" in app.last_headers["user-agent"]
+    assert app.last_headers["x-trace"] == "abc"
+
+
+async def test_unreadable_answers_raise_response_validation_error(
+    client: Any, server: EmulatorServer
+) -> None:
+    server.faults.add(Malformed(), path="/items/1")
+    with pytest.raises(ResponseValidationError) as caught:
+        await resolve(client.items.get(1))
+    assert caught.value.raw == '{"data": {"trunc'
+    server.faults.add(
+        Malformed(b"<html>Bad gateway</html>", content_type="text/html"), path="/items/1"
+    )
+    with pytest.raises(ResponseValidationError) as caught:
+        await resolve(client.items.get(1))
+    assert "Bad gateway" in caught.value.raw
+
+
+async def test_injected_http_client_is_not_closed(mode: str, server: EmulatorServer) -> None:
+    if mode == "sync":
+        http = httpx.Client()
+        with DemoClient(server.url, http_client=http):
+            pass
+        assert not http.is_closed
+        http.close()
+    else:
+        ahttp = httpx.AsyncClient()
+        async with AsyncDemoClient(server.url, http_client=ahttp):
+            pass
+        assert not ahttp.is_closed
+        await ahttp.aclose()
+
+
+def test_owned_client_is_closed() -> None:
+    with DemoClient("http://127.0.0.1:9") as client:
+        pass
+    assert client._engine.http_client.is_closed
+
+
+def test_wrong_http_client_kind_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match=r"httpx\.Client"):
+        DemoClient("http://127.0.0.1:9", http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+
+
+def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICEHUB_DEMO_BASE_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("SERVICEHUB_DEMO_MAX_RETRIES", "4")
+    monkeypatch.setenv("SERVICEHUB_DEMO_TIMEOUT", "7.5")
+    client = DemoClient.from_env()
+    assert str(client.base_url) == "http://127.0.0.1:9/api"
+    assert client._engine.retry.max_retries == 4
+    assert client._engine.timeout.read == 7.5
+    assert str(DemoClient.from_env(base_url="http://127.0.0.1:1").base_url) == "http://127.0.0.1:1"
+    monkeypatch.setenv("SERVICEHUB_DEMO_MAX_RETRIES", "lots")
+    with pytest.raises(ConfigurationError, match="SERVICEHUB_DEMO_MAX_RETRIES"):
+        DemoClient.from_env()
+
+
+def test_listing_memory_stays_flat(server: EmulatorServer, app: DemoApp) -> None:
+    app.items = {i: {"id": i, "name": "x" * 50} for i in range(1, 3001)}
+    app.public = True
+    with DemoClient(server.url) as client:
+        pager = client.items.list(page_size=100)
+        iterator = iter(pager)
+        for _ in range(200):
+            next(iterator)
+        tracemalloc.start()
+        baseline = tracemalloc.get_traced_memory()[0]
+        for _ in range(2500):
+            next(iterator)
+        grown = tracemalloc.get_traced_memory()[0] - baseline
+        tracemalloc.stop()
+    assert grown < 2_000_000  # a few pages at most, never the whole listing
