@@ -24,4 +24,6 @@ async def collect(pager: Any, limit: int | None = None) -> list[Any]:
 
 
 async def close(client: Any) -> None:
-    await resolve(client.close())
+    """Close a client, an httpx.Client or an httpx.AsyncClient."""
+    closer = getattr(client, "aclose", None) or client.close
+    await resolve(closer())

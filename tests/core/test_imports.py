@@ -33,3 +33,8 @@ def test_errors_are_reexported_lazily() -> None:
     from servicehub_sdk.core.errors import NotFoundError
 
     assert servicehub_sdk.NotFoundError is NotFoundError
+
+
+def test_ssh_import_defers_graphql() -> None:
+    loaded = _modules_after("import servicehub_sdk.ssh")
+    assert not any(m.startswith(("gql", "graphql", "authlib")) for m in loaded)

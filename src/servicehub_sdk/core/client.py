@@ -272,23 +272,33 @@ class Operation(Generic[P, T]):
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
-    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, T]: ...
+    def __get__(
+        self, obj: Resource[Sync] | ClientBase[Sync], owner: type[Any]
+    ) -> Callable[P, T]: ...
     @overload
     def __get__(
-        self, obj: Resource[Async], owner: type[Any]
+        self, obj: Resource[Async] | ClientBase[Async], owner: type[Any]
     ) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
         if obj is None:
             return self
         fn = self.fn
-        engine = obj._client._engine
+        engine = _engine_of(obj)
+        if isinstance(engine, AsyncEngine):
+
+            @functools.wraps(fn)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                options = _pop_options(kwargs)
+                return await engine.run(fn(obj, *args, **kwargs), options)
+
+            return run_async
 
         @functools.wraps(fn)
-        def bound(*args: Any, **kwargs: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
             options = _pop_options(kwargs)
             return engine.run(fn(obj, *args, **kwargs), options)
 
-        return bound
+        return run
 
 
 class PagedOperation(Generic[P, T]):
@@ -308,7 +318,7 @@ class PagedOperation(Generic[P, T]):
         if obj is None:
             return self
         fn = self.fn
-        engine = obj._client._engine
+        engine = _engine_of(obj)
         pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
 
         @functools.wraps(fn)
@@ -328,6 +338,10 @@ def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation
 def paged(fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> PagedOperation[P, T]:
     """Make a listing method out of a function describing its first page."""
     return PagedOperation(fn)
+
+
+def _engine_of(obj: Any) -> Any:
+    return obj._engine if isinstance(obj, ClientBase) else obj._client._engine
 
 
 def _pop_options(kwargs: dict[str, Any]) -> CallOptions | None:

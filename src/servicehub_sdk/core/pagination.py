@@ -52,8 +52,9 @@ class PageData(Generic[T]):
 
     Attributes:
         items: the items.
-        has_more: whether the server says more pages follow; `None` when it does not say,
-            and then a short page (fewer items than asked for) ends the listing.
+        has_more: whether more pages follow; `None` when the server does not say, and then
+            a short or empty page ends the listing. Backends that filter items on the client
+            side compute it from the unfiltered page.
         total: the total number of items when the server said so.
     """
 
@@ -80,8 +81,11 @@ def counter_pages(
 
         def parse(response: httpx.Response) -> Page[T]:
             data = call.parse(response)
-            more = data.has_more if data.has_more is not None else len(data.items) >= page_size
-            following = build(counter + step) if more and data.items else None
+            if data.has_more is None:
+                more = bool(data.items) and len(data.items) >= page_size
+            else:
+                more = data.has_more
+            following = build(counter + step) if more else None
             return Page(items=data.items, next=following, total=data.total)
 
         return call.with_parse(parse)

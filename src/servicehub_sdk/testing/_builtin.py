@@ -3,3 +3,11 @@
 from .sandbox import register_emulator
 
 __all__ = ["register_emulator"]
+
+register_emulator(
+    "ssh",
+    "servicehub_sdk.testing.ssh:create_emulator",
+    client_module="servicehub_sdk.ssh",
+    sync_client="SecureServiceHub",
+    async_client="AsyncSecureServiceHub",
+)

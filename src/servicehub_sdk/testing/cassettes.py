@@ -101,6 +101,10 @@ def _before_record_request(request: Any) -> Any:
     for name, value in list(request.headers.items()):
         if name.lower() == "content-type":
             content_type = value
+        if name.lower() == "authorization":
+            # Keep the scheme (`Bearer`, `Basic`) so replays can check it; drop the secret.
+            scheme = str(value).split(" ", 1)[0] if " " in str(value) else ""
+            request.headers[name] = f"{scheme} {PLACEHOLDER}".strip()
     request.body = scrub_body(request.body, content_type)
     return request
 
@@ -128,7 +132,7 @@ def scrubbing_vcr(cassette_dir: str | Path, **overrides: Any) -> Any:
         "cassette_library_dir": str(cassette_dir),
         "record_mode": "none",
         "match_on": ["method", "scheme", "host", "port", "path", "query", "scrubbed_body"],
-        "filter_headers": [(h, PLACEHOLDER) for h in SCRUBBED_HEADERS],
+        "filter_headers": [(h, PLACEHOLDER) for h in SCRUBBED_HEADERS if h != "authorization"],
         "before_record_request": _before_record_request,
         "before_record_response": _before_record_response,
         "decode_compressed_response": True,

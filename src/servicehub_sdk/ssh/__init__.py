@@ -1,0 +1,59 @@
+"""symmedia Secure Service Hub (GraphQL): customers, machines and service cases.
+
+```python
+from servicehub_sdk.ssh import SecureServiceHub
+
+with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
+    hub.customers.upsert({"name": "ACME", "externalId": "C-1",
+                          "serviceOrganisation": org_id, "address": {"country": "DE"}})
+```
+"""
+
+from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
+from .customer_machines import MachineShape
+from .models import (
+    Address,
+    AddressInput,
+    ClosingReport,
+    Customer,
+    CustomerInput,
+    CustomerMachine,
+    CustomerMachineInput,
+    CustomerUpdate,
+    CustomField,
+    MachineModel,
+    MachineModelInput,
+    Person,
+    ServiceCase,
+    ServiceCaseState,
+    ServiceCaseView,
+    ServiceOrganisation,
+    Severity,
+    UpsertResult,
+)
+
+__all__ = [
+    "ENVIRONMENTS",
+    "Address",
+    "AddressInput",
+    "AsyncSecureServiceHub",
+    "ClosingReport",
+    "CustomField",
+    "Customer",
+    "CustomerInput",
+    "CustomerMachine",
+    "CustomerMachineInput",
+    "CustomerUpdate",
+    "Environment",
+    "MachineModel",
+    "MachineModelInput",
+    "MachineShape",
+    "Person",
+    "SecureServiceHub",
+    "ServiceCase",
+    "ServiceCaseState",
+    "ServiceCaseView",
+    "ServiceOrganisation",
+    "Severity",
+    "UpsertResult",
+]

@@ -1,0 +1,139 @@
+"""`hub.customers`: list, get, create, update and upsert customers by external ID."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from typing import Any, Unpack
+
+import httpx
+
+from ..core.client import M, Resource, operation, paged
+from ..core.errors import NotFoundError, RequestValidationError
+from ..core.models import validate_input
+from ..core.pagination import Page
+from ..core.request import Call, CallOptions, ListOptions
+from .graphql import graphql_call, paged_call
+from .models import Customer, CustomerInput, CustomerUpdate, UpsertResult
+
+__all__ = ["Customers"]
+
+CustomerData = CustomerInput | Mapping[str, Any]
+
+
+def get_customer(external_id: str) -> Call[Customer]:
+    if not external_id:
+        raise RequestValidationError("external_id must not be empty")
+
+    def read(value: Any, response: httpx.Response) -> Customer:
+        if value is None:
+            raise NotFoundError(
+                f"Secure Service Hub has no customer with externalId {external_id!r}",
+                response=response,
+                code="NOT_FOUND",
+                may_have_been_applied=False,
+            )
+        return Customer.model_validate(value)
+
+    return graphql_call("query", "customer", {"externalId": external_id}, "Customer", read)
+
+
+def create_customer(customer: CustomerInput) -> Call[Customer]:
+    return graphql_call(
+        "mutation",
+        "createCustomer",
+        {"customer": customer.to_arguments()},
+        "Customer",
+        lambda value, _: Customer.model_validate(value),
+    )
+
+
+def update_customer(update: CustomerUpdate) -> Call[Customer]:
+    return graphql_call(
+        "mutation",
+        "updateCustomer",
+        {"customer": update.to_arguments()},
+        "Customer",
+        lambda value, _: Customer.model_validate(value),
+        idempotent=True,  # it sets values: sending it twice leaves the same state
+    )
+
+
+def differences(existing: Customer, wanted: CustomerInput) -> list[str]:
+    """The fields `wanted` would change on `existing` (fields `wanted` leaves unset are kept)."""
+    changed = []
+    if existing.name != wanted.name:
+        changed.append("name")
+    org = existing.service_organisation.id if existing.service_organisation else None
+    if org != wanted.service_organisation:
+        changed.append("serviceOrganisation")
+    address = existing.address.model_dump() if existing.address else {}
+    for key, value in wanted.address.model_dump(exclude_none=True).items():
+        if address.get(key) != value:
+            changed.append(f"address.{key}")
+    return changed
+
+
+class Customers(Resource[M]):
+    """Customers (`customersPaginated`, `customer`, `createCustomer`, `updateCustomer`)."""
+
+    @paged
+    def list(self, *, page_size: int = 100, **options: Unpack[ListOptions]) -> Call[Page[Customer]]:
+        """Every customer, page by page (`customersPaginated`). Returns a lazy pager."""
+        return paged_call("customersPaginated", "Customer", Customer, page_size=page_size)
+
+    @operation
+    def get(self, external_id: str, **options: Unpack[CallOptions]) -> Call[Customer]:
+        """The customer with this external ID (`customer(externalId:)`).
+
+        Raises:
+            NotFoundError: the API answered `null`: no such customer.
+        """
+        return get_customer(external_id)
+
+    @operation
+    def create(self, customer: CustomerData, **options: Unpack[CallOptions]) -> Call[Customer]:
+        """Create a customer (`createCustomer`) and return it.
+
+        `customer` is a `CustomerInput` or a mapping of its fields; name, service
+        organisation and an ISO 3166-1 alpha-2 `address.country` are checked before sending.
+        Not retried once it may have reached the server.
+        """
+        return create_customer(validate_input(CustomerInput, customer))
+
+    @operation
+    def update(
+        self, customer: CustomerUpdate | Mapping[str, Any], **options: Unpack[CallOptions]
+    ) -> Call[Customer]:
+        """Change the name, service organisation or address of the customer with
+        `customer.external_id` (`updateCustomer`) and return it."""
+        return update_customer(validate_input(CustomerUpdate, customer))
+
+    @operation
+    def upsert(
+        self, customer: CustomerData, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, UpsertResult[Customer]]:
+        """Create the customer, or update it when one with its external ID exists.
+
+        Sends `customer(externalId:)`, then `createCustomer` or — only when a field differs —
+        `updateCustomer`. Returns what happened (`created`, `updated`, `unchanged`) and the
+        customer.
+        """
+        wanted = validate_input(CustomerInput, customer)
+        if not wanted.external_id:
+            raise RequestValidationError("upsert needs the customer's external_id")
+        try:
+            existing: Customer = yield get_customer(wanted.external_id)
+        except NotFoundError:
+            created: Customer = yield create_customer(wanted)
+            return UpsertResult(action="created", item=created)
+        changed = differences(existing, wanted)
+        if not changed:
+            return UpsertResult(action="unchanged", item=existing)
+        update = CustomerUpdate(
+            external_id=wanted.external_id,
+            name=wanted.name,
+            service_organisation=wanted.service_organisation,
+            address=wanted.address,
+        )
+        updated: Customer = yield update_customer(update)
+        return UpsertResult(action="updated", item=updated, differences=changed)

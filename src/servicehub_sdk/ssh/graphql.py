@@ -1,0 +1,264 @@
+"""GraphQL documents for Secure Service Hub, built with gql's DSL from the bundled schema.
+
+Arguments go inline, serialised by graphql-core against `schema.graphql` (never by string
+formatting), so any text round-trips exactly; no document names an input type, because the
+vendor does not publish those names.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from ..core.errors import GraphQLError, ResponseValidationError
+from ..core.http import ErrorInfo, decode_error
+from ..core.pagination import Page, PageData, counter_pages
+from ..core.request import Call
+
+__all__ = [
+    "SELECTIONS",
+    "decode_gateway_error",
+    "document",
+    "graphql_call",
+    "load_schema",
+    "paged_call",
+    "read_data",
+]
+
+T = TypeVar("T")
+B = TypeVar("B", bound=BaseModel)
+
+Kind = Literal["query", "mutation"]
+
+# The fields the SDK asks for, per type: those the vendor document lists.
+SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
+    "ServiceOrganisation": ("id", "name", "description"),
+    "Address": ("country", "state", "city", "postalCode", "street", "street2"),
+    "Customer": (
+        "id",
+        "name",
+        "status",
+        "externalId",
+        ("serviceOrganisation", "ServiceOrganisation"),
+        ("address", "Address"),
+    ),
+    "CustomerSummary": ("id", "name", "externalId"),
+    "MachineModel": ("id", "modelName", "technology", "brand", "externalId"),
+    "CustomerMachine": (
+        "id",
+        "serialNumber",
+        "displayName",
+        "externalId",
+        "status",
+        "isSp1Migration",
+        "edgeDeviceSerialNumber",
+        ("machineModel", "MachineModel"),
+        ("customer", "CustomerSummary"),
+    ),
+    "CustomerMachineSummary": ("id", "externalId", "serialNumber"),
+    "ServiceCaseLink": ("id", "externalId", "displayId"),
+    "ServiceCase": (
+        "id",
+        "displayId",
+        "externalId",
+        "title",
+        "description",
+        "priority",
+        "severity",
+        "createdAt",
+        "updatedAt",
+        "closedAt",
+        ("state", "ServiceCaseState"),
+        ("creator", "Person"),
+        ("assignee", "Person"),
+        ("customerMachine", "CustomerMachineSummary"),
+        ("customFields", "CustomField"),
+        ("closingReport", "ClosingReport"),
+    ),
+    "ServiceCaseState": ("name",),
+    "Person": ("name",),
+    "CustomField": ("key", "value"),
+    "ClosingReport": ("isSolved", "notes"),
+}
+
+# Selections that are a subset of a schema type.
+_SCHEMA_TYPE = {
+    "CustomerSummary": "Customer",
+    "CustomerMachineSummary": "CustomerMachine",
+    "ServiceCaseLink": "ServiceCase",
+}
+
+
+@functools.cache
+def load_schema() -> Any:
+    """The bundled schema as a `graphql.GraphQLSchema` (parsed once)."""
+    from graphql import build_schema
+
+    text = resources.files(__package__).joinpath("schema.graphql").read_text("utf-8")
+    return build_schema(text)
+
+
+@functools.cache
+def _dsl() -> Any:
+    from gql.dsl import DSLSchema
+
+    return DSLSchema(load_schema())
+
+
+def _fields(ds: Any, selection: str) -> list[Any]:
+    schema_type = getattr(ds, _SCHEMA_TYPE.get(selection, selection))
+    fields = []
+    for entry in SELECTIONS[selection]:
+        if isinstance(entry, tuple):
+            name, nested = entry
+            fields.append(getattr(schema_type, name).select(*_fields(ds, nested)))
+        else:
+            fields.append(getattr(schema_type, entry))
+    return fields
+
+
+def document(
+    kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
+) -> str:
+    """The printed document for one root field with inline arguments.
+
+    `selection` names an entry of `SELECTIONS`; paged fields are selected as
+    `{ data { ... } }`.
+    """
+    from gql.dsl import DSLMutation, DSLQuery, dsl_gql
+    from graphql import print_ast
+
+    ds = _dsl()
+    root = ds.Query if kind == "query" else ds.Mutation
+    dsl_field = getattr(root, field)
+    if arguments:
+        dsl_field = dsl_field.args(**arguments)
+    if selection is not None:
+        if field.endswith("Paginated"):
+            page_type = getattr(ds, f"{_SCHEMA_TYPE.get(selection, selection)}Page")
+            dsl_field = dsl_field.select(page_type.data.select(*_fields(ds, selection)))
+        else:
+            dsl_field = dsl_field.select(*_fields(ds, selection))
+    operation = DSLQuery(dsl_field) if kind == "query" else DSLMutation(dsl_field)
+    printed: str = print_ast(dsl_gql(operation).document)
+    return printed
+
+
+def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
+    """The `data` of a GraphQL answer; `GraphQLError` when it carries `errors`."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise ResponseValidationError(
+            f"{name}: the answer is not JSON", response=response
+        ) from None
+    if not isinstance(body, dict):
+        raise ResponseValidationError(f"{name}: the answer is not a JSON object", response=response)
+    data = body.get("data")
+    errors = body.get("errors")
+    if errors:
+        if not isinstance(errors, list):
+            errors = [{"message": str(errors)}]
+        errors = [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+        first = str(errors[0].get("message", "unknown error"))
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        applied = mutation and isinstance(data, dict) and any(v is not None for v in data.values())
+        raise GraphQLError(
+            f"{name} failed: {first}{more}",
+            errors=errors,
+            data=data,
+            response=response,
+            may_have_been_applied=applied,
+        )
+    if not isinstance(data, dict):
+        raise ResponseValidationError(f"{name}: the answer has no data", response=response)
+    return data
+
+
+def graphql_call(
+    kind: Kind,
+    field: str,
+    arguments: Mapping[str, Any] | None,
+    selection: str | None,
+    read: Callable[[Any, httpx.Response], T],
+    *,
+    idempotent: bool | None = None,
+) -> Call[T]:
+    """A POST of one root field; `read(field_value, response)` makes the result."""
+    name = f"Secure Service Hub {field}"
+    query = document(kind, field, arguments, selection)
+    mutation = kind == "mutation"
+
+    def parse(response: httpx.Response) -> T:
+        data = read_data(response, name=name, mutation=mutation)
+        if field not in data:
+            raise ResponseValidationError(f"{name}: the answer has no {field!r}", response=response)
+        return read(data[field], response)
+
+    return Call(
+        "POST",
+        "",
+        json={"query": query},
+        parse=parse,
+        idempotent=(not mutation) if idempotent is None else idempotent,
+        name=name,
+    )
+
+
+def paged_call(
+    field: str,
+    selection: str,
+    model: type[B],
+    *,
+    page_size: int,
+    options: Mapping[str, Any] | None = None,
+    keep: Callable[[B], bool] | None = None,
+) -> Call[Page[B]]:
+    """A listing over `options: {pagination: {page, pageSize}}` (0-based).
+
+    The API's totals are unreliable, so the listing ends on a short page. `keep` filters items
+    on the client side without ending the listing early.
+    """
+    if page_size < 1:
+        from ..core.errors import RequestValidationError
+
+        raise RequestValidationError("page_size must be at least 1")
+
+    def page(number: int) -> Call[PageData[B]]:
+        arguments = {
+            "options": {**(options or {}), "pagination": {"page": number, "pageSize": page_size}}
+        }
+
+        def read(value: Any, response: httpx.Response) -> PageData[B]:
+            rows = value.get("data") if isinstance(value, dict) else None
+            if not isinstance(rows, list):
+                raise ResponseValidationError(f"{field}: no data list", response=response)
+            items = [model.model_validate(row) for row in rows]
+            kept = [i for i in items if keep(i)] if keep is not None else items
+            return PageData(items=kept, has_more=len(rows) >= page_size and bool(rows))
+
+        return graphql_call("query", field, arguments, selection, read)
+
+    return counter_pages(page, start=0, step=1, page_size=page_size)
+
+
+def decode_gateway_error(body: Any) -> ErrorInfo:
+    """Errors of the API gateway (`{"statusCode", "message"}`) or of GraphQL (`errors`)."""
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        first = body["errors"][0]
+        if isinstance(first, dict):
+            extensions = first.get("extensions") or {}
+            return ErrorInfo(
+                code=extensions.get("code") if isinstance(extensions, dict) else None,
+                message=str(first.get("message")),
+                details=body["errors"],
+            )
+    info = decode_error(body)
+    if isinstance(body, dict) and info.code is None and "statusCode" in body:
+        return ErrorInfo(code=body["statusCode"], message=info.message, details=info.details)
+    return info

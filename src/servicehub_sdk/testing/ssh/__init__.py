@@ -1,0 +1,247 @@
+"""Secure Service Hub emulator: GraphQL at `/graphql` behind an API gateway, and an
+Azure AD B2C-style token endpoint, executing its own schema with graphql-core."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from graphql import GraphQLSchema, build_schema, graphql_sync, parse, validate
+
+from ..oauth import IssuedToken, TokenEndpoint
+from ..sandbox import BackendEmulator
+from ..server import EmulatedRequest, EmulatedResponse
+from .store import SshStore
+
+__all__ = ["SshEmulator", "create_emulator"]
+
+TENANT = "symcloudplatformb2csandbox"
+TOKEN_PATH = f"/{TENANT}.onmicrosoft.com/B2C_1A_SIGNIN/oauth2/v2.0/token"
+GRAPHQL_PATH = "/graphql"
+API_KEY = "sandbox-ssh-api-key"
+OTHER_TENANT_API_KEY = "sandbox-ssh-other-tenant-api-key"
+CLIENT_ID = "sandbox-ssh-client"
+CLIENT_SECRET = "sandbox-ssh-client-secret"
+SCOPE = f"https://{TENANT}.onmicrosoft.com/public-api/.default"
+DEFAULT_PAGE_SIZE = 50
+
+
+def _schema() -> GraphQLSchema:
+    return build_schema(resources.files(__package__).joinpath("schema.graphql").read_text("utf-8"))
+
+
+def _page(rows: list[dict[str, Any]], options: dict[str, Any] | None) -> dict[str, Any]:
+    pagination = (options or {}).get("pagination") or {}
+    page = max(0, int(pagination.get("page", 0)))
+    size = max(1, int(pagination.get("pageSize", DEFAULT_PAGE_SIZE)))
+    chunk = rows[page * size : (page + 1) * size]
+    # The real API's totals are reported unreliable; the emulator answers the same way.
+    return {
+        "data": chunk,
+        "pageInfo": {
+            "totalElements": None,
+            "totalPages": -1,
+            "currentPage": page,
+            "fromElement": page * size,
+            "untilElement": page * size + len(chunk),
+        },
+    }
+
+
+class _Root:
+    """Root resolvers: graphql-core calls `root.<field>(info, **arguments)`."""
+
+    def __init__(self, store: SshStore) -> None:
+        self.store = store
+
+    def serviceOrganisationsPaginated(self, info: Any, options: Any = None) -> Any:
+        return _page(list(self.store.organisations.values()), options)
+
+    def customersPaginated(self, info: Any, options: Any = None) -> Any:
+        with self.store.lock:
+            rows = [self.store.customer_view(c) for c in self.store.customers.values()]
+        return _page(rows, options)
+
+    def customer(self, info: Any, externalId: str) -> Any:
+        record = self.store.customer_by_external_id(externalId)
+        return self.store.customer_view(record) if record else None
+
+    def machineModelsPaginated(self, info: Any, options: Any = None) -> Any:
+        return _page(list(self.store.models.values()), options)
+
+    def customerMachinesPaginated(self, info: Any, options: Any = None) -> Any:
+        with self.store.lock:
+            rows = [self.store.machine_view(m) for m in self.store.machines.values()]
+        return _page(rows, options)
+
+    def serviceCasesPaginated(self, info: Any, options: Any) -> Any:
+        with self.store.lock:
+            cases = list(self.store.cases.values())
+            if options["view"] == "MAINTENANCE_ENGINEER":
+                cases = [c for c in cases if (c.get("assignee") or {}).get("name")]
+            wanted = (options.get("filter") or {}).get("externalId")
+            if wanted is not None:
+                cases = [c for c in cases if c["externalId"] == wanted]
+            rows = [self.store.case_view(c) for c in cases]
+        return _page(rows, options)
+
+    def createCustomer(self, info: Any, customer: Any) -> Any:
+        return self.store.create_customer(customer)
+
+    def updateCustomer(self, info: Any, customer: Any) -> Any:
+        return self.store.update_customer(customer)
+
+    def createMachineModel(self, info: Any, machineModel: Any) -> Any:
+        return self.store.create_model(machineModel)
+
+    def createCustomerMachine(self, info: Any, customerMachine: Any = None, **flat: Any) -> Any:
+        from graphql import GraphQLError
+
+        if customerMachine is not None and flat:
+            raise GraphQLError(
+                "Give either customerMachine or flat arguments, not both",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
+        data = customerMachine if customerMachine is not None else flat
+        for required in ("customer", "machineModel", "serialNumber"):
+            if not data.get(required):
+                raise GraphQLError(f"{required} is required", extensions={"code": "BAD_USER_INPUT"})
+        return self.store.create_machine(data)
+
+    def updateServiceCaseExternalId(self, info: Any, serviceCaseId: str, externalId: str) -> Any:
+        return self.store.link_case(serviceCaseId, externalId)
+
+
+class SshEmulator:
+    """The HTTP side: gateway checks (`api-key`, bearer), token endpoint, GraphQL execution."""
+
+    def __init__(self, seed: int = 0, *, store: SshStore | None = None) -> None:
+        self.store = store or SshStore(seed)
+        self.schema = _schema()
+        self.root = _Root(self.store)
+        self.tokens = TokenEndpoint(
+            clients={CLIENT_ID: CLIENT_SECRET},
+            grant_types=["client_credentials"],
+            client_auth=["body"],
+            lifetime=3600,
+            extra_fields=self._b2c_fields,
+        )
+        self.api_keys = {API_KEY: "sandbox", OTHER_TENANT_API_KEY: "other"}
+
+    @staticmethod
+    def _b2c_fields(token: IssuedToken) -> dict[str, Any]:
+        now = int(time.time())
+        return {
+            "not_before": now,
+            "expires_on": int(token.expires_at),
+            "resource": SCOPE.rsplit("/", 1)[0],
+        }
+
+    def __call__(self, request: EmulatedRequest) -> EmulatedResponse:
+        if request.path == TOKEN_PATH:
+            return self.tokens(request)
+        if request.path != GRAPHQL_PATH:
+            return EmulatedResponse.json({"statusCode": 404, "message": "Resource not found"}, 404)
+        gate = self._gateway(request)
+        if gate is not None:
+            return gate
+        if request.method != "POST":
+            return EmulatedResponse.json({"errors": [{"message": "Use POST"}]}, 405)
+        return self._graphql(request)
+
+    def _gateway(self, request: EmulatedRequest) -> EmulatedResponse | None:
+        key = request.header("api-key")
+        if not key:
+            return _gateway_error(
+                401,
+                "Access denied due to missing subscription key. Make sure to include "
+                "subscription key when making requests to an API.",
+            )
+        tenant = next((t for k, t in self.api_keys.items() if secrets.compare_digest(k, key)), None)
+        if tenant is None:
+            return _gateway_error(
+                401,
+                "Access denied due to invalid subscription key. Make sure to provide a valid "
+                "key for an active subscription.",
+            )
+        if self.tokens.check(request) is None:
+            return _gateway_error(401, "Unauthorized. Access token is missing or invalid.")
+        if tenant != "sandbox":
+            return _gateway_error(
+                403, "Forbidden: the token and the API key belong to different tenants."
+            )
+        return None
+
+    def _graphql(self, request: EmulatedRequest) -> EmulatedResponse:
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            return EmulatedResponse.json(
+                {"errors": [{"message": "POST body sent invalid JSON."}]}, 400
+            )
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return EmulatedResponse.json(
+                {"errors": [{"message": "Must provide query string."}]}, 400
+            )
+        from graphql import GraphQLError
+
+        try:
+            document = parse(body["query"])
+        except GraphQLError as exc:
+            return _graphql_failure([exc], "GRAPHQL_PARSE_FAILED")
+        problems = validate(self.schema, document)
+        if problems:
+            return _graphql_failure(problems, "GRAPHQL_VALIDATION_FAILED")
+        result = graphql_sync(
+            self.schema,
+            body["query"],
+            root_value=self.root,
+            variable_values=body.get("variables"),
+            operation_name=body.get("operationName"),
+        )
+        answer: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            answer["errors"] = [
+                _with_code(e.formatted, "INTERNAL_SERVER_ERROR") for e in result.errors
+            ]
+        return EmulatedResponse.json(answer)
+
+    def client_config(self, url: str) -> dict[str, Any]:
+        return {
+            "base_url": url + GRAPHQL_PATH,
+            "token_url": url + TOKEN_PATH,
+            "api_key": API_KEY,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "scope": SCOPE,
+        }
+
+
+def _gateway_error(status: int, message: str) -> EmulatedResponse:
+    return EmulatedResponse.json({"statusCode": status, "message": message}, status)
+
+
+def _with_code(formatted: Mapping[str, Any], default: str) -> dict[str, Any]:
+    extensions = dict(formatted.get("extensions") or {})
+    extensions.setdefault("code", default)
+    return {**formatted, "extensions": extensions}
+
+
+def _graphql_failure(errors: Any, code: str) -> EmulatedResponse:
+    return EmulatedResponse.json({"errors": [_with_code(e.formatted, code) for e in errors]}, 400)
+
+
+def create_emulator(seed: int = 0) -> BackendEmulator:
+    """The sandbox's Secure Service Hub."""
+    emulator = SshEmulator(seed)
+    return BackendEmulator(
+        name="ssh",
+        app=emulator,
+        client_config=emulator.client_config,
+        state=emulator,
+        credentials={"api_key": API_KEY, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+    )

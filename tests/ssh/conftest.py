@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing.ssh import SshEmulator
+from tests.helpers import close
+
+
+@pytest.fixture
+def emulator() -> SshEmulator:
+    return SshEmulator(seed=7)
+
+
+@pytest.fixture
+def server(emulator: SshEmulator) -> Iterator[EmulatorServer]:
+    with EmulatorServer(emulator) as running:
+        yield running
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def config(server: EmulatorServer, emulator: SshEmulator) -> dict[str, Any]:
+    return emulator.client_config(server.url)
+
+
+@pytest.fixture
+async def hub(mode: str, config: dict[str, Any]) -> AsyncIterator[Any]:
+    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    client = cls(**config)
+    yield client
+    await close(client)
+
+
+@pytest.fixture
+def org_id(emulator: SshEmulator) -> str:
+    return next(iter(emulator.store.organisations))

@@ -1,0 +1,32 @@
+"""The examples and the demo run end to end against the sandbox."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(script: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_demo() -> None:
+    out = run("demo.py")
+    assert "customers second run: {'unchanged': 5}" in out
+    assert "service cases linked: 25" in out
+
+
+def test_ssh_sync_customers_is_idempotent() -> None:
+    out = run("ssh_sync_customers.py")
+    first, second = out.split("run 2:")
+    assert "created" in first and "created" not in second
