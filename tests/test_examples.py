@@ -30,3 +30,8 @@ def test_ssh_sync_customers_is_idempotent() -> None:
     out = run("ssh_sync_customers.py")
     first, second = out.split("run 2:")
     assert "created" in first and "created" not in second
+
+
+def test_fsm_onboard_partner() -> None:
+    out = run("fsm_onboard_partner.py")
+    assert "created Alpenblick" in out and "121 partners" in out

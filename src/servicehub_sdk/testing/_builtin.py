@@ -11,3 +11,10 @@ register_emulator(
     sync_client="SecureServiceHub",
     async_client="AsyncSecureServiceHub",
 )
+register_emulator(
+    "fsm",
+    "servicehub_sdk.testing.fsm:create_emulator",
+    client_module="servicehub_sdk.fsm",
+    sync_client="CrowdPartnerClient",
+    async_client="AsyncCrowdPartnerClient",
+)
