@@ -246,11 +246,9 @@ async def test_client_credentials_with_configured_context(
 
 
 def test_clusters() -> None:
+    client = client_class("sync")
     with pytest.raises(ConfigurationError, match="CN"):
-        CrowdPartnerClient = client_class("sync")
-        CrowdPartnerClient(
-            client_id="c", client_secret="s", username="u", password="p", cluster="cn"
-        )
+        client(client_id="c", client_secret="s", username="u", password="p", cluster="cn")
     with pytest.raises(ConfigurationError, match="cluster must be one of"):
         client_class("sync")(
             client_id="c", client_secret="s", username="u", password="p", cluster="mars"

@@ -255,9 +255,7 @@ class CrowdEmulator:
         rows = list(self.partners.values())
         for criterion in reversed(request.query.get("sort", [])):
             field, _, direction = criterion.partition(",")
-            rows.sort(
-                key=lambda p, f=field: str(p.get(f) or ""), reverse=direction.lower() == "desc"
-            )
+            rows.sort(key=_sort_key(field), reverse=direction.lower() == "desc")
         chunk = rows[page * size : (page + 1) * size]
         total_pages = (len(rows) + size - 1) // size
         return EmulatedResponse.json(
