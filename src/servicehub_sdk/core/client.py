@@ -52,7 +52,7 @@ class Async:
     """Type marker: a resource reached through an async client."""
 
 
-M = TypeVar("M", Sync, Async)
+M = TypeVar("M", bound=Sync | Async)
 
 
 class ClientBase(Generic[M]):

@@ -72,6 +72,9 @@ class ErrorInfo:
     code: str | int | None = None
     message: str | None = None
     details: list[Any] | None = None
+    status: int | None = None
+    """The HTTP status the failure stands for, when the body says more than the status line
+    (an error inside an HTTP 200 envelope, a backend code that means 404)."""
 
 
 ErrorDecoder = Callable[[Any], ErrorInfo]
@@ -127,13 +130,15 @@ def status_error(
         message += f": {info.message}"
     if info.code is not None and str(info.code) != info.message:
         message += f" ({info.code})"
-    cls = status_error_class(response.status_code)
+    status = info.status or response.status_code
+    cls = status_error_class(status)
     kwargs: dict[str, Any] = {
         "response": response,
         "body": body,
         "code": info.code,
         "backend_message": info.message,
         "details": info.details,
+        "status_code": status if response.status_code < 400 else response.status_code,
     }
     if before_request:
         kwargs["may_have_been_applied"] = False

@@ -1,0 +1,116 @@
+"""`SupportCenterPlus` and `AsyncSupportCenterPlus`: ManageEngine SupportCenter Plus REST v3."""
+
+from __future__ import annotations
+
+import httpx
+from pydantic import BaseModel, SecretStr
+
+from ..core.auth import ApiKeyHeader
+from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient
+from ..core.errors import ConfigurationError
+from .admin import Admin
+from .entities import Entity, EntityCollection, ReadOnlyCollection
+from .envelope import decode_envelope_error
+from .models import Requester, RequesterInput, SupportRep
+from .requests import RequestPaths, Requests
+
+__all__ = ["DEFAULT_ACCEPT", "AsyncSupportCenterPlus", "CustomRecord", "SupportCenterPlus"]
+
+DEFAULT_ACCEPT = "application/vnd.manageengine.v3+json"
+
+
+class CustomRecord(BaseModel):
+    """A custom module record: every field kept as sent."""
+
+    model_config = {"extra": "allow"}
+    id: str | int | None = None
+
+
+class _SupportCenterPlus(ClientBase[M]):
+    """ManageEngine SupportCenter Plus REST API v3.
+
+    Args:
+        base_url: `http(s)://<server>:<port>` (with or without `/api/v3`).
+        api_key: the support rep's API key; its role limits what the key may do.
+        auth_header: the header carrying the key: `authtoken` (default) or, on older
+            installations, `TECHNICIAN_KEY`.
+        accept: the `Accept` header (`application/vnd.manageengine.v3+json`).
+        close_path, delete_mode, upload_path: paths that differ between builds
+            (`close`/`_close`, `DELETE`/`move_to_trash`, `upload`).
+        technicians_path: the module of support reps (`technicians`).
+        max_upload_bytes: attachments larger than this are refused before upload (10 MiB).
+        auth, max_retries, timeout, http_client: as for every client.
+    """
+
+    env_prefix = "SERVICEHUB_SCP_"
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | SecretStr | None = None,
+        auth_header: str = "authtoken",
+        accept: str = DEFAULT_ACCEPT,
+        close_path: str = "close",
+        delete_mode: str = "DELETE",
+        upload_path: str = "upload",
+        technicians_path: str = "technicians",
+        max_upload_bytes: int = 10 * 1024 * 1024,
+        auth: httpx.Auth | None = None,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
+    ) -> None:
+        if not base_url:
+            raise ConfigurationError("SupportCenter Plus needs base_url (http(s)://server:port)")
+        if auth is None:
+            if not api_key:
+                raise ConfigurationError("SupportCenter Plus needs api_key (or auth=...)")
+            auth = ApiKeyHeader(auth_header, api_key)
+        root = base_url.rstrip("/")
+        if not root.endswith("/api/v3"):
+            root += "/api/v3"
+        try:
+            paths = RequestPaths(close=close_path, delete=delete_mode, upload=upload_path)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        self._init_engine(
+            base_url=root + "/",
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            headers={"Accept": accept},
+            error_decoder=decode_envelope_error,
+        )
+        self.requests: Requests[M] = Requests(self, paths, max_upload_bytes)
+        self.support_reps: ReadOnlyCollection[M, SupportRep] = ReadOnlyCollection(
+            self, Entity(technicians_path, "technician", technicians_path, SupportRep)
+        )
+        self.requesters: EntityCollection[M, Requester] = EntityCollection(
+            self, Entity("requesters", "requester", "requesters", Requester), RequesterInput
+        )
+        self.admin: Admin[M] = Admin(self)
+
+    def custom_module(
+        self, api_name: str, *, key: str | None = None
+    ) -> EntityCollection[M, CustomRecord]:
+        """A custom module (`/api/v3/<api_name>`): `list/get/create/update/delete`.
+
+        Records are wrapped as `{"<key>": {...}}`, `key` defaulting to `api_name`.
+        """
+        if not api_name or "/" in api_name:
+            raise ConfigurationError("api_name is the custom module's API name, e.g. 'cm_assets'")
+        entity_key = key or api_name
+        return EntityCollection(self, Entity(api_name, entity_key, api_name, CustomRecord))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.base_url}>"
+
+
+class SupportCenterPlus(_SupportCenterPlus[Sync], SyncClient):
+    __doc__ = _SupportCenterPlus.__doc__
+
+
+class AsyncSupportCenterPlus(_SupportCenterPlus[Async], AsyncClient):
+    __doc__ = _SupportCenterPlus.__doc__

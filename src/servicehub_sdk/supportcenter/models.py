@@ -1,0 +1,310 @@
+"""SupportCenter Plus models. v3 spells fields in snake_case already; times come as
+`{"value": "<epoch ms>", "display_value": "..."}` and lookups as `{"id", "name"}`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "AdminEntry",
+    "Attachment",
+    "ClosureInfo",
+    "Conversation",
+    "Lookup",
+    "Note",
+    "NoteInput",
+    "Notification",
+    "Request",
+    "RequestInput",
+    "Requester",
+    "RequesterInput",
+    "Resolution",
+    "SupportRep",
+    "Time",
+    "TimeSpent",
+    "Worklog",
+    "WorklogInput",
+    "lookup",
+]
+
+
+class _Model(BaseModel):
+    """v3 entities: snake_case on the wire, unknown fields kept."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if value is not None:
+                yield name, value
+
+
+class Time(_Model):
+    """A v3 time: the moment and the server's own rendering of it."""
+
+    value: datetime
+    display_value: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _epoch_ms(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value / 1000, tz=UTC)
+        return value
+
+    def to_wire(self) -> dict[str, str]:
+        return {"value": str(int(self.value.timestamp() * 1000))}
+
+
+class Lookup(_Model):
+    """A reference to another entity by `id` and/or `name`."""
+
+    id: str | None = None
+    name: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+def lookup(value: Any) -> Any:
+    """`"Open"` -> `{"name": "Open"}`, `42` -> `{"id": "42"}`; mappings and models kept."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, int):
+        return {"id": str(value)}
+    return value
+
+
+class _Entity(_Model):
+    id: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class Requester(_Entity):
+    name: str | None = None
+    email_id: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    department: Lookup | None = None
+
+
+class SupportRep(_Entity):
+    name: str | None = None
+    email_id: str | None = None
+    phone: str | None = None
+    support_groups: list[Lookup] | None = None
+
+
+class Request(_Entity):
+    """A help-desk request (ticket)."""
+
+    subject: str | None = None
+    description: str | None = None
+    status: Lookup | None = None
+    priority: Lookup | None = None
+    urgency: Lookup | None = None
+    level: Lookup | None = None
+    mode: Lookup | None = None
+    category: Lookup | None = None
+    subcategory: Lookup | None = None
+    item: Lookup | None = None
+    group: Lookup | None = None
+    technician: Lookup | None = None
+    requester: Requester | None = None
+    template: Lookup | None = None
+    created_time: Time | None = None
+    due_by_time: Time | None = None
+    resolved_time: Time | None = None
+    completed_time: Time | None = None
+    callback_url: str | None = None
+
+
+class AdminEntry(_Entity):
+    """An entry of an admin list (category, status, priority, support group…)."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+class Note(_Entity):
+    description: str | None = None
+    show_to_requester: bool | None = None
+    notify_technician: bool | None = None
+    mark_first_response: bool | None = None
+    created_time: Time | None = None
+    created_by: Lookup | None = None
+
+
+class TimeSpent(_Model):
+    hours: int = Field(ge=0)
+    minutes: int = Field(ge=0, lt=60)
+
+    @field_validator("hours", "minutes", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+class Worklog(_Entity):
+    description: str | None = None
+    owner: Lookup | None = None
+    time_spent: TimeSpent | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
+
+
+class Resolution(_Model):
+    content: str | None = None
+    submitted_on: Time | None = None
+    submitted_by: Lookup | None = None
+
+
+class Notification(_Entity):
+    subject: str | None = None
+    description: str | None = None
+    type: str | None = None
+    sent_time: Time | None = None
+    to: list[Any] | None = None
+
+
+class Conversation(_Entity):
+    subject: str | None = None
+    description: str | None = None
+    type: str | None = None
+    from_: Any = Field(default=None, alias="from")
+    created_time: Time | None = None
+
+
+class Attachment(_Entity):
+    name: str | None = None
+    size: Any = None
+    content_type: str | None = None
+    content_url: str | None = None
+
+
+# -- inputs -----------------------------------------------------------------------------
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+_LOOKUPS = (
+    "status",
+    "priority",
+    "urgency",
+    "level",
+    "mode",
+    "category",
+    "subcategory",
+    "item",
+    "group",
+    "technician",
+    "template",
+    "site",
+    "impact",
+    "request_type",
+)
+
+
+class RequestInput(_Input):
+    """A request to create or change. Lookups take a name (`"High"`), an id (`42`) or a
+    mapping; `requester` takes a name, an email-carrying mapping or an id.
+
+    `callback_url` is the document's callback: SupportCenter Plus invokes it when the
+    request is resolved or closed.
+    """
+
+    subject: str | None = Field(default=None, min_length=1)
+    description: str | None = None
+    requester: Any = None
+    callback_url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lookups(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {
+                k: (lookup(v) if k in _LOOKUPS or k == "requester" else v) for k, v in data.items()
+            }
+        return data
+
+    @field_validator("callback_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("callback_url must be an http(s) URL")
+        return value
+
+
+class ClosureInfo(_Input):
+    """How a request is closed (`closure_info`)."""
+
+    requester_ack_resolution: bool | None = None
+    requester_ack_comments: str | None = None
+    closure_comments: str | None = None
+    closure_code: Any = None
+
+    @field_validator("closure_code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> Any:
+        if value is None or isinstance(value, dict):
+            return value
+        if isinstance(value, str) and value:
+            return {"name": value}
+        raise ValueError("closure_code is a name such as 'Success' or a {'name': ...} mapping")
+
+
+class NoteInput(_Input):
+    description: str = Field(min_length=1)
+    show_to_requester: bool | None = None
+    notify_technician: bool | None = None
+    mark_first_response: bool | None = None
+    add_to_linked_requests: bool | None = None
+
+
+class WorklogInput(_Input):
+    """A worklog: `owner` (the support rep, by name, id or mapping) and `time_spent` are
+    required."""
+
+    owner: Any
+    time_spent: TimeSpent
+    description: str | None = None
+    start_time: Any = None
+    end_time: Any = None
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner(cls, value: Any) -> Any:
+        if value in (None, ""):
+            raise ValueError("a worklog needs its owner")
+        return lookup(value)
+
+
+class RequesterInput(_Input):
+    name: str = Field(min_length=1)
+    email_id: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    department: Any = None
+
+    @field_validator("department", mode="before")
+    @classmethod
+    def _department(cls, value: Any) -> Any:
+        return lookup(value)
