@@ -35,3 +35,8 @@ def test_ssh_sync_customers_is_idempotent() -> None:
 def test_fsm_onboard_partner() -> None:
     out = run("fsm_onboard_partner.py")
     assert "created Alpenblick" in out and "121 partners" in out
+
+
+def test_scp_ticket_lifecycle() -> None:
+    out = run("scp_ticket_lifecycle.py")
+    assert "callback received: resolved" in out and "callback received: closed" in out

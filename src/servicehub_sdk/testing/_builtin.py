@@ -18,3 +18,10 @@ register_emulator(
     sync_client="CrowdPartnerClient",
     async_client="AsyncCrowdPartnerClient",
 )
+register_emulator(
+    "supportcenter",
+    "servicehub_sdk.testing.supportcenter:create_emulator",
+    client_module="servicehub_sdk.supportcenter",
+    sync_client="SupportCenterPlus",
+    async_client="AsyncSupportCenterPlus",
+)
