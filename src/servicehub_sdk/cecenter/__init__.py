@@ -1,0 +1,50 @@
+"""SAP hybris CECenter Mashup (YaaS): customers' service tickets, ticket types and statuses,
+interaction logs and chat transcripts.
+
+```python
+from servicehub_sdk.cecenter import CECenterMashup, TicketQuery
+
+with CECenterMashup(tenant=..., client_id=..., client_secret=...,
+                    customer_email=..., customer_password=...) as cec:
+    for ticket in cec.service_tickets.list(q=TicketQuery().eq("status", "OPEN")):
+        ...
+```
+"""
+
+from .client import DEFAULT_API_URL, DEFAULT_SCOPES, AsyncCECenterMashup, CECenterMashup
+from .models import (
+    ChatTranscript,
+    Customer,
+    CustomerLogin,
+    InteractionLog,
+    InteractionLogInput,
+    ServiceTicket,
+    ServiceTicketInput,
+    ServiceTicketStatus,
+    ServiceTicketType,
+    TicketStatus,
+    localized,
+)
+from .query import TRANSIENT_FIELDS, TicketQuery
+from .resources import next_link
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_SCOPES",
+    "TRANSIENT_FIELDS",
+    "AsyncCECenterMashup",
+    "CECenterMashup",
+    "ChatTranscript",
+    "Customer",
+    "CustomerLogin",
+    "InteractionLog",
+    "InteractionLogInput",
+    "ServiceTicket",
+    "ServiceTicketInput",
+    "ServiceTicketStatus",
+    "ServiceTicketType",
+    "TicketQuery",
+    "TicketStatus",
+    "localized",
+    "next_link",
+]
