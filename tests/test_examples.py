@@ -40,3 +40,8 @@ def test_fsm_onboard_partner() -> None:
 def test_scp_ticket_lifecycle() -> None:
     out = run("scp_ticket_lifecycle.py")
     assert "callback received: resolved" in out and "callback received: closed" in out
+
+
+def test_cecenter_ticket_flow() -> None:
+    out = run("cecenter_ticket_flow.py")
+    assert "opened ticket" in out and "1 confirmed ticket(s)" in out

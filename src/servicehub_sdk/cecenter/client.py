@@ -119,11 +119,13 @@ class _CECenterMashup(ClientBase[M]):
                 for s in (scopes.split() if isinstance(scopes, str) else scopes)
                 if not s.startswith("hybris.tenant=")
             ]
+            # `token_type=Bearer` is part of the tutorial's token request, so it is sent too.
             auth = OAuth2ClientCredentials(
                 token_url or f"{api}/hybris/oauth2/v1/token",
                 client_id,
                 client_secret,
                 [f"hybris.tenant={tenant}", *scope_list],
+                {"token_type": "Bearer"},
             )
         self.tenant = tenant
         self._customer_url = (customer_url or f"{api}/hybris/customer/v1/{tenant}").rstrip("/")

@@ -196,7 +196,7 @@ class ServiceTickets(_Scoped[M]):
         allowed = {s.value for s in TicketStatus}
         if model.status is not None and model.status not in allowed:
             raise RequestValidationError(
-                f"a customer can set the status only to {' or '.join(sorted(allowed))}, not {model.status!r}"
+                f"a customer can set the status only to {' or '.join(s.value for s in TicketStatus)}, not {model.status!r}"
             )
         body = model.to_wire()
         for transient in (

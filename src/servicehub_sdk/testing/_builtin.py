@@ -25,3 +25,10 @@ register_emulator(
     sync_client="SupportCenterPlus",
     async_client="AsyncSupportCenterPlus",
 )
+register_emulator(
+    "cecenter",
+    "servicehub_sdk.testing.cecenter:create_emulator",
+    client_module="servicehub_sdk.cecenter",
+    sync_client="CECenterMashup",
+    async_client="AsyncCECenterMashup",
+)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing.cecenter import CECenterEmulator
+from tests.helpers import close
+
+
+@pytest.fixture
+def emulator() -> CECenterEmulator:
+    return CECenterEmulator(seed=11)
+
+
+@pytest.fixture
+def server(emulator: CECenterEmulator) -> Iterator[EmulatorServer]:
+    with EmulatorServer(emulator) as running:
+        yield running
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def config(server: EmulatorServer, emulator: CECenterEmulator) -> dict[str, Any]:
+    return emulator.client_config(server.url)
+
+
+def client_class(mode: str) -> Any:
+    return CECenterMashup if mode == "sync" else AsyncCECenterMashup
+
+
+@pytest.fixture
+async def cec(mode: str, config: dict[str, Any]) -> AsyncIterator[Any]:
+    client = client_class(mode)(**config)
+    yield client
+    await close(client)
+
+
+@pytest.fixture
+def alice(emulator: CECenterEmulator) -> str:
+    return next(
+        c["id"] for c in emulator.customers.values() if c["email"] == "alice@sandbox.example"
+    )
