@@ -32,3 +32,10 @@ register_emulator(
     sync_client="CECenterMashup",
     async_client="AsyncCECenterMashup",
 )
+register_emulator(
+    "spicecsm",
+    "servicehub_sdk.testing.spicecsm:create_emulator",
+    client_module="servicehub_sdk.spicecsm",
+    sync_client="SpiceJsonRpcClient",
+    async_client="AsyncSpiceJsonRpcClient",
+)

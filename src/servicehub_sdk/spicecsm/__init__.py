@@ -1,0 +1,60 @@
+"""SpiceCSM: the web calls it makes to you (`WebCallApp`), its JSON-RPC API
+(`SpiceJsonRpcClient`) and the telephony screen pop (`telephony_pop_url`)."""
+
+from .encoding import percent_decode, percent_encode
+from .forms import (
+    parse_account_update_form,
+    parse_case_update_form,
+    parse_load_form,
+    parse_search_form,
+)
+from .jsonrpc import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient, normalise_rows
+from .models import (
+    AccountData,
+    AccountUser,
+    CaseTicket,
+    CaseUpdate,
+    Contact,
+    SearchRequest,
+    UserSummary,
+)
+from .telephony import telephony_pop_url
+from .webcall import DEFAULT_PATHS, WebCallApp
+from .xml import (
+    XmlError,
+    parse_case_xml,
+    parse_userdata,
+    parse_users,
+    render_case_xml,
+    render_userdata,
+    render_users,
+)
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "AccountData",
+    "AccountUser",
+    "AsyncSpiceJsonRpcClient",
+    "CaseTicket",
+    "CaseUpdate",
+    "Contact",
+    "SearchRequest",
+    "SpiceJsonRpcClient",
+    "UserSummary",
+    "WebCallApp",
+    "XmlError",
+    "normalise_rows",
+    "parse_account_update_form",
+    "parse_case_update_form",
+    "parse_case_xml",
+    "parse_load_form",
+    "parse_search_form",
+    "parse_userdata",
+    "parse_users",
+    "percent_decode",
+    "percent_encode",
+    "render_case_xml",
+    "render_userdata",
+    "render_users",
+    "telephony_pop_url",
+]

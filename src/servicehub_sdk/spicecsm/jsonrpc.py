@@ -1,0 +1,365 @@
+"""`SpiceJsonRpcClient` and `AsyncSpiceJsonRpcClient`: SpiceCSM's JSON-RPC API.
+
+`connect(user, pass)` opens a session; every later call carries the session id as its last
+positional parameter. The client connects on first use and once more when the server says the
+session expired.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, Literal, Unpack
+
+import httpx
+from pydantic import SecretStr
+
+from ..core.auth import secret
+from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient, operation
+from ..core.errors import (
+    ConfigurationError,
+    JsonRpcError,
+    RequestValidationError,
+    ResponseValidationError,
+)
+from ..core.request import Call, CallOptions
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "READ_METHODS",
+    "AsyncSpiceJsonRpcClient",
+    "SpiceJsonRpcClient",
+    "normalise_rows",
+]
+
+DEFAULT_ENDPOINT = "/api/spiceAPIServer/spiceAPIServer.php"
+READ_METHODS = frozenset(
+    {"connect", "checkSession", "caseLoad", "accountLoad", "agentList", "companyList", "load"}
+)
+EXPIRED_CODES = frozenset({-32001, 401})
+
+
+def normalise_rows(result: Any) -> list[Any]:
+    """`{"msg": "no results"}` → `[]`, a lone object → `[object]`, a list as it is."""
+    if result is None:
+        return []
+    if isinstance(result, dict):
+        if set(result) == {"msg"} and "no result" in str(result["msg"]).lower():
+            return []
+        return [result]
+    if isinstance(result, list):
+        return result
+    return [result]
+
+
+def _expired(error: JsonRpcError) -> bool:
+    return error.code in EXPIRED_CODES or "session" in error.message.lower()
+
+
+class _SpiceJsonRpc(ClientBase[M]):
+    """SpiceCSM JSON-RPC API.
+
+    Args:
+        base_url: the SpiceCSM installation (`https://help.example.com`).
+        username, password: an API user; `connect` runs on first use.
+        endpoint_path: the JSON-RPC endpoint (`/api/spiceAPIServer/spiceAPIServer.php`).
+        protocol: `"1.0"` (no `jsonrpc` member, what the PHP client sends) or `"2.0"`
+            (`"jsonrpc": "2.0"`, and batches).
+        encoding: `"form"` (the request in the form field `request`) or `"json"` (the body).
+        allow_raw_sql: `query` (raw SQL) is refused unless this is `True`.
+        max_retries, timeout, http_client: as for every client.
+    """
+
+    env_prefix = "SERVICEHUB_SPICECSM_"
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        username: str | None = None,
+        password: str | SecretStr | None = None,
+        endpoint_path: str = DEFAULT_ENDPOINT,
+        protocol: Literal["1.0", "2.0"] = "1.0",
+        encoding: Literal["form", "json"] = "form",
+        allow_raw_sql: bool = False,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
+    ) -> None:
+        if not base_url or not username or not password:
+            raise ConfigurationError("SpiceCSM JSON-RPC needs base_url, username and password")
+        if protocol not in ("1.0", "2.0") or encoding not in ("form", "json"):
+            raise ConfigurationError("protocol is '1.0' or '2.0'; encoding 'form' or 'json'")
+        self.username = username
+        self._password = secret(password)
+        self.protocol = protocol
+        self.encoding = encoding
+        self.allow_raw_sql = allow_raw_sql
+        self.session: SecretStr | None = None
+        self.security_level: Any = None
+        self._ids = itertools.count(1)
+        self._id_lock = threading.Lock()
+        self._init_engine(
+            base_url=base_url.rstrip("/") + "/" + endpoint_path.lstrip("/"),
+            auth=None,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+        )
+
+    # -- the wire -----------------------------------------------------------------------
+
+    def _next_id(self) -> int:
+        with self._id_lock:
+            return next(self._ids)
+
+    def _envelope(self, method: str, params: Sequence[Any], request_id: int) -> dict[str, Any]:
+        envelope: dict[str, Any] = {"method": method, "params": list(params), "id": request_id}
+        if self.protocol == "2.0":
+            envelope = {"jsonrpc": "2.0", **envelope}
+        return envelope
+
+    def _post(
+        self, payload: Any, parse: Callable[[httpx.Response], Any], *, idempotent: bool, name: str
+    ) -> Call[Any]:
+        text = json.dumps(payload, separators=(",", ":"))
+        if self.encoding == "form":
+            return Call(
+                "POST", "", data={"request": text}, parse=parse, idempotent=idempotent, name=name
+            )
+        return Call(
+            "POST",
+            "",
+            content=text.encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            parse=parse,
+            idempotent=idempotent,
+            name=name,
+        )
+
+    def _rpc(self, method: str, params: Sequence[Any]) -> Call[Any]:
+        request_id = self._next_id()
+        name = f"SpiceCSM {method}"
+
+        def parse(response: httpx.Response) -> Any:
+            return _result(
+                _answer(response, name), request_id, response, name, method not in READ_METHODS
+            )
+
+        return self._post(
+            self._envelope(method, params, request_id),
+            parse,
+            idempotent=method in READ_METHODS,
+            name=name,
+        )
+
+    def _session_flow(self, *, renew: bool = False) -> Generator[Call[Any], Any, str]:
+        if self.session is not None and not renew:
+            return self.session.get_secret_value()
+        result = yield self._rpc("connect", [self.username, self._password.get_secret_value()])
+        session = result.get("session") if isinstance(result, dict) else None
+        if not session:
+            raise JsonRpcError("SpiceCSM connect returned no session", data=None)
+        self.session = SecretStr(str(session))
+        self.security_level = result.get("security_level")
+        return str(session)
+
+    def _call_flow(self, method: str, params: Sequence[Any]) -> Generator[Call[Any], Any, Any]:
+        if method == "query" and not self.allow_raw_sql:
+            raise RequestValidationError(
+                "query sends raw SQL; create the client with allow_raw_sql=True to use it"
+            )
+        if not method or not method.replace("_", "").isalnum():
+            raise RequestValidationError(f"invalid JSON-RPC method name {method!r}")
+        session = yield from self._session_flow()
+        try:
+            return (yield self._rpc(method, [*params, session]))
+        except JsonRpcError as error:
+            if not _expired(error):
+                raise
+        session = yield from self._session_flow(renew=True)
+        return (yield self._rpc(method, [*params, session]))
+
+    # -- operations ---------------------------------------------------------------------
+
+    @operation
+    def connect(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, str]:
+        """Open a session (`connect(user, pass)`); returns nothing secret — the session id is
+        kept on the client (`client.session`, a `SecretStr`), with `security_level`."""
+        yield from self._session_flow(renew=True)
+        return str(self.security_level) if self.security_level is not None else ""
+
+    @operation
+    def call(
+        self, method: str, *params: Any, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, Any]:
+        """Call any API method; the session id is appended to `params`. Returns `result`."""
+        return (yield from self._call_flow(method, params))
+
+    @operation
+    def check_session(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, bool]:
+        """Whether the current session is alive (`checkSession`), without reconnecting."""
+        if self.session is None:
+            return False
+        try:
+            result = yield self._rpc("checkSession", [self.session.get_secret_value()])
+        except JsonRpcError as error:
+            if _expired(error):
+                return False
+            raise
+        return bool(result)
+
+    @operation
+    def case_load(
+        self, case_id: int | str, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, dict[str, Any] | None]:
+        """One case (`caseLoad`), or `None` when there is none."""
+        rows = normalise_rows((yield from self._call_flow("caseLoad", [case_id])))
+        return rows[0] if rows else None
+
+    @operation
+    def account_load(
+        self, userkey: str, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, dict[str, Any] | None]:
+        """One account (`accountLoad`), or `None`."""
+        rows = normalise_rows((yield from self._call_flow("accountLoad", [userkey])))
+        return rows[0] if rows else None
+
+    @operation
+    def agent_list(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, list[Any]]:
+        """The agents (`agentList`)."""
+        return normalise_rows((yield from self._call_flow("agentList", [])))
+
+    @operation
+    def company_list(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, list[Any]]:
+        """The companies (`companyList`)."""
+        return normalise_rows((yield from self._call_flow("companyList", [])))
+
+    @operation
+    def load(
+        self, table: str, conditions: dict[str, Any] | None = None, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, list[Any]]:
+        """Rows of a table matching `conditions` (`load`)."""
+        return normalise_rows((yield from self._call_flow("load", [table, conditions or {}])))
+
+    @operation
+    def create(
+        self, table: str, data: dict[str, Any], **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, Any]:
+        """Create a row (`create`); returns the server's result (usually the new id). Not
+        retried once it may have reached the server."""
+        return (yield from self._call_flow("create", [table, data]))
+
+    @operation
+    def update(
+        self, table: str, row_id: int | str, data: dict[str, Any], **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, Any]:
+        """Change a row (`update`)."""
+        return (yield from self._call_flow("update", [table, row_id, data]))
+
+    @operation
+    def delete(
+        self, table: str, row_id: int | str, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, Any]:
+        """Delete a row (`delete`)."""
+        return (yield from self._call_flow("delete", [table, row_id]))
+
+    @operation
+    def batch(
+        self, calls: Sequence[tuple[str, Sequence[Any]]], **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, list[Any]]:
+        """Several calls in one JSON-RPC 2.0 batch; results in the order of `calls`. A failed
+        member raises its `JsonRpcError`."""
+        if self.protocol != "2.0":
+            raise RequestValidationError("batches need protocol='2.0'")
+        if not calls:
+            return []
+        if any(method == "query" for method, _ in calls) and not self.allow_raw_sql:
+            raise RequestValidationError(
+                "query sends raw SQL; create the client with allow_raw_sql=True to use it"
+            )
+        session = yield from self._session_flow()
+        ids = [self._next_id() for _ in calls]
+        payload = [
+            self._envelope(m, [*p, session], i) for (m, p), i in zip(calls, ids, strict=True)
+        ]
+        idempotent = all(m in READ_METHODS for m, _ in calls)
+
+        def parse(response: httpx.Response) -> list[Any]:
+            answers = _answer(response, "SpiceCSM batch")
+            if not isinstance(answers, list):
+                raise ResponseValidationError(
+                    "SpiceCSM batch: expected an array of answers", response=response
+                )
+            by_id = {a.get("id"): a for a in answers if isinstance(a, dict)}
+            missing = [i for i in ids if i not in by_id]
+            if missing:
+                raise JsonRpcError(
+                    f"SpiceCSM batch: no answer for ids {missing}", response=response
+                )
+            return [_result(by_id[i], i, response, "SpiceCSM batch", not idempotent) for i in ids]
+
+        results: list[Any] = yield self._post(
+            payload, parse, idempotent=idempotent, name="SpiceCSM batch"
+        )
+        return results
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        # rpc.caseLoad(42) is rpc.call("caseLoad", 42)
+        if name.startswith("_") or not name[:1].islower():
+            raise AttributeError(name)
+        engine = self._engine
+        return lambda *params, **options: engine.run(self._call_flow(name, params), options or None)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.base_url} user={self.username!r}>"
+
+
+def _answer(response: httpx.Response, name: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise ResponseValidationError(
+            f"{name}: the answer is not JSON", response=response
+        ) from None
+
+
+def _result(answer: Any, request_id: int, response: httpx.Response, name: str, write: bool) -> Any:
+    if not isinstance(answer, dict):
+        raise ResponseValidationError(
+            f"{name}: the answer is not a JSON-RPC object", response=response
+        )
+    if answer.get("id") != request_id:
+        raise JsonRpcError(
+            f"{name}: answer id {answer.get('id')!r} does not match request id {request_id}",
+            response=response,
+            may_have_been_applied=write,
+        )
+    error = answer.get("error")
+    if error:
+        if isinstance(error, dict):
+            code, message, data = (
+                error.get("code"),
+                str(error.get("message") or "error"),
+                error.get("data"),
+            )
+        else:
+            code, message, data = None, str(error), None
+        raise JsonRpcError(
+            f"{name} failed: {message}",
+            code=code,
+            data=data,
+            response=response,
+            may_have_been_applied=False,
+        )
+    return answer.get("result")
+
+
+class SpiceJsonRpcClient(_SpiceJsonRpc[Sync], SyncClient):
+    __doc__ = _SpiceJsonRpc.__doc__
+
+
+class AsyncSpiceJsonRpcClient(_SpiceJsonRpc[Async], AsyncClient):
+    __doc__ = _SpiceJsonRpc.__doc__

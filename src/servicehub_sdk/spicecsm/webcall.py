@@ -1,0 +1,302 @@
+"""`WebCallApp`: the receiving side of SpiceCSM's web calls, as an ASGI and a WSGI app.
+
+```python
+app = WebCallApp(int_user="spice", int_pass=secret, on_search=search, on_load=load)
+# FastAPI/Starlette: app.mount("/spice", app)   Flask: app.wsgi_app = DispatcherMiddleware(..., {"/spice": app.wsgi})
+```
+
+Every call's `intUser`/`intPass` is checked in constant time before anything else; a wrong or
+missing pair is a 403 and no callback runs. Bodies over `max_body_bytes` are a 413, malformed or
+hostile XML a 400; a failing callback is a 500 that reveals nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from pydantic import SecretStr
+
+from ..core.auth import secret
+from .forms import (
+    parse_account_update_form,
+    parse_case_update_form,
+    parse_load_form,
+    parse_search_form,
+)
+from .models import AccountData, CaseUpdate, SearchRequest, UserSummary
+from .xml import XmlError, render_userdata, render_users
+
+__all__ = ["DEFAULT_PATHS", "WebCallApp"]
+
+logger = logging.getLogger("servicehub_sdk.spicecsm")
+
+DEFAULT_PATHS = {
+    "search": "/account/search",
+    "load": "/account/load",
+    "account_update": "/account/update",
+    "case_update": "/case/update",
+}
+
+SearchHandler = Callable[
+    [SearchRequest],
+    Iterable[UserSummary | Mapping[str, Any]]
+    | Awaitable[Iterable[UserSummary | Mapping[str, Any]]],
+]
+LoadHandler = Callable[[str], AccountData | Awaitable[AccountData | None] | None]
+AccountUpdateHandler = Callable[[AccountData], Any]
+CaseUpdateHandler = Callable[[CaseUpdate], Any]
+
+_XML = "text/xml; charset=utf-8"
+_DONE = b'<?xml version="1.0" encoding="UTF-8"?>\n<result status="success"/>'
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
+
+@dataclass
+class _Job:
+    kind: str
+    argument: Any
+    callback: Callable[[Any], Any]
+
+
+class WebCallApp:
+    """Receives SpiceCSM web calls and answers them from your callbacks.
+
+    Args:
+        int_user, int_pass: the credentials SpiceCSM is configured to send.
+        on_search: `(SearchRequest) -> iterable of UserSummary` for the account search.
+        on_load: `(userkey) -> AccountData | None` for the account load.
+        on_account_update: `(AccountData) -> None` for an account update (`userXML`).
+        on_case_update: `(CaseUpdate) -> None` for a case update (`Userkey`, `caseXML`).
+        paths: paths per call, overriding `DEFAULT_PATHS` (keys `search`, `load`,
+            `account_update`, `case_update`).
+        max_body_bytes: larger bodies are refused with 413 (default 1 MiB).
+
+    Callbacks may be plain functions or coroutine functions.
+    """
+
+    def __init__(
+        self,
+        *,
+        int_user: str,
+        int_pass: str | SecretStr,
+        on_search: SearchHandler | None = None,
+        on_load: LoadHandler | None = None,
+        on_account_update: AccountUpdateHandler | None = None,
+        on_case_update: CaseUpdateHandler | None = None,
+        paths: Mapping[str, str] | None = None,
+        max_body_bytes: int = 1024 * 1024,
+    ) -> None:
+        if not int_user or not secret(int_pass).get_secret_value():
+            raise ValueError("int_user and int_pass must not be empty")
+        self._user = int_user.encode("utf-8")
+        self._password = secret(int_pass)
+        unknown = set(paths or {}) - set(DEFAULT_PATHS)
+        if unknown:
+            raise ValueError(f"unknown web call(s) in paths: {', '.join(sorted(unknown))}")
+        routes = {**DEFAULT_PATHS, **(paths or {})}
+        callbacks: dict[str, Callable[[Any], Any] | None] = {
+            "search": on_search,
+            "load": on_load,
+            "account_update": on_account_update,
+            "case_update": on_case_update,
+        }
+        self._routes = {path: (kind, callbacks[kind]) for kind, path in routes.items()}
+        self.max_body_bytes = max_body_bytes
+
+    # -- the framework-free core ----------------------------------------------------
+
+    def _prepare(self, method: str, path: str, content_type: str, body: bytes) -> _Job | _Answer:
+        route = self._routes.get(path.rstrip("/") or "/")
+        if route is None or route[1] is None:
+            return _Answer(404, b"unknown web call")
+        if method != "POST":
+            return _Answer(405, b"web calls are POSTed")
+        if len(body) > self.max_body_bytes:
+            return _Answer(413, b"body too large")
+        if "application/x-www-form-urlencoded" not in content_type:
+            return _Answer(400, b"expected application/x-www-form-urlencoded")
+        try:
+            form = {
+                k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
+            }
+        except UnicodeDecodeError:
+            return _Answer(400, b"the form is not UTF-8")
+        given_user = form.get("intUser", "").encode("utf-8")
+        given_password = form.get("intPass", "").encode("utf-8")
+        user_ok = hmac.compare_digest(given_user, self._user)
+        password_ok = hmac.compare_digest(
+            given_password, self._password.get_secret_value().encode("utf-8")
+        )
+        if not (user_ok and password_ok):
+            return _Answer(403, b"forbidden")
+        kind, callback = route
+        assert callback is not None
+        try:
+            argument: Any = {
+                "search": parse_search_form,
+                "load": parse_load_form,
+                "account_update": parse_account_update_form,
+                "case_update": parse_case_update_form,
+            }[kind](form)
+        except XmlError as exc:
+            return _Answer(400, str(exc).encode("utf-8")[:500])
+        except ValueError:
+            return _Answer(400, b"invalid web call variables")
+        return _Job(kind, argument, callback)
+
+    @staticmethod
+    def _render(kind: str, result: Any) -> _Answer:
+        try:
+            if kind == "search":
+                return _Answer(200, render_users(result or []), _XML)
+            if kind == "load":
+                return _Answer(200, render_userdata(result), _XML)
+        except (ValueError, TypeError):
+            logger.exception("a SpiceCSM %s callback returned data that cannot be rendered", kind)
+            return _Answer(500, b"internal error")
+        return _Answer(200, _DONE, _XML)
+
+    def handle(
+        self, method: str, path: str, content_type: str, body: bytes
+    ) -> tuple[int, bytes, str]:
+        """Answer one web call synchronously: `(status, body, content type)`."""
+        job = self._prepare(method, path, content_type, body)
+        if isinstance(job, _Answer):
+            return job.status, job.body, job.content_type
+        try:
+            result = job.callback(job.argument)
+            if inspect.isawaitable(result):
+                result = asyncio.run(_await(result))
+        except Exception:
+            logger.exception("the SpiceCSM %s callback failed", job.kind)
+            return 500, b"internal error", "text/plain; charset=utf-8"
+        answer = self._render(job.kind, result)
+        return answer.status, answer.body, answer.content_type
+
+    async def handle_async(
+        self, method: str, path: str, content_type: str, body: bytes
+    ) -> tuple[int, bytes, str]:
+        """Answer one web call in an event loop; sync callbacks run in a worker thread."""
+        job = self._prepare(method, path, content_type, body)
+        if isinstance(job, _Answer):
+            return job.status, job.body, job.content_type
+        try:
+            if inspect.iscoroutinefunction(job.callback):
+                result = await job.callback(job.argument)
+            else:
+                result = await asyncio.to_thread(job.callback, job.argument)
+                if inspect.isawaitable(result):
+                    result = await result
+        except Exception:
+            logger.exception("the SpiceCSM %s callback failed", job.kind)
+            return 500, b"internal error", "text/plain; charset=utf-8"
+        answer = self._render(job.kind, result)
+        return answer.status, answer.body, answer.content_type
+
+    # -- ASGI -----------------------------------------------------------------------
+
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[dict[str, Any]]],
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
+        path = scope.get("path", "/")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
+        else:
+            chunks: list[bytes] = []
+            size = 0
+            more = True
+            too_large = False
+            while more:
+                message = await receive()
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    too_large = True
+                    break
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            if too_large:
+                status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
+            else:
+                status, body, content_type = await self.handle_async(
+                    scope["method"], path, headers.get("content-type", ""), b"".join(chunks)
+                )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    # -- WSGI -----------------------------------------------------------------------
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """The same app for WSGI servers (Flask, Django, gunicorn)."""
+        declared = environ.get("CONTENT_LENGTH") or "0"
+        length = int(declared) if declared.isdigit() else 0
+        if length > self.max_body_bytes:
+            status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
+        else:
+            raw = environ["wsgi.input"].read(length) if length else b""
+            status, body, content_type = self.handle(
+                environ.get("REQUEST_METHOD", "GET"),
+                environ.get("PATH_INFO", "/") or "/",
+                environ.get("CONTENT_TYPE", ""),
+                raw,
+            )
+        reason = {
+            200: "OK",
+            400: "Bad Request",
+            403: "Forbidden",
+            404: "Not Found",
+            405: "Method Not Allowed",
+            413: "Payload Too Large",
+            500: "Internal Server Error",
+        }.get(status, "Error")
+        start_response(
+            f"{status} {reason}",
+            [("Content-Type", content_type), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable

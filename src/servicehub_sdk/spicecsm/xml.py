@@ -1,0 +1,167 @@
+"""Rendering and parsing SpiceCSM's web-call XML with lxml, safely.
+
+Parsing refuses DTDs (so no entity expansion, no external entities, no billion laughs),
+never touches the network, and reads attribute values percent-decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..core.errors import RequestValidationError
+from .encoding import percent_decode, percent_encode
+from .models import AccountData, AccountUser, CaseTicket, Contact, UserSummary
+
+__all__ = [
+    "XmlError",
+    "parse_case_xml",
+    "parse_userdata",
+    "parse_users",
+    "render_case_xml",
+    "render_userdata",
+    "render_users",
+]
+
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+class XmlError(RequestValidationError):
+    """XML that is malformed, carries a DTD, or is not of the expected structure."""
+
+
+def _etree() -> Any:
+    from lxml import etree
+
+    return etree
+
+
+def _parser() -> Any:
+    etree = _etree()
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def _parse(data: str | bytes, root: str) -> Any:
+    etree = _etree()
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
+        raise XmlError("XML with a DTD or entity declarations is refused")
+    try:
+        tree = etree.fromstring(raw, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlError(f"malformed XML: {exc}") from None
+    if tree.tag != root:
+        raise XmlError(f"expected a <{root}> document, got <{tree.tag}>")
+    return tree
+
+
+def _attributes(element: Any, *, strict: bool = True) -> dict[str, str]:
+    values = {}
+    for key, value in element.attrib.items():
+        try:
+            values[str(key)] = percent_decode(str(value))
+        except ValueError as exc:
+            if strict:
+                raise XmlError(f"<{element.tag} {key}>: {exc}") from None
+            values[str(key)] = str(value)  # SpiceCSM's own case text may hold a bare `%`
+    return values
+
+
+def _element(parent: Any, tag: str, values: Mapping[str, Any]) -> Any:
+    element = _etree().SubElement(parent, tag)
+    for key, value in values.items():
+        if value is not None:
+            element.set(key, percent_encode(str(value)))
+    return element
+
+
+def _serialise(root: Any) -> bytes:
+    body: bytes = _etree().tostring(root, encoding="UTF-8", xml_declaration=False)
+    return _DECLARATION + body
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    data: dict[str, Any] = model.model_dump(exclude_none=True)
+    return data
+
+
+def render_users(users: Iterable[UserSummary | Mapping[str, Any]]) -> bytes:
+    """The search answer: `<users>` with one `<user .../>` per account (none: `<users/>`)."""
+    root = _etree().Element("users")
+    for user in users:
+        model = user if isinstance(user, UserSummary) else UserSummary.model_validate(user)
+        _element(root, "user", _dump(model))
+    return _serialise(root)
+
+
+def parse_users(data: str | bytes) -> list[UserSummary]:
+    """A search answer's users."""
+    root = _parse(data, "users")
+    users = []
+    for child in root:
+        if child.tag != "user":
+            raise XmlError(f"<users> holds only <user/> elements, not <{child.tag}>")
+        users.append(UserSummary.model_validate(_attributes(child)))
+    return users
+
+
+def render_userdata(account: AccountData | None) -> bytes:
+    """The load answer (and account update): `<userdata>` with `<user/>`, `<contacts>` and
+    `<fielddata>`; `None` gives an empty `<userdata/>`."""
+    root = _etree().Element("userdata")
+    if account is not None:
+        _element(root, "user", {**_dump(account.user), "password": account.user.password or ""})
+        contacts = _etree().SubElement(root, "contacts")
+        for contact in account.contacts:
+            _element(contacts, "contact", _dump(contact))
+        fields = _etree().SubElement(root, "fielddata")
+        for field_id, value in account.fields.items():
+            _element(fields, "field", {"id": field_id, "value": value})
+    return _serialise(root)
+
+
+def parse_userdata(data: str | bytes) -> AccountData | None:
+    """A `<userdata>` document (load answer or `userXML`); `None` when it is empty."""
+    root = _parse(data, "userdata")
+    user = root.find("user")
+    if user is None:
+        if len(root):
+            raise XmlError("<userdata> needs a <user/> element")
+        return None
+    contacts = [Contact.model_validate(_attributes(c)) for c in root.iterfind("contacts/contact")]
+    fields: dict[str, str] = {}
+    for field in root.iterfind("fielddata/field"):
+        attributes = _attributes(field)
+        if "id" not in attributes:
+            raise XmlError("<field/> needs an id")
+        fields[attributes["id"]] = attributes.get("value", "")
+    return AccountData(
+        user=AccountUser.model_validate(_attributes(user)), contacts=contacts, fields=fields
+    )
+
+
+def render_case_xml(tickets: Iterable[CaseTicket]) -> bytes:
+    """`<tickets>` with one `<ticket/>` per response (for tests and tools)."""
+    root = _etree().Element("tickets")
+    for ticket in tickets:
+        values = ticket.model_dump(exclude_none=True, exclude={"date", "date_raw"})
+        if ticket.date_raw is not None:
+            values["date"] = ticket.date_raw
+        _element(root, "ticket", values)
+    return _serialise(root)
+
+
+def parse_case_xml(data: str | bytes) -> list[CaseTicket]:
+    """The tickets of a `caseXML` document."""
+    root = _parse(data, "tickets")
+    return [
+        CaseTicket.model_validate(_attributes(t, strict=False)) for t in root if t.tag == "ticket"
+    ]
