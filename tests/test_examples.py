@@ -45,3 +45,12 @@ def test_scp_ticket_lifecycle() -> None:
 def test_cecenter_ticket_flow() -> None:
     out = run("cecenter_ticket_flow.py")
     assert "opened ticket" in out and "1 confirmed ticket(s)" in out
+
+
+def test_spicecsm_webcall_server() -> None:
+    out = run("spicecsm_webcall_server.py")
+    assert (
+        "['John Doe']" in out
+        and "johnd@xyz.net" in out
+        and "case 6344 for jdoe: In Progress" in out
+    )

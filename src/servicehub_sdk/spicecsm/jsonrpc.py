@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, Literal, Unpack
@@ -39,6 +40,7 @@ READ_METHODS = frozenset(
     {"connect", "checkSession", "caseLoad", "accountLoad", "agentList", "companyList", "load"}
 )
 EXPIRED_CODES = frozenset({-32001, 401})
+_API_NAME = re.compile(r"^[a-z]+[A-Z][A-Za-z0-9]*$")
 
 
 def normalise_rows(result: Any) -> list[Any]:
@@ -307,8 +309,9 @@ class _SpiceJsonRpc(ClientBase[M]):
         return results
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        # rpc.caseLoad(42) is rpc.call("caseLoad", 42)
-        if name.startswith("_") or not name[:1].islower():
+        # rpc.caseLoad(42) is rpc.call("caseLoad", 42). Only SpiceCSM-style names (camelCase, or
+        # `query`) qualify, so attribute probes such as `aclose` are not mistaken for API calls.
+        if not (_API_NAME.match(name) or name == "query"):
             raise AttributeError(name)
         engine = self._engine
         return lambda *params, **options: engine.run(self._call_flow(name, params), options or None)

@@ -1,0 +1,208 @@
+"""JSON-RPC client against the emulator, sync and async; the telephony pop URL."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from servicehub_sdk.core import JsonRpcError, RequestValidationError
+from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient, telephony_pop_url
+from servicehub_sdk.testing import EmulatorServer, Reply
+from servicehub_sdk.testing.spicecsm import API_PASSWORD, SpiceRpcServer
+from tests.helpers import close, resolve
+
+
+@pytest.fixture
+def rpc_server() -> SpiceRpcServer:
+    return SpiceRpcServer()
+
+
+@pytest.fixture
+def server(rpc_server: SpiceRpcServer) -> Iterator[EmulatorServer]:
+    with EmulatorServer(rpc_server) as running:
+        yield running
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def make(mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, **extra: Any) -> Any:
+    cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
+    return cls(**rpc_server.client_config(server.url), **extra)
+
+
+@pytest.fixture
+async def rpc(mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer) -> AsyncIterator[Any]:
+    client = make(mode, server, rpc_server)
+    yield client
+    await close(client)
+
+
+async def test_connects_on_first_use_and_normalises(rpc: Any, rpc_server: SpiceRpcServer) -> None:
+    agents = await resolve(rpc.agent_list())
+    assert len(agents) == 5
+    companies = await resolve(rpc.company_list())  # a lone object on the wire
+    assert companies == [{"id": "1", "name": "Sandbox Company"}]
+    assert await resolve(rpc.case_load(101)) is not None
+    assert await resolve(rpc.case_load(99999)) is None  # {"msg": "no results"}
+    assert await resolve(rpc.load("accounts", {"status": "Gone"})) == []
+    assert rpc_server.calls["connect"] == 1
+    assert rpc.security_level == 5 and API_PASSWORD not in repr(rpc.session)
+
+
+async def test_attribute_style_and_writes(rpc: Any) -> None:
+    case = await resolve(rpc.caseLoad(102))
+    assert case["id"] == "102"
+    new_id = await resolve(rpc.create("cases", {"userkey": "acct1", "status": "Open"}))
+    assert await resolve(rpc.update("cases", new_id, {"status": "Closed"})) is True
+    assert (await resolve(rpc.load("cases", {"id": new_id})))[0]["status"] == "Closed"
+    assert await resolve(rpc.delete("cases", new_id)) is True
+
+
+async def test_reconnects_once_when_the_session_expires(
+    rpc: Any, rpc_server: SpiceRpcServer
+) -> None:
+    await resolve(rpc.agent_list())
+    assert await resolve(rpc.check_session()) is True
+    rpc_server.expire_sessions()
+    assert await resolve(rpc.check_session()) is False
+    assert len(await resolve(rpc.agent_list())) == 5
+    assert rpc_server.calls["connect"] == 2
+
+
+async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
+    with pytest.raises(JsonRpcError) as caught:
+        await resolve(rpc.call("noSuchMethod"))
+    assert caught.value.code == -32601
+    with pytest.raises(JsonRpcError):
+        await resolve(rpc.update("cases", "nope", {}))
+
+
+async def test_wrong_password(
+    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
+) -> None:
+    client = make(mode, server, rpc_server)
+    client._password = __import__("pydantic").SecretStr("wrong")
+    with pytest.raises(JsonRpcError, match="Invalid username"):
+        await resolve(client.agent_list())
+    await close(client)
+
+
+async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> None:
+    await resolve(rpc.agent_list())
+    server.faults.add(
+        Reply(
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"id": 999, "result": [], "error": None}),
+        )
+    )
+    with pytest.raises(JsonRpcError, match="does not match"):
+        await resolve(rpc.agent_list(max_retries=0))
+
+
+async def test_raw_sql_needs_permission(
+    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
+) -> None:
+    strict = make(mode, server, rpc_server)
+    with pytest.raises(RequestValidationError, match="allow_raw_sql"):
+        await resolve(strict.query("SELECT * FROM cases"))
+    assert rpc_server.calls["query"] == 0
+    trusting = make(mode, server, rpc_server, allow_raw_sql=True)
+    assert await resolve(trusting.call("query", "SELECT * FROM cases")) == {"msg": "no results"}
+    await close(strict)
+    await close(trusting)
+
+
+@pytest.mark.parametrize("encoding", ["form", "json"])
+async def test_protocol_2_json_encoding_and_batch(
+    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, encoding: str
+) -> None:
+    seen: list[httpx.Request] = []
+
+    async def arecord(request: httpx.Request) -> None:
+        seen.append(request)
+
+    http: Any = (
+        httpx.Client(event_hooks={"request": [seen.append]})
+        if mode == "sync"
+        else httpx.AsyncClient(event_hooks={"request": [arecord]})
+    )
+    client = make(mode, server, rpc_server, protocol="2.0", encoding=encoding, http_client=http)
+    results = await resolve(
+        client.batch([("agentList", []), ("caseLoad", [101]), ("companyList", [])])
+    )
+    assert (
+        len(results[0]) == 5
+        and results[1]["id"] == "101"
+        and results[2]["name"] == "Sandbox Company"
+    )
+    body = seen[-1].content.decode()
+    if encoding == "json":
+        payload = json.loads(body)
+        assert seen[-1].headers["content-type"] == "application/json"
+    else:
+        payload = json.loads(httpx.QueryParams(body)["request"])
+    assert isinstance(payload, list) and all(item["jsonrpc"] == "2.0" for item in payload)
+    await close(client)
+    await close(http)
+
+
+async def test_protocol_1_has_no_jsonrpc_member(
+    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
+) -> None:
+    seen: list[httpx.Request] = []
+
+    async def arecord(request: httpx.Request) -> None:
+        seen.append(request)
+
+    http: Any = (
+        httpx.Client(event_hooks={"request": [seen.append]})
+        if mode == "sync"
+        else httpx.AsyncClient(event_hooks={"request": [arecord]})
+    )
+    client = make(mode, server, rpc_server, http_client=http)
+    await resolve(client.agent_list())
+    connect = json.loads(httpx.QueryParams(seen[0].content.decode())["request"])
+    call = json.loads(httpx.QueryParams(seen[1].content.decode())["request"])
+    assert connect["method"] == "connect" and "jsonrpc" not in connect
+    assert call["params"][-1] == client.session.get_secret_value()
+    with pytest.raises(RequestValidationError):
+        await resolve(client.batch([("agentList", [])]))
+    await close(client)
+    await close(http)
+
+
+async def test_password_never_logged(
+    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = make(mode, server, rpc_server)
+    await resolve(client.agent_list())
+    text = "\n".join(r.getMessage() for r in caplog.records) + repr(client)
+    assert API_PASSWORD not in text and client.session.get_secret_value() not in text
+    await close(client)
+
+
+def test_telephony_pop_url(server: EmulatorServer) -> None:
+    url = telephony_pop_url(server.url, company=1, brand=2, callid="A-1/2", ani="+1 (555) 555-5555")
+    assert url.startswith(
+        server.url
+        + "/spiceinstall/integrations/telephony/telephonypop.php?company=1&brand=2&callid="
+    )
+    assert "caseid" not in url and "%2B1+%28555%29" in url
+    received = httpx.get(url).json()["received"]
+    assert received == {"company": "1", "brand": "2", "callid": "A-1/2", "ani": "+1 (555) 555-5555"}
+    assert "caseid=77" in telephony_pop_url("https://spice.example.com", caseid=77)
+    for bad in ({"company": 0}, {"brand": -1}, {"company": True}):
+        with pytest.raises(RequestValidationError):
+            telephony_pop_url("https://spice.example.com", **bad)  # type: ignore[arg-type]
+    with pytest.raises(RequestValidationError):
+        telephony_pop_url("spice.example.com")
