@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
-from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing.cecenter import CECenterEmulator
 from tests.helpers import close
 
@@ -14,22 +13,6 @@ from tests.helpers import close
 @pytest.fixture
 def emulator() -> CECenterEmulator:
     return CECenterEmulator(seed=11)
-
-
-@pytest.fixture
-def server(emulator: CECenterEmulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(emulator) as running:
-        yield running
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def config(server: EmulatorServer, emulator: CECenterEmulator) -> dict[str, Any]:
-    return emulator.client_config(server.url)
 
 
 def client_class(mode: str) -> Any:

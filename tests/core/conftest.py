@@ -26,11 +26,6 @@ def credentials(server: EmulatorServer) -> OAuth2ClientCredentials:
     return OAuth2ClientCredentials(f"{server.url}/token", "demo-client", "demo-secret")
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 async def client(mode: str, server: EmulatorServer) -> AsyncIterator[Any]:
     cls = DemoClient if mode == "sync" else AsyncDemoClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,34 +18,23 @@ from tests.helpers import close, resolve
 
 
 @pytest.fixture
-def rpc_server() -> SpiceRpcServer:
+def emulator() -> SpiceRpcServer:
     return SpiceRpcServer()
 
 
-@pytest.fixture
-def server(rpc_server: SpiceRpcServer) -> Iterator[EmulatorServer]:
-    with EmulatorServer(rpc_server) as running:
-        yield running
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-def make(mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, **extra: Any) -> Any:
+def make(mode: str, server: EmulatorServer, emulator: SpiceRpcServer, **extra: Any) -> Any:
     cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
-    return cls(**rpc_server.client_config(server.url), **extra)
+    return cls(**emulator.client_config(server.url), **extra)
 
 
 @pytest.fixture
-async def rpc(mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer) -> AsyncIterator[Any]:
-    client = make(mode, server, rpc_server)
+async def rpc(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> AsyncIterator[Any]:
+    client = make(mode, server, emulator)
     yield client
     await close(client)
 
 
-async def test_connects_on_first_use_and_normalises(rpc: Any, rpc_server: SpiceRpcServer) -> None:
+async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceRpcServer) -> None:
     agents = await resolve(rpc.agent_list())
     assert len(agents) == 5
     companies = await resolve(rpc.company_list())  # a lone object on the wire
@@ -53,7 +42,7 @@ async def test_connects_on_first_use_and_normalises(rpc: Any, rpc_server: SpiceR
     assert await resolve(rpc.case_load(101)) is not None
     assert await resolve(rpc.case_load(99999)) is None  # {"msg": "no results"}
     assert await resolve(rpc.load("accounts", {"status": "Gone"})) == []
-    assert rpc_server.calls["connect"] == 1
+    assert emulator.calls["connect"] == 1
     assert rpc.security_level == 5 and API_PASSWORD not in repr(rpc.session)
 
 
@@ -66,15 +55,13 @@ async def test_attribute_style_and_writes(rpc: Any) -> None:
     assert await resolve(rpc.delete("cases", new_id)) is True
 
 
-async def test_reconnects_once_when_the_session_expires(
-    rpc: Any, rpc_server: SpiceRpcServer
-) -> None:
+async def test_reconnects_once_when_the_session_expires(rpc: Any, emulator: SpiceRpcServer) -> None:
     await resolve(rpc.agent_list())
     assert await resolve(rpc.check_session()) is True
-    rpc_server.expire_sessions()
+    emulator.expire_sessions()
     assert await resolve(rpc.check_session()) is False
     assert len(await resolve(rpc.agent_list())) == 5
-    assert rpc_server.calls["connect"] == 2
+    assert emulator.calls["connect"] == 2
 
 
 async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
@@ -85,10 +72,8 @@ async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
         await resolve(rpc.update("cases", "nope", {}))
 
 
-async def test_wrong_password(
-    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
-) -> None:
-    client = make(mode, server, rpc_server)
+async def test_wrong_password(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> None:
+    client = make(mode, server, emulator)
     client._password = __import__("pydantic").SecretStr("wrong")
     with pytest.raises(JsonRpcError, match="Invalid username"):
         await resolve(client.agent_list())
@@ -109,13 +94,13 @@ async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> No
 
 
 async def test_raw_sql_needs_permission(
-    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
+    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
 ) -> None:
-    strict = make(mode, server, rpc_server)
+    strict = make(mode, server, emulator)
     with pytest.raises(RequestValidationError, match="allow_raw_sql"):
         await resolve(strict.query("SELECT * FROM cases"))
-    assert rpc_server.calls["query"] == 0
-    trusting = make(mode, server, rpc_server, allow_raw_sql=True)
+    assert emulator.calls["query"] == 0
+    trusting = make(mode, server, emulator, allow_raw_sql=True)
     assert await resolve(trusting.call("query", "SELECT * FROM cases")) == {"msg": "no results"}
     await close(strict)
     await close(trusting)
@@ -123,7 +108,7 @@ async def test_raw_sql_needs_permission(
 
 @pytest.mark.parametrize("encoding", ["form", "json"])
 async def test_protocol_2_json_encoding_and_batch(
-    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, encoding: str
+    mode: str, server: EmulatorServer, emulator: SpiceRpcServer, encoding: str
 ) -> None:
     seen: list[httpx.Request] = []
 
@@ -135,7 +120,7 @@ async def test_protocol_2_json_encoding_and_batch(
         if mode == "sync"
         else httpx.AsyncClient(event_hooks={"request": [arecord]})
     )
-    client = make(mode, server, rpc_server, protocol="2.0", encoding=encoding, http_client=http)
+    client = make(mode, server, emulator, protocol="2.0", encoding=encoding, http_client=http)
     results = await resolve(
         client.batch([("agentList", []), ("caseLoad", [101]), ("companyList", [])])
     )
@@ -156,7 +141,7 @@ async def test_protocol_2_json_encoding_and_batch(
 
 
 async def test_protocol_1_has_no_jsonrpc_member(
-    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer
+    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
 ) -> None:
     seen: list[httpx.Request] = []
 
@@ -168,7 +153,7 @@ async def test_protocol_1_has_no_jsonrpc_member(
         if mode == "sync"
         else httpx.AsyncClient(event_hooks={"request": [arecord]})
     )
-    client = make(mode, server, rpc_server, http_client=http)
+    client = make(mode, server, emulator, http_client=http)
     await resolve(client.agent_list())
     connect = json.loads(httpx.QueryParams(seen[0].content.decode())["request"])
     call = json.loads(httpx.QueryParams(seen[1].content.decode())["request"])
@@ -181,10 +166,10 @@ async def test_protocol_1_has_no_jsonrpc_member(
 
 
 async def test_password_never_logged(
-    mode: str, server: EmulatorServer, rpc_server: SpiceRpcServer, caplog: pytest.LogCaptureFixture
+    mode: str, server: EmulatorServer, emulator: SpiceRpcServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    client = make(mode, server, rpc_server)
+    client = make(mode, server, emulator)
     await resolve(client.agent_list())
     text = "\n".join(r.getMessage() for r in caplog.records) + repr(client)
     assert API_PASSWORD not in text and client.session.get_secret_value() not in text

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing.ssh import SshEmulator
 from tests.helpers import close
 
@@ -14,22 +13,6 @@ from tests.helpers import close
 @pytest.fixture
 def emulator() -> SshEmulator:
     return SshEmulator(seed=7)
-
-
-@pytest.fixture
-def server(emulator: SshEmulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(emulator) as running:
-        yield running
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def config(server: EmulatorServer, emulator: SshEmulator) -> dict[str, Any]:
-    return emulator.client_config(server.url)
 
 
 @pytest.fixture
