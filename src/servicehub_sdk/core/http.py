@@ -325,9 +325,17 @@ class SyncEngine(_Engine[httpx.Client]):
 
     def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
         """Send `call` with retries, map failures to SDK errors, and parse the answer."""
+        first: httpx.Response | Exception
+        try:
+            first = self._attempt(call, options)
+        except Exception as exc:
+            first = exc
+        if isinstance(first, httpx.Response) and first.status_code < 400:
+            return self.result(call, first)  # the usual case: no retry machinery needed
+        replay = _Replay(first)
         retrying = tenacity.Retrying(sleep=time.sleep, **self.retrying_kwargs(call, options))
         try:
-            response: httpx.Response = retrying(self._attempt, call, options)
+            response: httpx.Response = retrying(lambda: replay.take() or self._attempt(call, options))
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call) from exc
         return self.result(call, response)
@@ -366,9 +374,21 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
 
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
         """Send `call` with retries, map failures to SDK errors, and parse the answer."""
+        first: httpx.Response | Exception
+        try:
+            first = await self._attempt(call, options)
+        except Exception as exc:
+            first = exc
+        if isinstance(first, httpx.Response) and first.status_code < 400:
+            return self.result(call, first)  # the usual case: no retry machinery needed
+        replay = _Replay(first)
+
+        async def attempt() -> httpx.Response:
+            return replay.take() or await self._attempt(call, options)
+
         retrying = tenacity.AsyncRetrying(**self.retrying_kwargs(call, options))
         try:
-            response: httpx.Response = await retrying(self._attempt, call, options)
+            response: httpx.Response = await retrying(attempt)
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call) from exc
         return self.result(call, response)
@@ -400,6 +420,19 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
     async def close(self) -> None:
         if self.owns_client:
             await self.http_client.aclose()
+
+
+class _Replay:
+    """Hands the outcome of an attempt already made to tenacity as its first attempt."""
+
+    def __init__(self, outcome: httpx.Response | Exception) -> None:
+        self._outcome: httpx.Response | Exception | None = outcome
+
+    def take(self) -> httpx.Response | None:
+        outcome, self._outcome = self._outcome, None
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
 
 class CapturedResponses(list[httpx.Response]):
