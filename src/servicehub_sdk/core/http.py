@@ -335,7 +335,9 @@ class SyncEngine(_Engine[httpx.Client]):
         replay = _Replay(first)
         retrying = tenacity.Retrying(sleep=time.sleep, **self.retrying_kwargs(call, options))
         try:
-            response: httpx.Response = retrying(lambda: replay.take() or self._attempt(call, options))
+            response: httpx.Response = retrying(
+                lambda: replay.take() or self._attempt(call, options)
+            )
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call) from exc
         return self.result(call, response)

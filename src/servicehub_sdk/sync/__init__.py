@@ -1,0 +1,35 @@
+"""Integrations built on the clients: ERP master data into Secure Service Hub, and service
+cases linked to help-desk tickets, safe to re-run.
+
+```python
+from servicehub_sdk.sync import SupportCenterPlusTarget, link_service_cases, sync_master_data
+
+report = sync_master_data(hub, ["customers.csv", "machine_models.csv", "customer_machines.csv"])
+links = link_service_cases(hub, SupportCenterPlusTarget(scp), journal="links.sqlite3")
+```
+"""
+
+from .journal import JournalEntry, LinkJournal
+from .link_cases import link_service_cases, link_service_cases_async
+from .master_data import sync_master_data, sync_master_data_async
+from .records import MasterData, load_master_data
+from .report import RecordResult, SyncReport
+from .targets import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, TicketTarget, marker
+
+__all__ = [
+    "CECenterTarget",
+    "JournalEntry",
+    "LinkJournal",
+    "MasterData",
+    "RecordResult",
+    "SpiceCsmTarget",
+    "SupportCenterPlusTarget",
+    "SyncReport",
+    "TicketTarget",
+    "link_service_cases",
+    "link_service_cases_async",
+    "load_master_data",
+    "marker",
+    "sync_master_data",
+    "sync_master_data_async",
+]

@@ -1,0 +1,88 @@
+"""Reports of integration runs: one row per record, as a model, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["Action", "RecordResult", "SyncReport"]
+
+Action = Literal["created", "updated", "unchanged", "linked", "failed"]
+
+
+class RecordResult(BaseModel):
+    """What happened to one record (or, in a dry run, what would happen).
+
+    Attributes:
+        kind: `machine_model`, `customer`, `customer_machine` or `service_case`.
+        key: the record's external ID (the case ID for service cases).
+        action: `created`, `updated`, `unchanged`, `linked` or `failed`.
+        reason: why it failed, or a note.
+        differences: fields that differed from the hub.
+        reference: what the record was linked to (the ticket ID for service cases).
+    """
+
+    kind: str
+    key: str
+    action: Action
+    reason: str | None = None
+    differences: list[str] = Field(default_factory=list)
+    reference: str | None = None
+
+
+class SyncReport(BaseModel):
+    """The rows of a run, with `dry_run` telling whether anything was written."""
+
+    dry_run: bool = False
+    results: list[RecordResult] = Field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many records per action."""
+        return dict(Counter(r.action for r in self.results))
+
+    @property
+    def failed(self) -> list[RecordResult]:
+        return [r for r in self.results if r.action == "failed"]
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(r.action in ("created", "updated", "linked") for r in self.results)
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """The rows as CSV (written to `path` when given)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["kind", "key", "action", "reason", "differences", "reference", "dry_run"])
+        for r in self.results:
+            writer.writerow(
+                [
+                    r.kind,
+                    r.key,
+                    r.action,
+                    r.reason or "",
+                    ";".join(r.differences),
+                    r.reference or "",
+                    self.dry_run,
+                ]
+            )
+        text = buffer.getvalue()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The report as JSON (written to `path` when given)."""
+        text = self.model_dump_json(indent=2)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{n} {a}" for a, n in sorted(self.counts.items())) or "nothing to do"
+        return f"{'dry run: ' if self.dry_run else ''}{counts}"

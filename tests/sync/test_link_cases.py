@@ -1,0 +1,186 @@
+"""Linking service cases to tickets: exactly once, even when a run stops half-way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servicehub_sdk.spicecsm import SpiceJsonRpcClient
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.ssh.models import ServiceCase
+from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from servicehub_sdk.sync import (
+    CECenterTarget,
+    LinkJournal,
+    SpiceCsmTarget,
+    SupportCenterPlusTarget,
+    link_service_cases,
+    link_service_cases_async,
+)
+from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
+from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh.store import SshStore
+from servicehub_sdk.testing.supportcenter import ScpEmulator
+
+
+@pytest.fixture
+def emulator() -> SshEmulator:
+    return SshEmulator(store=SshStore(4, cases=20))
+
+
+@pytest.fixture
+def scp_emulator() -> ScpEmulator:
+    return ScpEmulator(seed=1, requests=5)
+
+
+@pytest.fixture
+def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
+    with EmulatorServer(scp_emulator) as running:
+        yield running
+
+
+def unlinked(emulator: SshEmulator) -> int:
+    return sum(1 for c in emulator.store.cases.values() if not c["externalId"])
+
+
+def test_links_every_unlinked_case_once(
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    before = unlinked(emulator)
+    with (
+        SecureServiceHub(**config) as hub,
+        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        dry = link_service_cases(
+            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
+        )
+        assert len(dry.results) == before and scp_emulator.writes["add request"] == 0
+        report = link_service_cases(
+            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3"
+        )
+        again = link_service_cases(
+            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3"
+        )
+    assert report.counts == {"linked": before} and again.results == []
+    assert unlinked(emulator) == 0 and scp_emulator.writes["add request"] == before
+    linked_to = {c["externalId"] for c in emulator.store.cases.values()}
+    assert {r.reference for r in report.results} <= linked_to
+
+
+class CrashAfterCreate(SupportCenterPlusTarget):
+    """Creates the ticket, then makes the hub refuse the link: the run stops in between."""
+
+    def __init__(self, scp: Any, ssh_server: EmulatorServer) -> None:
+        super().__init__(scp)
+        self.ssh_server = ssh_server
+
+    async def create_ticket(self, case: ServiceCase) -> str:
+        ticket = await super().create_ticket(case)
+        self.ssh_server.faults.add([Reply(503)] * 3, path="/graphql")
+        return ticket
+
+
+def test_resume_after_a_crash_between_create_and_link(
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    server: EmulatorServer,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "links.sqlite3"
+    with (
+        SecureServiceHub(**config) as hub,
+        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        first = link_service_cases(hub, CrashAfterCreate(scp, server), journal=journal, limit=1)
+        assert first.counts == {"failed": 1}
+        case_id = first.results[0].key
+        assert LinkJournal(journal).get(case_id).state == "created"  # type: ignore[union-attr]
+        second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal)
+    assert scp_emulator.writes["add request"] == unlinked_total(second)
+    resumed = next(r for r in second.results if r.key == case_id)
+    assert resumed.action == "linked" and resumed.reason == "ticket from an earlier run"
+    assert emulator.store.cases[case_id]["externalId"] == resumed.reference
+
+
+def unlinked_total(report: Any) -> int:
+    return sum(1 for r in report.results if r.action == "linked")
+
+
+class LostAnswer(SupportCenterPlusTarget):
+    """The ticket is created, but the answer never arrives (a timeout after sending)."""
+
+    async def create_ticket(self, case: ServiceCase) -> str:
+        await super().create_ticket(case)
+        from servicehub_sdk.core import APITimeoutError
+
+        raise APITimeoutError("the answer was lost", may_have_been_applied=True)
+
+
+def test_resume_after_a_lost_create_answer_finds_the_ticket(
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "links.sqlite3"
+    with (
+        SecureServiceHub(**config) as hub,
+        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
+        assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
+        second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, limit=1)
+    assert (
+        second.results[0].action == "linked"
+        and second.results[0].reason == "ticket from an earlier run"
+    )
+    assert scp_emulator.writes["add request"] == 1
+
+
+async def test_async_linking(
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    async with (
+        AsyncSecureServiceHub(**config) as hub,
+        AsyncSupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        report = await link_service_cases_async(
+            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "a.sqlite3", limit=3
+        )
+    assert report.counts == {"linked": 3}
+
+
+def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:
+    with Sandbox(["ssh", "cecenter", "spicecsm"]) as sandbox, sandbox.client("ssh") as hub:
+        cec = sandbox.client("cecenter")
+        customer_id = cec.service_tickets.list().first().customer_id
+        report = link_service_cases(
+            hub,
+            CECenterTarget(cec, customer_id=customer_id),
+            journal=tmp_path / "c.sqlite3",
+            limit=2,
+        )
+        assert report.counts == {"linked": 2}
+        with SpiceJsonRpcClient(**sandbox.config("spicecsm")) as rpc:
+            spice = link_service_cases(
+                hub, SpiceCsmTarget(rpc), journal=tmp_path / "s.sqlite3", limit=2
+            )
+            assert spice.counts == {"linked": 2}
+            assert (
+                rpc.load("cases", {"ssh_case_id": spice.results[0].key})[0]["id"]
+                == spice.results[0].reference
+            )

@@ -1,0 +1,189 @@
+"""Master-data sync against the SSH emulator: idempotent, dry-run, isolated failures, sources."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.sync import load_master_data, sync_master_data, sync_master_data_async
+from servicehub_sdk.testing.ssh import SshEmulator
+
+
+@pytest.fixture
+def emulator() -> SshEmulator:
+    return SshEmulator(seed=2)
+
+
+@pytest.fixture
+def hub(config: dict[str, Any]) -> Iterator[SecureServiceHub]:
+    with SecureServiceHub(**config) as client:
+        yield client
+
+
+def master_data(org_name: str) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "machine_models": [
+            {
+                "external_id": "MAT-NEW-1",
+                "model_name": "TruLine 1",
+                "technology": "Laser",
+                "brand": "TruLine",
+            },
+            {"external_id": "MAT-200001", "model_name": "whatever"},
+        ],
+        "customers": [
+            {
+                "external_id": "ERP-1",
+                "name": "Bäckerei Schmidt",
+                "service_organisation": org_name,
+                "country": "DE",
+                "postal_code": "01067",
+            },
+            {
+                "external_id": "ERP-2",
+                "name": "Rossi",
+                "service_organisation": org_name,
+                "country": "IT",
+            },
+            {"external_id": "ERP-BAD", "name": "No country", "service_organisation": org_name},
+            {
+                "external_id": "ERP-ORG",
+                "name": "Lost",
+                "service_organisation": "Nowhere",
+                "country": "DE",
+            },
+        ],
+        "customer_machines": [
+            {
+                "external_id": "EQ-1",
+                "serial_number": "S1",
+                "customer_external_id": "ERP-1",
+                "machine_model_external_id": "MAT-NEW-1",
+                "is_sp1_migration": "yes",
+            },
+            {
+                "external_id": "EQ-2",
+                "serial_number": "S2",
+                "customer_external_id": "ERP-2",
+                "machine_model_external_id": "MAT-NOPE",
+            },
+            {
+                "external_id": "EQ-3",
+                "serial_number": "S3",
+                "customer_external_id": "ERP-BAD",
+                "machine_model_external_id": "MAT-NEW-1",
+            },
+        ],
+    }
+
+
+def org_name(emulator: SshEmulator) -> str:
+    return str(next(iter(emulator.store.organisations.values()))["name"])
+
+
+def test_sync_then_resync_changes_nothing(hub: SecureServiceHub, emulator: SshEmulator) -> None:
+    data = master_data(org_name(emulator))
+    first = sync_master_data(hub, data)
+    by_key = {r.key: r for r in first.results}
+    assert by_key["MAT-NEW-1"].action == "created" and by_key["MAT-200001"].action == "unchanged"
+    assert by_key["MAT-200001"].differences == ["modelName"]
+    assert by_key["ERP-1"].action == "created" and by_key["EQ-1"].action == "created"
+    assert by_key["ERP-BAD"].action == "failed" and "country" in (by_key["ERP-BAD"].reason or "")
+    assert by_key["ERP-ORG"].action == "failed" and "Nowhere" in (by_key["ERP-ORG"].reason or "")
+    assert by_key["EQ-2"].action == "failed" and "MAT-NOPE" in (by_key["EQ-2"].reason or "")
+    assert by_key["EQ-3"].action == "failed" and "ERP-BAD" in (by_key["EQ-3"].reason or "")
+    writes = dict(emulator.store.writes)
+    second = sync_master_data(hub, data)
+    assert not second.changed_anything
+    assert second.counts.get("created", 0) == 0 and dict(emulator.store.writes) == writes
+    data["customers"][1]["name"] = "Rossi & Figli"
+    third = sync_master_data(hub, data)
+    assert [(r.key, r.action, r.differences) for r in third.results if r.action == "updated"] == [
+        ("ERP-2", "updated", ["name"])
+    ]
+
+
+def test_dry_run_writes_nothing(hub: SecureServiceHub, emulator: SshEmulator) -> None:
+    report = sync_master_data(hub, master_data(org_name(emulator)), dry_run=True)
+    assert report.dry_run and report.counts["created"] == 4
+    assert sum(emulator.store.writes.values()) == 0
+    assert "dry run" in str(report)
+
+
+def test_a_write_that_fails_fails_alone(
+    hub: SecureServiceHub, emulator: SshEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphql import GraphQLError
+
+    real = emulator.store.create_customer
+
+    def refuse_rossi(data: dict[str, Any]) -> dict[str, Any]:
+        if data["name"] == "Rossi":
+            raise GraphQLError("storage is full", extensions={"code": "INTERNAL_SERVER_ERROR"})
+        return real(data)
+
+    monkeypatch.setattr(emulator.store, "create_customer", refuse_rossi)
+    report = sync_master_data(hub, master_data(org_name(emulator)))
+    by_key = {r.key: r for r in report.results}
+    assert by_key["ERP-2"].action == "failed" and "storage is full" in (
+        by_key["ERP-2"].reason or ""
+    )
+    assert by_key["ERP-1"].action == "created" and by_key["EQ-1"].action == "created"
+
+
+async def test_async_with_bounded_concurrency(
+    config: dict[str, Any], emulator: SshEmulator
+) -> None:
+    rows = [
+        {
+            "external_id": f"BULK-{i}",
+            "name": f"Bulk {i}",
+            "service_organisation": org_name(emulator),
+            "country": "FR",
+        }
+        for i in range(40)
+    ]
+    async with AsyncSecureServiceHub(**config) as hub:
+        report = await sync_master_data_async(hub, {"customers": rows}, concurrency=4)
+        again = await sync_master_data_async(hub, {"customers": rows}, concurrency=4)
+    assert report.counts == {"created": 40} and again.counts == {"unchanged": 40}
+
+
+def test_sources_csv_jsonl_dataframe_and_dicts(
+    tmp_path: Path, hub: SecureServiceHub, emulator: SshEmulator
+) -> None:
+    name = org_name(emulator)
+    (tmp_path / "customers.csv").write_text(
+        f"external_id,name,service_organisation,country,postal_code\nCSV-1,Csv GmbH,{name},DE,01067\n"
+    )
+    (tmp_path / "machine_models.jsonl").write_text(
+        json.dumps({"external_id": "JL-1", "model_name": "Jsonl"}) + "\n"
+    )
+    data = load_master_data([tmp_path / "customers.csv", tmp_path / "machine_models.jsonl"])
+    assert data.customers[0]["postal_code"] == "01067" and len(data) == 2
+    frame = pd.DataFrame(
+        [
+            {
+                "external_id": "DF-1",
+                "name": "Frame",
+                "service_organisation": name,
+                "country": "AT",
+                "city": None,
+            }
+        ]
+    )
+    assert load_master_data({"customers": frame}).customers == [
+        {"external_id": "DF-1", "name": "Frame", "service_organisation": name, "country": "AT"}
+    ]
+    assert len(load_master_data([{"kind": "customer", "external_id": "X"}]).customers) == 1
+    report = sync_master_data(hub, data)
+    assert report.counts == {"created": 2}
+    csv_text = report.to_csv(tmp_path / "report.csv")
+    assert "CSV-1,created" in csv_text and (tmp_path / "report.csv").exists()
+    assert json.loads(report.to_json())["results"][0]["action"] == "created"
