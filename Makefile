@@ -20,7 +20,7 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(DEMO_STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/servicehub demo
 
 test: lint typecheck unit docs
 

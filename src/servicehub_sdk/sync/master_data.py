@@ -141,12 +141,21 @@ def _plan_models(
 
 
 def _plan_customers(
-    hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
+    hub: Hub,
+    rows: list[dict[str, Any]],
+    state: _State,
+    report: SyncReport,
+    default_organisation: str | None,
 ) -> list[_Step]:
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
-        organisation = str(row.get("service_organisation") or row.get("serviceOrganisation") or "")
+        organisation = str(
+            row.get("service_organisation")
+            or row.get("serviceOrganisation")
+            or default_organisation
+            or ""
+        )
         if not organisation:
             report.results.append(_failure("customer", key, "service_organisation is missing"))
             continue
@@ -313,7 +322,13 @@ async def _execute(
 
 
 async def _sync(
-    hub: Hub, source: Any, *, dry_run: bool, concurrency: int | None, progress: bool
+    hub: Hub,
+    source: Any,
+    *,
+    dry_run: bool,
+    concurrency: int | None,
+    progress: bool,
+    service_organisation: str | None = None,
 ) -> SyncReport:
     data: MasterData = load_master_data(source)
     report = SyncReport(dry_run=dry_run)
@@ -330,7 +345,7 @@ async def _sync(
 
     try:
         first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
-            hub, data.customers, state, report
+            hub, data.customers, state, report, service_organisation
         )
         failed = await _execute(first, report, dry_run=dry_run, concurrency=concurrency, tick=tick)
         pending = {f"{s.kind.replace('_', ' ')}:{s.key}" for s in first}
@@ -343,15 +358,30 @@ async def _sync(
 
 
 def sync_master_data(
-    hub: SecureServiceHub, source: Any, *, dry_run: bool = False, progress: bool = False
+    hub: SecureServiceHub,
+    source: Any,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    service_organisation: str | None = None,
 ) -> SyncReport:
     """Create or update machine models, customers and customer machines in the hub from
     `source` (files, DataFrames or dicts; see `load_master_data`), by external ID.
 
     Returns a `SyncReport`: per record `created`, `updated`, `unchanged` or `failed` with the
     reason. With `dry_run=True` nothing is written and the report shows the plan.
+    `service_organisation` (an id or name) is used for customers that name none.
     """
-    return run_sync(_sync(hub, source, dry_run=dry_run, concurrency=None, progress=progress))
+    return run_sync(
+        _sync(
+            hub,
+            source,
+            dry_run=dry_run,
+            concurrency=None,
+            progress=progress,
+            service_organisation=service_organisation,
+        )
+    )
 
 
 async def sync_master_data_async(
@@ -361,8 +391,16 @@ async def sync_master_data_async(
     dry_run: bool = False,
     concurrency: int = 8,
     progress: bool = False,
+    service_organisation: str | None = None,
 ) -> SyncReport:
     """`sync_master_data` for the async client, writing up to `concurrency` records at once."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
-    return await _sync(hub, source, dry_run=dry_run, concurrency=concurrency, progress=progress)
+    return await _sync(
+        hub,
+        source,
+        dry_run=dry_run,
+        concurrency=concurrency,
+        progress=progress,
+        service_organisation=service_organisation,
+    )

@@ -89,6 +89,7 @@ class Sandbox:
         backends: names to run; all registered backends by default.
         seed: seed of the emulators' generated data (same seed, same data).
         faults: a fault profile name applied to every backend (`"flaky"`, `"slow"`…).
+        port: serve the backends on consecutive ports from this one (free ports by default).
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class Sandbox:
         *,
         seed: int = 0,
         faults: str | None = None,
+        port: int | None = None,
     ) -> None:
         names = list(backends) if backends is not None else registered_backends()
         unknown = [n for n in names if n not in _REGISTRY]
@@ -106,18 +108,20 @@ class Sandbox:
         self.names = names
         self.seed = seed
         self.fault_profile = faults
+        self.port = port
         self.emulators: dict[str, BackendEmulator] = {}
         self.servers: dict[str, EmulatorServer] = {}
 
     def start(self) -> Sandbox:
         try:
-            for name in self.names:
+            for index, name in enumerate(self.names):
                 if name in self.servers:
                     continue
                 factory = _REGISTRY[name][0]
                 make: EmulatorFactory = _load(factory) if isinstance(factory, str) else factory
                 emulator = make(self.seed)
-                server = EmulatorServer(emulator.app, faults=Faults())
+                port = self.port + index if self.port else 0
+                server = EmulatorServer(emulator.app, faults=Faults(), port=port)
                 if self.fault_profile:
                     server.faults.profile(self.fault_profile, seed=self.seed)
                 server.start()

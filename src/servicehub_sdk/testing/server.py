@@ -166,8 +166,8 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, app: App, faults: Faults) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, app: App, faults: Faults, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.app = app
         self.faults = faults
         self.requests: Counter[tuple[str, str]] = Counter()
@@ -191,9 +191,10 @@ class EmulatorServer:
         url: `http://127.0.0.1:<port>` once started.
     """
 
-    def __init__(self, app: App, *, faults: Faults | None = None) -> None:
+    def __init__(self, app: App, *, faults: Faults | None = None, port: int = 0) -> None:
         self.app = app
         self.faults = faults or Faults()
+        self.port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -221,7 +222,7 @@ class EmulatorServer:
     def start(self) -> EmulatorServer:
         if self._server is not None:
             return self
-        self._server = _Server(self.app, self.faults)
+        self._server = _Server(self.app, self.faults, self.port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
