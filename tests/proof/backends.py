@@ -1,0 +1,113 @@
+"""The five backends as the proof suites drive them: how to serve each emulator, build a
+client, and run one read, one listing and one write."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.core import RetryPolicy
+from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
+from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from servicehub_sdk.testing.cecenter import CECenterEmulator
+from servicehub_sdk.testing.fsm import CrowdEmulator
+from servicehub_sdk.testing.spicecsm import SpiceRpcServer
+from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.supportcenter import ScpEmulator
+
+FAST = RetryPolicy(max_retries=10, backoff_base=0.001, backoff_cap=0.01, max_total_wait=30)
+_counter = itertools.count()
+
+
+@dataclass
+class Backend:
+    name: str
+    make_emulator: Callable[[], Any]
+    sync_client: type[Any]
+    async_client: type[Any]
+    api_path: str  # faults go here (token endpoints stay healthy unless a test says otherwise)
+    read: Callable[[Any, Any], Any]
+    listing: Callable[[Any, Any], Any]
+    write: Callable[[Any, Any], Any]
+    writes_applied: Callable[[Any], int]
+
+    def client(self, emulator: Any, url: str, mode: str, **options: Any) -> Any:
+        cls = self.sync_client if mode == "sync" else self.async_client
+        return cls(**emulator.client_config(url), **options)
+
+
+def _unique() -> int:
+    return next(_counter)
+
+
+BACKENDS = [
+    Backend(
+        "ssh",
+        lambda: SshEmulator(seed=1),
+        SecureServiceHub,
+        AsyncSecureServiceHub,
+        "/graphql",
+        read=lambda c, e: c.customers.get("C-10001"),
+        listing=lambda c, e: c.service_organisations.list().to_list(),
+        write=lambda c, e: c.customers.create(
+            {
+                "name": "Reliable",
+                "externalId": f"REL-{_unique()}",
+                "serviceOrganisation": next(iter(e.store.organisations)),
+                "address": {"country": "DE"},
+            }
+        ),
+        writes_applied=lambda e: e.store.writes["createCustomer"],
+    ),
+    Backend(
+        "fsm",
+        lambda: CrowdEmulator(seed=1),
+        CrowdPartnerClient,
+        AsyncCrowdPartnerClient,
+        "/cloud-crowd-service/",
+        read=lambda c, e: c.partners.contacts(next(iter(e.partners))),
+        listing=lambda c, e: c.partners.list(size=25).to_list(limit=25),
+        write=lambda c, e: c.partners.create({"name": f"Partner {_unique()}"}),
+        writes_applied=lambda e: e.writes["dispatch/accept"],
+    ),
+    Backend(
+        "supportcenter",
+        lambda: ScpEmulator(seed=1, requests=50),
+        SupportCenterPlus,
+        AsyncSupportCenterPlus,
+        "/api/v3/",
+        read=lambda c, e: c.requests.get(next(iter(e.records["requests"]))),
+        listing=lambda c, e: c.admin.priorities.list().to_list(),
+        write=lambda c, e: c.requests.create({"subject": f"Reliable {_unique()}"}),
+        writes_applied=lambda e: e.writes["add request"],
+    ),
+    Backend(
+        "cecenter",
+        lambda: CECenterEmulator(seed=1),
+        CECenterMashup,
+        AsyncCECenterMashup,
+        "/hybris/cecentermashup/",
+        read=lambda c, e: c.service_ticket_types.list(),
+        listing=lambda c, e: c.service_tickets.list(page_size=20).to_list(limit=20),
+        write=lambda c, e: c.interaction_logs.create({"customerId": "C1", "type": "RELIABILITY"}),
+        writes_applied=lambda e: e.writes["interactionLogs"],
+    ),
+    Backend(
+        "spicecsm",
+        lambda: SpiceRpcServer(),
+        SpiceJsonRpcClient,
+        AsyncSpiceJsonRpcClient,
+        "/api/spiceAPIServer/",
+        read=lambda c, e: c.agent_list(),
+        listing=lambda c, e: c.load("accounts"),
+        write=lambda c, e: c.create("cases", {"issue": f"Reliable {_unique()}"}),
+        writes_applied=lambda e: (
+            e.calls["create"] and sum(1 for k in e.tables["cases"] if int(k) > 1000)
+        ),
+    ),
+]
