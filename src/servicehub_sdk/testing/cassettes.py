@@ -44,6 +44,18 @@ _SECRET_KEY = re.compile(
 
 
 def _scrub_json(data: Any) -> Any:
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("method"), str)
+        and isinstance(data.get("params"), list)
+    ):
+        # JSON-RPC: `connect(user, password)`, and the session id as every call's last parameter.
+        params = list(data["params"])
+        if data["method"] == "connect":
+            params = params[:1] + [PLACEHOLDER] * (len(params) - 1)
+        elif params:
+            params[-1] = PLACEHOLDER
+        data = {**data, "params": [_scrub_json(p) for p in params]}
     if isinstance(data, dict):
         return {
             k: (
