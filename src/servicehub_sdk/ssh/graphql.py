@@ -110,7 +110,9 @@ def _dsl() -> Any:
     return DSLSchema(load_schema())
 
 
-def _fields(ds: Any, selection: str) -> list[Any]:
+@functools.cache
+def _fields(ds: Any, selection: str) -> tuple[Any, ...]:
+    # Built once per selection: selected fields are only read when a parent selects them.
     schema_type = getattr(ds, _SCHEMA_TYPE.get(selection, selection))
     fields = []
     for entry in SELECTIONS[selection]:
@@ -119,7 +121,24 @@ def _fields(ds: Any, selection: str) -> list[Any]:
             fields.append(getattr(schema_type, name).select(*_fields(ds, nested)))
         else:
             fields.append(getattr(schema_type, entry))
-    return fields
+    return tuple(fields)
+
+
+@functools.cache
+def _selection_text(field: str, selection: str) -> str:
+    """The printed selection set of a root field (the same for every call)."""
+    from graphql import print_ast
+    from graphql.language import SelectionSetNode
+
+    ds = _dsl()
+    if field.endswith("Paginated"):
+        page_type = getattr(ds, f"{_SCHEMA_TYPE.get(selection, selection)}Page")
+        fields: tuple[Any, ...] = (page_type.data.select(*_fields(ds, selection)),)
+    else:
+        fields = _fields(ds, selection)
+    node = SelectionSetNode(selections=tuple(f.ast_field for f in fields))
+    text: str = print_ast(node)
+    return text
 
 
 def document(
@@ -127,10 +146,10 @@ def document(
 ) -> str:
     """The printed document for one root field with inline arguments.
 
-    `selection` names an entry of `SELECTIONS`; paged fields are selected as
-    `{ data { ... } }`.
+    Arguments are serialised by graphql-core against the schema (gql's DSL); the selection
+    set, the same for every call, is printed once and reused. `selection` names an entry of
+    `SELECTIONS`; paged fields are selected as `{ data { ... } }`.
     """
-    from gql.dsl import DSLMutation, DSLQuery, dsl_gql
     from graphql import print_ast
 
     ds = _dsl()
@@ -138,15 +157,10 @@ def document(
     dsl_field = getattr(root, field)
     if arguments:
         dsl_field = dsl_field.args(**arguments)
-    if selection is not None:
-        if field.endswith("Paginated"):
-            page_type = getattr(ds, f"{_SCHEMA_TYPE.get(selection, selection)}Page")
-            dsl_field = dsl_field.select(page_type.data.select(*_fields(ds, selection)))
-        else:
-            dsl_field = dsl_field.select(*_fields(ds, selection))
-    operation = DSLQuery(dsl_field) if kind == "query" else DSLMutation(dsl_field)
-    printed: str = print_ast(dsl_gql(operation).document)
-    return printed
+    head = print_ast(dsl_field.ast_field)
+    body = f" {_selection_text(field, selection)}" if selection is not None else ""
+    operation = "" if kind == "query" else "mutation "
+    return f"{operation}{{\n  {head}{body}\n}}"
 
 
 def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
