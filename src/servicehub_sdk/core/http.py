@@ -200,11 +200,20 @@ class _Engine(Generic[C]):
             clone.headers = {**self.headers, **headers}
         return clone
 
-    def url_for(self, url: str) -> httpx.URL:
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: httpx.URL) -> None:
+        self._base_url = value
+        self._base_text = str(value).rstrip("/")
+
+    def url_for(self, url: str) -> str:
+        """`url` resolved against the base URL (parsed once, by httpx, when sent)."""
         if url.startswith(("http://", "https://")):
-            return httpx.URL(url)
-        base = str(self.base_url).rstrip("/")
-        return httpx.URL(f"{base}/{url.lstrip('/')}" if url else base)
+            return url
+        return f"{self._base_text}/{url.lstrip('/')}" if url else self._base_text
 
     def build_request(self, call: Call[Any], options: CallOptions | None) -> httpx.Request:
         headers = dict(self.headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from pydantic import SecretStr
@@ -107,6 +107,10 @@ class _CrowdPartnerClient(ClientBase[M]):
             http_client=http_client,
             headers={"X-Client-ID": client_identifier, "X-Client-Version": client_version},
         )
+        if not base_url:
+            # Once the token names the cluster, later requests go there directly.
+            engine = self._engine
+            self.context.on_cluster = lambda url: _rebase(engine, url)
         self.secure_hash: SecureHashes[M] = SecureHashes(self)
         self.partners: Partners[M] = Partners(self)
 
@@ -154,6 +158,11 @@ class _CrowdPartnerClient(ClientBase[M]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"
+
+
+def _rebase(engine: Any, cluster_url: str) -> None:
+    if engine.base_url.host == CLUSTER_HOST:
+        engine.base_url = httpx.URL(cluster_url.rstrip("/") + SERVICE_PATH)
 
 
 def _cluster_url(cluster: str | None) -> str | None:

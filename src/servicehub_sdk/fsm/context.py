@@ -10,6 +10,7 @@ they attach the token.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ ACCOUNT_ID = "{account_id}"
 ACCOUNT_NAME = "{account_name}"
 COMPANY_ID = "{company_id}"
 COMPANY_NAME = "{company_name}"
+_CONTEXT_HEADERS = ("X-Account-ID", "X-Account-Name", "X-Company-Id", "X-Company-Name")
 CLUSTER_HOST = "cluster.fsm.invalid"
 """Host of the placeholder base URL, replaced by the account's cluster once it is known."""
 
@@ -50,6 +52,7 @@ class FsmContext:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self.on_cluster: Callable[[str], None] | None = None
 
     def update_from_token(self, token: Token) -> None:
         """Fill what was not configured from a v1 token answer."""
@@ -92,14 +95,16 @@ class FsmContext:
             COMPANY_ID: self.company_id,
             COMPANY_NAME: self.company_name,
         }
-        for name, value in list(request.headers.items()):
-            if value in values:
-                if not values[value]:
-                    raise ConfigurationError(
-                        f"{name} is needed but unknown: configure "
-                        f"{value.strip('{}')} (a client-credentials token does not carry it)"
-                    )
-                request.headers[name] = str(values[value])
+        for name in _CONTEXT_HEADERS:
+            value = request.headers.get(name)
+            if value is None or value not in values:
+                continue
+            if not values[value]:
+                raise ConfigurationError(
+                    f"{name} is needed but unknown: configure "
+                    f"{value.strip('{}')} (a client-credentials token does not carry it)"
+                )
+            request.headers[name] = str(values[value])
         if request.url.host == CLUSTER_HOST:
             if not self.cluster_url:
                 raise ConfigurationError(
@@ -111,6 +116,8 @@ class FsmContext:
                 scheme=cluster.scheme, host=cluster.host, port=cluster.port
             )
             request.headers["Host"] = cluster.netloc.decode("ascii")
+            if self.on_cluster is not None:
+                self.on_cluster(self.cluster_url)
 
 
 class FsmPasswordGrant(OAuth2PasswordGrant):
