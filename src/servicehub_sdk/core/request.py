@@ -54,11 +54,6 @@ class ListOptions(CallOptions, total=False):
 
 
 CALL_OPTION_KEYS = frozenset(CallOptions.__annotations__)
-LIST_OPTION_KEYS = frozenset(ListOptions.__annotations__)
-
-
-def identity(response: httpx.Response) -> httpx.Response:
-    return response
 
 
 @dataclass(frozen=True, slots=True)

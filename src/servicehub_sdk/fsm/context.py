@@ -120,34 +120,33 @@ class FsmContext:
                 self.on_cluster(self.cluster_url)
 
 
-class FsmPasswordGrant(OAuth2PasswordGrant):
+class _ContextFromToken:
+    """Fills the FSM context from each token and into each request the token authorizes."""
+
+    context: FsmContext
+
+    def token_received(self, token: Token) -> None:
+        self.context.update_from_token(token)
+
+    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
+        self.context.apply(request)
+        return super().authorize(request, token)  # type: ignore[misc, no-any-return]
+
+
+class FsmPasswordGrant(_ContextFromToken, OAuth2PasswordGrant):
     """Password grant (HTTP Basic client auth) that also fills in the FSM context."""
 
     def __init__(self, *args: Any, context: FsmContext, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
 
-    def token_received(self, token: Token) -> None:
-        self.context.update_from_token(token)
 
-    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
-        self.context.apply(request)
-        return super().authorize(request, token)
-
-
-class FsmClientCredentials(OAuth2ClientCredentials):
+class FsmClientCredentials(_ContextFromToken, OAuth2ClientCredentials):
     """Client-credentials grant; account, company and cluster come from configuration."""
 
     def __init__(self, *args: Any, context: FsmContext, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
-
-    def token_received(self, token: Token) -> None:
-        self.context.update_from_token(token)
-
-    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
-        self.context.apply(request)
-        return super().authorize(request, token)
 
 
 class FsmContextHeaders(HeaderAuth):

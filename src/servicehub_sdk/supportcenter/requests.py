@@ -69,6 +69,21 @@ def _request_id(request_id: str | int) -> str:
     return str(request_id)
 
 
+def _request_action(
+    request_id: str | int, action: str, name: str, request: Mapping[str, Any] | None = None
+) -> Call[Request]:
+    """`PUT requests/{id}/<action>`, optionally with `{"request": {...}}`, answering the request."""
+    return Call(
+        "PUT",
+        f"requests/{_request_id(request_id)}/{action}",
+        data={"input_data": input_data({"request": dict(request)})}
+        if request is not None
+        else None,
+        parse=lambda r: Request.model_validate(_entity_or_empty(r, "request", name)),
+        name=name,
+    )
+
+
 def _request_payload(data: Mapping[str, Any] | BaseModel, *, creating: bool) -> dict[str, Any]:
     model = validate_input(RequestInput, data)
     if creating and not model.subject:
@@ -134,13 +149,8 @@ class Requests(Resource[M]):
         """Close a request (`PUT requests/{id}/close`, `_close` on some builds) with
         `{"request": {"closure_info": {...}}}`."""
         info = validate_input(ClosureInfo, closure_info or {}).to_wire()
-        payload = {"request": {"closure_info": info}} if info else {"request": {}}
-        return Call(
-            "PUT",
-            f"requests/{_request_id(request_id)}/{self._paths.close}",
-            data={"input_data": input_data(payload)},
-            parse=lambda r: Request.model_validate(_entity_or_empty(r, "request", "close request")),
-            name="close request",
+        return _request_action(
+            request_id, self._paths.close, "close request", {"closure_info": info} if info else {}
         )
 
     @operation
@@ -159,14 +169,7 @@ class Requests(Resource[M]):
     @operation
     def pickup(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[Request]:
         """Assign the request to the key's own support rep (`PUT requests/{id}/pickup`)."""
-        return Call(
-            "PUT",
-            f"requests/{_request_id(request_id)}/pickup",
-            parse=lambda r: Request.model_validate(
-                _entity_or_empty(r, "request", "pick up request")
-            ),
-            name="pick up request",
-        )
+        return _request_action(request_id, "pickup", "pick up request")
 
     @operation
     def assign(
@@ -186,15 +189,7 @@ class Requests(Resource[M]):
             request["technician"] = lookup(technician)
         if group is not None:
             request["group"] = lookup(group)
-        return Call(
-            "PUT",
-            f"requests/{_request_id(request_id)}/assign",
-            data={"input_data": input_data({"request": request})},
-            parse=lambda r: Request.model_validate(
-                _entity_or_empty(r, "request", "assign request")
-            ),
-            name="assign request",
-        )
+        return _request_action(request_id, "assign", "assign request", request)
 
     @operation
     def reply(

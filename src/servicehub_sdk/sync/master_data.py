@@ -21,7 +21,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import RequestValidationError, ServiceHubError
 from ..core.models import validate_input
@@ -44,6 +44,7 @@ from .report import RecordResult, SyncReport
 __all__ = ["sync_master_data", "sync_master_data_async"]
 
 Hub = SecureServiceHub | AsyncSecureServiceHub
+InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
 
 
 @dataclass
@@ -95,28 +96,43 @@ def _failure(kind: str, key: str, reason: str) -> RecordResult:
     return RecordResult(kind=kind, key=key, action="failed", reason=reason)
 
 
+def _validated(
+    model: type[InputT], data: dict[str, Any], kind: str, key: str, report: SyncReport
+) -> tuple[InputT, str] | None:
+    """`model` from `data` and its external ID, or `None` after reporting why it fails."""
+    try:
+        wanted = validate_input(model, data)
+    except RequestValidationError as exc:
+        report.results.append(_failure(kind, key, exc.message))
+        return None
+    if not wanted.external_id:
+        report.results.append(_failure(kind, key, "external_id is missing"))
+        return None
+    return wanted, wanted.external_id
+
+
 def _plan_models(
     hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
 ) -> list[_Step]:
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
-        try:
-            wanted = validate_input(
-                MachineModelInput,
-                {
-                    "external_id": row.get("external_id"),
-                    "model_name": row.get("model_name"),
-                    "technology": row.get("technology"),
-                    "brand": row.get("brand"),
-                },
-            )
-            if not wanted.external_id:
-                raise RequestValidationError("external_id is missing")
-        except RequestValidationError as exc:
-            report.results.append(_failure("machine_model", key, exc.message))
+        checked = _validated(
+            MachineModelInput,
+            {
+                "external_id": row.get("external_id"),
+                "model_name": row.get("model_name"),
+                "technology": row.get("technology"),
+                "brand": row.get("brand"),
+            },
+            "machine_model",
+            key,
+            report,
+        )
+        if checked is None:
             continue
-        existing = state.models.get(wanted.external_id)
+        wanted, external_id = checked
+        existing = state.models.get(external_id)
         if existing is not None:
             differs = [
                 k
@@ -168,22 +184,22 @@ def _plan_customers(
         address = {
             k: row.get(k) for k in ("country", "state", "city", "postal_code", "street", "street2")
         }
-        try:
-            wanted = validate_input(
-                CustomerInput,
-                {
-                    "name": row.get("name"),
-                    "external_id": row.get("external_id"),
-                    "service_organisation": org_id,
-                    "address": {k: (str(v) if v is not None else None) for k, v in address.items()},
-                },
-            )
-            if not wanted.external_id:
-                raise RequestValidationError("external_id is missing")
-        except RequestValidationError as exc:
-            report.results.append(_failure("customer", key, exc.message))
+        checked = _validated(
+            CustomerInput,
+            {
+                "name": row.get("name"),
+                "external_id": row.get("external_id"),
+                "service_organisation": org_id,
+                "address": {k: (str(v) if v is not None else None) for k, v in address.items()},
+            },
+            "customer",
+            key,
+            report,
+        )
+        if checked is None:
             continue
-        existing = state.customers.get(wanted.external_id)
+        wanted, external_id = checked
+        existing = state.customers.get(external_id)
         if existing is None:
             steps.append(
                 _Step("customer", key, "created", partial(hub.customers.create, wanted), [])
@@ -194,7 +210,7 @@ def _plan_customers(
             report.results.append(RecordResult(kind="customer", key=key, action="unchanged"))
             continue
         update = CustomerUpdate(
-            external_id=wanted.external_id,
+            external_id=external_id,
             name=wanted.name,
             service_organisation=wanted.service_organisation,
             address=wanted.address,
@@ -216,23 +232,23 @@ def _plan_machines(
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
-        try:
-            wanted = validate_input(
-                CustomerMachineInput,
-                {
-                    "external_id": row.get("external_id"),
-                    "serial_number": row.get("serial_number"),
-                    "customer_external_id": row.get("customer_external_id"),
-                    "machine_model_external_id": row.get("machine_model_external_id"),
-                    "edge_device_serial_number": row.get("edge_device_serial_number"),
-                    "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
-                },
-            )
-            if not wanted.external_id:
-                raise RequestValidationError("external_id is missing")
-        except RequestValidationError as exc:
-            report.results.append(_failure("customer_machine", key, exc.message))
+        checked = _validated(
+            CustomerMachineInput,
+            {
+                "external_id": row.get("external_id"),
+                "serial_number": row.get("serial_number"),
+                "customer_external_id": row.get("customer_external_id"),
+                "machine_model_external_id": row.get("machine_model_external_id"),
+                "edge_device_serial_number": row.get("edge_device_serial_number"),
+                "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
+            },
+            "customer_machine",
+            key,
+            report,
+        )
+        if checked is None:
             continue
+        wanted, external_id = checked
         problem = None
         for kind, ref, known in (
             ("customer", wanted.customer_external_id, state.customers),
@@ -245,7 +261,7 @@ def _plan_machines(
         if problem:
             report.results.append(_failure("customer_machine", key, problem))
             continue
-        if wanted.external_id in state.machines:
+        if external_id in state.machines:
             report.results.append(
                 RecordResult(kind="customer_machine", key=key, action="unchanged")
             )
