@@ -1,4 +1,4 @@
-"""SDK engine vs raw httpx: 2,000 GETs on a loopback emulator, sync and async; import time.
+"""SDK engine vs raw httpx: GETs on a loopback emulator, sync and async; import time.
 
 Run with `make bench` (or `python bench/core_overhead.py`). Prints ratios measured in this run;
 nothing is asserted.
@@ -11,16 +11,14 @@ import json
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
+from _timing import ROUNDS, apaired, paired
 
 from servicehub_sdk.core import AsyncEngine, Call, SyncEngine
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
 
-CALLS = 2_000
 BODY = json.dumps({"id": 1, "name": "bench", "tags": list(range(20))}).encode()
 
 
@@ -32,50 +30,33 @@ def parse(response: httpx.Response) -> Any:
     return response.json()
 
 
-def best_of(runs: int, fn: Callable[[], float]) -> float:
-    return min(fn() for _ in range(runs))
+ROUND = 200  # calls per round
 
 
-def sync_raw(url: str) -> float:
-    with httpx.Client() as client:
-        client.get(url).json()
-        start = time.perf_counter()
-        for _ in range(CALLS):
-            client.get(url).json()
-        return time.perf_counter() - start
-
-
-def sync_sdk(url: str) -> float:
+def sync_pair(url: str) -> tuple[float, float]:
     engine = SyncEngine(http_client=httpx.Client(), owns_client=True, base_url=url)
     call = Call("GET", "", parse=parse)
-    engine.execute(call)
-    start = time.perf_counter()
-    for _ in range(CALLS):
+    with httpx.Client() as client:
         engine.execute(call)
-    elapsed = time.perf_counter() - start
+        client.get(url).json()
+        timings = paired(lambda: engine.execute(call), lambda: client.get(url).json(), ROUND)
     engine.close()
-    return elapsed
+    return timings
 
 
-async def async_raw(url: str) -> float:
-    async with httpx.AsyncClient() as client:
-        (await client.get(url)).json()
-        start = time.perf_counter()
-        for _ in range(CALLS):
-            (await client.get(url)).json()
-        return time.perf_counter() - start
-
-
-async def async_sdk(url: str) -> float:
+async def async_pair(url: str) -> tuple[float, float]:
     engine = AsyncEngine(http_client=httpx.AsyncClient(), owns_client=True, base_url=url)
     call = Call("GET", "", parse=parse)
-    await engine.execute(call)
-    start = time.perf_counter()
-    for _ in range(CALLS):
+    async with httpx.AsyncClient() as client:
+
+        async def raw() -> None:
+            (await client.get(url)).json()
+
         await engine.execute(call)
-    elapsed = time.perf_counter() - start
+        await raw()
+        timings = await apaired(lambda: engine.execute(call), raw, ROUND)
     await engine.close()
-    return elapsed
+    return timings
 
 
 def import_time(module: str) -> float:
@@ -92,15 +73,15 @@ def import_time(module: str) -> float:
 def main() -> None:
     with EmulatorServer(app) as server:
         url = server.url + "/item"
-        raw = best_of(3, lambda: sync_raw(url))
-        sdk = best_of(3, lambda: sync_sdk(url))
+        sdk, raw = sync_pair(url)
         print(
-            f"sync  {CALLS} GETs: raw httpx {raw:.3f} s, SDK engine {sdk:.3f} s, ratio {sdk / raw:.2f}x (goal <= 1.10x)"
+            f"sync  GET x{ROUND} (best of {ROUNDS} rounds): raw httpx {raw * 1e6 / ROUND:.0f} us, "
+            f"SDK engine {sdk * 1e6 / ROUND:.0f} us per call, ratio {sdk / raw:.2f}x (goal <= 1.10x)"
         )
-        araw = best_of(3, lambda: asyncio.run(async_raw(url)))
-        asdk = best_of(3, lambda: asyncio.run(async_sdk(url)))
+        asdk, araw = asyncio.run(async_pair(url))
         print(
-            f"async {CALLS} GETs: raw httpx {araw:.3f} s, SDK engine {asdk:.3f} s, ratio {asdk / araw:.2f}x (goal <= 1.10x)"
+            f"async GET x{ROUND} (best of {ROUNDS} rounds): raw httpx {araw * 1e6 / ROUND:.0f} us, "
+            f"SDK engine {asdk * 1e6 / ROUND:.0f} us per call, ratio {asdk / araw:.2f}x (goal <= 1.10x)"
         )
     httpx_import = import_time("httpx")
     sdk_import = import_time("servicehub_sdk")

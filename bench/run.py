@@ -8,7 +8,7 @@ from pathlib import Path
 
 here = Path(__file__).parent
 for script in sorted(here.glob("*.py")):
-    if script.name in {"run.py", "__init__.py"}:
+    if script.name == "run.py" or script.name.startswith("_"):
         continue
     print(f"== {script.stem}", flush=True)
     sys.argv = [str(script)]

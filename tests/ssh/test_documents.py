@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 from gql import Client, gql
-from graphql import build_schema, parse, validate
+from gql.dsl import ast_from_value
+from graphql import build_schema, parse, parse_value, print_ast, validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicehub_sdk.core import Call
 from servicehub_sdk.ssh import (
@@ -20,7 +23,7 @@ from servicehub_sdk.ssh import (
 )
 from servicehub_sdk.ssh.customer_machines import create_machine, list_machines
 from servicehub_sdk.ssh.customers import create_customer, get_customer, update_customer
-from servicehub_sdk.ssh.graphql import load_schema, paged_call
+from servicehub_sdk.ssh.graphql import document, load_schema, paged_call
 from servicehub_sdk.ssh.machine_models import create_model, list_models
 from servicehub_sdk.ssh.models import ServiceCase, ServiceOrganisation
 
@@ -108,3 +111,42 @@ def test_calls_are_graphql_posts() -> None:
         )
     ).is_idempotent
     assert json.dumps(call.json)
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+ADDRESSES = st.fixed_dictionaries(
+    {"country": st.sampled_from(["DE", "AT", "US"])},
+    optional={"city": TEXT, "street": TEXT, "street2": st.none() | TEXT, "postalCode": TEXT},
+)
+
+
+def printed_argument(query: str) -> Any:
+    field = parse(query).definitions[0].selection_set.selections[0]  # type: ignore[attr-defined]
+    return field.arguments[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"name": TEXT, "serviceOrganisation": TEXT, "address": ADDRESSES},
+        optional={"externalId": st.none() | TEXT},
+    )
+)
+def test_arguments_print_as_graphql_core_prints_them(customer: dict[str, Any]) -> None:
+    argument_type = load_schema().mutation_type.fields["createCustomer"].args["customer"].type
+    expected = print_ast(ast_from_value(customer, argument_type))
+    sent = printed_argument(document("mutation", "createCustomer", {"customer": customer}, None))
+    assert print_ast(sent.value) == expected
+    assert print_ast(parse_value(expected)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_string_arguments_round_trip(external_id: str) -> None:
+    sent = printed_argument(document("query", "customer", {"externalId": external_id}, "Customer"))
+    assert sent.value.value == external_id
+
+
+def test_unknown_arguments_are_refused() -> None:
+    with pytest.raises(KeyError, match="nickname"):
+        document("query", "customer", {"nickname": "x"}, "Customer")

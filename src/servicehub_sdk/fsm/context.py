@@ -35,7 +35,12 @@ ACCOUNT_ID = "{account_id}"
 ACCOUNT_NAME = "{account_name}"
 COMPANY_ID = "{company_id}"
 COMPANY_NAME = "{company_name}"
-_CONTEXT_HEADERS = ("X-Account-ID", "X-Account-Name", "X-Company-Id", "X-Company-Name")
+_CONTEXT_HEADERS = frozenset(
+    {b"x-account-id", b"x-account-name", b"x-company-id", b"x-company-name"}
+)
+_PLACEHOLDERS = {  # b"{account_id}" -> "account_id", the FsmContext field it stands for
+    p.encode(): p.strip("{}") for p in (ACCOUNT_ID, ACCOUNT_NAME, COMPANY_ID, COMPANY_NAME)
+}
 CLUSTER_HOST = "cluster.fsm.invalid"
 """Host of the placeholder base URL, replaced by the account's cluster once it is known."""
 
@@ -89,22 +94,18 @@ class FsmContext:
 
     def apply(self, request: httpx.Request) -> None:
         """Fill the placeholders of `request`'s headers and route it to the cluster."""
-        values = {
-            ACCOUNT_ID: self.account_id,
-            ACCOUNT_NAME: self.account_name,
-            COMPANY_ID: self.company_id,
-            COMPANY_NAME: self.company_name,
-        }
-        for name in _CONTEXT_HEADERS:
-            value = request.headers.get(name)
-            if value is None or value not in values:
+        for raw_name, raw_value in request.headers.raw:
+            placeholder = _PLACEHOLDERS.get(raw_value)
+            if placeholder is None or raw_name.lower() not in _CONTEXT_HEADERS:
                 continue
-            if not values[value]:
+            value = getattr(self, placeholder)
+            name = raw_name.decode("ascii")
+            if not value:
                 raise ConfigurationError(
                     f"{name} is needed but unknown: configure "
-                    f"{value.strip('{}')} (a client-credentials token does not carry it)"
+                    f"{placeholder} (a client-credentials token does not carry it)"
                 )
-            request.headers[name] = str(values[value])
+            request.headers[name] = str(value)
         if request.url.host == CLUSTER_HOST:
             if not self.cluster_url:
                 raise ConfigurationError(

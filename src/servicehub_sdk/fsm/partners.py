@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Unpack
 
@@ -34,7 +34,7 @@ BY_NAME = {"X-Account-Name": ACCOUNT_NAME, "X-Company-Name": COMPANY_NAME}
 
 
 def _headers(context: Mapping[str, str], **extra: str) -> dict[str, str]:
-    return {**context, "X-Request-ID": uuid.uuid4().hex, **extra}
+    return {**context, "X-Request-ID": os.urandom(16).hex(), **extra}
 
 
 def _results(response: httpx.Response) -> list[Any]:

@@ -146,21 +146,60 @@ def document(
 ) -> str:
     """The printed document for one root field with inline arguments.
 
-    Arguments are serialised by graphql-core against the schema (gql's DSL); the selection
-    set, the same for every call, is printed once and reused. `selection` names an entry of
+    Arguments are serialised against the schema by gql's `ast_from_value` (the serialiser of
+    its DSL: scalars, enums and input objects as the schema types them); the selection set,
+    the same for every call, is printed once and reused. `selection` names an entry of
     `SELECTIONS`; paged fields are selected as `{ data { ... } }`.
     """
-    from graphql import print_ast
-
-    ds = _dsl()
-    root = ds.Query if kind == "query" else ds.Mutation
-    dsl_field = getattr(root, field)
+    head = field
     if arguments:
-        dsl_field = dsl_field.args(**arguments)
-    head = print_ast(dsl_field.ast_field)
+        ast_from_value, _ = _serialisers()
+        types = _argument_types(kind, field)
+        printed = []
+        for name, value in arguments.items():
+            if name not in types:
+                raise KeyError(f"Argument {name} does not exist in Field: {field}.")
+            printed.append(f"{name}: {_print_value(ast_from_value(value, types[name]))}")
+        head = f"{field}({', '.join(printed)})"
     body = f" {_selection_text(field, selection)}" if selection is not None else ""
     operation = "" if kind == "query" else "mutation "
     return f"{operation}{{\n  {head}{body}\n}}"
+
+
+@functools.cache
+def _argument_types(kind: Kind, field: str) -> dict[str, Any]:
+    schema = load_schema()
+    root = schema.query_type if kind == "query" else schema.mutation_type
+    return {name: argument.type for name, argument in root.fields[field].args.items()}
+
+
+@functools.cache
+def _serialisers() -> tuple[Callable[[Any, Any], Any], Callable[[str], str]]:
+    """gql's `ast_from_value` and graphql-core's `print_string`, imported on first use (a
+    function-level import on every call cost more than printing the document)."""
+    from gql.dsl import ast_from_value
+    from graphql.language.print_string import print_string
+
+    return ast_from_value, print_string
+
+
+def _print_value(node: Any) -> str:
+    """A value node printed on one line, strings escaped by graphql-core's `print_string`."""
+    kind = node.kind
+    if kind == "string_value":
+        return _serialisers()[1](node.value)
+    if kind in ("int_value", "float_value", "enum_value"):
+        return node.value  # type: ignore[no-any-return]
+    if kind == "boolean_value":
+        return "true" if node.value else "false"
+    if kind == "null_value":
+        return "null"
+    if kind == "list_value":
+        return f"[{', '.join(_print_value(item) for item in node.values)}]"
+    if kind == "object_value":
+        fields = ", ".join(f"{f.name.value}: {_print_value(f.value)}" for f in node.fields)
+        return f"{{{fields}}}"
+    raise TypeError(f"cannot print a GraphQL {kind} as an argument")
 
 
 def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,9 +32,15 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    """v3 entities: snake_case on the wire, unknown fields kept."""
+    """v3 entities: snake_case on the wire, unknown fields kept; numeric ids read as text and
+    epoch numbers (or their text) as milliseconds, by pydantic-core itself."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        val_temporal_unit="milliseconds",
+    )
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
@@ -48,15 +54,6 @@ class Time(_Model):
     value: datetime
     display_value: str | None = None
 
-    @field_validator("value", mode="before")
-    @classmethod
-    def _epoch_ms(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.lstrip("-").isdigit():
-            value = int(value)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value / 1000, tz=UTC)
-        return value
-
     def to_wire(self) -> dict[str, str]:
         return {"value": str(int(self.value.timestamp() * 1000))}
 
@@ -66,11 +63,6 @@ class Lookup(_Model):
 
     id: str | None = None
     name: str | None = None
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 def lookup(value: Any) -> Any:
@@ -86,11 +78,6 @@ def lookup(value: Any) -> Any:
 
 class _Entity(_Model):
     id: str | None = None
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class Requester(_Entity):
@@ -151,11 +138,6 @@ class Note(_Entity):
 class TimeSpent(_Model):
     hours: int = Field(ge=0)
     minutes: int = Field(ge=0, lt=60)
-
-    @field_validator("hours", "minutes", mode="before")
-    @classmethod
-    def _number(cls, value: Any) -> Any:
-        return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 class Worklog(_Entity):
