@@ -1,33 +1,71 @@
-"""Timing shared by the benchmarks: the SDK and its raw-httpx baseline in alternating rounds."""
+"""Timing shared by the benchmarks: the SDK and its raw-httpx baseline, measured in rounds.
+
+Each round times both sides back to back (which goes first alternates), so a slow spell of
+the machine falls on both alike; the figures are the medians over the rounds, the ratio is
+the median of the rounds' own ratios, printed with their interquartile range.
+"""
 
 from __future__ import annotations
 
+import statistics
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
-ROUNDS = 15
+ROUNDS = 21
 
 
-def paired(sdk: Any, raw: Any, n: int) -> tuple[float, float]:
-    """Seconds per `n` calls of `sdk` and of `raw`: the best of `ROUNDS` rounds, the two
-    alternating so that a slow spell of the machine falls on both alike."""
-    best = [float("inf"), float("inf")]
-    for _ in range(ROUNDS):
-        for side, fn in enumerate((sdk, raw)):
+class Timing(NamedTuple):
+    sdk: float
+    """Median seconds per call through the SDK."""
+    raw: float
+    """Median seconds per call with raw httpx."""
+    ratio: float
+    """Median of the rounds' SDK/raw ratios."""
+    low: float
+    """First quartile of the rounds' ratios."""
+    high: float
+    """Third quartile of the rounds' ratios."""
+
+    def __str__(self) -> str:
+        return f"{self.ratio:.2f}x ({self.low:.2f}-{self.high:.2f})"
+
+
+def _summary(rounds: list[tuple[float, float]], n: int) -> Timing:
+    low, middle, high = statistics.quantiles([s / r for s, r in rounds], n=4)
+    return Timing(
+        statistics.median(s for s, _ in rounds) / n,
+        statistics.median(r for _, r in rounds) / n,
+        middle,
+        low,
+        high,
+    )
+
+
+def paired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
+    """`n` calls of `sdk` and of `raw` per round, `ROUNDS` rounds unless told."""
+    spans = []
+    for number in range(rounds or ROUNDS):
+        spent = {}
+        order = (("sdk", sdk), ("raw", raw)) if number % 2 == 0 else (("raw", raw), ("sdk", sdk))
+        for side, fn in order:
             start = time.perf_counter()
             for _ in range(n):
                 fn()
-            best[side] = min(best[side], time.perf_counter() - start)
-    return best[0], best[1]
+            spent[side] = time.perf_counter() - start
+        spans.append((spent["sdk"], spent["raw"]))
+    return _summary(spans, n)
 
 
-async def apaired(sdk: Any, raw: Any, n: int) -> tuple[float, float]:
+async def apaired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
     """`paired` for coroutine functions."""
-    best = [float("inf"), float("inf")]
-    for _ in range(ROUNDS):
-        for side, fn in enumerate((sdk, raw)):
+    spans = []
+    for number in range(rounds or ROUNDS):
+        spent = {}
+        order = (("sdk", sdk), ("raw", raw)) if number % 2 == 0 else (("raw", raw), ("sdk", sdk))
+        for side, fn in order:
             start = time.perf_counter()
             for _ in range(n):
                 await fn()
-            best[side] = min(best[side], time.perf_counter() - start)
-    return best[0], best[1]
+            spent[side] = time.perf_counter() - start
+        spans.append((spent["sdk"], spent["raw"]))
+    return _summary(spans, n)

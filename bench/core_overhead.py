@@ -14,10 +14,11 @@ import sys
 from typing import Any
 
 import httpx
-from _timing import ROUNDS, apaired, paired
+from _serve import served_apart
+from _timing import ROUNDS, Timing, apaired, paired
 
 from servicehub_sdk.core import AsyncEngine, Call, SyncEngine
-from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
+from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse
 
 BODY = json.dumps({"id": 1, "name": "bench", "tags": list(range(20))}).encode()
 
@@ -31,9 +32,10 @@ def parse(response: httpx.Response) -> Any:
 
 
 ROUND = 200  # calls per round
+IMPORT_SAMPLES = 5
 
 
-def sync_pair(url: str) -> tuple[float, float]:
+def sync_pair(url: str) -> Timing:
     engine = SyncEngine(http_client=httpx.Client(), owns_client=True, base_url=url)
     call = Call("GET", "", parse=parse)
     with httpx.Client() as client:
@@ -44,7 +46,7 @@ def sync_pair(url: str) -> tuple[float, float]:
     return timings
 
 
-async def async_pair(url: str) -> tuple[float, float]:
+async def async_pair(url: str) -> Timing:
     engine = AsyncEngine(http_client=httpx.AsyncClient(), owns_client=True, base_url=url)
     call = Call("GET", "", parse=parse)
     async with httpx.AsyncClient() as client:
@@ -61,7 +63,7 @@ async def async_pair(url: str) -> tuple[float, float]:
 
 def import_time(module: str) -> float:
     samples = []
-    for _ in range(5):
+    for _ in range(IMPORT_SAMPLES):
         code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -71,23 +73,20 @@ def import_time(module: str) -> float:
 
 
 def main() -> None:
-    with EmulatorServer(app) as server:
-        url = server.url + "/item"
-        sdk, raw = sync_pair(url)
+    with served_apart(app) as server_url:
+        url = server_url + "/item"
+        for mode, timing in (("sync ", sync_pair(url)), ("async", asyncio.run(async_pair(url)))):
+            print(
+                f"{mode} GET, {ROUNDS} rounds of {ROUND}: raw httpx {timing.raw * 1e6:.0f} us, "
+                f"SDK engine {timing.sdk * 1e6:.0f} us per call, ratio {timing} "
+                "(goal <= 1.10x)"
+            )
+    baseline = import_time("httpx")
+    for module in ("servicehub_sdk", "servicehub_sdk.ssh"):
         print(
-            f"sync  GET x{ROUND} (best of {ROUNDS} rounds): raw httpx {raw * 1e6 / ROUND:.0f} us, "
-            f"SDK engine {sdk * 1e6 / ROUND:.0f} us per call, ratio {sdk / raw:.2f}x (goal <= 1.10x)"
+            f"import {module}: {import_time(module) * 1000:.0f} ms "
+            f"(import httpx alone: {baseline * 1000:.0f} ms)"
         )
-        asdk, araw = asyncio.run(async_pair(url))
-        print(
-            f"async GET x{ROUND} (best of {ROUNDS} rounds): raw httpx {araw * 1e6 / ROUND:.0f} us, "
-            f"SDK engine {asdk * 1e6 / ROUND:.0f} us per call, ratio {asdk / araw:.2f}x (goal <= 1.10x)"
-        )
-    httpx_import = import_time("httpx")
-    sdk_import = import_time("servicehub_sdk")
-    print(
-        f"import httpx {httpx_import * 1000:.1f} ms, import servicehub_sdk {sdk_import * 1000:.1f} ms"
-    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,70 @@
+"""`make bench` keeps working: every benchmark runs, at a tiny size, and prints its figures.
+
+No figure is checked: speed is measured by `make bench`, never asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+RATIO = re.compile(r"\d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)")
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch) -> dict[str, ModuleType]:
+    monkeypatch.syspath_prepend(str(BENCH))
+    modules = {
+        name: importlib.import_module(name) for name in ("_timing", "backends", "core_overhead")
+    }
+    monkeypatch.setattr(modules["_timing"], "ROUNDS", 3)
+    monkeypatch.setattr(modules["backends"], "CALLS", 2)
+    monkeypatch.setattr(modules["backends"], "MEMORY_CALLS", 2)
+    monkeypatch.setattr(modules["backends"], "FAN_OUT_ROUNDS", 3)
+    monkeypatch.setattr(modules["core_overhead"], "ROUND", 3)
+    monkeypatch.setattr(modules["core_overhead"], "IMPORT_SAMPLES", 1)
+    return modules
+
+
+@pytest.mark.parametrize("name", ["ssh", "fsm", "supportcenter", "cecenter", "spicecsm"])
+def test_per_backend(
+    bench: dict[str, ModuleType], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backends = bench["backends"]
+    backends.per_backend(next(b for b in backends.BACKENDS if b.name == name))
+    line = capsys.readouterr().out
+    assert line.startswith(name) and len(RATIO.findall(line)) == 3, line
+
+
+def test_fan_out(bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]) -> None:
+    backends = bench["backends"]
+    cecenter = next(b for b in backends.BACKENDS if b.name == "cecenter")
+    backends.fan_out(cecenter, calls=20, concurrency=4)
+    assert len(RATIO.findall(capsys.readouterr().out)) == 2
+
+
+def test_paging_xml_and_single_flight(
+    bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]
+) -> None:
+    backends = bench["backends"]
+    backends.paging(items=1_000)
+    backends.spicecsm_xml(count=50)
+    backends.single_flight()
+    out = capsys.readouterr().out
+    assert "paging 1,000 items" in out
+    assert "SpiceCSM 50 users" in out
+    assert "token requests for 100 concurrent cold calls: 1 " in out
+
+
+def test_engine_and_imports(
+    bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench["core_overhead"].main()
+    out = capsys.readouterr().out
+    assert len(RATIO.findall(out)) == 2, out
+    assert "import servicehub_sdk.ssh:" in out
