@@ -1,8 +1,9 @@
-"""GraphQL documents for Secure Service Hub, built with gql's DSL from the bundled schema.
+"""GraphQL documents for Secure Service Hub, built from the bundled schema.
 
-Arguments go inline, serialised by graphql-core against `schema.graphql` (never by string
-formatting), so any text round-trips exactly; no document names an input type, because the
-vendor does not publish those names.
+Selection sets are built with gql's DSL and printed once per shape. Arguments go inline,
+serialised against `schema.graphql` by gql's `ast_from_value` and printed with graphql-core's
+string escaping (never by string formatting of raw values), so any text round-trips exactly;
+no document names an input type, because the vendor does not publish those names.
 """
 
 from __future__ import annotations
