@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 ROUNDS = 21
@@ -30,7 +31,15 @@ class Timing(NamedTuple):
         return f"{self.ratio:.2f}x ({self.low:.2f}-{self.high:.2f})"
 
 
-def _summary(rounds: list[tuple[float, float]], n: int) -> Timing:
+def _schedule(sdk: Any, raw: Any, rounds: int | None) -> Iterator[tuple[int, Any]]:
+    """(side, function) to time, round after round: side 0 is the SDK, 1 raw httpx."""
+    for number in range(rounds or ROUNDS):
+        sides = ((0, sdk), (1, raw))
+        yield from sides if number % 2 == 0 else reversed(sides)
+
+
+def _summary(spent: list[list[float]], n: int) -> Timing:
+    rounds = list(zip(*spent, strict=True))
     low, middle, high = statistics.quantiles([s / r for s, r in rounds], n=4)
     return Timing(
         statistics.median(s for s, _ in rounds) / n,
@@ -43,29 +52,21 @@ def _summary(rounds: list[tuple[float, float]], n: int) -> Timing:
 
 def paired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
     """`n` calls of `sdk` and of `raw` per round, `ROUNDS` rounds unless told."""
-    spans = []
-    for number in range(rounds or ROUNDS):
-        spent = {}
-        order = (("sdk", sdk), ("raw", raw)) if number % 2 == 0 else (("raw", raw), ("sdk", sdk))
-        for side, fn in order:
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            spent[side] = time.perf_counter() - start
-        spans.append((spent["sdk"], spent["raw"]))
-    return _summary(spans, n)
+    spent: list[list[float]] = [[], []]
+    for side, fn in _schedule(sdk, raw, rounds):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        spent[side].append(time.perf_counter() - start)
+    return _summary(spent, n)
 
 
 async def apaired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
     """`paired` for coroutine functions."""
-    spans = []
-    for number in range(rounds or ROUNDS):
-        spent = {}
-        order = (("sdk", sdk), ("raw", raw)) if number % 2 == 0 else (("raw", raw), ("sdk", sdk))
-        for side, fn in order:
-            start = time.perf_counter()
-            for _ in range(n):
-                await fn()
-            spent[side] = time.perf_counter() - start
-        spans.append((spent["sdk"], spent["raw"]))
-    return _summary(spans, n)
+    spent: list[list[float]] = [[], []]
+    for side, fn in _schedule(sdk, raw, rounds):
+        start = time.perf_counter()
+        for _ in range(n):
+            await fn()
+        spent[side].append(time.perf_counter() - start)
+    return _summary(spent, n)
