@@ -1,15 +1,17 @@
 """Per-backend figures, each a ratio against raw httpx measured in the same run:
 
-- one typed read per backend over loopback, sync and async (goal <= 1.10x);
+- one typed read per backend over loopback, sync and async (goal <= 1.10x), the emulator
+  served from a child process;
 - the same over an in-memory `httpx.MockTransport` replaying the emulator's answers, which
   isolates the SDK's own cost, against raw httpx + json (goal <= 1.25x);
-- async fan-out: 1,000 calls at concurrency 64 (goal <= 1.15x);
+- async fan-out: 1,000 calls at concurrency 64, in memory and over loopback (goal <= 1.15x);
 - 100,000 items through auto-paging: items/s and peak RSS growth (goal < 30 MB);
 - SpiceCSM: render and parse 10,000 users, lxml (the SDK) vs the standard library;
 - token single-flight: token requests for 100 concurrent cold calls (must be 1).
 
-Run with `make bench`. Nothing here is asserted; the numbers are printed.
-"""
+Ratios are medians of alternating rounds with their quartiles (`_timing.py`). Run with
+`make bench`, or `python bench/backends.py ssh fsm` for some backends' figures only. Nothing
+here is asserted; the numbers are printed."""
 
 from __future__ import annotations
 
