@@ -76,9 +76,9 @@ async def _replay(answers: Answers, conn: Any) -> None:
                 length = int(fields.get("content-length", 0))
                 body = await reader.readexactly(length) if length else b""
                 status, headers, content = answers[answer_key(method, target, body)]
-                lines = [f"HTTP/1.1 {status} OK", f"content-length: {len(content)}"]
-                lines += [f"{k}: {v}" for k, v in resendable(headers).items()]
-                writer.write("\r\n".join(lines).encode() + b"\r\n\r\n" + content)
+                reply = [f"HTTP/1.1 {status} OK", f"content-length: {len(content)}"]
+                reply += [f"{k}: {v}" for k, v in resendable(headers).items()]
+                writer.write("\r\n".join(reply).encode() + b"\r\n\r\n" + content)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass  # the client hung up, or the server is stopping

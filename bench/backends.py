@@ -68,6 +68,9 @@ class Recorder(httpx.BaseTransport):
         )
         return httpx.Response(response.status_code, headers=response.headers, content=body)
 
+    def close(self) -> None:
+        self.inner.close()
+
 
 def replaying(answers: Answers) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
@@ -110,18 +113,30 @@ def as_written(request: httpx.Request) -> dict[str, Any]:
     return {"method": request.method, "url": str(request.url), "headers": headers, **body}
 
 
+def fresh(written: dict[str, Any]) -> dict[str, Any]:
+    """Arguments for one more `request(**...)` of an `as_written` request, its headers copied
+    as a caller builds them per call."""
+    return {**written, "headers": dict(written["headers"])}
+
+
+def recorded(backend: Backend, emulator: Any, url: str) -> tuple[Answers, dict[str, Any]]:
+    """One read through a recording transport: the answers it got and its request as written."""
+    recorder = Recorder()
+    with httpx.Client(transport=recorder) as http:
+        client = backend.client(emulator, url, "sync", http_client=http)
+        with capture_responses() as seen:
+            backend.read(client, emulator)
+    return recorder.answers, as_written(seen.last.request)
+
+
 def per_backend(backend: Backend) -> None:
     emulator = backend.make_emulator()
     with served_apart(emulator) as url:
-        recorder = Recorder()
-        client = backend.client(emulator, url, "sync", http_client=httpx.Client(transport=recorder))
-        with capture_responses() as seen:
-            backend.read(client, emulator)
-        raw = as_written(seen.last.request)
+        answers, raw = recorded(backend, emulator, url)
 
         # The baseline builds its request per call too, as any httpx user does.
         def raw_call(client: httpx.Client) -> Any:
-            return client.request(**{**raw, "headers": dict(raw["headers"])})
+            return client.request(**fresh(raw))
 
         plain = backend.client(emulator, url, "sync")  # without the recording transport
         backend.read(plain, emulator)
@@ -136,7 +151,7 @@ def per_backend(backend: Backend) -> None:
             async with httpx.AsyncClient() as araw:
 
                 async def one() -> None:
-                    answer = await araw.request(**{**raw, "headers": dict(raw["headers"])})
+                    answer = await araw.request(**fresh(raw))
                     answer.json()
 
                 timing = await apaired(lambda: backend.read(aclient, emulator), one, CALLS)
@@ -144,7 +159,7 @@ def per_backend(backend: Backend) -> None:
             return timing
 
         asynchronous = asyncio.run(async_pair())
-    mock = replaying(recorder.answers)
+    mock = replaying(answers)
     mocked = backend.client(emulator, url, "sync", http_client=httpx.Client(transport=mock))
     backend.read(mocked, emulator)
     mock_raw_client = httpx.Client(transport=mock)
@@ -185,9 +200,7 @@ async def fan(
 
         async def raw_one() -> None:
             async with gate:
-                answer = await raw.request(
-                    **{**raw_request, "headers": dict(raw_request["headers"])}
-                )
+                answer = await raw.request(**fresh(raw_request))
                 answer.json()
 
         async def sdk_batch() -> None:
@@ -211,14 +224,10 @@ def fan_out(backend: Backend, calls: int = 1000, concurrency: int = 64) -> None:
     """
     emulator = backend.make_emulator()
     with served_apart(emulator) as url:
-        recorder = Recorder()
-        client = backend.client(emulator, url, "sync", http_client=httpx.Client(transport=recorder))
-        backend.read(client, emulator)
-    with replayed_apart(recorder.answers) as url:
+        answers, _ = recorded(backend, emulator, url)
+    with replayed_apart(answers) as url:
         loopback = asyncio.run(fan(backend, emulator, url, None, calls, concurrency))
-    memory = asyncio.run(
-        fan(backend, emulator, url, yielding(recorder.answers), calls, concurrency)
-    )
+    memory = asyncio.run(fan(backend, emulator, url, yielding(answers), calls, concurrency))
     print(
         f"fan-out ({backend.name}) {calls:,} calls at concurrency {concurrency}: "
         f"in-memory {memory} ({memory.sdk:.2f} s / {memory.raw:.2f} s), "
