@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: demo test lint typecheck unit docs bench sandbox clean
+.PHONY: demo test test-lowest lint typecheck unit docs package bench sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 demo: $(DEMO_STAMP)
 	$(BIN)/servicehub demo
 
-test: lint typecheck unit docs
+test: lint typecheck unit docs package
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -37,6 +37,21 @@ unit: $(DEV_STAMP)
 docs: $(DEV_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir .site
 
+# The built sdist and wheel, checked as an index would check them.
+package: $(DEV_STAMP)
+	rm -rf dist
+	$(BIN)/uv build --quiet --out-dir dist
+	$(BIN)/twine check --strict dist/*
+
+# The test suite at the lowest versions pyproject.toml allows (uv's lowest-direct resolution).
+LOWEST := .venv-lowest
+test-lowest: $(DEV_STAMP)
+	rm -rf $(LOWEST)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --quiet --resolution lowest-direct -e '.[test]'
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip list 2>/dev/null | grep -iE '^(httpx|pydantic|tenacity|authlib|typing-extensions|gql|graphql-core|lxml|pandas|tqdm|typer|rich) '
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
+
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py
 
@@ -44,4 +59,4 @@ sandbox: $(DEMO_STAMP)
 	$(BIN)/python -m servicehub_sdk.testing
 
 clean:
-	rm -rf $(VENV) .site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) dist .site .pytest_cache .mypy_cache .ruff_cache

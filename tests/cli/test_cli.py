@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from servicehub_sdk.cli import app
+from servicehub_sdk.cli.app import app
 from servicehub_sdk.cli.demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
 

@@ -1,5 +1,24 @@
-"""The `servicehub` command line (extra `cli`): sandbox, demo, syncs and everyday calls."""
+"""The `servicehub` command line (extra `cli`): sandbox, demo, syncs and everyday calls.
 
-from .app import app, main
+The Typer application itself is `servicehub_sdk.cli.app.app`.
+"""
 
-__all__ = ["app", "main"]
+from __future__ import annotations
+
+import sys
+
+from ..core.extras import MissingExtraError, require_extra
+
+__all__ = ["main"]
+
+
+def main() -> None:
+    """Run the `servicehub` command; without the `cli` extra, say so in one line."""
+    try:
+        require_extra("cli", "typer", "rich", feature="The servicehub command")
+    except MissingExtraError as exc:
+        print(f"servicehub: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    from .app import main as run
+
+    run()

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from pydantic import SecretStr
 
 from ..core.auth import secret
+from ..core.extras import require_extra
 from .forms import (
     parse_account_update_form,
     parse_case_update_form,
@@ -99,6 +100,7 @@ class WebCallApp:
         paths: Mapping[str, str] | None = None,
         max_body_bytes: int = 1024 * 1024,
     ) -> None:
+        require_extra("spicecsm", "lxml", feature="WebCallApp")
         if not int_user or not secret(int_pass).get_secret_value():
             raise ValueError("int_user and int_pass must not be empty")
         self._user = int_user.encode("utf-8")

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core.errors import RequestValidationError
+from ..core.extras import require_extra
 from .encoding import percent_decode, percent_encode
 from .models import AccountData, AccountUser, CaseTicket, Contact, UserSummary
 
@@ -31,6 +32,7 @@ class XmlError(RequestValidationError):
 
 
 def _etree() -> Any:
+    require_extra("spicecsm", "lxml", feature="SpiceCSM web-call XML")
     from lxml import etree
 
     return etree

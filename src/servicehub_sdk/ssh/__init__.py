@@ -9,6 +9,7 @@ with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
 ```
 """
 
+from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
 from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
 from .customer_machines import MachineShape
 from .models import (

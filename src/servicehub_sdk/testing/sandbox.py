@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.extras import require_extra
 from .faults import Faults
 from .server import App, EmulatorServer
 
@@ -100,6 +101,7 @@ class Sandbox:
         faults: str | None = None,
         port: int | None = None,
     ) -> None:
+        require_extra("sandbox", "graphql", "lxml", feature="Sandbox")
         names = list(backends) if backends is not None else registered_backends()
         unknown = [n for n in names if n not in _REGISTRY]
         if unknown:
