@@ -68,3 +68,17 @@ def test_engine_and_imports(
     out = capsys.readouterr().out
     assert len(RATIO.findall(out)) == 2, out
     assert "import servicehub_sdk.ssh:" in out
+
+
+def test_fan_out_over_aiohttp(
+    bench: dict[str, ModuleType],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("servicehub_sdk.core.aiohttp_client")
+    fan_out = importlib.import_module("fan_out")
+    monkeypatch.setattr(fan_out, "ROUNDS", 3)
+    fan_out.main(calls=20)
+    out = capsys.readouterr().out
+    assert len(RATIO.findall(out)) == 3, out
+    assert all(f"concurrency {c:>2}:" in out for c in (1, 8, 64)), out
