@@ -15,7 +15,7 @@ import pytest
 from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
 from servicehub_sdk.testing.cassettes import find_secrets, scrub_body, scrubbing_vcr
 from tests.fsm.make_cassette import BODY, PARTNER_ID
-from tests.helpers import resolve
+from tests.helpers import collect, resolve
 
 CASSETTES = Path(__file__).with_name("cassettes")
 CREDENTIALS = {
@@ -24,7 +24,14 @@ CREDENTIALS = {
     "username": "cym/manager",
     "password": "passwordExample123",
 }
-HEADERS_BY_ID = ("X-Account-ID", "X-Company-Id", "X-Client-ID", "X-Client-Version")
+CONTEXT_HEADERS = (
+    "X-Account-ID",
+    "X-Account-Name",
+    "X-Company-ID",
+    "X-Company-Name",
+    "X-Client-ID",
+    "X-Client-Version",
+)
 
 
 def _normalise(value: Any) -> Any:
@@ -51,12 +58,7 @@ def documented(live: Any, recorded: Any) -> None:
     else:
         assert scrub_body(live.body or b"") == scrub_body(recorded.body or b"")
     if "/crowd-partner/" in live.uri:
-        wanted = (
-            ("X-Account-Name", "X-Company-Name")
-            if live.uri.split("?")[0].endswith("/partners")
-            else HEADERS_BY_ID
-        )
-        for name in wanted:
+        for name in CONTEXT_HEADERS:
             assert live.headers.get(name), f"{name} missing"
         if live.uri.endswith("/dispatch/accept"):
             assert live.headers.get("X-Secure-Hash")
@@ -80,14 +82,16 @@ async def test_documented_examples_replay(mode: str) -> None:
             if mode == "async"
             else fsm.partners.list().to_list()
         )
-        addresses = await resolve(fsm.partners.addresses(PARTNER_ID))
-        contacts = await resolve(fsm.partners.contacts(PARTNER_ID))
-        areas = await resolve(fsm.partners.service_areas(PARTNER_ID))
+        addresses = await collect(fsm.partners.addresses(PARTNER_ID).list())
+        contacts = await collect(fsm.partners.contacts(PARTNER_ID).list())
+        areas = await collect(fsm.partners.service_areas(PARTNER_ID).list())
         created = await resolve(fsm.partners.create(BODY))
-        updated = await resolve(fsm.partners.update(PARTNER_ID, BODY))
+        updated = await resolve(fsm.partners.replace(PARTNER_ID, BODY))
         assert cassette.all_played
     await resolve(fsm.close())
-    assert fsm.context.cluster_url == "https://et.dev.coresuite.com"
+    assert fsm.context.service_url == (
+        "https://et.dev.coresuite.com/cloud-crowd-service/api/crowd-partner/v1/"
+    )
     assert fsm.context.account_id == "284" and fsm.context.company_name == "SBODemoCH"
     assert secure.company_id == "957"
     assert partners[0].name == "Coresystems Partner Solutions"

@@ -14,7 +14,7 @@ from servicehub_sdk.core import (
     NotFoundError,
     RequestValidationError,
 )
-from servicehub_sdk.fsm import ContactRole, Partner, RadiusUnit
+from servicehub_sdk.fsm import ContactRole, Partner, PartnerInput, RadiusUnit
 from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing.fsm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, CrowdEmulator
 from tests.fsm.conftest import client_class
@@ -60,15 +60,15 @@ async def test_list_from_a_page_with_sort(fsm: Any) -> None:
 
 
 async def test_sub_resources(fsm: Any, emulator: CrowdEmulator) -> None:
-    partner_id = next(iter(emulator.partners))
-    addresses = await resolve(fsm.partners.addresses(partner_id))
-    contacts = await resolve(fsm.partners.contacts(partner_id))
-    areas = await resolve(fsm.partners.service_areas(partner_id))
+    partner_id = list(emulator.partners)[1]
+    addresses = await collect(fsm.partners.addresses(partner_id).list())
+    contacts = await collect(fsm.partners.contacts(partner_id).list())
+    areas = await collect(fsm.partners.service_areas(partner_id).list())
     assert isinstance(addresses[0].zip_code, str) and isinstance(addresses[0].number, int)
     assert isinstance(contacts[0].role, ContactRole)
     assert isinstance(areas[0].latitude, float) and isinstance(areas[0].radius.unit, RadiusUnit)
     with pytest.raises(NotFoundError):
-        await resolve(fsm.partners.contacts("no-such-partner"))
+        await collect(fsm.partners.contacts("no-such-partner").list())
 
 
 async def test_create_fetches_or_creates_the_secure_hash_once(
@@ -106,12 +106,13 @@ async def test_secure_hash_create_and_get(fsm: Any) -> None:
     assert "**" in repr(created) and created.secure_hash.get_secret_value() not in repr(created)
 
 
-async def test_update(fsm: Any, emulator: CrowdEmulator) -> None:
+async def test_replace_sends_the_whole_record(fsm: Any, emulator: CrowdEmulator) -> None:
     partner_id = next(iter(emulator.partners))
-    updated = await resolve(fsm.partners.update(partner_id, {**NEW_PARTNER, "name": "Renamed"}))
+    updated = await resolve(fsm.partners.replace(partner_id, {**NEW_PARTNER, "name": "Renamed"}))
     assert updated.id == partner_id and updated.name == "Renamed"
+    assert emulator.partners[partner_id]["address"]["streetName"] == "Rosenheimer Strasse"
     with pytest.raises(NotFoundError):
-        await resolve(fsm.partners.update("nope", NEW_PARTNER))
+        await resolve(fsm.partners.replace("nope", NEW_PARTNER))
 
 
 async def test_invalid_partners_are_refused_before_sending(
@@ -135,8 +136,13 @@ def test_service_area_forms_are_both_read_and_the_documented_one_written() -> No
         {"name": "x", "serviceAreas": [{"latitude": 1.5}, {"latitude": 3}]}
     )
     assert len(single.service_areas) == 1 and len(listed.service_areas) == 2
-    assert "serviceArea" in single.to_body() and "serviceAreas" not in single.to_body()
-    assert len(listed.to_body()["serviceAreas"]) == 2
+    assert len(single.service_areas) == 1
+    one = PartnerInput.model_validate({"name": "x", "serviceArea": {"latitude": 1.5}})
+    two = PartnerInput.model_validate(
+        {"name": "x", "serviceAreas": [{"latitude": 1.5}, {"latitude": 3}]}
+    )
+    assert "serviceArea" in one.to_wire() and "serviceAreas" not in one.to_wire()
+    assert len(two.to_wire()["serviceAreas"]) == 2
     assert Partner.model_validate({"address": {"zipCode": 1234}}).address.zip_code == "1234"  # type: ignore[union-attr]
 
 
@@ -158,19 +164,14 @@ async def test_headers_per_method(
     )
     partner_id = next(iter(emulator.partners))
     await resolve(fsm.partners.list(size=500).first())
-    await resolve(fsm.partners.addresses(partner_id))
+    await collect(fsm.partners.addresses(partner_id).list())
     await resolve(fsm.partners.create(NEW_PARTNER))
     api = [r for r in seen if "/crowd-partner/" in r.url.path]
     by_path = {(r.method, r.url.path.split("/v1/")[1]): r for r in api}
-    listing = by_path[("GET", "partners")]
-    assert (
-        listing.headers["X-Account-Name"] == "sandbox"
-        and listing.headers["X-Company-Name"] == "SandboxDemoDE"
-    )
-    assert "X-Account-ID" not in listing.headers
-    for key in [("GET", f"partners/{partner_id}/addresses"), ("POST", "dispatch/accept")]:
-        request = by_path[key]
-        assert request.headers["X-Account-ID"] == "284" and request.headers["X-Company-Id"] == "957"
+    for request in api:  # ids and names on every call, the listing included
+        assert request.headers["X-Account-ID"] == "284" and request.headers["X-Company-ID"] == "957"
+        assert request.headers["X-Account-Name"] == "sandbox"
+        assert request.headers["X-Company-Name"] == "SandboxDemoDE"
     assert "X-Secure-Hash" in by_path[("POST", "dispatch/accept")].headers
     assert "X-Secure-Hash" not in by_path[("GET", f"partners/{partner_id}/addresses")].headers
     assert all(
@@ -257,17 +258,10 @@ def test_clusters() -> None:
 
 
 def test_token_request_is_the_documented_one() -> None:
-    from servicehub_sdk.fsm.context import FsmContext, FsmPasswordGrant
-
-    auth = FsmPasswordGrant(
-        "https://auth.coresuite.com/api/oauth2/v1/token",
-        "test",
-        "secret",
-        "cym/manager",
-        "passwordExample123",
-        context=FsmContext(),
+    fsm = client_class("sync")(
+        client_id="test", client_secret="secret", username="cym/manager", password="passwordExample123"
     )
-    request = auth.build_token_request()
+    request = fsm.auth.build_token_request()
     assert request.headers["Authorization"] == "Basic dGVzdDpzZWNyZXQ="  # the document's own header
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert (
@@ -276,15 +270,10 @@ def test_token_request_is_the_documented_one() -> None:
 
 
 async def test_bad_request_statuses_map(fsm: Any, server: EmulatorServer) -> None:
+    context = await resolve(fsm.resolve_context())
     with pytest.raises(BadRequestError):
         await resolve(
             fsm.request(
-                "GET",
-                "partners",
-                params={"page": -1},
-                extra_headers={
-                    "X-Account-Name": "{account_name}",
-                    "X-Company-Name": "{company_name}",
-                },
+                "GET", context.url("partners"), params={"page": -1}, headers=context.headers()
             )
         )

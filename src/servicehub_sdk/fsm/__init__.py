@@ -5,34 +5,58 @@ from servicehub_sdk.fsm import CrowdPartnerClient
 
 with CrowdPartnerClient(client_id=..., client_secret=..., username="acme/admin", password=...) as fsm:
     partner = fsm.partners.create({"name": "Partner GmbH", "address": {"city": "Munich"}})
+    fsm.partners.update(partner.id, {"remarks": "onboarded"})  # reads, merges, PUTs
+    for area in fsm.partners.service_areas(partner.id).list():
+        ...
 ```
 """
 
-from .client import CLUSTERS, DEFAULT_TOKEN_URL, AsyncCrowdPartnerClient, CrowdPartnerClient
+from .client import (
+    CLUSTERS,
+    DEFAULT_DIRECTORY_URL,
+    DEFAULT_TOKEN_URL,
+    AsyncCrowdPartnerClient,
+    CrowdPartnerClient,
+)
 from .context import FsmContext
 from .models import (
     Contact,
+    ContactInput,
     ContactRole,
     Partner,
     PartnerAddress,
+    PartnerAddressInput,
+    PartnerInput,
+    PartnerUpdate,
     Radius,
+    RadiusInput,
     RadiusUnit,
     SecureHash,
     ServiceArea,
+    ServiceAreaInput,
 )
+from .origin import FSM_DOMAINS
 
 __all__ = [
     "CLUSTERS",
+    "DEFAULT_DIRECTORY_URL",
     "DEFAULT_TOKEN_URL",
+    "FSM_DOMAINS",
     "AsyncCrowdPartnerClient",
     "Contact",
+    "ContactInput",
     "ContactRole",
     "CrowdPartnerClient",
     "FsmContext",
     "Partner",
     "PartnerAddress",
+    "PartnerAddressInput",
+    "PartnerInput",
+    "PartnerUpdate",
     "Radius",
+    "RadiusInput",
     "RadiusUnit",
     "SecureHash",
     "ServiceArea",
+    "ServiceAreaInput",
 ]

@@ -1,160 +1,271 @@
-"""The account/company context of FSM requests, and auth strategies that fill it in.
+"""The account/company/cluster every Crowd Partner request names, resolved before it is built.
 
 Crowd Partner requests name the account and company in `X-Account-*`/`X-Company-*` headers
 and go to the account's cluster. The v1 token answer carries all three (`account`,
-`account_id`, `companies`, `cluster_url`); a client-credentials token carries none, so they
-must be configured. Requests are described with placeholders that the strategies fill in when
-they attach the token.
+`account_id`, `companies`, `cluster_url`); a client-credentials token carries none, so they are
+configured, and the cluster is then looked up in SAP's Directory API
+(`GET https://ds.coresuite.com/ds/api/directory/v1/accounts/{accountName}` →
+`{"accountName", "clusterName", "URL"}`).
+
+`ContextResolver` describes the exchanges needed (the token request, the directory lookup) as
+`Call`s; once they are answered, `FsmContext` builds each request with its real headers and URL.
+Where the cluster comes from, in order: `base_url=`, the token's `cluster_url`, `cluster=`, the
+directory.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 
-from ..core.auth import HeaderAuth, OAuth2ClientCredentials, OAuth2PasswordGrant, Token
-from ..core.errors import ConfigurationError
+from ..core.auth import OAuth2TokenAuth, Token
+from ..core.errors import AuthenticationError, ConfigurationError, ResponseValidationError
+from ..core.pagination import Page
+from ..core.request import Call
+from .origin import trusted_cluster_url
 
 __all__ = [
-    "ACCOUNT_ID",
-    "ACCOUNT_NAME",
-    "CLUSTER_HOST",
-    "COMPANY_ID",
-    "COMPANY_NAME",
-    "FsmClientCredentials",
+    "DEFAULT_DIRECTORY_URL",
+    "SERVICE_PATH",
+    "ContextResolver",
     "FsmContext",
-    "FsmContextHeaders",
-    "FsmPasswordGrant",
 ]
 
-ACCOUNT_ID = "{account_id}"
-ACCOUNT_NAME = "{account_name}"
-COMPANY_ID = "{company_id}"
-COMPANY_NAME = "{company_name}"
-_CONTEXT_HEADERS = frozenset(
-    {b"x-account-id", b"x-account-name", b"x-company-id", b"x-company-name"}
-)
-_PLACEHOLDERS = {  # b"{account_id}" -> "account_id", the FsmContext field it stands for
-    p.encode(): p.strip("{}") for p in (ACCOUNT_ID, ACCOUNT_NAME, COMPANY_ID, COMPANY_NAME)
-}
-CLUSTER_HOST = "cluster.fsm.invalid"
-"""Host of the placeholder base URL, replaced by the account's cluster once it is known."""
+T = TypeVar("T")
+
+SERVICE_PATH = "/cloud-crowd-service/api/crowd-partner/v1/"
+DEFAULT_DIRECTORY_URL = "https://ds.coresuite.com/ds/api/directory/v1/"
+
+
+@dataclass(frozen=True)
+class FsmContext:
+    """The account, company and Crowd Partner service URL requests are sent with.
+
+    Attributes:
+        account_id, account_name, company_id, company_name: sent as `X-Account-ID`,
+            `X-Account-Name`, `X-Company-ID`, `X-Company-Name` on every call (SAP's partner
+            portal sends ids on every call; the document asks for names on the listing).
+        service_url: `{cluster}/cloud-crowd-service/api/crowd-partner/v1/`.
+    """
+
+    account_id: str
+    account_name: str
+    company_id: str
+    company_name: str
+    service_url: str
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a service path such as `partners/secure-hash`."""
+        return self.service_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def headers(self) -> dict[str, str]:
+        """The account and company headers."""
+        return {
+            "X-Account-ID": self.account_id,
+            "X-Account-Name": self.account_name,
+            "X-Company-ID": self.company_id,
+            "X-Company-Name": self.company_name,
+        }
 
 
 @dataclass
-class FsmContext:
-    """Account, company and cluster the client works in (configured, or from the token)."""
+class Configured:
+    """What the user configured; `None` where the token or the directory must say."""
 
-    account_name: str | None = None
     account_id: str | None = None
+    account_name: str | None = None
     company_id: str | None = None
     company_name: str | None = None
     cluster_url: str | None = None
+    base_url: str | None = None
 
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self.on_cluster: Callable[[str], None] | None = None
 
-    def update_from_token(self, token: Token) -> None:
-        """Fill what was not configured from a v1 token answer."""
-        with self._lock:
-            if token.get("cluster_url") and not self.cluster_url:
-                self.cluster_url = str(token.get("cluster_url"))
-            if token.get("account") and not self.account_name:
-                self.account_name = str(token.get("account"))
-            if token.get("account_id") is not None and not self.account_id:
-                self.account_id = str(token.get("account_id"))
-            companies = token.get("companies") or []
-            if not isinstance(companies, list) or not companies:
-                return
-            chosen = self._choose(companies)
-            self.company_id = str(chosen.get("id"))
-            self.company_name = str(chosen.get("name"))
+class ContextResolver:
+    """Works out the `FsmContext` from configuration, the token answer and the directory.
 
-    def _choose(self, companies: list[dict[str, Any]]) -> dict[str, Any]:
-        if self.company_id:
-            match = [c for c in companies if str(c.get("id")) == self.company_id]
+    Args:
+        configured: the user's settings.
+        grant: the token strategy whose answer names account, companies and cluster (the
+            password grant); `None` when the token carries none of them.
+        directory_url: the Directory API base.
+        allowed_hosts: hosts trusted as clusters besides SAP's FSM domains.
+    """
+
+    def __init__(
+        self,
+        configured: Configured,
+        *,
+        grant: OAuth2TokenAuth | None,
+        directory_url: str,
+        allowed_hosts: frozenset[str],
+    ) -> None:
+        self.configured = configured
+        self.grant = grant
+        self.directory_url = directory_url.rstrip("/") + "/"
+        self.allowed_hosts = allowed_hosts
+        self.context: FsmContext | None = None
+        self._from_token: dict[str, str] = {}
+        self._token_read = grant is None
+        self._directory_cluster: str | None = None
+
+    # -- the exchanges ----------------------------------------------------------------------
+
+    def next_call(self) -> Call[Any] | None:
+        """The next exchange needed before requests can be built; `None` once resolved."""
+        if self.context is not None:
+            return None
+        if not self._token_read:
+            assert self.grant is not None
+            grant = self.grant
+            return Call(
+                "POST",
+                str(grant.token_url),
+                auth=_TokenRequest(grant),
+                idempotent=True,
+                parse=lambda response: self._read_token(_current(grant), response),
+                name=f"token request to {grant.token_url}",
+            )
+        if self._cluster() is None:
+            return self._directory_call()
+        self.context = self._finish()
+        return None
+
+    def resolve(self) -> Generator[Call[Any], Any, FsmContext]:
+        """An operation flow ending with the context (no exchange once it is known)."""
+        while (call := self.next_call()) is not None:
+            yield call
+        assert self.context is not None
+        return self.context
+
+    def first_page(self, build: Callable[[FsmContext], Call[Page[T]]]) -> Call[Page[T]]:
+        """The first page of a listing: the resolving exchanges come first, as pages with no
+        items, so a listing can be described before the context is known."""
+        call = self.next_call()
+        if call is None:
+            assert self.context is not None
+            return build(self.context)
+        return call.then(lambda _: Page(items=[], next=self.first_page(build)))
+
+    # -- reading the answers ------------------------------------------------------------------
+
+    def _read_token(self, token: Token, response: httpx.Response) -> None:
+        fields: dict[str, str] = {}
+        if token.get("account"):
+            fields["account_name"] = str(token.get("account"))
+        if token.get("account_id") is not None:
+            fields["account_id"] = str(token.get("account_id"))
+        if token.get("cluster_url"):
+            fields["cluster_url"] = self._trusted(
+                str(token.get("cluster_url")), "the token answer's cluster_url", response
+            )
+        companies = token.get("companies")
+        if isinstance(companies, list) and companies:
+            chosen = self._choose([c for c in companies if isinstance(c, Mapping)])
+            fields["company_id"] = str(chosen.get("id"))
+            fields["company_name"] = str(chosen.get("name"))
+        self._from_token = fields
+        self._token_read = True
+
+    def _choose(self, companies: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+        wanted_id, wanted_name = self.configured.company_id, self.configured.company_name
+        if wanted_id:
+            match = [c for c in companies if str(c.get("id")) == wanted_id]
             if not match:
-                raise ConfigurationError(
-                    f"company_id {self.company_id} is not among the token's companies"
-                )
+                raise ConfigurationError(f"company_id {wanted_id} is not among the token's companies")
             return match[0]
-        if self.company_name:
-            match = [c for c in companies if c.get("name") == self.company_name]
+        if wanted_name:
+            match = [c for c in companies if c.get("name") == wanted_name]
             if not match:
                 raise ConfigurationError(
-                    f"company {self.company_name!r} is not among the token's companies"
+                    f"company {wanted_name!r} is not among the token's companies"
                 )
             return match[0]
         return companies[0]
 
-    def apply(self, request: httpx.Request) -> None:
-        """Fill the placeholders of `request`'s headers and route it to the cluster."""
-        for raw_name, raw_value in request.headers.raw:
-            placeholder = _PLACEHOLDERS.get(raw_value)
-            if placeholder is None or raw_name.lower() not in _CONTEXT_HEADERS:
-                continue
-            value = getattr(self, placeholder)
-            name = raw_name.decode("ascii")
-            if not value:
-                raise ConfigurationError(
-                    f"{name} is needed but unknown: configure "
-                    f"{placeholder} (a client-credentials token does not carry it)"
-                )
-            request.headers[name] = str(value)
-        if request.url.host == CLUSTER_HOST:
-            if not self.cluster_url:
-                raise ConfigurationError(
-                    "the account's cluster is unknown: pass cluster= or base_url= "
-                    "(the token answer had no cluster_url)"
-                )
-            cluster = httpx.URL(self.cluster_url)
-            request.url = request.url.copy_with(
-                scheme=cluster.scheme, host=cluster.host, port=cluster.port
+    def _trusted(self, url: str, source: str, response: httpx.Response) -> str:
+        try:
+            return trusted_cluster_url(url, self.allowed_hosts)
+        except ValueError as exc:
+            raise AuthenticationError(
+                f"{source} {exc}: the token is not sent there", response=response
+            ) from None
+
+    def _cluster(self) -> str | None:
+        return (
+            self.configured.base_url
+            or self._from_token.get("cluster_url")
+            or self.configured.cluster_url
+            or self._directory_cluster
+        )
+
+    def _value(self, name: str) -> str | None:
+        value: str | None = self._from_token.get(name) or getattr(self.configured, name)
+        return value
+
+    def _directory_call(self) -> Call[None]:
+        account = self._value("account_name")
+        if not account:
+            raise ConfigurationError(
+                "the account's cluster is unknown: pass cluster=, base_url= or account_name= "
+                "(for the directory lookup); the token answer had no cluster_url"
             )
-            request.headers["Host"] = cluster.netloc.decode("ascii")
-            if self.on_cluster is not None:
-                self.on_cluster(self.cluster_url)
+
+        def parse(response: httpx.Response) -> None:
+            body = response.json()
+            url = body.get("URL") if isinstance(body, dict) else None
+            if not isinstance(url, str) or not url:
+                raise ResponseValidationError(
+                    f"the directory's answer for account {account!r} has no URL", response=response
+                )
+            self._directory_cluster = self._trusted(url, "the Directory API's URL", response)
+
+        return Call(
+            "GET",
+            self.directory_url + "accounts/" + quote(account, safe=""),
+            auth=None,
+            parse=parse,
+            name="FSM Directory API GET accounts/{accountName}",
+        )
+
+    def _finish(self) -> FsmContext:
+        values = {
+            name: self._value(name)
+            for name in ("account_id", "account_name", "company_id", "company_name")
+        }
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise ConfigurationError(
+                "the token answer does not name the account or company: configure "
+                + ", ".join(missing)
+            )
+        cluster = self._cluster()
+        assert cluster is not None
+        base = self.configured.base_url
+        service_url = base if base else cluster.rstrip("/") + SERVICE_PATH
+        return FsmContext(service_url=service_url, **values)  # type: ignore[arg-type]
 
 
-class _ContextFromToken:
-    """Fills the FSM context from each token and into each request the token authorizes."""
-
-    context: FsmContext
-
-    def token_received(self, token: Token) -> None:
-        self.context.update_from_token(token)
-
-    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
-        self.context.apply(request)
-        return super().authorize(request, token)  # type: ignore[misc, no-any-return]
+def _current(grant: OAuth2TokenAuth | None) -> Token:
+    assert grant is not None and grant.token is not None
+    return grant.token
 
 
-class FsmPasswordGrant(_ContextFromToken, OAuth2PasswordGrant):
-    """Password grant (HTTP Basic client auth) that also fills in the FSM context."""
+class _TokenRequest(httpx.Auth):
+    """Sends the grant's token request in place of the call's request; the grant keeps the
+    token for the requests that follow (and raises `AuthenticationError` on a refusal)."""
 
-    def __init__(self, *args: Any, context: FsmContext, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.context = context
+    requires_response_body = True
 
+    def __init__(self, grant: OAuth2TokenAuth) -> None:
+        self.grant = grant
 
-class FsmClientCredentials(_ContextFromToken, OAuth2ClientCredentials):
-    """Client-credentials grant; account, company and cluster come from configuration."""
-
-    def __init__(self, *args: Any, context: FsmContext, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.context = context
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        response = yield self.grant.build_token_request()
+        self.grant.accept_token_response(response)
 
 
-class FsmContextHeaders(HeaderAuth):
-    """For a custom `auth=`: fills the configured context in, before that strategy runs."""
 
-    def __init__(self, context: FsmContext) -> None:
-        self.context = context
-
-    def apply(self, request: httpx.Request) -> None:
-        self.context.apply(request)

@@ -1,125 +1,67 @@
-"""`fsm.secure_hash` and `fsm.partners`: the Crowd Partner API's methods 1.3 to 1.10."""
+"""`fsm.partners`: the Crowd Partner API's methods 1.5, 1.9 and 1.10, and the sub-resource
+handles of 1.6 to 1.8 (`fsm.partners.addresses(partner_id).list()`, …)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Unpack
 
 import httpx
 
-from ..core.client import M, Resource, operation, paged
-from ..core.errors import (
-    NotFoundError,
-    PermissionDeniedError,
-    RequestValidationError,
-    ResponseValidationError,
-)
+from ..core.client import ClientBase, M, Resource, operation, paged
+from ..core.errors import NotFoundError, PermissionDeniedError, RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page, PageData, counter_pages
 from ..core.request import Call, CallOptions, ListOptions
-from .context import ACCOUNT_ID, ACCOUNT_NAME, COMPANY_ID, COMPANY_NAME
-from .models import Contact, Partner, PartnerAddress, SecureHash, ServiceArea
+from .context import ContextResolver, FsmContext
+from .models import Partner, PartnerInput, PartnerUpdate
+from .partner_parts import PartnerAddresses, PartnerContacts, PartnerServiceAreas, part_call
+from .secure_hash import SecureHashCache
+from .wire import first_result, results, segment, service_call
 
-__all__ = ["Partners", "SecureHashes"]
+__all__ = ["Partners"]
 
-PartnerData = Partner | Mapping[str, Any]
-Addresses = list[PartnerAddress]
-Contacts = list[Contact]
-ServiceAreas = list[ServiceArea]
-
-# Headers per method, as the document's tables list them (1.3-1.10).
-BY_ID = {"X-Account-ID": ACCOUNT_ID, "X-Company-Id": COMPANY_ID}
-BY_NAME = {"X-Account-Name": ACCOUNT_NAME, "X-Company-Name": COMPANY_NAME}
+_SCAN_PAGE_SIZE = 100
 
 
-def _headers(context: Mapping[str, str], **extra: str) -> dict[str, str]:
-    return {**context, "X-Request-ID": os.urandom(16).hex(), **extra}
+def _page_call(
+    context: FsmContext, number: int, size: int, offset: int | None, sort: Sequence[str] | None
+) -> Call[PageData[Partner]]:
+    params: dict[str, Any] = {"page": number, "size": size}
+    if offset is not None:
+        params["offset"] = offset
+    if sort:
+        params["sort"] = list(sort)
+
+    def parse(response: httpx.Response) -> PageData[Partner]:
+        body = response.json()
+        items = [Partner.model_validate(x) for x in results(response)]
+        last = body.get("last") if isinstance(body, dict) else None
+        total = body.get("totalElements") if isinstance(body, dict) else None
+        return PageData(
+            items=items,
+            has_more=None if not isinstance(last, bool) else not last,
+            total=total if isinstance(total, int) else None,
+        )
+
+    return service_call(context, "GET", "partners", parse, params=params, name="FSM GET partners")
 
 
-def _results(response: httpx.Response) -> list[Any]:
-    body = response.json()
-    results = body.get("results") if isinstance(body, dict) else None
-    if not isinstance(results, list):
-        raise ResponseValidationError("the answer has no 'results' list", response=response)
-    return results
-
-
-def _first(response: httpx.Response) -> Any:
-    results = _results(response)
-    if not results:
-        raise ResponseValidationError("the answer's 'results' list is empty", response=response)
-    return results[0]
-
-
-def get_secure_hash() -> Call[SecureHash]:
-    return Call(
-        "GET",
-        "partners/secure-hash",
-        headers=_headers(BY_ID),
-        parse=lambda r: SecureHash.model_validate(_first(r)),
-        name="FSM GET partners/secure-hash",
-    )
-
-
-def create_secure_hash() -> Call[SecureHash]:
-    # Creating a hash twice is harmless (it gives the account/company hash), so it is retried.
-    return Call(
-        "POST",
-        "partners/secure-hash",
-        headers=_headers(BY_ID),
-        parse=lambda r: SecureHash.model_validate(_first(r)),
-        idempotent=True,
-        name="FSM POST partners/secure-hash",
-    )
-
-
-class SecureHashes(Resource[M]):
-    """The secure hash (methods 1.3 and 1.4), required to create crowd partners."""
-
-    @operation
-    def create(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, SecureHash]:
-        """Create the account/company secure hash (`POST partners/secure-hash`, 201).
-
-        The client keeps it for `partners.create` and `partners.update`.
-        """
-        created: SecureHash = yield create_secure_hash()
-        self._client._secure_hash = created  # type: ignore[attr-defined]
-        return created
-
-    @operation
-    def get(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, SecureHash]:
-        """The secure hash created before (`GET partners/secure-hash`); the client keeps it.
-
-        Raises:
-            NotFoundError: none was created yet.
-        """
-        found: SecureHash = yield get_secure_hash()
-        self._client._secure_hash = found  # type: ignore[attr-defined]
-        return found
-
-
-def _sub_resource(partner_id: str, path: str, model: type[Any]) -> Call[Any]:
-    if not partner_id:
-        raise RequestValidationError("partner_id must not be empty")
-    return Call(
-        "GET",
-        f"partners/{partner_id}/{path}",
-        headers=_headers(BY_ID),
-        parse=lambda r: [model.model_validate(x) for x in _results(r)],
-        name=f"FSM GET partners/{{id}}/{path}",
-    )
-
-
-def _partner_to_send(partner: PartnerData) -> Partner:
-    model = validate_input(Partner, partner)
-    if not model.name:
-        raise RequestValidationError("a crowd partner needs a name")
-    return model
+def _partner_id(partner_id: str) -> str:
+    if not isinstance(partner_id, str) or not partner_id.strip():
+        raise RequestValidationError("partner_id must be a non-empty string")
+    return partner_id
 
 
 class Partners(Resource[M]):
     """Crowd partners (methods 1.5 to 1.10)."""
+
+    def __init__(
+        self, client: ClientBase[M], resolver: ContextResolver, hashes: SecureHashCache
+    ) -> None:
+        super().__init__(client)
+        self._resolver = resolver
+        self._hashes = hashes
 
     @paged
     def list(
@@ -127,123 +69,183 @@ class Partners(Resource[M]):
         *,
         page: int = 0,
         size: int = 100,
+        offset: int | None = None,
         sort: Sequence[str] | None = None,
         **options: Unpack[ListOptions],
     ) -> Call[Page[Partner]]:
         """Every crowd partner, page by page (`GET partners`).
 
-        `page` is the 0-based first page, `size` the page size, `sort` criteria such as
+        `page` is the 0-based first page, `size` the page size, `offset` the document's
+        `Offset` parameter (sent as given on every page), `sort` criteria such as
         `["name,desc", "id"]`. The listing follows the service's Spring-style pages and stops
         on the page marked `last` (or a short page).
         """
-        if size < 1 or page < 0:
-            raise RequestValidationError("size must be at least 1 and page 0 or more")
-
-        def one(number: int) -> Call[PageData[Partner]]:
-            params: dict[str, Any] = {"page": number, "size": size}
-            if sort:
-                params["sort"] = list(sort)
-
-            def parse(response: httpx.Response) -> PageData[Partner]:
-                body = response.json()
-                items = [Partner.model_validate(x) for x in _results(response)]
-                last = body.get("last") if isinstance(body, dict) else None
-                total = body.get("totalElements") if isinstance(body, dict) else None
-                return PageData(
-                    items=items,
-                    has_more=None if last is None else not last,
-                    total=total if isinstance(total, int) else None,
-                )
-
-            return Call(
-                "GET",
-                "partners",
-                params=params,
-                headers=_headers(BY_NAME),
-                parse=parse,
-                name="FSM GET partners",
+        if size < 1 or page < 0 or (offset is not None and offset < 0):
+            raise RequestValidationError("size must be at least 1, page and offset 0 or more")
+        return self._resolver.first_page(
+            lambda context: counter_pages(
+                lambda number: _page_call(context, number, size, offset, sort),
+                start=page,
+                step=1,
+                page_size=size,
             )
+        )
 
-        return counter_pages(one, start=page, step=1, page_size=size)
+    def addresses(self, partner_id: str) -> PartnerAddresses[M]:
+        """The partner's addresses: `.list()` (`GET partners/{id}/addresses`)."""
+        return PartnerAddresses(self._client, self._resolver, _partner_id(partner_id))
 
-    @operation
-    def addresses(self, partner_id: str, **options: Unpack[CallOptions]) -> Call[Addresses]:
-        """The partner's addresses (`GET partners/{id}/addresses`)."""
-        return _sub_resource(partner_id, "addresses", PartnerAddress)
+    def contacts(self, partner_id: str) -> PartnerContacts[M]:
+        """The partner's contacts: `.list()` (`GET partners/{id}/contacts`)."""
+        return PartnerContacts(self._client, self._resolver, _partner_id(partner_id))
 
-    @operation
-    def contacts(self, partner_id: str, **options: Unpack[CallOptions]) -> Call[Contacts]:
-        """The partner's contacts (`GET partners/{id}/contacts`)."""
-        return _sub_resource(partner_id, "contacts", Contact)
-
-    @operation
-    def service_areas(self, partner_id: str, **options: Unpack[CallOptions]) -> Call[ServiceAreas]:
-        """The partner's service areas (`GET partners/{id}/service-areas`)."""
-        return _sub_resource(partner_id, "service-areas", ServiceArea)
+    def service_areas(self, partner_id: str) -> PartnerServiceAreas[M]:
+        """The partner's service areas: `.list()` (`GET partners/{id}/service-areas`)."""
+        return PartnerServiceAreas(self._client, self._resolver, _partner_id(partner_id))
 
     @operation
     def create(
-        self, partner: PartnerData, **options: Unpack[CallOptions]
+        self, partner: PartnerInput | Mapping[str, Any], **options: Unpack[CallOptions]
     ) -> Generator[Call[Any], Any, Partner]:
-        """Create a crowd partner with its address, contacts and service area
+        """Create a crowd partner with its address, contacts and service areas
         (`POST dispatch/accept`, 201).
 
-        Fetches the secure hash first (creating one when there is none) and caches it; if the
+        Sends `X-Secure-Hash`: the cached hash, else the existing one, else a new one; if the
         service refuses a cached hash (403), it is fetched again once. The create itself is
         not retried once it may have reached the server.
         """
-        body = _partner_to_send(partner).to_body()
-        refreshed = False
+        body = validate_input(PartnerInput, partner).to_wire()
+        context = yield from self._resolver.resolve()
+        refresh = False
         while True:
-            secure = yield from self._secure_hash(refresh=refreshed)
-            call = Call(
-                "POST",
-                "dispatch/accept",
-                json=body,
-                headers=_headers(BY_ID, **{"X-Secure-Hash": secure.secure_hash.get_secret_value()}),
-                parse=lambda r: Partner.model_validate(_first(r)),
-                name="FSM POST dispatch/accept",
-            )
+            secure = yield from self._hashes.header(context, refresh=refresh)
             try:
-                created: Partner = yield call
+                created: Partner = yield service_call(
+                    context,
+                    "POST",
+                    "dispatch/accept",
+                    lambda r: Partner.model_validate(first_result(r)),
+                    json=body,
+                    headers=secure,
+                    name="FSM POST dispatch/accept",
+                )
             except PermissionDeniedError:
-                if refreshed:
+                if refresh:
                     raise
-                refreshed = True
+                refresh = True
                 continue
             return created
 
     @operation
     def update(
-        self, partner_id: str, partner: PartnerData, **options: Unpack[CallOptions]
+        self,
+        partner_id: str,
+        changes: PartnerUpdate | Mapping[str, Any],
+        **options: Unpack[CallOptions],
     ) -> Generator[Call[Any], Any, Partner]:
-        """Replace a crowd partner and its sub-resources (`PUT partners/{id}`).
+        """Change some fields of a crowd partner, keeping the rest (`PUT partners/{id}`).
 
-        Sends `X-Secure-Hash` too: section 1.4 of the document requires it for PUT, though
-        the table of 1.10 leaves it out.
+        The service's PUT replaces the whole partner, so this reads the current record first
+        — its listing entry (`GET partners`, scanned page by page) and its address, contacts
+        and service areas (`GET partners/{id}/…`) — merges the changes in (`address` field by
+        field; `contacts` and `service_areas`, when given, replace the lists) and sends the
+        result. What was read is sent back as the service sent it. Use `replace` to send a
+        whole record without reading.
+
+        Raises:
+            NotFoundError: no partner has that id.
         """
-        if not partner_id:
-            raise RequestValidationError("partner_id must not be empty")
-        body = _partner_to_send(partner).to_body()
-        body.setdefault("id", partner_id)
-        secure = yield from self._secure_hash(refresh=False)
-        updated: Partner = yield Call(
+        partner_id = _partner_id(partner_id)
+        update = validate_input(PartnerUpdate, changes).model_dump(
+            mode="json", by_alias=True, exclude_unset=True
+        )
+        if "serviceArea" in update:  # only when given as the single-object form
+            update["serviceAreas"] = update.pop("serviceArea")
+        context = yield from self._resolver.resolve()
+        current = yield from self._current(context, partner_id)
+        address = update.pop("address", None)
+        body = {**current, **update, "id": partner_id}
+        if address is not None:
+            body["address"] = {**(current.get("address") or {}), **address}
+        return (yield from self._put(context, partner_id, _areas_as_documented(body)))
+
+    @operation
+    def replace(
+        self,
+        partner_id: str,
+        partner: PartnerInput | Mapping[str, Any],
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, Partner]:
+        """Replace a crowd partner and its sub-resources with `partner` (`PUT partners/{id}`).
+
+        What `partner` leaves out (address, contacts, service areas) is removed: the service's
+        PUT replaces. Use `update` to change some fields only.
+        """
+        partner_id = _partner_id(partner_id)
+        body = {**validate_input(PartnerInput, partner).to_wire(), "id": partner_id}
+        context = yield from self._resolver.resolve()
+        return (yield from self._put(context, partner_id, body))
+
+    def _put(
+        self, context: FsmContext, partner_id: str, body: dict[str, Any]
+    ) -> Generator[Call[Any], Any, Partner]:
+        # Section 1.4 requires X-Secure-Hash on PUT, though the table of 1.10 leaves it out.
+        secure = yield from self._hashes.header(context)
+        updated: Partner = yield service_call(
+            context,
             "PUT",
-            f"partners/{partner_id}",
+            f"partners/{segment(partner_id)}",
+            lambda r: Partner.model_validate(first_result(r)),
             json=body,
-            headers=_headers(BY_ID, **{"X-Secure-Hash": secure.secure_hash.get_secret_value()}),
-            parse=lambda r: Partner.model_validate(_first(r)),
+            headers=secure,
             name="FSM PUT partners/{id}",
         )
         return updated
 
-    def _secure_hash(self, *, refresh: bool) -> Generator[Call[Any], Any, SecureHash]:
-        cached: SecureHash | None = getattr(self._client, "_secure_hash", None)
-        if cached is not None and not refresh:
-            return cached
-        try:
-            found: SecureHash = yield get_secure_hash()
-        except NotFoundError:
-            found = yield create_secure_hash()
-        self._client._secure_hash = found  # type: ignore[attr-defined]
-        return found
+    def _current(
+        self, context: FsmContext, partner_id: str
+    ) -> Generator[Call[Any], Any, dict[str, Any]]:
+        """The partner's record as the service sends it: listing entry and sub-resources."""
+        entry: dict[str, Any] | None = None
+        number = 0
+        while entry is None:
+            entry = yield _page_call(context, number, _SCAN_PAGE_SIZE, None, None).with_parse(
+                lambda r: _entry(r, partner_id)
+            )
+            number += 1
+        record = {k: v for k, v in entry.items() if k not in ("syncStatus", "contact")}
+        for path, field in (
+            ("addresses", "address"),
+            ("contacts", "contacts"),
+            ("service-areas", "serviceAreas"),
+        ):
+            rows: list[Any] = yield part_call(context, partner_id, path, results)
+            record[field] = (rows[0] if rows else None) if field == "address" else rows
+        record.pop("serviceArea", None)
+        if record.get("address") is None:
+            record.pop("address")
+        return record
+
+
+def _entry(response: httpx.Response, partner_id: str) -> dict[str, Any] | None:
+    """The partner's entry on this listing page; `None` when a later page may hold it."""
+    rows = results(response)
+    for row in rows:
+        if isinstance(row, dict) and row.get("id") == partner_id:
+            return row
+    body = response.json()
+    last = body.get("last") if isinstance(body, dict) else None
+    if (last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE):
+        raise NotFoundError(
+            f"crowd partner {partner_id!r} is not in the partner list", response=response
+        )
+    return None
+
+
+def _areas_as_documented(body: dict[str, Any]) -> dict[str, Any]:
+    areas = body.pop("serviceAreas", None)
+    if isinstance(areas, list) and len(areas) == 1:
+        body["serviceArea"] = areas[0]
+    elif areas is not None:
+        body["serviceAreas"] = areas
+    return body

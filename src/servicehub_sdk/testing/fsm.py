@@ -1,7 +1,12 @@
 """SAP FSM Crowd Partner emulator: the v1 token endpoint and the crowd partner service.
 
 Written from SAP's Crowd Partner API document: the token answer of 1.2.2, the headers each
-method's table requires, and the status codes it lists.
+method's table requires, and the status codes it lists. Partners carry what real answers carry
+beyond the document (SAP-archive/cx-service-cloud-partner-portal, its backend models and test
+data): `remarks`, `inactive`, `syncStatus`, a singular `contact`, `serviceArea` as an object or
+`null`, `number`/`zipCode` as text, and one service area at SAP's test coordinates
+(`latitude: 14545454`). The Directory API (`/ds/api/directory/v1/accounts/{accountName}`) is
+served too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from .server import EmulatedRequest, EmulatedResponse
 __all__ = ["CrowdEmulator", "create_emulator"]
 
 TOKEN_PATH = "/api/oauth2/v1/token"
+DIRECTORY_PATH = "/ds/api/directory/v1/"
 PREFIX = "/cloud-crowd-service/api/crowd-partner/v1/"
 CLIENT_ID = "sandbox-fsm-client"
 CLIENT_SECRET = "sandbox-fsm-client-secret"
@@ -68,6 +74,7 @@ class CrowdEmulator:
         self.lock = threading.Lock()
         self.writes: Counter[str] = Counter()
         self.cluster_url = ""
+        self.token_names_cluster = True
         self.tokens = TokenEndpoint(
             clients={CLIENT_ID: CLIENT_SECRET},
             users={name: password for name, (password, _) in USERS.items()},
@@ -115,7 +122,11 @@ class CrowdEmulator:
                         },
                     }
                 ],
+                "remarks": rng.choice(["", "Preferred for weekend calls", None]),
+                "inactive": n % 9 == 4,
+                "syncStatus": "IN_CLOUD",
             }
+            _vary(self.partners[partner_id], n)
 
     # -- token endpoint -----------------------------------------------------------------
 
@@ -123,7 +134,7 @@ class CrowdEmulator:
         user = (token.username or ACCOUNT).partition("/")[2] or None
         return {
             "scope": "general",
-            "cluster_url": self.cluster_url,
+            **({"cluster_url": self.cluster_url} if self.token_names_cluster else {}),
             "account": ACCOUNT,
             "account_id": ACCOUNT_ID,
             "user": user,
@@ -145,6 +156,8 @@ class CrowdEmulator:
     def __call__(self, request: EmulatedRequest) -> EmulatedResponse:
         if request.path == TOKEN_PATH:
             return self.tokens(request)
+        if request.path.startswith(DIRECTORY_PATH + "accounts/") and request.method == "GET":
+            return self._directory(request.path.rsplit("/", 1)[1])
         if not request.path.startswith(PREFIX):
             return _error(404, "Not Found", f"no resource at {request.path}")
         route = request.path[len(PREFIX) :].strip("/")
@@ -199,6 +212,13 @@ class CrowdEmulator:
                 return problem or self._update(request, partner)
         return _error(404, "Not Found", f"no {request.method} on {route}")
 
+    def _directory(self, account: str) -> EmulatedResponse:
+        if account != ACCOUNT:
+            return _error(404, "Not Found", f"account {account} not found")
+        return EmulatedResponse.json(
+            {"accountName": ACCOUNT, "clusterName": "sandbox", "URL": self.cluster_url}
+        )
+
     def _check_names(self, request: EmulatedRequest) -> EmulatedResponse | None:
         for header in ("X-Account-Name", "X-Company-Name"):
             if not request.header(header):
@@ -248,11 +268,12 @@ class CrowdEmulator:
         try:
             page = int(request.arg("page", "0") or 0)
             size = int(request.arg("size", "20") or 20)
+            offset = int(request.arg("offset", "0") or 0)
         except ValueError:
-            return _error(400, "Bad Request", "page and size must be integers")
-        if page < 0 or size < 1:
-            return _error(400, "Bad Request", "page must be >= 0 and size >= 1")
-        rows = list(self.partners.values())
+            return _error(400, "Bad Request", "page, size and offset must be integers")
+        if page < 0 or size < 1 or offset < 0:
+            return _error(400, "Bad Request", "page and offset must be >= 0 and size >= 1")
+        rows = list(self.partners.values())[offset:]
         for criterion in reversed(request.query.get("sort", [])):
             field, _, direction = criterion.partition(",")
             rows.sort(key=_sort_key(field), reverse=direction.lower() == "desc")
@@ -260,7 +281,7 @@ class CrowdEmulator:
         total_pages = (len(rows) + size - 1) // size
         return EmulatedResponse.json(
             {
-                "results": [{"id": p["id"], "name": p["name"]} for p in chunk],
+                "results": [_answer(p) for p in chunk],
                 "number": page,
                 "size": size,
                 "totalPages": total_pages,
@@ -303,6 +324,7 @@ class CrowdEmulator:
             return body
         with self.lock:
             body["id"] = partner["id"]
+            body["syncStatus"] = partner.get("syncStatus", "IN_CLOUD")
             self.partners[partner["id"]] = body
             self.writes["update"] += 1
         return EmulatedResponse.json({"results": [_answer(body)]})
@@ -315,6 +337,8 @@ class CrowdEmulator:
             "username": "sandbox/manager",
             "password": USERS["sandbox/manager"][0],
             "token_url": url + TOKEN_PATH,
+            "directory_url": url + DIRECTORY_PATH,
+            "allowed_cluster_hosts": ["127.0.0.1"],
         }
 
 
@@ -323,11 +347,23 @@ def _sort_key(field: str) -> Callable[[dict[str, Any]], str]:
 
 
 def _answer(partner: dict[str, Any]) -> dict[str, Any]:
+    """A partner as the service answers: one `serviceArea` object, or `null` when none."""
     answer = {k: v for k, v in partner.items() if k != "serviceAreas"}
     areas = partner.get("serviceAreas") or []
-    if areas:
-        answer["serviceArea"] = areas[0]
+    answer["serviceArea"] = areas[0] if areas else None
     return answer
+
+
+def _vary(partner: dict[str, Any], n: int) -> None:
+    """The variants real answers show, spread over the seeded partners."""
+    if n == 0:  # SAP's partner-portal test data
+        partner["serviceAreas"][0].update(latitude=14545454, longitude=-2000.5)
+    if n % 5 == 2:
+        partner["serviceAreas"] = []
+    if n % 4 == 1:
+        partner["contact"] = partner["contacts"][0]
+    if n % 3 == 0:
+        partner["address"]["number"] = f"{partner['address']['number']}a"
 
 
 def _error(status: int, error: str, message: str) -> EmulatedResponse:

@@ -1,0 +1,64 @@
+"""Reading the Crowd Partner service's `{"results": [...]}` answers and describing its calls."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from ..core.errors import ResponseValidationError
+from ..core.request import Call
+from .context import FsmContext
+
+__all__ = ["first_result", "results", "segment", "service_call"]
+
+T = TypeVar("T")
+
+
+def results(response: httpx.Response) -> list[Any]:
+    """The answer's `results` list."""
+    body = response.json()
+    found = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(found, list):
+        raise ResponseValidationError("the answer has no 'results' list", response=response)
+    return found
+
+
+def first_result(response: httpx.Response) -> Any:
+    """The first entry of the answer's `results` list."""
+    found = results(response)
+    if not found:
+        raise ResponseValidationError("the answer's 'results' list is empty", response=response)
+    return found[0]
+
+
+def service_call(
+    context: FsmContext,
+    method: str,
+    path: str,
+    parse: Callable[[httpx.Response], T],
+    *,
+    name: str,
+    headers: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Call[T]:
+    """A request to the Crowd Partner service: the context's URL and account/company headers,
+    and a fresh `X-Request-ID` (kept across the call's retries)."""
+    return Call(
+        method,
+        context.url(path),
+        headers={**context.headers(), "X-Request-ID": os.urandom(16).hex(), **(headers or {})},
+        parse=parse,
+        name=name,
+        **kwargs,
+    )
+
+
+def segment(value: str) -> str:
+    """`value` as one URL path segment (`/`, `?`, `#`, `..` cannot leave it)."""
+    if value in (".", ".."):
+        value = quote(value, safe="").replace(".", "%2E")
+    return quote(value, safe="")
