@@ -38,16 +38,17 @@ PARTNER = {
 def onboard(fsm: CrowdPartnerClient) -> Partner:
     partner = fsm.partners.create(PARTNER)
     assert partner.id is not None
+    context = fsm.resolve_context()
     print(
-        f"created {partner.name} ({partner.id}) in account {fsm.context.account_name}, "
-        f"company {fsm.context.company_name}"
+        f"created {partner.name} ({partner.id}) in account {context.account_name}, "
+        f"company {context.company_name}"
     )
-    for area in fsm.partners.service_areas(partner.id):
+    for area in fsm.partners.service_areas(partner.id).list():
         print(
             f"  serves {area.radius.value if area.radius else '?'} {area.radius.unit if area.radius else ''} "
             f"around {area.latitude}, {area.longitude}"
         )
-    for contact in fsm.partners.contacts(partner.id):
+    for contact in fsm.partners.contacts(partner.id).list():
         print(
             f"  contact {contact.first_name} {contact.last_name} <{contact.email_address}> ({contact.role})"
         )

@@ -259,7 +259,10 @@ def test_clusters() -> None:
 
 def test_token_request_is_the_documented_one() -> None:
     fsm = client_class("sync")(
-        client_id="test", client_secret="secret", username="cym/manager", password="passwordExample123"
+        client_id="test",
+        client_secret="secret",
+        username="cym/manager",
+        password="passwordExample123",
     )
     request = fsm.auth.build_token_request()
     assert request.headers["Authorization"] == "Basic dGVzdDpzZWNyZXQ="  # the document's own header

@@ -93,7 +93,7 @@ def _fsm(sandbox: Any) -> list[tuple[str, str]]:
                 ],
             }
         )
-        areas = fsm.partners.service_areas(partner.id)
+        areas = fsm.partners.service_areas(partner.id).list().to_list()
         total = len(fsm.partners.list().to_list())
     return [
         (

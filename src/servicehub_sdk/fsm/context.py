@@ -175,7 +175,9 @@ class ContextResolver:
         if wanted_id:
             match = [c for c in companies if str(c.get("id")) == wanted_id]
             if not match:
-                raise ConfigurationError(f"company_id {wanted_id} is not among the token's companies")
+                raise ConfigurationError(
+                    f"company_id {wanted_id} is not among the token's companies"
+                )
             return match[0]
         if wanted_name:
             match = [c for c in companies if c.get("name") == wanted_name]
@@ -250,7 +252,8 @@ class ContextResolver:
 
 
 def _current(grant: OAuth2TokenAuth | None) -> Token:
-    assert grant is not None and grant.token is not None
+    assert grant is not None
+    assert grant.token is not None
     return grant.token
 
 
@@ -266,6 +269,3 @@ class _TokenRequest(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         response = yield self.grant.build_token_request()
         self.grant.accept_token_response(response)
-
-
-

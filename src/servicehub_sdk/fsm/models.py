@@ -167,11 +167,10 @@ class Partner(ServiceHubModel):
     @classmethod
     def _forms(cls, data: Any) -> Any:
         data = _areas(data)
-        if isinstance(data, dict):
-            if data.get("contacts") is None:
-                data.pop("contacts", None)
-                if isinstance(data.get("contact"), dict):
-                    data["contacts"] = [data["contact"]]
+        if isinstance(data, dict) and data.get("contacts") is None:
+            data.pop("contacts", None)
+            if isinstance(data.get("contact"), dict):
+                data["contacts"] = [data["contact"]]
         return data
 
 

@@ -235,7 +235,7 @@ def _entry(response: httpx.Response, partner_id: str) -> dict[str, Any] | None:
             return row
     body = response.json()
     last = body.get("last") if isinstance(body, dict) else None
-    if (last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE):
+    if last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE:
         raise NotFoundError(
             f"crowd partner {partner_id!r} is not in the partner list", response=response
         )
