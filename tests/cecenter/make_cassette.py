@@ -124,6 +124,8 @@ def main() -> None:
             response_headers={"hybris-count": ["1"]},
         ),
         interaction("GET", MASHUP + "serviceTickets/T0001", None, STORED),
+        # update(): read the ticket, PUT it back whole with the change (204), read it again.
+        interaction("GET", MASHUP + "serviceTickets/T0001", None, STORED),
         interaction(
             "PUT",
             MASHUP + "serviceTickets/T0001",
@@ -131,10 +133,16 @@ def main() -> None:
                 **TICKET,
                 "id": "T0001",
                 "shortDescription": "My tv remote does not work",
-                "creationDateTime": "2016-11-22T06:23:02Z",
+                "creationDateTime": "2016-11-22T06:23:02.000+0000",
             },
             None,
             204,
+        ),
+        interaction(
+            "GET",
+            MASHUP + "serviceTickets/T0001",
+            None,
+            {**STORED, "shortDescription": "My tv remote does not work"},
         ),
     ]
     path = Path(__file__).with_name("cassettes") / "tutorial.yaml"

@@ -46,8 +46,8 @@ async def test_tutorial_replay(mode: str) -> None:
     with recorder.use_cassette("tutorial.yaml") as cassette:
         customer = await resolve(cec.customers.signup("testme@yaastest.com", PASSWORD))
         customer_cec = cec.with_customer(email="testme@yaastest.com", password=PASSWORD)
-        types = await resolve(cec.service_ticket_types.list())
-        statuses = await resolve(cec.service_ticket_statuses.list())
+        types = await collect(cec.service_ticket_types.list())
+        statuses = await collect(cec.service_ticket_statuses.list())
         created = await resolve(
             customer_cec.service_tickets.create(
                 {
@@ -62,11 +62,15 @@ async def test_tutorial_replay(mode: str) -> None:
         )
         listed = await collect(customer_cec.service_tickets.list())
         existing = await resolve(customer_cec.service_tickets.get(created.id))
-        existing.short_description = "My tv remote does not work"
-        await resolve(customer_cec.service_tickets.update(existing.id, existing))
+        updated = await resolve(
+            customer_cec.service_tickets.update(
+                existing.id, {"shortDescription": "My tv remote does not work"}
+            )
+        )
         assert cassette.all_played
     assert types[0].code == "SERVICE_REQUEST" and statuses[0].code == "OPEN"
     assert created.id == "T0001" and listed[0].id == "T0001"
+    assert updated.short_description == "My tv remote does not work"
 
 
 def test_cassette_holds_no_secret() -> None:

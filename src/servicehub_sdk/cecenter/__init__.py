@@ -14,6 +14,7 @@ with CECenterMashup(tenant=..., client_id=..., client_secret=...,
 from .client import DEFAULT_API_URL, DEFAULT_SCOPES, AsyncCECenterMashup, CECenterMashup
 from .models import (
     ChatTranscript,
+    Classification,
     Customer,
     CustomerLogin,
     InteractionLog,
@@ -22,11 +23,12 @@ from .models import (
     ServiceTicketInput,
     ServiceTicketStatus,
     ServiceTicketType,
+    ServiceTicketUpdate,
     TicketStatus,
     localized,
 )
 from .query import TRANSIENT_FIELDS, TicketQuery
-from .resources import next_link
+from .wire import next_link
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -35,6 +37,7 @@ __all__ = [
     "AsyncCECenterMashup",
     "CECenterMashup",
     "ChatTranscript",
+    "Classification",
     "Customer",
     "CustomerLogin",
     "InteractionLog",
@@ -43,6 +46,7 @@ __all__ = [
     "ServiceTicketInput",
     "ServiceTicketStatus",
     "ServiceTicketType",
+    "ServiceTicketUpdate",
     "TicketQuery",
     "TicketStatus",
     "localized",

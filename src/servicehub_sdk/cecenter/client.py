@@ -14,14 +14,12 @@ from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient
 from ..core.errors import ConfigurationError
 from ..core.http import ErrorInfo, decode_error
 from .auth import CustomerLoginAuth
-from .resources import (
-    ChatTranscripts,
-    Customers,
-    InteractionLogs,
-    ServiceTickets,
-    ServiceTicketStatuses,
-    ServiceTicketTypes,
-)
+from .chat_transcripts import ChatTranscripts
+from .customers import Customers
+from .interaction_logs import InteractionLogs
+from .service_ticket_statuses import ServiceTicketStatuses
+from .service_ticket_types import ServiceTicketTypes
+from .service_tickets import ServiceTickets
 
 __all__ = [
     "DEFAULT_API_URL",

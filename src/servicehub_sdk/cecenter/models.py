@@ -8,12 +8,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from ..core.models import ServiceHubModel
 
 __all__ = [
     "ChatTranscript",
+    "Classification",
     "Customer",
     "CustomerLogin",
     "InteractionLog",
@@ -23,6 +24,7 @@ __all__ = [
     "ServiceTicketInput",
     "ServiceTicketStatus",
     "ServiceTicketType",
+    "ServiceTicketUpdate",
     "TicketStatus",
     "localized",
 ]
@@ -54,15 +56,32 @@ class TicketStatus(StrEnum):
     CONFIRMED = "CONFIRMED"
 
 
+class Classification(ServiceHubModel):
+    """A ticket's classification. The document lists `classification` as persisted and
+    `classification.description` as transient, so answers carry an object; a plain code
+    (`"HARDWARE"`) is read as `Classification(code="HARDWARE")`."""
+
+    code: str | None = None
+    id: str | None = None
+    description: Localized | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_code(cls, value: Any) -> Any:
+        return {"code": value} if isinstance(value, str) else value
+
+
 class ServiceTicket(ServiceHubModel):
-    """A service ticket. `*_description` and `customer_*` fields are transient: the service
-    fills them in for reading, and they cannot be queried or sorted on."""
+    """A service ticket as read. `*_description`, `classification.description`,
+    `customer_*` and `product_name` are transient: the service fills them in for reading, and
+    they cannot be queried or sorted on. Status, type and priority are kept as sent (open
+    sets: tenants configure their own)."""
 
     id: str | None = None
     type: str | None = None
     status: str | None = None
     priority: str | None = None
-    classification: str | None = None
+    classification: Classification | None = None
     customer_id: str | None = None
     product_id: str | None = None
     short_description: str | None = None
@@ -94,6 +113,23 @@ class ServiceTicketInput(ServiceHubModel):
     priority: str | None = None
     classification: str | None = None
     created_by: str | None = None
+
+
+class ServiceTicketUpdate(ServiceHubModel):
+    """Changes to a ticket for `service_tickets.update`: only the fields given change.
+
+    A customer may set the status only to OPEN or CONFIRMED. `classification` is the code.
+    Unknown fields are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = Field(default=None, min_length=1)
+    status: TicketStatus | None = None
+    priority: str | None = None
+    classification: str | None = None
+    product_id: str | None = None
+    short_description: str | None = Field(default=None, min_length=1)
 
 
 class ServiceTicketType(ServiceHubModel):

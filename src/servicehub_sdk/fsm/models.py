@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from ..core.models import ServiceHubModel
 
@@ -177,7 +177,14 @@ class Partner(ServiceHubModel):
 # -- input models -------------------------------------------------------------------------
 
 
-class PartnerAddressInput(ServiceHubModel):
+class _Input(ServiceHubModel):
+    """Input models refuse fields they do not know: a misspelt field is an error, not a
+    field silently sent or dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartnerAddressInput(_Input):
     """An address to send. `zip_code` is sent as text; numbers are accepted."""
 
     id: str | None = None
@@ -190,7 +197,7 @@ class PartnerAddressInput(ServiceHubModel):
     _zip = field_validator("zip_code", mode="before")(_text)
 
 
-class ContactInput(ServiceHubModel):
+class ContactInput(_Input):
     """A contact to send."""
 
     id: str | None = None
@@ -201,14 +208,14 @@ class ContactInput(ServiceHubModel):
     role: ContactRole | str | None = None
 
 
-class RadiusInput(ServiceHubModel):
+class RadiusInput(_Input):
     """A radius to send, e.g. `RadiusInput(unit="km", value=25)`."""
 
     unit: RadiusUnit
     value: float = Field(gt=0)
 
 
-class ServiceAreaInput(ServiceHubModel):
+class ServiceAreaInput(_Input):
     """A service area to send; latitude and longitude are checked against their ranges."""
 
     id: str | None = None
@@ -218,7 +225,7 @@ class ServiceAreaInput(ServiceHubModel):
     radius: RadiusInput | None = None
 
 
-class _PartnerFields(ServiceHubModel):
+class _PartnerFields(_Input):
     @model_validator(mode="before")
     @classmethod
     def _forms(cls, data: Any) -> Any:

@@ -3,7 +3,10 @@ customer service (signup/login), and the mashup endpoints with per-customer isol
 
 Written from the CECenter Mashup document and YaaS platform conventions: `pageNumber`
 (1-based) / `pageSize` (max 64), `Link` headers, `hybris-count`, 201 + `Location`, 204 for
-PUT/DELETE, and the YaaS error shape.
+PUT/DELETE, and the YaaS error shape. A PUT replaces the ticket's persisted fields (the
+document's example sends back the whole ticket it read). Tickets are served with
+`classification` as an object carrying the transient `classification.description`, and with
+fields the document does not list (`metadata`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ TYPES = [
     ("COMPLAINT", "Complaint"),
     ("INQUIRY", "General inquiry"),
 ]
+CLASSIFICATIONS = {"HARDWARE": "Hardware", "SOFTWARE": "Software", "DELIVERY": "Delivery"}
 STATUSES = [
     ("OPEN", "Open"),
     ("CONFIRMED", "Confirmed"),
@@ -136,6 +140,7 @@ class CECenterEmulator:
                 "createdBy": "SYSTEM",
                 "creationDateTime": _stamp(created),
                 "changeDateTime": _stamp(created),
+                **({"classification": rng.choice(list(CLASSIFICATIONS))} if n % 3 else {}),
             }
         self.logs: dict[str, dict[str, Any]] = {}
         self.transcripts = {
@@ -370,7 +375,8 @@ class CECenterEmulator:
                 return EmulatedResponse.json(self._view(ticket))
             if method == "PUT":
                 body = self._body(request)
-                if body.get("status") not in ("OPEN", "CONFIRMED"):
+                previous = dict(ticket)
+                if body.get("status") not in ("OPEN", "CONFIRMED", previous["status"]):
                     raise _Fail(
                         400,
                         "validation_violation",
@@ -380,13 +386,16 @@ class CECenterEmulator:
                     raise _Fail(
                         403, "insufficient_permissions", "The ticket belongs to another customer"
                     )
-                ticket.update(
-                    {
-                        k: v
-                        for k, v in body.items()
-                        if k not in TRANSIENT and k not in ("id", "creationDateTime")
-                    }
-                )
+                replaced = {
+                    k: v
+                    for k, v in body.items()
+                    if k not in TRANSIENT and k not in ("id", "creationDateTime", "customerId")
+                }
+                if isinstance(replaced.get("classification"), dict):
+                    replaced["classification"] = replaced["classification"].get("code")
+                kept = ("id", "creationDateTime", "customerId")
+                ticket.clear()
+                ticket.update({**{k: previous[k] for k in kept}, **replaced})
                 ticket["changeDateTime"] = _stamp(datetime.now(UTC))
                 self.writes["update"] += 1
                 return EmulatedResponse.empty(204)
@@ -404,6 +413,17 @@ class CECenterEmulator:
             "statusDescription": {"en": dict(STATUSES).get(ticket["status"], ticket["status"])},
             "customerEmail": customer.get("email"),
             "productName": {"en": self.products.get(ticket.get("productId") or "", "")},
+            "metadata": {"version": 1, "mixins": {}},
+            **(
+                {
+                    "classification": {
+                        "code": ticket["classification"],
+                        "description": {"en": CLASSIFICATIONS.get(ticket["classification"], "")},
+                    }
+                }
+                if ticket.get("classification")
+                else {}
+            ),
         }
 
     def _page(

@@ -1,0 +1,108 @@
+"""Reading CECenter Mashup answers: JSON bodies, `Location` ids, `Link`-paged listings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..core.errors import RequestValidationError, ResponseValidationError
+from ..core.pagination import Page
+from ..core.request import Call
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "created_id",
+    "json_body",
+    "next_link",
+    "one_page",
+    "paged_call",
+    "rows",
+    "segment",
+]
+
+MAX_PAGE_SIZE = 64
+_LINK = re.compile(r"""<([^>]*)>\s*;\s*rel\s*=\s*["']?([^"';,\s]+)["']?""")
+
+
+def next_link(header: str | None) -> str | None:
+    """The `rel="next"` URL of a `Link` header (single, double or no quotes)."""
+    for url, rel in _LINK.findall(header or ""):
+        if rel.lower() == "next" and url:
+            return str(url)
+    return None
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The answer's JSON, `None` when it is empty."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise ResponseValidationError("the answer is not JSON", response=response) from None
+
+
+def rows(response: httpx.Response) -> list[Any]:
+    """The answer's JSON array (an empty answer is an empty list)."""
+    body = json_body(response)
+    if body is None:
+        return []
+    if not isinstance(body, list):
+        raise ResponseValidationError("expected a JSON array", response=response)
+    return body
+
+
+def created_id(response: httpx.Response) -> str | None:
+    """The id at the end of a 201's `Location` header."""
+    location = response.headers.get("location")
+    if location:
+        return str(location).rstrip("/").rsplit("/", 1)[-1]
+    return None
+
+
+def one_page(url: str, model: type[Any], name: str) -> Call[Page[Any]]:
+    """A listing the API answers in one array: a pager with a single page."""
+    return Call(
+        "GET",
+        url,
+        parse=lambda r: Page(items=[model.model_validate(row) for row in rows(r)]),
+        name=name,
+    )
+
+
+def paged_call(
+    url: str, params: dict[str, Any], model: type[Any], auth: Any, page_size: int, name: str
+) -> Call[Page[Any]]:
+    """A listing paged by `pageNumber`/`pageSize`, following `Link: rel="next"` when given."""
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise RequestValidationError(
+            f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
+        )
+
+    def call(target: str, query: dict[str, Any] | None) -> Call[Page[Any]]:
+        def parse(response: httpx.Response) -> Page[Any]:
+            items = [model.model_validate(row) for row in rows(response)]
+            following = next_link(response.headers.get("link"))
+            count = response.headers.get("hybris-count")
+            total = int(count) if count and count.isdigit() else None
+            if following is None and len(items) >= page_size and query is not None:
+                following_call = call(url, {**query, "pageNumber": query["pageNumber"] + 1})
+            elif following is not None:
+                following_call = call(following, None)
+            else:
+                following_call = None
+            return Page(items=items, next=following_call if items else None, total=total)
+
+        return Call("GET", target, params=query, parse=parse, auth=auth, name=name)
+
+    return call(url, {**params, "pageNumber": 1, "pageSize": page_size, "totalCount": "true"})
+
+
+def segment(value: str) -> str:
+    """`value` as one URL path segment (`/`, `?`, `#`, `..` cannot leave it)."""
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
+    return quote(value, safe="")
