@@ -172,6 +172,7 @@ class _Engine(Generic[C]):
         self.http_client: C = http_client
         self.owns_client = owns_client
         self.base_url = httpx.URL(str(base_url)) if base_url else httpx.URL("")
+        self._base_text = str(self.base_url).rstrip("/")
         self.auth = auth
         self.timeout = _as_timeout(timeout)
         self.retry = retry or RetryPolicy()
@@ -199,15 +200,6 @@ class _Engine(Generic[C]):
         if headers:
             clone.headers = {**self.headers, **headers}
         return clone
-
-    @property
-    def base_url(self) -> httpx.URL:
-        return self._base_url
-
-    @base_url.setter
-    def base_url(self, value: httpx.URL) -> None:
-        self._base_url = value
-        self._base_text = str(value).rstrip("/")
 
     def url_for(self, url: str) -> str:
         """`url` resolved against the base URL (parsed once, by httpx, when sent)."""
