@@ -158,7 +158,7 @@ class ContextResolver:
             fields["account_name"] = str(token.get("account"))
         if token.get("account_id") is not None:
             fields["account_id"] = str(token.get("account_id"))
-        if token.get("cluster_url"):
+        if token.get("cluster_url") and not self.configured.base_url:  # base_url overrides it
             fields["cluster_url"] = self._trusted(
                 str(token.get("cluster_url")), "the token answer's cluster_url", response
             )
