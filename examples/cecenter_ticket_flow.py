@@ -35,11 +35,10 @@ def ticket_flow(cec: CECenterMashup) -> None:
     cec.interaction_logs.create(
         {"customerId": customer.id, "type": "SERVICE_TICKET_CREATED", "referenceId": ticket.id}
     )
-    current = me.service_tickets.get(ticket.id)
-    current.short_description = "My tv remote does not work"
-    current.status = "CONFIRMED"
-    me.service_tickets.update(ticket.id, current)
-    print(f"updated ticket {ticket.id}: {me.service_tickets.get(ticket.id).short_description!r}")
+    updated = me.service_tickets.update(
+        ticket.id, {"shortDescription": "My tv remote does not work", "status": "CONFIRMED"}
+    )
+    print(f"updated ticket {ticket.id}: {updated.short_description!r}")
     confirmed = me.service_tickets.list(q=TicketQuery().eq("status", "CONFIRMED")).to_list()
     print(f"{len(confirmed)} confirmed ticket(s) for this customer")
 

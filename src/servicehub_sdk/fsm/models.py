@@ -31,6 +31,7 @@ __all__ = [
     "SecureHash",
     "ServiceArea",
     "ServiceAreaInput",
+    "areas_as_documented",
 ]
 
 
@@ -73,6 +74,17 @@ def _areas(data: Any) -> Any:
         data.pop("service_areas", None)
         data["serviceAreas"] = [single] if isinstance(single, dict) else []
     return data
+
+
+def areas_as_documented(body: dict[str, Any]) -> dict[str, Any]:
+    """A partner body in the document's example form: one service area as `serviceArea`,
+    several (or none) as `serviceAreas`."""
+    areas = body.pop("serviceAreas", None)
+    if isinstance(areas, list) and len(areas) == 1:
+        body["serviceArea"] = areas[0]
+    elif areas is not None:
+        body["serviceAreas"] = areas
+    return body
 
 
 # -- read models --------------------------------------------------------------------------
@@ -236,13 +248,7 @@ class _PartnerFields(_Input):
     def to_wire(self) -> dict[str, Any]:
         """The body in the document's example form: one service area as `serviceArea`,
         several as `serviceAreas`, an empty list as `serviceAreas: []`."""
-        body = super().to_wire()
-        areas = body.pop("serviceAreas", None)
-        if areas is not None and len(areas) == 1:
-            body["serviceArea"] = areas[0]
-        elif areas is not None:
-            body["serviceAreas"] = areas
-        return body
+        return areas_as_documented(super().to_wire())
 
 
 class PartnerInput(_PartnerFields):

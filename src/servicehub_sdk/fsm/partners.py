@@ -14,7 +14,7 @@ from ..core.models import validate_input
 from ..core.pagination import Page, PageData, counter_pages
 from ..core.request import Call, CallOptions, ListOptions
 from .context import ContextResolver, FsmContext
-from .models import Partner, PartnerInput, PartnerUpdate
+from .models import Partner, PartnerInput, PartnerUpdate, areas_as_documented
 from .partner_parts import PartnerAddresses, PartnerContacts, PartnerServiceAreas, part_call
 from .secure_hash import SecureHashCache
 from .wire import first_result, results, segment, service_call
@@ -159,15 +159,13 @@ class Partners(Resource[M]):
         update = validate_input(PartnerUpdate, changes).model_dump(
             mode="json", by_alias=True, exclude_unset=True
         )
-        if "serviceArea" in update:  # only when given as the single-object form
-            update["serviceAreas"] = update.pop("serviceArea")
         context = yield from self._resolver.resolve()
         current = yield from self._current(context, partner_id)
         address = update.pop("address", None)
         body = {**current, **update, "id": partner_id}
         if address is not None:
             body["address"] = {**(current.get("address") or {}), **address}
-        return (yield from self._put(context, partner_id, _areas_as_documented(body)))
+        return (yield from self._put(context, partner_id, areas_as_documented(body)))
 
     @operation
     def replace(
@@ -235,17 +233,12 @@ def _entry(response: httpx.Response, partner_id: str) -> dict[str, Any] | None:
             return row
     body = response.json()
     last = body.get("last") if isinstance(body, dict) else None
-    if last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE:
+    listing_ended = last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE
+    if listing_ended:
         raise NotFoundError(
-            f"crowd partner {partner_id!r} is not in the partner list", response=response
+            f"crowd partner {partner_id!r} is not in the partner list",
+            response=response,
+            status_code=404,
+            may_have_been_applied=False,
         )
     return None
-
-
-def _areas_as_documented(body: dict[str, Any]) -> dict[str, Any]:
-    areas = body.pop("serviceAreas", None)
-    if isinstance(areas, list) and len(areas) == 1:
-        body["serviceArea"] = areas[0]
-    elif areas is not None:
-        body["serviceAreas"] = areas
-    return body
