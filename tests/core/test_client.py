@@ -12,6 +12,7 @@ from servicehub_sdk.core import (
     AsyncPager,
     ConfigurationError,
     NotFoundError,
+    Page,
     Pager,
     ResponseValidationError,
     capture_responses,
@@ -58,6 +59,14 @@ async def test_listing_first_and_pages(mode: str, client: Any) -> None:
     assert [len(p.items) for p in pages] == [10, 10, 5]
     assert pages[0].total == 25
     assert pages[-1].next is None
+
+
+async def test_first_reads_past_an_empty_page_that_has_a_next(mode: str, client: Any) -> None:
+    # e.g. FSM lists start with the exchanges that resolve the account context
+    listing = client.items.list(page_size=10)._first
+    leading = listing.then(lambda page: Page(items=[], next=listing))
+    pager = (Pager if mode == "sync" else AsyncPager)(client._engine, leading)
+    assert (await resolve(pager.first()))["id"] == 1
 
 
 async def test_listing_of_an_exact_multiple_ends_on_an_empty_page(

@@ -116,14 +116,13 @@ def _cecenter(sandbox: Any) -> list[tuple[str, str]]:
                 "createdBy": "SYSTEM",
             }
         )
-        current = me.service_tickets.get(ticket.id)
-        current.short_description = "My tv remote does not work"
-        current.status = "CONFIRMED"
-        me.service_tickets.update(ticket.id, current)
+        updated = me.service_tickets.update(
+            ticket.id, {"shortDescription": "My tv remote does not work", "status": "CONFIRMED"}
+        )
         cec.interaction_logs.create(
             {"customerId": customer.id, "type": "SERVICE_TICKET_CREATED", "referenceId": ticket.id}
         )
-        status = me.service_tickets.get(ticket.id).status
+        status = updated.status
     return [("CECenter ticket lifecycle", f"ticket {ticket.id} created, updated, now {status}")]
 
 

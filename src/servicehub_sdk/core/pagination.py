@@ -165,9 +165,11 @@ class Pager(_PagerBase[T]):
                 bar.close()
 
     def first(self) -> T | None:
-        """The first item, or `None` for an empty listing (fetches one page)."""
+        """The first item, or `None` for an empty listing (fetches pages until one has
+        items: normally one)."""
         for page in self.pages():
-            return page.items[0] if page.items else None
+            if page.items:
+                return page.items[0]
         return None
 
     def to_list(self, limit: int | None = None) -> list[T]:
@@ -225,10 +227,12 @@ class AsyncPager(_PagerBase[T]):
                 bar.close()
 
     async def first(self) -> T | None:
-        """The first item, or `None` for an empty listing (fetches one page)."""
+        """The first item, or `None` for an empty listing (fetches pages until one has
+        items: normally one)."""
         async with aclosing(self.pages()) as pages:
             async for page in pages:
-                return page.items[0] if page.items else None
+                if page.items:
+                    return page.items[0]
         return None
 
     async def to_list(self, limit: int | None = None) -> list[T]:

@@ -338,7 +338,7 @@ class CrowdEmulator:
             "password": USERS["sandbox/manager"][0],
             "token_url": url + TOKEN_PATH,
             "directory_url": url + DIRECTORY_PATH,
-            "allowed_cluster_hosts": ["127.0.0.1"],
+            "allowed_cluster_hosts": "127.0.0.1",  # text: also read from the environment
         }
 
 
