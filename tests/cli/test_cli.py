@@ -93,7 +93,16 @@ def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0, result.output
     missing = runner.invoke(
-        app, ["--config", str(tmp_path / "c.toml"), "--profile", "home", "supportcenter", "requests", "list"]
+        app,
+        [
+            "--config",
+            str(tmp_path / "c.toml"),
+            "--profile",
+            "home",
+            "supportcenter",
+            "requests",
+            "list",
+        ],
     )
     assert missing.exit_code == 2 and "home" in missing.output
 
@@ -177,11 +186,20 @@ def test_sandbox_command_serves_until_stopped() -> None:
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        ('[default.ssh]\napi_kye = "x"\n', "[default.ssh] api_kye: unknown key (did you mean 'api_key'?)"),
-        ('[default.ssh]\ntimeout = "fast"\n', "[default.ssh] timeout: expected a number of seconds, got 'fast'"),
-        ('[default.ssh]\nmax_retries = 1.5\n', "[default.ssh] max_retries: expected a whole number"),
+        (
+            '[default.ssh]\napi_kye = "x"\n',
+            "[default.ssh] api_kye: unknown key (did you mean 'api_key'?)",
+        ),
+        (
+            '[default.ssh]\ntimeout = "fast"\n',
+            "[default.ssh] timeout: expected a number of seconds, got 'fast'",
+        ),
+        (
+            "[default.ssh]\nmax_retries = 1.5\n",
+            "[default.ssh] max_retries: expected a whole number",
+        ),
         ('[default.scp]\napi_key = "x"\n', "[default.scp]: unknown backend; the backends are ssh"),
-        ('[default.ssh\n', "not valid TOML"),
+        ("[default.ssh\n", "not valid TOML"),
     ],
 )
 def test_config_mistakes_are_one_line(tmp_path: Path, section: str, expected: str) -> None:
@@ -244,7 +262,9 @@ def test_sandbox_prints_complete_settings(flag: str, tmp_path: Path) -> None:
     assert "…" not in printed
     if flag == "--env":
         exports = dict(
-            line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export")
+            line.removeprefix("export ").split("=", 1)
+            for line in lines
+            if line.startswith("export")
         )
         assert exports["SERVICEHUB_SSH_TOKEN_URL"].startswith("http://127.0.0.1:")
         assert exports["SERVICEHUB_SSH_TOKEN_URL"].rstrip().endswith("/token")

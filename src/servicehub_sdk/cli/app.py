@@ -404,7 +404,7 @@ def _list_command(backend: str, everyday: Everyday) -> Callable[..., None]:
 
 def _get_command(backend: str, everyday: Everyday, getter: Getter) -> Callable[..., None]:
     def get_command(
-        item_id: str = typer.Argument(..., help=everyday.id_help),  # noqa: B008
+        item_id: str = typer.Argument(..., help=everyday.id_help),
         columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="The JSON object, nested.")] = False,
     ) -> None:
