@@ -16,13 +16,7 @@ from servicehub_sdk.cli.demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
 
 runner = CliRunner()
-ENV_PREFIX = {
-    "ssh": "SSH",
-    "fsm": "FSM",
-    "supportcenter": "SCP",
-    "cecenter": "CECENTER",
-    "spicecsm": "SPICECSM",
-}
+BACKENDS = ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +28,9 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture
 def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SERVICEHUB_CONFIG", str(tmp_path / "none.toml"))
-    for name, prefix in ENV_PREFIX.items():
+    for name in BACKENDS:
         for key, value in sandbox.config(name).items():
-            monkeypatch.setenv(f"SERVICEHUB_{prefix}_{key.upper()}", str(value))
+            monkeypatch.setenv(f"SERVICEHUB_{name.upper()}_{key.upper()}", str(value))
 
 
 def test_everyday_lists_and_gets(env: None) -> None:
@@ -45,10 +39,12 @@ def test_everyday_lists_and_gets(env: None) -> None:
     rows = json.loads(result.output)
     assert len(rows) == 3 and "externalId" not in rows[0] and "external_id" in rows[0]
     got = runner.invoke(app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"])
-    assert json.loads(got.output)[0]["id"] == rows[0]["id"]
+    one = json.loads(got.output)
+    assert one["id"] == rows[0]["id"]  # the object, not a list
+    assert isinstance(one["address"], dict)  # nested as the model has it
     for command in (
         ["fsm", "partners", "list", "--csv", "--limit", "2"],
-        ["scp", "requests", "list", "--limit", "2"],
+        ["supportcenter", "requests", "list", "--limit", "2"],
         ["cecenter", "tickets", "list", "--limit", "2"],
         ["spicecsm", "agents", "list"],
         ["ssh", "service-cases", "list", "--limit", "2"],
@@ -77,9 +73,9 @@ def test_missing_configuration_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
 def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = sandbox.config("supportcenter")
     (tmp_path / "c.toml").write_text(
-        f'[work.scp]\nbase_url = "{config["base_url"]}"\napi_key = "{config["api_key"]}"\n'
+        f'[work.supportcenter]\nbase_url = "{config["base_url"]}"\napi_key = "{config["api_key"]}"\n'
     )
-    monkeypatch.delenv("SERVICEHUB_SCP_BASE_URL", raising=False)
+    monkeypatch.delenv("SERVICEHUB_SUPPORTCENTER_BASE_URL", raising=False)
     result = runner.invoke(
         app,
         [
@@ -87,7 +83,7 @@ def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.Monk
             str(tmp_path / "c.toml"),
             "--profile",
             "work",
-            "scp",
+            "supportcenter",
             "requests",
             "list",
             "--limit",
@@ -97,7 +93,16 @@ def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0, result.output
     missing = runner.invoke(
-        app, ["--config", str(tmp_path / "c.toml"), "--profile", "home", "scp", "requests", "list"]
+        app,
+        [
+            "--config",
+            str(tmp_path / "c.toml"),
+            "--profile",
+            "home",
+            "supportcenter",
+            "requests",
+            "list",
+        ],
     )
     assert missing.exit_code == 2 and "home" in missing.output
 
@@ -133,7 +138,7 @@ def test_sync_master_data_and_link_cases(env: None, tmp_path: Path, sandbox: San
             "sync",
             "link-cases",
             "--target",
-            "scp",
+            "supportcenter",
             "--limit",
             "2",
             "--journal",
@@ -176,3 +181,99 @@ def test_sandbox_command_serves_until_stopped() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        (
+            '[default.ssh]\napi_kye = "x"\n',
+            "[default.ssh] api_kye: unknown key (did you mean 'api_key'?)",
+        ),
+        (
+            '[default.ssh]\ntimeout = "fast"\n',
+            "[default.ssh] timeout: expected a number of seconds, got 'fast'",
+        ),
+        (
+            "[default.ssh]\nmax_retries = 1.5\n",
+            "[default.ssh] max_retries: expected a whole number",
+        ),
+        ('[default.scp]\napi_key = "x"\n', "[default.scp]: unknown backend; the backends are ssh"),
+        ("[default.ssh\n", "not valid TOML"),
+    ],
+)
+def test_config_mistakes_are_one_line(tmp_path: Path, section: str, expected: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(section)
+    result = runner.invoke(app, ["--config", str(config), "ssh", "customers", "list"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert str(config) in lines[0] and expected in lines[0], lines[0]
+    assert "Traceback" not in result.output and "_Secure" not in result.output
+
+
+def test_tables_use_the_terminal_width_and_chosen_columns(
+    env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def table(*extra: str, width: int) -> str:
+        monkeypatch.setenv("COLUMNS", str(width))
+        result = runner.invoke(app, ["ssh", "customers", "list", "--limit", "2", *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    narrow, wide = table(width=80), table(width=250)
+    header = lambda text: next(line for line in text.splitlines() if "external_id" in line)  # noqa: E731
+    assert len(header(wide).split("┃")) > len(header(narrow).split("┃"))
+    assert "external_…" not in narrow and "more column(s) do not fit" in narrow
+    chosen = table("--columns", "external_id,address.country", width=80)
+    assert "address.country" in chosen and "name" not in header(chosen)
+    unknown = runner.invoke(app, ["ssh", "customers", "list", "--columns", "nope"])
+    assert unknown.exit_code == 2 and "unknown column(s) nope" in unknown.output
+
+
+def test_help_texts_say_what_a_command_does() -> None:
+    got = runner.invoke(app, ["ssh", "customers", "get", "--help"])
+    assert "Show one of the Secure Service Hub customers" in got.output
+    assert "The customer's external ID" in got.output
+    listing = runner.invoke(app, ["supportcenter", "requests", "list", "--help"])
+    assert "List SupportCenter Plus requests" in listing.output
+    assert "<bool>" not in listing.output and "--columns" in listing.output
+
+
+@pytest.mark.parametrize("flag", ["--env", "--profile"])
+def test_sandbox_prints_complete_settings(flag: str, tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "servicehub_sdk.cli", "sandbox", "--seed", "3", flag],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        printed = "".join(lines)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "…" not in printed
+    if flag == "--env":
+        exports = dict(
+            line.removeprefix("export ").split("=", 1)
+            for line in lines
+            if line.startswith("export")
+        )
+        assert exports["SERVICEHUB_SSH_TOKEN_URL"].startswith("http://127.0.0.1:")
+        assert exports["SERVICEHUB_SSH_TOKEN_URL"].rstrip().endswith("/token")
+        assert "SERVICEHUB_SUPPORTCENTER_API_KEY" in exports
+    else:
+        config = tmp_path / "config.toml"
+        config.write_text(printed)
+        import tomllib
+
+        profile = tomllib.loads(printed)["sandbox"]
+        assert set(profile) == set(BACKENDS)
+        assert profile["ssh"]["token_url"].startswith("http://127.0.0.1:")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..core.errors import ConfigurationError, RequestValidationError, ServiceHubError
-from .profiles import client_for, load_profile
+from .profiles import BACKENDS, client_for, env_prefix, load_profile
 
 __all__ = ["app", "main"]
 
@@ -30,15 +33,17 @@ app = typer.Typer(
     help="servicehub-sdk: the sandbox, the demo, syncs and everyday calls.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 sync_app = typer.Typer(
     help="Integrations: master data into Secure Service Hub, service cases to tickets.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(sync_app, name="sync")
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # one message, one line
 
 
 class _State:
@@ -90,8 +95,18 @@ def sandbox(
     faults: Annotated[
         str | None, typer.Option(help="Fault profile: flaky, slow, rate-limited.")
     ] = None,
+    env: Annotated[
+        bool, typer.Option("--env", help="Print `export SERVICEHUB_*=…` lines for a shell.")
+    ] = False,
+    profile: Annotated[
+        bool, typer.Option("--profile", help="Print a [sandbox] profile for the config file.")
+    ] = False,
 ) -> None:
-    """Run all five emulators on 127.0.0.1 until Ctrl-C; print their URLs and credentials."""
+    """Run all five emulators on 127.0.0.1 until Ctrl-C; print how to reach them.
+
+    The values printed are complete (sandbox-only credentials): copy them, or use `--env`
+    (`eval "$(servicehub sandbox --env)"` in another shell) or `--profile`.
+    """
     from ..testing import Sandbox
 
     with _handled():
@@ -99,14 +114,15 @@ def sandbox(
             running = Sandbox(seed=seed, faults=faults, port=port).start()
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
-    table = Table(title="servicehub sandbox (sandbox-only credentials)")
-    table.add_column("backend")
-    table.add_column("URL")
-    table.add_column("client configuration")
-    for entry in running.describe():
-        table.add_row(entry["backend"], entry["url"], json.dumps(entry["config"]))
-    console.print(table)
-    console.print("Ctrl-C stops the sandbox.")
+    entries = running.describe()
+    if env:
+        typer.echo(_as_exports(entries))
+    elif profile:
+        typer.echo(_as_profile(entries))
+    else:
+        typer.echo(_as_listing(entries))
+    typer.echo("# Ctrl-C stops the sandbox; --env or --profile print ready-made settings.")
+    sys.stdout.flush()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -115,6 +131,30 @@ def sandbox(
         pass
     finally:
         running.stop()
+
+
+def _as_listing(entries: list[dict[str, Any]]) -> str:
+    lines = []
+    for entry in entries:
+        lines.append(f"{entry['backend']}  {entry['url']}")
+        lines += [f"    {key} = {value}" for key, value in entry["config"].items()]
+    return "\n".join(lines)
+
+
+def _as_exports(entries: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"export {env_prefix(entry['backend'])}{key.upper()}={shlex.quote(str(value))}"
+        for entry in entries
+        for key, value in entry["config"].items()
+    )
+
+
+def _as_profile(entries: list[dict[str, Any]]) -> str:
+    blocks = []
+    for entry in entries:
+        values = [f"{key} = {json.dumps(value)}" for key, value in entry["config"].items()]
+        blocks.append("\n".join([f"[sandbox.{entry['backend']}]", *values]))
+    return "# use with: servicehub --profile sandbox COMMAND\n" + "\n\n".join(blocks)
 
 
 @app.command()
@@ -175,10 +215,15 @@ def master_data(
 
 @sync_app.command("link-cases")
 def link_cases(
-    target: Annotated[str, typer.Option(help="scp, cecenter or spicecsm.")],
-    journal: Annotated[Path, typer.Option(help="The link journal (keep it between runs).")] = Path(
-        "servicehub-links.sqlite3"
-    ),
+    target: Annotated[
+        str, typer.Option(help="Where tickets are created: supportcenter, cecenter or spicecsm.")
+    ],
+    journal: Annotated[
+        str,
+        typer.Option(
+            help="The link journal: a SQLite file, or a postgresql:// URL shared by hosts."
+        ),
+    ] = "servicehub-links.sqlite3",
     limit: Annotated[int | None, typer.Option(help="Link at most this many cases.")] = None,
     customer_id: Annotated[
         str | None, typer.Option(help="CECenter customer the tickets belong to.")
@@ -194,13 +239,16 @@ def link_cases(
     from ..sync import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, link_service_cases
 
     with _handled():
-        if target not in ("scp", "cecenter", "spicecsm"):
-            raise ConfigurationError("--target is scp, cecenter or spicecsm")
+        if target not in ("supportcenter", "cecenter", "spicecsm"):
+            raise ConfigurationError(
+                f"--target {target!r} is not a ticket backend; "
+                "use supportcenter, cecenter or spicecsm"
+            )
         if target == "cecenter" and not customer_id:
             raise ConfigurationError("--customer-id is needed for CECenter tickets")
         with _client("ssh") as hub, _client(target) as client:
             ticket_target: Any
-            if target == "scp":
+            if target == "supportcenter":
                 ticket_target = SupportCenterPlusTarget(client)
             elif target == "cecenter":
                 ticket_target = CECenterTarget(client, customer_id=customer_id or "")
@@ -215,105 +263,192 @@ def link_cases(
 # -- everyday calls ----------------------------------------------------------------------
 
 
-def _rows(items: list[Any]) -> list[dict[str, Any]]:
-    rows = []
-    for item in items:
-        data = item.model_dump(mode="json") if hasattr(item, "model_dump") else dict(item)
-        flat: dict[str, Any] = {}
-        for key, value in data.items():
-            if isinstance(value, dict):
-                for sub, sub_value in value.items():
-                    if not isinstance(sub_value, (dict, list)):
-                        flat[f"{key}.{sub}"] = sub_value
-            elif not isinstance(value, list) and value is not None:
-                flat[key] = value
-        rows.append(flat)
-    return rows
+def _data(item: Any) -> Any:
+    return item.model_dump(mode="json") if hasattr(item, "model_dump") else item
 
 
-def _print(items: list[Any], as_json: bool, as_csv: bool) -> None:
-    rows = _rows(items)
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    """`{"address": {"city": "X"}}` as `{"address.city": "X"}`; lists as JSON text."""
+    if not isinstance(value, dict):
+        return {prefix or "value": value}
+    flat: dict[str, Any] = {}
+    for key, sub in value.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(sub, dict):
+            flat.update(_flat(sub, name))
+        elif isinstance(sub, list):
+            flat[name] = json.dumps(sub, ensure_ascii=False, default=str) if sub else None
+        else:
+            flat[name] = sub
+    return flat
+
+
+def _columns(rows: list[dict[str, Any]], wanted: str | None) -> list[str]:
+    present = list(dict.fromkeys(k for row in rows for k, v in row.items() if v is not None))
+    if wanted:
+        chosen = [c.strip() for c in wanted.split(",") if c.strip()]
+        unknown = [c for c in chosen if c not in present]
+        if unknown and rows:
+            raise ConfigurationError(
+                f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(present)}"
+            )
+        return chosen
+    return present
+
+
+def _fitting(columns: list[str], rows: list[dict[str, Any]], width: int) -> list[str]:
+    """The leading columns whose headers and (up to 24 characters of) values fit the width."""
+    shown: list[str] = []
+    used = 0
+    for column in columns:
+        values = (len(str(row.get(column, ""))) for row in rows)
+        need = max(len(column), min(24, max(values, default=0))) + 3
+        if shown and used + need > width:
+            break
+        shown.append(column)
+        used += need
+    return shown
+
+
+def _print(
+    items: list[Any], *, as_json: bool, as_csv: bool, columns: str | None, one: bool = False
+) -> None:
+    data = [_data(item) for item in items]
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        typer.echo(json.dumps(data[0] if one else data, indent=2, ensure_ascii=False, default=str))
         return
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    rows = [_flat(row) for row in data]
+    chosen = _columns(rows, columns)
     if as_csv:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns)
+        writer = csv.DictWriter(buffer, fieldnames=chosen, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         typer.echo(buffer.getvalue(), nl=False)
         return
+    shown = chosen if columns else _fitting(chosen, rows, console.width)
     table = Table()
-    for column in columns[:8]:
-        table.add_column(column)
+    for column in shown:
+        table.add_column(column, min_width=len(column), overflow="fold")
     for row in rows:
-        table.add_row(*(str(row.get(c, "")) for c in columns[:8]))
+        table.add_row(*(_cell(row.get(c)) for c in shown))
     console.print(table)
+    hidden = len(chosen) - len(shown)
+    if hidden:
+        errors.print(
+            f"{hidden} more column(s) do not fit: pick some with --columns, or use --json/--csv"
+        )
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else escape(str(value))
 
 
 Lister = Callable[[Any, int], list[Any]]
 Getter = Callable[[Any, str], Any]
 
-EVERYDAY: dict[tuple[str, str], tuple[Lister, Getter | None]] = {
-    ("ssh", "customers"): (
+
+@dataclass(frozen=True)
+class Everyday:
+    """One `servicehub <backend> <resource>` group: how to list and get, and its help."""
+
+    noun: str
+    lister: Lister
+    getter: Getter | None = None
+    id_help: str = "The id."
+
+
+EVERYDAY: dict[tuple[str, str], Everyday] = {
+    ("ssh", "customers"): Everyday(
+        "Secure Service Hub customers",
         lambda c, n: c.customers.list().to_list(n),
         lambda c, i: c.customers.get(i),
+        "The customer's external ID.",
     ),
-    ("ssh", "service-cases"): (lambda c, n: c.service_cases.list().to_list(n), None),
-    ("fsm", "partners"): (lambda c, n: c.partners.list().to_list(n), None),
-    ("scp", "requests"): (
+    ("ssh", "service-cases"): Everyday(
+        "Secure Service Hub service cases", lambda c, n: c.service_cases.list().to_list(n)
+    ),
+    ("fsm", "partners"): Everyday("FSM crowd partners", lambda c, n: c.partners.list().to_list(n)),
+    ("supportcenter", "requests"): Everyday(
+        "SupportCenter Plus requests",
         lambda c, n: c.requests.list().to_list(n),
         lambda c, i: c.requests.get(i),
+        "The request's id.",
     ),
-    ("cecenter", "tickets"): (
+    ("cecenter", "tickets"): Everyday(
+        "CECenter service tickets",
         lambda c, n: c.service_tickets.list().to_list(n),
         lambda c, i: c.service_tickets.get(i),
+        "The ticket's id.",
     ),
-    ("spicecsm", "agents"): (lambda c, n: c.agent_list()[:n], None),
+    ("spicecsm", "agents"): Everyday("SpiceCSM agents", lambda c, n: c.agent_list()[:n]),
 }
 
+_COLUMNS_HELP = "Comma-separated columns to show (nested ones as address.city)."
 
-def _list_command(backend: str, lister: Lister) -> Callable[..., None]:
+
+def _list_command(backend: str, everyday: Everyday) -> Callable[..., None]:
     def list_command(
         limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
-        as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-        as_csv: Annotated[bool, typer.Option("--csv", help="CSV output.")] = False,
+        columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="A JSON list, nested.")] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="CSV, nested columns dotted.")] = False,
     ) -> None:
         with _handled(), _client(backend) as client:
-            items = lister(client, limit)
-        _print(items, as_json, as_csv)
+            items = everyday.lister(client, limit)
+            _print(items, as_json=as_json, as_csv=as_csv, columns=columns)
 
+    list_command.__doc__ = f"List {everyday.noun}: a table as wide as the terminal."
     return list_command
 
 
-def _get_command(backend: str, getter: Getter) -> Callable[..., None]:
+def _get_command(backend: str, everyday: Everyday, getter: Getter) -> Callable[..., None]:
     def get_command(
-        item_id: Annotated[str, typer.Argument(help="The id (external ID for SSH customers).")],
-        as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+        item_id: str = typer.Argument(..., help=everyday.id_help),
+        columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="The JSON object, nested.")] = False,
     ) -> None:
         with _handled(), _client(backend) as client:
             item = getter(client, item_id)
-        _print([item], as_json, False)
+            _print([item], as_json=as_json, as_csv=False, columns=columns, one=True)
 
+    get_command.__doc__ = f"Show one of the {everyday.noun}."
     return get_command
 
 
+_BACKEND_HELP = {
+    "ssh": "Secure Service Hub (symmedia).",
+    "fsm": "SAP FSM Crowd Partner API.",
+    "supportcenter": "ManageEngine SupportCenter Plus.",
+    "cecenter": "SAP hybris CECenter Mashup.",
+    "spicecsm": "SpiceCSM JSON-RPC.",
+}
+
+
 def _register(backend: str) -> None:
-    group = typer.Typer(help=f"Everyday {backend} calls.", no_args_is_help=True)
+    group = typer.Typer(
+        help=f"Everyday calls to {_BACKEND_HELP[backend]}",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
     app.add_typer(group, name=backend)
-    for (name, resource), (lister, getter) in EVERYDAY.items():
+    for (name, resource), everyday in EVERYDAY.items():
         if name != backend:
             continue
-        sub = typer.Typer(help=f"{backend} {resource}", no_args_is_help=True)
+        sub = typer.Typer(
+            help=f"{everyday.noun[0].upper()}{everyday.noun[1:]}.",
+            no_args_is_help=True,
+            rich_markup_mode=None,
+        )
         group.add_typer(sub, name=resource)
-        sub.command("list", help=f"List {resource}.")(_list_command(backend, lister))
-        if getter is not None:
-            sub.command("get", help=f"Get one of {resource}.")(_get_command(backend, getter))
+        sub.command("list")(_list_command(backend, everyday))
+        if everyday.getter is not None:
+            sub.command("get")(_get_command(backend, everyday, everyday.getter))
 
 
-for _backend in dict.fromkeys(b for b, _ in EVERYDAY):
-    _register(_backend)
+for _backend in BACKENDS:
+    if any(name == _backend for name, _ in EVERYDAY):
+        _register(_backend)
 
 
 def main() -> None:

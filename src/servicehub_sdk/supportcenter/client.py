@@ -42,7 +42,7 @@ class _SupportCenterPlus(ClientBase[M]):
         auth, max_retries, timeout, http_client: as for every client.
     """
 
-    env_prefix = "SERVICEHUB_SCP_"
+    env_prefix = "SERVICEHUB_SUPPORTCENTER_"
 
     def __init__(
         self,

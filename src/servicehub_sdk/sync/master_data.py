@@ -43,6 +43,11 @@ from .report import RecordResult, SyncReport
 
 __all__ = ["sync_master_data", "sync_master_data_async"]
 
+MISSING_ORGANISATION = (
+    "service_organisation is missing: add a service_organisation column, or pass "
+    "service_organisation= (command line: --service-organisation)"
+)
+
 Hub = SecureServiceHub | AsyncSecureServiceHub
 InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
 
@@ -173,7 +178,7 @@ def _plan_customers(
             or ""
         )
         if not organisation:
-            report.results.append(_failure("customer", key, "service_organisation is missing"))
+            report.results.append(_failure("customer", key, MISSING_ORGANISATION))
             continue
         org_id = state.organisations.get(organisation)
         if org_id is None:
