@@ -1,0 +1,200 @@
+"""SupportCenter Plus against recorded ServiceDesk Plus v3 answers and other v3 clients' shapes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+
+from servicehub_sdk.core import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceHubError,
+)
+from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from tests.helpers import close, resolve
+from tests.realworld.replay import Replay, answer, load
+
+BACKEND = "supportcenter"
+KEY = "REDACTED-TECHNICIAN-KEY"
+
+
+@pytest.fixture
+def replay() -> Replay:
+    return Replay({})
+
+
+@pytest.fixture
+async def scp(mode: str, replay: Replay) -> AsyncIterator[Any]:
+    http = replay.http_client(mode)
+    cls = SupportCenterPlus if mode == "sync" else AsyncSupportCenterPlus
+    client = cls(base_url="https://sdp.example.com", api_key=KEY, max_retries=0, http_client=http)
+    yield client
+    await close(client)
+    await close(http)
+
+
+def served(replay: Replay, route: str, *names: str) -> None:
+    replay.routes[route] = [load(BACKEND, n).first.http_response() for n in names]
+
+
+def input_data(request: httpx.Request) -> Any:
+    """The decoded `input_data`, wherever the request carries it (form field or query)."""
+    fields = parse_qs(request.content.decode("utf-8"))
+    raw = fields.get("input_data", [None])[0] or request.url.params.get("input_data")
+    assert raw is not None, f"no input_data in {request.method} {request.url}"
+    return json.loads(raw)
+
+
+async def test_created_request_is_read_with_its_extras(scp: Any, replay: Replay) -> None:
+    served(replay, "POST /api/v3/requests", "request_create")
+    created = await resolve(scp.requests.create({"subject": "Create request test"}))
+    assert created.id == "123456789"
+    assert created.status.name == "On Hold" and created.category is None
+    assert created.created_time.display_value == "Jun 24, 2020 03:05 PM"
+    assert created.model_extra["display_id"] == "102"
+    assert created.model_extra["last_updated_time"]["value"] == "1593000300679"
+    [sent] = replay.sent("POST /api/v3/requests")
+    assert sent.headers["authtoken"] == KEY
+    assert input_data(sent) == {"request": {"subject": "Create request test"}}
+
+
+async def test_fetched_request_keeps_long_digit_ids(scp: Any, replay: Replay) -> None:
+    served(replay, "GET /api/v3/requests/123640000000240013", "request_get")
+    request = await resolve(scp.requests.get("123640000000240013"))
+    assert request.id == "123640000000240013"
+    assert request.requester.id == "123640000000244019" and request.requester.email_id is None
+    assert request.model_extra["created_by"]["is_technician"] is True
+
+
+async def test_list_pages_until_has_more_rows_is_false(scp: Any, replay: Replay) -> None:
+    served(replay, "GET /api/v3/requests", "requests_list", "requests_fetch")
+    pages = [page async for page in _pages(scp.requests.list())]
+    ids = [r.id for page in pages for r in page.items]
+    assert ids == [
+        "123640000000215007",
+        "123640000000216003",
+        "123640000000217001",
+        "1234",
+        "5678",
+        "0912",
+    ]
+    assert len(replay.sent("GET /api/v3/requests")) == 2
+    assert pages[0].items[0].technician.model_extra["cost_per_hour"] == "0"
+
+
+async def _pages(pager: Any) -> AsyncIterator[Any]:
+    if hasattr(pager, "__aiter__"):
+        async for page in pager.pages():
+            yield page
+    else:
+        for page in pager.pages():
+            yield page
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("resolution", "changing resolution from demisto"), ("resolution_empty", None)],
+)
+async def test_resolution_answers(scp: Any, replay: Replay, name: str, content: str | None) -> None:
+    served(replay, "/resolutions", name)
+    resolution = await resolve(scp.requests.resolution("123640000000240013").get())
+    assert resolution.content == content
+    if content is None:
+        assert resolution.submitted_by is None and resolution.submitted_on is None
+    else:
+        assert resolution.submitted_on.display_value == "Jun 9, 2020 05:32 PM"
+
+
+async def test_success_envelope_without_entity(scp: Any, replay: Replay) -> None:
+    served(replay, "/link_requests", "link_request")
+    response = await resolve(scp.request("POST", "requests/123640000000240013/link_requests"))
+    assert response.json()["response_status"]["messages"][0]["status_code"] == 2000
+
+
+STATUS_DECIDES = pytest.mark.xfail(
+    reason="the HTTP status does not decide the error class yet (envelope codes win)", strict=True
+)
+ENVELOPE_CODE = pytest.mark.xfail(
+    reason="the envelope's own status_code is not mapped when its messages carry none",
+    strict=True,
+)
+FIELDS_NAMED = pytest.mark.xfail(
+    reason="4012 errors do not name the missing fields from messages[].fields yet", strict=True
+)
+
+ERRORS = [
+    pytest.param("error_4022_invalid_key", AuthenticationError, 4022, marks=STATUS_DECIDES),
+    pytest.param("error_4002_forbidden", PermissionDeniedError, 4002, marks=STATUS_DECIDES),
+    pytest.param("error_4007_not_found", NotFoundError, 4007, marks=STATUS_DECIDES),
+    pytest.param("error_4012_fields", BadRequestError, 4012, marks=STATUS_DECIDES),
+    pytest.param("error_4012_inside_4000", BadRequestError, 4012, marks=STATUS_DECIDES),
+]
+
+
+@pytest.mark.parametrize(("name", "error", "code"), ERRORS)
+async def test_error_answers_map_by_http_status(
+    scp: Any, replay: Replay, name: str, error: type[APIStatusError], code: int
+) -> None:
+    served(replay, "/api/v3/requests", name)
+    with pytest.raises(error) as raised:
+        await resolve(scp.requests.get("123640000000240013"))
+    assert raised.type is error
+    assert raised.value.status_code == load(BACKEND, name).first.response["status"]
+    assert int(raised.value.code) == code
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        pytest.param("error_4022_invalid_key", AuthenticationError, marks=ENVELOPE_CODE),
+        pytest.param("error_4002_forbidden", PermissionDeniedError, marks=ENVELOPE_CODE),
+        pytest.param("error_4007_not_found", NotFoundError, marks=ENVELOPE_CODE),
+    ],
+)
+async def test_codes_inside_http_200_decide(
+    scp: Any, replay: Replay, name: str, error: type[APIStatusError]
+) -> None:
+    replay.routes["/api/v3/requests"] = answer(200, body=load(BACKEND, name).body)
+    with pytest.raises(error):
+        await resolve(scp.requests.get("123640000000240013"))
+
+
+@FIELDS_NAMED
+@pytest.mark.parametrize("name", ["error_4012_fields", "error_4012_inside_4000"])
+async def test_mandatory_field_failure_names_the_fields(
+    scp: Any, replay: Replay, name: str
+) -> None:
+    served(replay, "/api/v3/requests", name)
+    fields = load(BACKEND, name).body["response_status"]["messages"][0]["fields"]
+    with pytest.raises(BadRequestError) as raised:
+        await resolve(scp.requests.create({"subject": "Spindle noise"}))
+    assert all(field in str(raised.value) for field in fields)
+    assert raised.value.may_have_been_applied is False
+
+
+@pytest.mark.xfail(reason="notes are sent under `note`, v3 clients send `request_note`", strict=True)
+async def test_note_is_sent_as_request_note(scp: Any, replay: Replay) -> None:
+    served(replay, "/notes", "note_add")
+    sent_shape = load(BACKEND, "note_add").first.request["input_data"]
+    try:
+        await resolve(scp.requests.notes("42").create({"description": "<note text>"}))
+    except ServiceHubError:
+        pass  # the answer is checked on its own below
+    [sent] = replay.sent("POST /api/v3/requests/42/notes")
+    assert set(input_data(sent)) == set(sent_shape) == {"request_note"}
+
+
+@pytest.mark.xfail(reason="note answers under `request_note` are not read yet", strict=True)
+async def test_note_answer_under_request_note_is_read(scp: Any, replay: Replay) -> None:
+    served(replay, "/notes", "note_add")
+    note = await resolve(scp.requests.notes("42").create({"description": "<note text>"}))
+    assert note.id == "MOCK-NOTE-1700000000000"
+    assert note.show_to_requester is True
