@@ -158,7 +158,9 @@ class Excerpts:
         known = self.inputs.get(input_type)
         if known is None or not isinstance(value, Mapping):
             return
-        found.extend(f"{where}.{missing} missing" for missing in sorted(known.required - set(value)))
+        found.extend(
+            f"{where}.{missing} missing" for missing in sorted(known.required - set(value))
+        )
         for name, item in value.items():
             if name not in known.fields:
                 found.append(f"{where}.{name}")

@@ -110,7 +110,7 @@ async def test_no_results_and_lone_objects(spice: Any, answers: dict[str, Any]) 
     sql = RESULTS.exchanges[2].request["rpc"]["params"][0]
     assert await resolve(client.call("query", sql)) == {"brandlistlabel": "Acme Support"}
     sent = calls(replay)
-    assert sent[-2]["params"] == RESULTS.exchanges[1].request["rpc"]["params"][:1] + [SESSION]
+    assert sent[-2]["params"] == [*RESULTS.exchanges[1].request["rpc"]["params"][:1], SESSION]
     assert sent[-1]["params"] == [sql, SESSION]
 
 

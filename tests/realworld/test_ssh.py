@@ -72,7 +72,9 @@ def answers() -> dict[str, Any]:
 @pytest.fixture
 async def hub(mode: str, answers: dict[str, Any]) -> AsyncIterator[tuple[Any, Replay]]:
     # A token answer so that calls can be made; the token endpoint is not what is replayed here.
-    token = answer(200, body={"access_token": "REDACTED", "token_type": "Bearer", "expires_in": 3600})
+    token = answer(
+        200, body={"access_token": "REDACTED", "token_type": "Bearer", "expires_in": 3600}
+    )
     replay = Replay({TOKEN: token, GRAPHQL: by_root_field(answers)})
     http = replay.http_client(mode)
     cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
