@@ -10,13 +10,16 @@ whose leading `#` lines carry the source.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
+
+from tests.helpers import close
 
 FIXTURES = Path(__file__).with_name("fixtures")
 SOURCE_KEYS = ("repository", "path", "note")
@@ -130,6 +133,10 @@ class Replay:
         self.unexpected.append(request)
         return httpx.Response(599, text=f"no recorded answer for {line}")
 
+    def serve(self, route: str, backend: str, *names: str) -> None:
+        """Answer `route` with the recorded answers of these artefacts, in turn."""
+        self.routes[route] = [load(backend, name).first.http_response() for name in names]
+
     def http_client(self, mode: str) -> httpx.Client | httpx.AsyncClient:
         """An `httpx.Client` (sync) or `httpx.AsyncClient` (async) on this replay."""
         transport = httpx.MockTransport(self.handle)
@@ -140,6 +147,21 @@ class Replay:
     def sent(self, text: str) -> list[httpx.Request]:
         """The requests whose `"METHOD /path"` contains `text`."""
         return [r for r in self.requests if text in f"{r.method} {r.url.path}"]
+
+
+@asynccontextmanager
+async def client_on(
+    replay: Replay, mode: str, classes: tuple[type[Any], type[Any]], **config: Any
+) -> AsyncIterator[Any]:
+    """The sync (`classes[0]`) or async (`classes[1]`) client on this replay, without retries;
+    closed with its `httpx` client afterwards."""
+    http = replay.http_client(mode)
+    client = classes[mode != "sync"](max_retries=0, http_client=http, **config)
+    try:
+        yield client
+    finally:
+        await close(client)
+        await close(http)
 
 
 def form(request: httpx.Request) -> dict[str, str]:

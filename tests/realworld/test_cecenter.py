@@ -10,8 +10,8 @@ import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
 from servicehub_sdk.core import BadRequestError
-from tests.helpers import close, collect, resolve
-from tests.realworld.replay import Replay, answer, form, json_body, load
+from tests.helpers import collect, resolve
+from tests.realworld.replay import Replay, answer, client_on, form, json_body, load
 
 BACKEND = "cecenter"
 TOKEN = "POST /hybris/oauth2/v1/token"
@@ -21,7 +21,7 @@ LOGS = "/hybris/cecentermashup/v1/mytenant/interactionLogs"
 
 
 def served(replay: Replay, route: str, *names: str) -> None:
-    replay.routes[route] = [load(BACKEND, n).first.http_response() for n in names]
+    replay.serve(route, BACKEND, *names)
 
 
 @pytest.fixture
@@ -34,20 +34,17 @@ def replay() -> Replay:
 
 @pytest.fixture
 async def cec(mode: str, replay: Replay) -> AsyncIterator[Any]:
-    http = replay.http_client(mode)
-    cls = CECenterMashup if mode == "sync" else AsyncCECenterMashup
-    client = cls(
+    async with client_on(
+        replay,
+        mode,
+        (CECenterMashup, AsyncCECenterMashup),
         tenant="mytenant",
         client_id="REDACTED-CLIENT-ID",
         client_secret="REDACTED-CLIENT-SECRET",
         customer_email="some@email.com",
         customer_password="REDACTED-PASSWORD",
-        max_retries=0,
-        http_client=http,
-    )
-    yield client
-    await close(client)
-    await close(http)
+    ) as client:
+        yield client
 
 
 async def test_token_with_empty_type_and_scope_is_used_as_bearer(cec: Any, replay: Replay) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from servicehub_sdk.core import AuthenticationError
 from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
-from tests.helpers import close, collect
-from tests.realworld.replay import Replay, form, load
+from tests.helpers import collect
+from tests.realworld.replay import Replay, client_on, form, load
 
 BACKEND = "fsm"
 PARTNERS = "GET /cloud-crowd-service/api/crowd-partner/v1/partners"
@@ -18,7 +18,7 @@ TOKEN = "POST /api/oauth2/v1/token"
 
 
 def served(replay: Replay, route: str, *names: str) -> None:
-    replay.routes[route] = [load(BACKEND, n).first.http_response() for n in names]
+    replay.serve(route, BACKEND, *names)
 
 
 @pytest.fixture
@@ -30,9 +30,10 @@ def replay() -> Replay:
 
 @pytest.fixture
 async def fsm(mode: str, replay: Replay) -> AsyncIterator[Any]:
-    http = replay.http_client(mode)
-    cls = CrowdPartnerClient if mode == "sync" else AsyncCrowdPartnerClient
-    client = cls(
+    async with client_on(
+        replay,
+        mode,
+        (CrowdPartnerClient, AsyncCrowdPartnerClient),
         client_id="partner-portal",
         client_secret="REDACTED-CLIENT-SECRET",
         username="core-corey/partner-admin",
@@ -41,12 +42,8 @@ async def fsm(mode: str, replay: Replay) -> AsyncIterator[Any]:
         base_url="https://eu.coresuite.com/cloud-crowd-service/api/crowd-partner/v1/",
         client_identifier="partner-portal",
         client_version="1.0.0",
-        max_retries=0,
-        http_client=http,
-    )
-    yield client
-    await close(client)
-    await close(http)
+    ) as client:
+        yield client
 
 
 TOLERANT = pytest.mark.xfail(

@@ -12,8 +12,8 @@ import pytest
 
 from servicehub_sdk.core import JsonRpcError
 from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-from tests.helpers import close, resolve
-from tests.realworld.replay import Replay, answer, form, load
+from tests.helpers import resolve
+from tests.realworld.replay import Replay, answer, client_on, form, load
 
 BACKEND = "spicecsm"
 ENDPOINT = "POST /api/spiceAPIServer/spiceAPIServer.php"
@@ -57,19 +57,16 @@ def answers() -> dict[str, list[Any]]:
 @pytest.fixture
 async def spice(mode: str, answers: dict[str, list[Any]]) -> AsyncIterator[tuple[Any, Replay]]:
     replay = Replay({ENDPOINT: by_method(answers)})
-    http = replay.http_client(mode)
-    cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
-    client = cls(
+    async with client_on(
+        replay,
+        mode,
+        (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient),
         base_url="https://help.example.com",
         username="<user>",
         password="REDACTED-PASSWORD",
         allow_raw_sql=True,
-        max_retries=0,
-        http_client=http,
-    )
-    yield client, replay
-    await close(client)
-    await close(http)
+    ) as client:
+        yield client, replay
 
 
 def calls(replay: Replay) -> list[dict[str, Any]]:

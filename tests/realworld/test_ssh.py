@@ -12,8 +12,8 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 
 from servicehub_sdk.core import RequestValidationError, ServiceHubError
 from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from tests.helpers import close, collect, resolve
-from tests.realworld.replay import Replay, answer, load, text
+from tests.helpers import collect, resolve
+from tests.realworld.replay import Replay, answer, client_on, load, text
 from tests.realworld.sdl import Excerpts
 
 BACKEND = "ssh"
@@ -76,20 +76,17 @@ async def hub(mode: str, answers: dict[str, Any]) -> AsyncIterator[tuple[Any, Re
         200, body={"access_token": "REDACTED", "token_type": "Bearer", "expires_in": 3600}
     )
     replay = Replay({TOKEN: token, GRAPHQL: by_root_field(answers)})
-    http = replay.http_client(mode)
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
-    client = cls(
+    async with client_on(
+        replay,
+        mode,
+        (SecureServiceHub, AsyncSecureServiceHub),
         api_key="REDACTED-API-KEY",
         client_id="REDACTED-CLIENT-ID",
         client_secret="REDACTED-CLIENT-SECRET",
         scope="https://tenant.onmicrosoft.com/api/.default",
         token_url="https://tenant.b2clogin.com/tenant.onmicrosoft.com/policy/oauth2/v2.0/token",
-        max_retries=0,
-        http_client=http,
-    )
-    yield client, replay
-    await close(client)
-    await close(http)
+    ) as client:
+        yield client, replay
 
 
 def documents(replay: Replay) -> list[tuple[str, dict[str, Any] | None]]:

@@ -20,8 +20,8 @@ from servicehub_sdk.core import (
     ServiceHubError,
 )
 from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
-from tests.helpers import close, resolve
-from tests.realworld.replay import Replay, answer, load
+from tests.helpers import resolve
+from tests.realworld.replay import Replay, answer, client_on, load
 
 BACKEND = "supportcenter"
 KEY = "REDACTED-TECHNICIAN-KEY"
@@ -34,16 +34,14 @@ def replay() -> Replay:
 
 @pytest.fixture
 async def scp(mode: str, replay: Replay) -> AsyncIterator[Any]:
-    http = replay.http_client(mode)
-    cls = SupportCenterPlus if mode == "sync" else AsyncSupportCenterPlus
-    client = cls(base_url="https://sdp.example.com", api_key=KEY, max_retries=0, http_client=http)
-    yield client
-    await close(client)
-    await close(http)
+    classes = (SupportCenterPlus, AsyncSupportCenterPlus)
+    config = {"base_url": "https://sdp.example.com", "api_key": KEY}
+    async with client_on(replay, mode, classes, **config) as client:
+        yield client
 
 
 def served(replay: Replay, route: str, *names: str) -> None:
-    replay.routes[route] = [load(BACKEND, n).first.http_response() for n in names]
+    replay.serve(route, BACKEND, *names)
 
 
 def input_data(request: httpx.Request) -> Any:
