@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
+from pydantic import BaseModel
 
 from tests.helpers import close
 
@@ -162,6 +163,12 @@ async def client_on(
     finally:
         await close(client)
         await close(http)
+
+
+def kept(model: BaseModel) -> dict[str, Any]:
+    """What a read model kept of an answer, as wire JSON: declared fields under their wire
+    names and unknown fields as sent (whether a field is declared or extra does not matter)."""
+    return model.model_dump(mode="json", by_alias=True)
 
 
 def form(request: httpx.Request) -> dict[str, str]:

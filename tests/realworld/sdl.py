@@ -115,8 +115,8 @@ class Excerpts:
         if fields is None or selection is None:
             return
         for node in selection.selections:
-            if not isinstance(node, FieldNode) or node.name.value == "__typename":
-                continue
+            if not isinstance(node, FieldNode) or node.name.value.startswith("__"):
+                continue  # __typename and introspection are part of every schema
             name = node.name.value
             definition = fields.get(name)
             if definition is None:

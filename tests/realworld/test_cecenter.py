@@ -11,7 +11,7 @@ import pytest
 from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
 from servicehub_sdk.core import BadRequestError
 from tests.helpers import collect, resolve
-from tests.realworld.replay import Replay, answer, client_on, form, json_body, load
+from tests.realworld.replay import Replay, answer, client_on, form, json_body, kept, load
 
 BACKEND = "cecenter"
 TOKEN = "POST /hybris/oauth2/v1/token"
@@ -50,7 +50,7 @@ async def cec(mode: str, replay: Replay) -> AsyncIterator[Any]:
 async def test_token_with_empty_type_and_scope_is_used_as_bearer(cec: Any, replay: Replay) -> None:
     served(replay, LOGS, "list_with_hybris_count")
     logs = await collect(cec.interaction_logs.list())
-    assert len(logs) == 5 and logs[0].model_extra["testName"] == "Julian"
+    assert len(logs) == 5 and kept(logs[0])["testName"] == "Julian"
     [listing] = replay.sent(LOGS)
     assert listing.headers["Authorization"] == "Bearer token"
 
@@ -95,7 +95,7 @@ async def test_created_id_is_read_from_the_body(cec: Any, replay: Replay) -> Non
         )
     )
     assert ticket.id == "415-2"
-    assert ticket.model_extra["link"] == "http://myLink.com"
+    assert kept(ticket)["link"] == "http://myLink.com"
 
 
 async def test_business_error_keeps_type_and_details(cec: Any, replay: Replay) -> None:

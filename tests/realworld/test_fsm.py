@@ -10,7 +10,7 @@ import pytest
 from servicehub_sdk.core import AuthenticationError
 from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
 from tests.helpers import collect
-from tests.realworld.replay import Replay, client_on, form, load
+from tests.realworld.replay import Replay, client_on, form, kept, load
 
 BACKEND = "fsm"
 PARTNERS = "GET /cloud-crowd-service/api/crowd-partner/v1/partners"
@@ -57,8 +57,8 @@ async def test_partner_answer_is_read_as_sent(fsm: Any, replay: Replay) -> None:
     served(replay, PARTNERS, "partners_list")
     [partner] = await collect(fsm.partners.list())
     assert partner.id == "456" and partner.name == "A Company Ltd."
-    assert partner.model_extra["syncStatus"] == "IN_CLOUD"
-    assert partner.model_extra["remarks"] == "A solid partner"
+    assert kept(partner)["syncStatus"] == "IN_CLOUD"
+    assert kept(partner)["remarks"] == "A solid partner"
     assert partner.address.number == "571" and partner.address.zip_code == "74002"
     [area] = partner.service_areas
     assert area.latitude == 14545454 and area.radius.value == 20
@@ -85,7 +85,7 @@ async def test_partner_contact_answer_is_read(fsm: Any, replay: Replay) -> None:
     served(replay, "/contacts", "partner_contacts")
     [contact] = await collect(fsm.partners.contacts("1").list())
     assert contact.first_name == "First" and contact.role is None
-    assert contact.model_extra["officePhone"] == "123456"
+    assert kept(contact)["officePhone"] == "123456"
 
 
 async def test_token_request_is_the_portal_password_grant(fsm: Any, replay: Replay) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from servicehub_sdk.core import JsonRpcError
 from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-from tests.helpers import resolve
+from tests.helpers import collect, resolve
 from tests.realworld.replay import Replay, answer, client_on, form, load
 
 BACKEND = "spicecsm"
@@ -69,6 +69,14 @@ async def spice(mode: str, answers: dict[str, list[Any]]) -> AsyncIterator[tuple
         yield client, replay
 
 
+# The PHP client's shapes (agentList(null, session), load(obj), create([obj])) come with the
+# calls grouped as `spice.companies`, `spice.agents` and `spice.objects`.
+FAMILIES = pytest.mark.xfail(
+    reason="companies/agents/objects with the PHP client's call shapes are not there yet",
+    strict=True,
+)
+
+
 def calls(replay: Replay) -> list[dict[str, Any]]:
     return [rpc(r) for r in replay.sent(ENDPOINT)]
 
@@ -91,10 +99,11 @@ async def test_refused_connect_is_an_error(spice: Any, answers: dict[str, list[A
         await resolve(client.connect())
 
 
+@FAMILIES
 async def test_company_list_rows_and_session_last(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["companyList"] = [RESULTS.exchanges[0].body]
-    rows = await resolve(client.company_list())
+    rows = await collect(client.companies.list())
     assert [r["companyid"] for r in rows] == ["1001", "1002"]
     assert calls(replay)[-1]["params"] == [SESSION] == php_params("companyList")
 
@@ -119,30 +128,30 @@ async def test_check_session_sends_only_the_session(spice: Any, answers: dict[st
     assert calls(replay)[-1]["params"] == [SESSION] == php_params("checkSession")
 
 
-@pytest.mark.xfail(reason="agentList is sent without the leading null", strict=True)
+@FAMILIES
 async def test_agent_list_sends_null_then_session(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["agentList"] = [RESULTS.exchanges[0].body]
-    await resolve(client.agent_list())
+    await collect(client.agents.list())
     assert calls(replay)[-1]["params"] == [None, SESSION] == php_params("agentList")
 
 
-@pytest.mark.xfail(reason="load is sent as (table, conditions), not one object", strict=True)
+@FAMILIES
 async def test_load_sends_one_object(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["load"] = [RESULTS.exchanges[0].body]
-    obj = {"table": "tblCase", "caseid": "42"}
-    await resolve(client.load(obj))
+    obj = {"type": "cases", "caseid": "42"}
+    await resolve(client.objects.load(obj))
     assert calls(replay)[-1]["params"] == [obj, SESSION]
     assert len(php_params("load")) == 2 and isinstance(php_params("load")[0], dict)
 
 
-@pytest.mark.xfail(reason="create is sent as (table, data), not an array of objects", strict=True)
+@FAMILIES
 async def test_create_sends_an_array_of_objects(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["create"] = [{"result": "77", "error": None}]
-    obj = {"table": "tblCase", "subject": "Spindle noise"}
-    await resolve(client.create([obj]))
+    obj = {"type": "cases", "subject": "Spindle noise"}
+    await resolve(client.objects.create([obj]))
     assert calls(replay)[-1]["params"] == [[obj], SESSION]
     assert isinstance(php_params("create")[0], list)
 
