@@ -155,11 +155,14 @@ async def client_on(
     replay: Replay, mode: str, classes: tuple[type[Any], type[Any]], **config: Any
 ) -> AsyncIterator[Any]:
     """The sync (`classes[0]`) or async (`classes[1]`) client on this replay, without retries;
-    closed with its `httpx` client afterwards."""
+    closed with its `httpx` client afterwards. A block that ends normally must not have sent
+    anything the replay has no answer for."""
     http = replay.http_client(mode)
     client = classes[mode != "sync"](max_retries=0, http_client=http, **config)
     try:
         yield client
+        unanswered = [f"{r.method} {r.url}" for r in replay.unexpected]
+        assert not unanswered, f"requests without a recorded answer: {unanswered}"
     finally:
         await close(client)
         await close(http)
