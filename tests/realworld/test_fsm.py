@@ -46,13 +46,6 @@ async def fsm(mode: str, replay: Replay) -> AsyncIterator[Any]:
         yield client
 
 
-TOLERANT = pytest.mark.xfail(
-    reason="partner answers are read with input rules (latitude range, serviceArea object)",
-    strict=True,
-)
-
-
-@TOLERANT
 async def test_partner_answer_is_read_as_sent(fsm: Any, replay: Replay) -> None:
     served(replay, PARTNERS, "partners_list")
     [partner] = await collect(fsm.partners.list())
@@ -72,7 +65,6 @@ async def test_partner_without_service_area(fsm: Any, replay: Replay) -> None:
     assert partner.contacts[0].email_address == "email@example.com"
 
 
-@TOLERANT
 async def test_partner_put_answer_is_read(fsm: Any, replay: Replay) -> None:
     # The answer SAP's portal test gives to PUT partners/{id}: one partner in `results`.
     served(replay, PARTNERS, "partner_update")
@@ -80,7 +72,6 @@ async def test_partner_put_answer_is_read(fsm: Any, replay: Replay) -> None:
     assert partner.id == "1" and partner.service_areas[0].google_place_id == "fsdg32jkfdg"
 
 
-@pytest.mark.xfail(reason="partner contacts are not a handle with list() yet", strict=True)
 async def test_partner_contact_answer_is_read(fsm: Any, replay: Replay) -> None:
     served(replay, "/contacts", "partner_contacts")
     [contact] = await collect(fsm.partners.contacts("1").list())
@@ -111,9 +102,6 @@ async def test_crowd_calls_carry_the_client_headers(fsm: Any, replay: Replay) ->
     ].endswith(" REDACTED")
 
 
-@pytest.mark.xfail(
-    reason="the partner list does not send X-Account-Id/X-Company-Id from the token", strict=True
-)
 @pytest.mark.parametrize(
     ("token", "account_id", "company_id"),
     [("token_portal_login", "1", "2"), ("token_fsm_sdk_mock", "-1", "-1")],
