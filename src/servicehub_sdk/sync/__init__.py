@@ -6,10 +6,22 @@ from servicehub_sdk.sync import SupportCenterPlusTarget, link_service_cases, syn
 
 report = sync_master_data(hub, ["customers.csv", "machine_models.csv", "customer_machines.csv"])
 links = link_service_cases(hub, SupportCenterPlusTarget(scp), journal="links.sqlite3")
+# runs on several hosts share a PostgreSQL journal:
+# link_service_cases(hub, target, journal="postgresql://sync@db.example/servicehub")
 ```
 """
 
-from .journal import JournalEntry, LinkJournal
+from .journal import (
+    DEFAULT_LEASE_SECONDS,
+    AsyncJournal,
+    Claim,
+    Journal,
+    JournalEntry,
+    JournalVersionError,
+    open_journal,
+    open_journal_async,
+)
+from .journal_sqlite import AsyncSqliteJournal, LinkJournal, SqliteJournal
 from .link_cases import link_service_cases, link_service_cases_async
 from .master_data import sync_master_data, sync_master_data_async
 from .records import MasterData, load_master_data
@@ -17,12 +29,19 @@ from .report import RecordResult, SyncReport
 from .targets import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, TicketTarget, marker
 
 __all__ = [
+    "DEFAULT_LEASE_SECONDS",
+    "AsyncJournal",
+    "AsyncSqliteJournal",
     "CECenterTarget",
+    "Claim",
+    "Journal",
     "JournalEntry",
+    "JournalVersionError",
     "LinkJournal",
     "MasterData",
     "RecordResult",
     "SpiceCsmTarget",
+    "SqliteJournal",
     "SupportCenterPlusTarget",
     "SyncReport",
     "TicketTarget",
@@ -30,6 +49,8 @@ __all__ = [
     "link_service_cases_async",
     "load_master_data",
     "marker",
+    "open_journal",
+    "open_journal_async",
     "sync_master_data",
     "sync_master_data_async",
 ]

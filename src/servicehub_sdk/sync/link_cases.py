@@ -1,13 +1,21 @@
 """Link new Secure Service Hub service cases to tickets, exactly once.
 
-For every case without an external ID: create a ticket in the target, then write the ticket's
-id back with `updateServiceCaseExternalId`. A journal records each step, so an interrupted run
-never creates a second ticket for a case: a case whose ticket was created is only linked; a
-case that was about to get one is first looked up in the target.
+For every case without an external ID: claim the case in the journal, create a ticket in the
+target, record it, then write the ticket's id back with `updateServiceCaseExternalId`.
+
+Any number of runs may share one journal at once: a case is worked on only by the run holding
+its claim, and the others skip it. A run that stops releases its claims; one that dies keeps
+them until their lease (`lease_seconds`) lapses, and the run that takes a case over resumes
+from the journal: a recorded ticket is only linked; a case claimed without a recorded ticket
+is first looked up in the target (`find_ticket`), because the dead run may have created the
+ticket just before dying.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +23,13 @@ from ..core.errors import ServiceHubError
 from ..ssh import AsyncSecureServiceHub, SecureServiceHub, ServiceCaseView
 from ..ssh.models import ServiceCase
 from ._drive import maybe, run_sync
-from .journal import LinkJournal
+from .journal import (
+    DEFAULT_LEASE_SECONDS,
+    AsyncJournal,
+    Journal,
+    open_journal,
+    open_journal_async,
+)
 from .report import RecordResult, SyncReport
 from .targets import TicketTarget
 
@@ -24,58 +38,80 @@ __all__ = ["link_service_cases", "link_service_cases_async"]
 DEFAULT_JOURNAL = "servicehub-links.sqlite3"
 
 
-async def _link_one(
-    hub: Any, target: TicketTarget, journal: LinkJournal, case: ServiceCase, dry_run: bool
+def _run_owner() -> str:
+    """This run's name in the journal: host, process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _result(
+    case: ServiceCase, action: Any, reason: str | None, ticket_id: str | None = None
 ) -> RecordResult:
-    entry = journal.get(case.id)
-    if dry_run:
-        note = (
-            f"would link to ticket {entry.ticket_id}"
-            if entry and entry.ticket_id
-            else "would create a ticket"
-        )
-        return RecordResult(
-            kind="service_case", key=case.id, action="linked", reason=f"dry run: {note}"
-        )
-    try:
-        ticket_id = entry.ticket_id if entry and entry.ticket_id else None
-        reused = ticket_id is not None
-        if (
-            ticket_id is None and entry is not None
-        ):  # stopped while creating: look before creating again
-            ticket_id = await target.find_ticket(case)
-            reused = ticket_id is not None
-        if ticket_id is None:
-            journal.pending(case.id)
-            ticket_id = await target.create_ticket(case)
-        journal.created(case.id, ticket_id)
-        await maybe(hub.service_cases.set_external_id(case.id, ticket_id))
-        journal.linked(case.id, ticket_id)
-    except ServiceHubError as exc:
-        return RecordResult(kind="service_case", key=case.id, action="failed", reason=exc.message)
     return RecordResult(
-        kind="service_case",
-        key=case.id,
-        action="linked",
-        reason="ticket from an earlier run" if reused else None,
-        reference=ticket_id,
+        kind="service_case", key=case.id, action=action, reason=reason, reference=ticket_id
     )
+
+
+async def _preview(book: Any, case: ServiceCase) -> RecordResult:
+    entry = await maybe(book.get(case.id))
+    note = (
+        f"would link to ticket {entry.ticket_id}"
+        if entry and entry.ticket_id
+        else "would create a ticket"
+    )
+    return _result(case, "linked", f"dry run: {note}")
+
+
+async def _link_one(
+    hub: Any, target: TicketTarget, book: Any, case: ServiceCase, owner: str, lease: float
+) -> RecordResult:
+    claim = await maybe(book.claim(case.id, owner, lease))
+    if claim is None:
+        return _result(case, "unchanged", "another run holds the case")
+    done = False
+    try:
+        ticket_id = claim.ticket_id
+        if claim.interrupted:  # an earlier run may have created the ticket before it stopped
+            ticket_id = await target.find_ticket(case)
+        reused = ticket_id is not None
+        if ticket_id is None:
+            ticket_id = await target.create_ticket(case)
+        if not await maybe(book.created(case.id, ticket_id, owner)):
+            return _result(
+                case,
+                "failed",
+                f"the claim lapsed while ticket {ticket_id} was being created: another run may "
+                "have created a ticket for the case too",
+                ticket_id,
+            )
+        await maybe(hub.service_cases.set_external_id(case.id, ticket_id))
+        done = await maybe(book.linked(case.id, ticket_id, owner))
+    except ServiceHubError as exc:
+        return _result(case, "failed", exc.message)
+    finally:
+        if not done:
+            await maybe(book.release(case.id, owner))
+    return _result(case, "linked", "ticket from an earlier run" if reused else None, ticket_id)
 
 
 async def _link(
     hub: Any,
     target: TicketTarget,
-    journal: str | Path,
+    book: Journal | AsyncJournal,
     *,
     view: ServiceCaseView | str,
     limit: int | None,
     dry_run: bool,
+    lease_seconds: float,
 ) -> SyncReport:
     report = SyncReport(dry_run=dry_run)
-    with LinkJournal(journal) as book:
-        cases = await maybe(hub.service_cases.list_unlinked(view=view).to_list(limit))
-        for case in cases:
-            report.results.append(await _link_one(hub, target, book, case, dry_run))
+    owner = _run_owner()
+    cases = await maybe(hub.service_cases.list_unlinked(view=view).to_list(limit))
+    for case in cases:
+        report.results.append(
+            await _preview(book, case)
+            if dry_run
+            else await _link_one(hub, target, book, case, owner, lease_seconds)
+        )
     return report
 
 
@@ -83,28 +119,52 @@ def link_service_cases(
     hub: SecureServiceHub,
     target: TicketTarget,
     *,
-    journal: str | Path = DEFAULT_JOURNAL,
+    journal: str | Path | Journal = DEFAULT_JOURNAL,
     view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
     limit: int | None = None,
     dry_run: bool = False,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
 ) -> SyncReport:
     """Create a ticket in `target` for every unlinked case (at most `limit`) and link it.
 
-    Returns a `SyncReport` with one row per case (`linked` with the ticket id in
-    `reference`, or `failed` with the reason). `journal` is the SQLite file that makes
-    re-runs safe; keep it between runs.
+    Returns a `SyncReport` with one row per case: `linked` with the ticket id in
+    `reference`, `unchanged` when another run holds the case, or `failed` with the reason.
+
+    Args:
+        journal: what makes runs safe to repeat and to overlap — a SQLite file path (one
+            host), a `postgresql://…` URL (several hosts; the `postgres` extra), or a journal
+            from `open_journal` (left open). Keep it between runs.
+        lease_seconds: how long a claim of a run that died blocks other runs; longer than
+            linking one case can take (see "Running from several hosts" in the docs).
     """
-    return run_sync(_link(hub, target, journal, view=view, limit=limit, dry_run=dry_run))
+    book = open_journal(journal) if isinstance(journal, str | Path) else journal
+    try:
+        flow = _link(
+            hub, target, book, view=view, limit=limit, dry_run=dry_run, lease_seconds=lease_seconds
+        )
+        return run_sync(flow)
+    finally:
+        if book is not journal:
+            book.close()
 
 
 async def link_service_cases_async(
     hub: AsyncSecureServiceHub,
     target: TicketTarget,
     *,
-    journal: str | Path = DEFAULT_JOURNAL,
+    journal: str | Path | AsyncJournal = DEFAULT_JOURNAL,
     view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
     limit: int | None = None,
     dry_run: bool = False,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
 ) -> SyncReport:
-    """`link_service_cases` for async clients (hub and target)."""
-    return await _link(hub, target, journal, view=view, limit=limit, dry_run=dry_run)
+    """`link_service_cases` for async clients (hub and target); `journal` as there, or a
+    journal from `open_journal_async`."""
+    book = await open_journal_async(journal) if isinstance(journal, str | Path) else journal
+    try:
+        return await _link(
+            hub, target, book, view=view, limit=limit, dry_run=dry_run, lease_seconds=lease_seconds
+        )
+    finally:
+        if book is not journal:
+            await book.close()
