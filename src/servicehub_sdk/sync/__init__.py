@@ -18,6 +18,7 @@ from .journal import (
     Journal,
     JournalEntry,
     JournalVersionError,
+    is_postgres_url,
     open_journal,
     open_journal_async,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "SupportCenterPlusTarget",
     "SyncReport",
     "TicketTarget",
+    "is_postgres_url",
     "link_service_cases",
     "link_service_cases_async",
     "load_master_data",
