@@ -19,6 +19,7 @@ from servicehub_sdk.sync import (
     SupportCenterPlusTarget,
     link_service_cases,
     link_service_cases_async,
+    open_journal,
 )
 from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
 from servicehub_sdk.testing.ssh import SshEmulator
@@ -184,3 +185,36 @@ def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:
                 rpc.load("cases", {"ssh_case_id": spice.results[0].key})[0]["id"]
                 == spice.results[0].reference
             )
+
+
+async def test_links_through_a_sqlite_or_postgresql_journal(
+    mode: str,
+    journal_location: str,
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+) -> None:
+    scp_config = scp_emulator.client_config(scp_server.url)
+
+    async def run(**options: Any) -> Any:
+        if mode == "sync":
+            with SecureServiceHub(**config) as hub, SupportCenterPlus(**scp_config) as scp:
+                return link_service_cases(
+                    hub, SupportCenterPlusTarget(scp), journal=journal_location, **options
+                )
+        async with (
+            AsyncSecureServiceHub(**config) as hub,
+            AsyncSupportCenterPlus(**scp_config) as scp,
+        ):
+            return await link_service_cases_async(
+                hub, SupportCenterPlusTarget(scp), journal=journal_location, **options
+            )
+
+    dry = await run(limit=3, dry_run=True)
+    assert dry.dry_run and dry.counts == {"linked": 3} and scp_emulator.writes["add request"] == 0
+    report = await run(limit=3)
+    assert report.counts == {"linked": 3} and scp_emulator.writes["add request"] == 3
+    assert all(emulator.store.cases[r.key]["externalId"] == r.reference for r in report.results)
+    with open_journal(journal_location) as book:
+        assert [(e.state, e.owner) for e in book.entries()] == [("linked", None)] * 3

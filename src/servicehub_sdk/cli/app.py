@@ -221,7 +221,9 @@ def link_cases(
     journal: Annotated[
         str,
         typer.Option(
-            help="The link journal: a SQLite file, or a postgresql:// URL shared by hosts."
+            envvar="SERVICEHUB_JOURNAL",
+            help="The link journal: a SQLite file, or a postgresql:// URL shared by hosts "
+            "(password in PGPASSWORD or ~/.pgpass, not here).",
         ),
     ] = "servicehub-links.sqlite3",
     limit: Annotated[int | None, typer.Option(help="Link at most this many cases.")] = None,

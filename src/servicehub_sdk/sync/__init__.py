@@ -13,6 +13,7 @@ links = link_service_cases(hub, SupportCenterPlusTarget(scp), journal="links.sql
 
 from .journal import (
     DEFAULT_LEASE_SECONDS,
+    SCHEMA_VERSION,
     AsyncJournal,
     Claim,
     Journal,
@@ -31,6 +32,7 @@ from .targets import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, Ti
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
+    "SCHEMA_VERSION",
     "AsyncJournal",
     "AsyncSqliteJournal",
     "CECenterTarget",

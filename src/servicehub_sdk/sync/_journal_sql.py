@@ -11,7 +11,7 @@ import asyncio
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from ._drive import maybe, run_sync
 from .journal import SCHEMA_VERSION, Claim, JournalEntry, JournalVersionError
@@ -207,7 +207,7 @@ class SqlJournal:
         with self._lock:
             self._sql.db.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -222,7 +222,7 @@ class AsyncSqlJournal:
         self._sql = JournalSql(db, dialect)
         self._lock = asyncio.Lock()
 
-    async def setup(self) -> Any:
+    async def setup(self) -> Self:
         async with self._lock:
             await self._sql.ensure_schema()
         return self
@@ -255,7 +255,7 @@ class AsyncSqlJournal:
         async with self._lock:
             await maybe(self._sql.db.close())
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

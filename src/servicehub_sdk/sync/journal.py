@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 from ..core.errors import ConfigurationError
 
@@ -125,6 +125,10 @@ class Journal(Protocol):
 
     def close(self) -> None: ...
 
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
 
 @runtime_checkable
 class AsyncJournal(Protocol):
@@ -143,6 +147,10 @@ class AsyncJournal(Protocol):
     async def release(self, case_id: str, owner: str) -> None: ...
 
     async def close(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
 
 
 def is_postgres_url(location: str | Path) -> bool:
