@@ -23,6 +23,7 @@ from .journal import (
     open_journal,
     open_journal_async,
 )
+from .journal_postgres import AsyncPostgresJournal, PostgresJournal
 from .journal_sqlite import AsyncSqliteJournal, LinkJournal, SqliteJournal
 from .link_cases import link_service_cases, link_service_cases_async
 from .master_data import sync_master_data, sync_master_data_async
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_LEASE_SECONDS",
     "SCHEMA_VERSION",
     "AsyncJournal",
+    "AsyncPostgresJournal",
     "AsyncSqliteJournal",
     "CECenterTarget",
     "Claim",
@@ -42,6 +44,7 @@ __all__ = [
     "JournalVersionError",
     "LinkJournal",
     "MasterData",
+    "PostgresJournal",
     "RecordResult",
     "SpiceCsmTarget",
     "SqliteJournal",
