@@ -4,7 +4,6 @@ database), against one sandbox: never two tickets for a case, even when a run is
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.sync import SyncReport, is_postgres_url, open_journal
+from servicehub_sdk.sync import SyncReport, open_journal
 from servicehub_sdk.testing import Sandbox
 
+from ._journal_db import expire_leases
 from ._link_worker import KILLED, run
 
 RUNS = ["sync", "async", "sync"]
@@ -79,19 +79,6 @@ def tickets_per_case(sandbox: Sandbox, before: set[str]) -> Counter[str]:
 
 def request_ids(sandbox: Sandbox) -> set[str]:
     return set(sandbox.emulator("supportcenter").state.records["requests"])
-
-
-def expire_leases(journal: str) -> None:
-    """Let the journal's leases lapse, as if the lease time had passed."""
-    sql = "UPDATE links SET lease_until = lease_until - 100000"
-    if is_postgres_url(journal):
-        import psycopg
-
-        with psycopg.connect(journal, autocommit=True) as db:
-            db.execute(sql)
-    else:
-        with sqlite3.connect(journal) as db:
-            db.execute(sql)
 
 
 def test_overlapping_runs_create_one_ticket_per_case(

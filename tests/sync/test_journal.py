@@ -11,23 +11,11 @@ import pytest
 from servicehub_sdk.sync import (
     SCHEMA_VERSION,
     JournalVersionError,
-    is_postgres_url,
     open_journal,
     open_journal_async,
 )
 
-from .test_concurrent_runs import expire_leases
-
-
-def execute(location: str, sql: str) -> None:
-    if is_postgres_url(location):
-        import psycopg
-
-        with psycopg.connect(location, autocommit=True) as db:
-            db.execute(sql)
-    else:
-        with sqlite3.connect(location) as db:
-            db.execute(sql)
+from ._journal_db import execute, expire_leases
 
 
 def test_a_claim_holds_until_released_then_resumes_from_the_recorded_state(
