@@ -21,8 +21,8 @@ def postgres_server() -> Iterator[Any]:
     """One PostgreSQL server for the session, in a temporary directory (deleted after)."""
     try:
         import pgserver
-    except ImportError as exc:  # pgserver ships no server binaries for this platform
-        pytest.skip(f"pgserver cannot run PostgreSQL on this platform: {exc}")
+    except ImportError as exc:  # no pgserver wheel (server binaries) for this Python/platform
+        pytest.skip(f"pgserver is not installed, no wheel for this Python/platform: {exc}")
     # Not under pytest's base directory: run as root, pgserver starts the server as its own
     # user, who cannot enter that directory. Short, too: the socket path has a length limit.
     data = tempfile.mkdtemp(prefix="servicehub-pg-")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from servicehub_sdk.core import ConfigurationError
 from servicehub_sdk.spicecsm import SpiceJsonRpcClient
 from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
 from servicehub_sdk.ssh.models import ServiceCase
@@ -25,6 +26,8 @@ from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
 from servicehub_sdk.testing.ssh import SshEmulator
 from servicehub_sdk.testing.ssh.store import SshStore
 from servicehub_sdk.testing.supportcenter import ScpEmulator
+
+from ._journal_db import expire_leases
 
 
 @pytest.fixture
@@ -218,3 +221,41 @@ async def test_links_through_a_sqlite_or_postgresql_journal(
     assert all(emulator.store.cases[r.key]["externalId"] == r.reference for r in report.results)
     with open_journal(journal_location) as book:
         assert [(e.state, e.owner) for e in book.entries()] == [("linked", None)] * 3
+
+
+class OutlivesItsLease(SupportCenterPlusTarget):
+    """Creates the ticket so slowly that the claim lapses and another run takes the case."""
+
+    def __init__(self, scp: Any, journal: str) -> None:
+        super().__init__(scp)
+        self.journal = journal
+
+    async def create_ticket(self, case: ServiceCase) -> str:
+        ticket = await super().create_ticket(case)
+        expire_leases(self.journal)
+        with open_journal(self.journal) as other_run:
+            assert other_run.claim(case.id, "other-host:1:x", 600) is not None
+        return ticket
+
+
+def test_a_run_whose_claim_lapsed_does_not_link_its_ticket(
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    journal = str(tmp_path / "links.sqlite3")
+    with (
+        SecureServiceHub(**config) as hub,
+        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        report = link_service_cases(hub, OutlivesItsLease(scp, journal), journal=journal, limit=1)
+        with pytest.raises(ConfigurationError, match="lease_seconds"):
+            link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, lease_seconds=0)
+    (row,) = report.results
+    assert row.action == "failed" and "claim lapsed" in (row.reason or "")
+    assert not emulator.store.cases[row.key]["externalId"]
+    with open_journal(journal) as book:
+        entry = book.get(row.key)
+    assert entry is not None and (entry.state, entry.owner) == ("pending", "other-host:1:x")

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ServiceHubError
+from ..core.errors import ConfigurationError, ServiceHubError
 from ..ssh import AsyncSecureServiceHub, SecureServiceHub, ServiceCaseView
 from ..ssh.models import ServiceCase
 from ._drive import maybe, run_sync
@@ -30,7 +30,7 @@ from .journal import (
     open_journal,
     open_journal_async,
 )
-from .report import RecordResult, SyncReport
+from .report import Action, RecordResult, SyncReport
 from .targets import TicketTarget
 
 __all__ = ["link_service_cases", "link_service_cases_async"]
@@ -44,7 +44,7 @@ def _run_owner() -> str:
 
 
 def _result(
-    case: ServiceCase, action: Any, reason: str | None, ticket_id: str | None = None
+    case: ServiceCase, action: Action, reason: str | None, ticket_id: str | None = None
 ) -> RecordResult:
     return RecordResult(
         kind="service_case", key=case.id, action=action, reason=reason, reference=ticket_id
@@ -103,6 +103,8 @@ async def _link(
     dry_run: bool,
     lease_seconds: float,
 ) -> SyncReport:
+    if not lease_seconds > 0:
+        raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
     report = SyncReport(dry_run=dry_run)
     owner = _run_owner()
     cases = await maybe(hub.service_cases.list_unlinked(view=view).to_list(limit))
