@@ -49,7 +49,7 @@ test-lowest: $(DEV_STAMP)
 	rm -rf $(LOWEST)
 	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
 	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --quiet --resolution lowest-direct -e '.[test]'
-	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip list 2>/dev/null | grep -iE '^(httpx|pydantic|tenacity|authlib|typing-extensions|gql|graphql-core|lxml|pandas|tqdm|typer|rich) '
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip list 2>/dev/null | grep -iE '^(httpx|pydantic|tenacity|authlib|typing-extensions|gql|graphql-core|lxml|pandas|tqdm|typer|rich|psycopg|pgserver) '
 	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
 
 bench: $(DEV_STAMP)

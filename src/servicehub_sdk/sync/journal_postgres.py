@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.errors import ConfigurationError
+from ..core.extras import require_extra
 from ._journal_sql import POSTGRES, AsyncSqlJournal, SqlJournal
 
 __all__ = ["AsyncPostgresJournal", "PostgresJournal"]
@@ -21,12 +21,9 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 
 def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise ConfigurationError(
-            "a postgresql:// journal needs psycopg: pip install 'servicehub-sdk[postgres]'"
-        ) from exc
+    require_extra("postgres", "psycopg", feature="A postgresql:// link journal")
+    import psycopg
+
     return psycopg
 
 
