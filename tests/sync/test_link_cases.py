@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,69 +46,76 @@ def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
         yield running
 
 
+@pytest.fixture
+def clients(
+    config: dict[str, Any], scp_emulator: ScpEmulator, scp_server: EmulatorServer
+) -> Iterator[tuple[SecureServiceHub, SupportCenterPlus]]:
+    """The sync hub and SupportCenter Plus clients of the emulators."""
+    with (
+        SecureServiceHub(**config) as hub,
+        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+    ):
+        yield hub, scp
+
+
 def unlinked(emulator: SshEmulator) -> int:
     return sum(1 for c in emulator.store.cases.values() if not c["externalId"])
 
 
 def test_links_every_unlinked_case_once(
-    config: dict[str, Any],
+    clients: tuple[SecureServiceHub, SupportCenterPlus],
     emulator: SshEmulator,
-    scp_server: EmulatorServer,
     scp_emulator: ScpEmulator,
     tmp_path: Path,
 ) -> None:
     before = unlinked(emulator)
-    with (
-        SecureServiceHub(**config) as hub,
-        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
-    ):
-        dry = link_service_cases(
-            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
-        )
-        assert len(dry.results) == before and scp_emulator.writes["add request"] == 0
-        report = link_service_cases(
-            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3"
-        )
-        again = link_service_cases(
-            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3"
-        )
+    hub, scp = clients
+    dry = link_service_cases(
+        hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
+    )
+    assert len(dry.results) == before and scp_emulator.writes["add request"] == 0
+    report = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3")
+    again = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3")
     assert report.counts == {"linked": before} and again.results == []
     assert unlinked(emulator) == 0 and scp_emulator.writes["add request"] == before
     linked_to = {c["externalId"] for c in emulator.store.cases.values()}
     assert {r.reference for r in report.results} <= linked_to
 
 
-class CrashAfterCreate(SupportCenterPlusTarget):
-    """Creates the ticket, then makes the hub refuse the link: the run stops in between."""
+class AfterCreate(SupportCenterPlusTarget):
+    """Creates the ticket, then runs `then(case)`: what happens before the run records it."""
 
-    def __init__(self, scp: Any, ssh_server: EmulatorServer) -> None:
+    def __init__(self, scp: Any, then: Callable[[ServiceCase], object]) -> None:
         super().__init__(scp)
-        self.ssh_server = ssh_server
+        self.then = then
 
     async def create_ticket(self, case: ServiceCase) -> str:
         ticket = await super().create_ticket(case)
-        self.ssh_server.faults.add([Reply(503)] * 3, path="/graphql")
+        self.then(case)
         return ticket
 
 
+def hub_refuses_links(ssh_server: EmulatorServer) -> Callable[[ServiceCase], object]:
+    """The hub answers 503 from now on: the run stops between create and link."""
+    return lambda case: ssh_server.faults.add([Reply(503)] * 3, path="/graphql")
+
+
 def test_resume_after_a_crash_between_create_and_link(
-    config: dict[str, Any],
+    clients: tuple[SecureServiceHub, SupportCenterPlus],
     emulator: SshEmulator,
     server: EmulatorServer,
-    scp_server: EmulatorServer,
     scp_emulator: ScpEmulator,
     tmp_path: Path,
 ) -> None:
     journal = tmp_path / "links.sqlite3"
-    with (
-        SecureServiceHub(**config) as hub,
-        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
-    ):
-        first = link_service_cases(hub, CrashAfterCreate(scp, server), journal=journal, limit=1)
-        assert first.counts == {"failed": 1}
-        case_id = first.results[0].key
-        assert LinkJournal(journal).get(case_id).state == "created"  # type: ignore[union-attr]
-        second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal)
+    hub, scp = clients
+    first = link_service_cases(
+        hub, AfterCreate(scp, hub_refuses_links(server)), journal=journal, limit=1
+    )
+    assert first.counts == {"failed": 1}
+    case_id = first.results[0].key
+    assert LinkJournal(journal).get(case_id).state == "created"  # type: ignore[union-attr]
+    second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal)
     assert scp_emulator.writes["add request"] == unlinked_total(second)
     resumed = next(r for r in second.results if r.key == case_id)
     assert resumed.action == "linked" and resumed.reason == "ticket from an earlier run"
@@ -130,20 +137,16 @@ class LostAnswer(SupportCenterPlusTarget):
 
 
 def test_resume_after_a_lost_create_answer_finds_the_ticket(
-    config: dict[str, Any],
+    clients: tuple[SecureServiceHub, SupportCenterPlus],
     emulator: SshEmulator,
-    scp_server: EmulatorServer,
     scp_emulator: ScpEmulator,
     tmp_path: Path,
 ) -> None:
     journal = tmp_path / "links.sqlite3"
-    with (
-        SecureServiceHub(**config) as hub,
-        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
-    ):
-        first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
-        assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
-        second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, limit=1)
+    hub, scp = clients
+    first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
+    assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
+    second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, limit=1)
     assert (
         second.results[0].action == "linked"
         and second.results[0].reason == "ticket from an earlier run"
@@ -223,36 +226,29 @@ async def test_links_through_a_sqlite_or_postgresql_journal(
         assert [(e.state, e.owner) for e in book.entries()] == [("linked", None)] * 3
 
 
-class OutlivesItsLease(SupportCenterPlusTarget):
-    """Creates the ticket so slowly that the claim lapses and another run takes the case."""
+def another_run_takes_over(journal: str) -> Callable[[ServiceCase], object]:
+    """The claim lapses (the create was too slow) and another run claims the case."""
 
-    def __init__(self, scp: Any, journal: str) -> None:
-        super().__init__(scp)
-        self.journal = journal
-
-    async def create_ticket(self, case: ServiceCase) -> str:
-        ticket = await super().create_ticket(case)
-        expire_leases(self.journal)
-        with open_journal(self.journal) as other_run:
+    def take_over(case: ServiceCase) -> None:
+        expire_leases(journal)
+        with open_journal(journal) as other_run:
             assert other_run.claim(case.id, "other-host:1:x", 600) is not None
-        return ticket
+
+    return take_over
 
 
 def test_a_run_whose_claim_lapsed_does_not_link_its_ticket(
-    config: dict[str, Any],
+    clients: tuple[SecureServiceHub, SupportCenterPlus],
     emulator: SshEmulator,
-    scp_server: EmulatorServer,
-    scp_emulator: ScpEmulator,
     tmp_path: Path,
 ) -> None:
     journal = str(tmp_path / "links.sqlite3")
-    with (
-        SecureServiceHub(**config) as hub,
-        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
-    ):
-        report = link_service_cases(hub, OutlivesItsLease(scp, journal), journal=journal, limit=1)
-        with pytest.raises(ConfigurationError, match="lease_seconds"):
-            link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, lease_seconds=0)
+    hub, scp = clients
+    report = link_service_cases(
+        hub, AfterCreate(scp, another_run_takes_over(journal)), journal=journal, limit=1
+    )
+    with pytest.raises(ConfigurationError, match="lease_seconds"):
+        link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, lease_seconds=0)
     (row,) = report.results
     assert row.action == "failed" and "claim lapsed" in (row.reason or "")
     assert not emulator.store.cases[row.key]["externalId"]
