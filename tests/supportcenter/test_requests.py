@@ -13,9 +13,9 @@ from servicehub_sdk.core import (
     BadRequestError,
     NotFoundError,
     RequestValidationError,
-    UnprocessableError,
 )
 from servicehub_sdk.supportcenter import Criteria, Request
+from servicehub_sdk.supportcenter.envelope import missing_fields
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
 from servicehub_sdk.testing.supportcenter import ScpEmulator
 from tests.helpers import close, collect, resolve
@@ -167,7 +167,7 @@ async def test_worklogs_crud_and_validation(scp: Any, new_request: Any) -> None:
 
 
 async def test_missing_mandatory_value_from_the_server(scp: Any, new_request: Any) -> None:
-    with pytest.raises(UnprocessableError) as caught:
+    with pytest.raises(BadRequestError) as caught:  # HTTP 400 decides; 4012 is the code
         await resolve(
             scp.request(
                 "POST",
@@ -176,6 +176,8 @@ async def test_missing_mandatory_value_from_the_server(scp: Any, new_request: An
             )
         )
     assert caught.value.code == 4012
+    assert "owner, time_spent" in str(caught.value)
+    assert missing_fields(caught.value) == ["owner", "time_spent"]
 
 
 async def test_extra_wrapper_key_is_refused(scp: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import httpx
 from pydantic import BaseModel, SecretStr
 
@@ -9,6 +11,7 @@ from ..core.auth import ApiKeyHeader
 from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient
 from ..core.errors import ConfigurationError
 from .admin import Admin
+from .auth import KeyInQuery
 from .entities import Entity, EntityCollection, ReadOnlyCollection
 from .envelope import decode_envelope_error
 from .models import Requester, RequesterInput, SupportRep
@@ -34,6 +37,10 @@ class _SupportCenterPlus(ClientBase[M]):
         api_key: the support rep's API key; its role limits what the key may do.
         auth_header: the header carrying the key: `authtoken` (default) or, on older
             installations, `TECHNICIAN_KEY`.
+        key_in: `"header"` (default) or `"query"`: legacy installations read the key from
+            the URL's query (the document's key "sent along with the url").
+        key_param: the query parameter carrying the key when `key_in="query"`
+            (`TECHNICIAN_KEY`); it is redacted from every URL the SDK logs or reports.
         accept: the `Accept` header (`application/vnd.manageengine.v3+json`).
         close_path, delete_mode, upload_path: paths that differ between builds
             (`close`/`_close`, `DELETE`/`move_to_trash`, `upload`).
@@ -50,6 +57,8 @@ class _SupportCenterPlus(ClientBase[M]):
         base_url: str | None = None,
         api_key: str | SecretStr | None = None,
         auth_header: str = "authtoken",
+        key_in: Literal["header", "query"] = "header",
+        key_param: str = "TECHNICIAN_KEY",
         accept: str = DEFAULT_ACCEPT,
         close_path: str = "close",
         delete_mode: str = "DELETE",
@@ -66,7 +75,12 @@ class _SupportCenterPlus(ClientBase[M]):
         if auth is None:
             if not api_key:
                 raise ConfigurationError("SupportCenter Plus needs api_key (or auth=...)")
-            auth = ApiKeyHeader(auth_header, api_key)
+            if key_in == "query":
+                auth = KeyInQuery(key_param, api_key)
+            elif key_in == "header":
+                auth = ApiKeyHeader(auth_header, api_key)
+            else:
+                raise ConfigurationError("key_in is 'header' or 'query'")
         root = base_url.rstrip("/")
         if not root.endswith("/api/v3"):
             root += "/api/v3"

@@ -43,15 +43,26 @@ class Entity(Generic[E]):
     key: str
     plural: str
     model: type[E]
+    aliases: tuple[str, ...] = ()
+    """Other wrapper names read in answers (`request_note` for `note`); each alias `a` also
+    accepts the list key `a + "s"`."""
 
     @property
     def label(self) -> str:
         return f"SupportCenter Plus {self.key}"
 
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        return (self.key, *self.aliases)
+
+    @property
+    def answer_plurals(self) -> tuple[str, ...]:
+        return (self.plural, *(alias + "s" for alias in self.aliases))
+
 
 def _parse_one(entity: Entity[E]) -> Any:
     return lambda response: entity.model.model_validate(
-        read_entity(response, entity.key, entity.label)
+        read_entity(response, entity.answer_keys, entity.label)
     )
 
 
@@ -146,7 +157,7 @@ def list_call(
         )
 
         def parse(response: httpx.Response) -> PageData[E]:
-            data = read_list(response, entity.plural, f"list {entity.plural}")
+            data = read_list(response, entity.answer_plurals, f"list {entity.plural}")
             items = [entity.model.model_validate(row) for row in data.items]
             return PageData(items=items, has_more=data.has_more, total=data.total)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -16,7 +17,9 @@ __all__ = [
     "MESSAGE_STATUS",
     "checked",
     "decode_envelope_error",
+    "envelope_status",
     "input_data",
+    "missing_fields",
     "read_entity",
     "read_list",
     "succeeded",
@@ -39,6 +42,7 @@ MESSAGE_STATUS: dict[int, int] = {
     4022: 401,  # invalid API key
     7001: 403,  # licence restriction
 }
+MANDATORY_MISSING = 4012
 
 
 def input_data(payload: Mapping[str, Any]) -> str:
@@ -66,37 +70,82 @@ def succeeded(body: Any) -> bool:
     )
 
 
-def decode_envelope_error(body: Any) -> ErrorInfo:
-    """Code, messages and mapped status of a failed `response_status`."""
-    messages: list[dict[str, Any]] = []
-    for status in _statuses(body):
-        for message in status.get("messages") or []:
-            if isinstance(message, Mapping):
-                messages.append(dict(message))
-    if not messages:
-        statuses = _statuses(body)
-        if statuses:
-            return ErrorInfo(
-                code=statuses[0].get("status_code"), message=str(statuses[0].get("status"))
-            )
-        if isinstance(body, Mapping) and body.get("message"):
-            return ErrorInfo(message=str(body["message"]))
-        return ErrorInfo(message=str(body)[:300] if body else None)
-    first = messages[0]
-    code = first.get("status_code")
+def _code(value: Any) -> int | None:
     try:
-        mapped = MESSAGE_STATUS.get(int(code)) if code is not None else None
+        return int(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError):
-        mapped = None
-    text = "; ".join(
-        " ".join(
-            str(part)
-            for part in (m.get("field") and f"{m['field']}:", m.get("message") or m.get("type"))
-            if part
-        )
-        for m in messages
-    )
-    return ErrorInfo(code=code, message=text or None, details=messages, status=mapped or 400)
+        return None
+
+
+def _missing_fields(messages: list[dict[str, Any]]) -> list[str]:
+    """The fields a 4012 (mandatory value missing) names in `messages[].fields`/`field`."""
+    names: list[str] = []
+    for message in messages:
+        if _code(message.get("status_code")) != MANDATORY_MISSING:
+            continue
+        fields = message.get("fields")
+        for name in [*(fields if isinstance(fields, list) else []), message.get("field")]:
+            if isinstance(name, str) and name and name not in names:
+                names.append(name)
+    return names
+
+
+def _describe(message: dict[str, Any]) -> str:
+    field = message.get("field")
+    text = message.get("message") or message.get("type")
+    fields = message.get("fields")
+    if _code(message.get("status_code")) == MANDATORY_MISSING and isinstance(fields, list):
+        named = ", ".join(str(f) for f in fields if f)
+        if named:
+            text = f"{message.get('message') or 'mandatory fields missing'}: {named}"
+    return " ".join(str(part) for part in (field and f"{field}:", text) if part)
+
+
+def decode_envelope_error(body: Any) -> ErrorInfo:
+    """Code, messages and missing fields of a failed `response_status`.
+
+    The code is the most specific one given: a message's own code (4012 inside a generic
+    4000 envelope) before the envelope's. No status is implied: for an HTTP error status
+    the status line decides the error class (`envelope_status` maps codes inside an
+    HTTP 200).
+    """
+    statuses = _statuses(body)
+    messages = [
+        dict(m)
+        for status in statuses
+        for m in (status.get("messages") or [])
+        if isinstance(m, Mapping)
+    ]
+    codes = [c for c in (_code(m.get("status_code")) for m in messages) if c is not None]
+    codes += [c for c in (_code(s.get("status_code")) for s in statuses) if c is not None]
+    specific = [c for c in codes if c in MESSAGE_STATUS]
+    code = specific[0] if specific else (codes[0] if codes else None)
+    text = "; ".join(filter(None, (_describe(m) for m in messages)))
+    if not text and statuses:
+        text = str(statuses[0].get("status") or "") or ""
+    if not text and not statuses and isinstance(body, Mapping) and body.get("message"):
+        text = str(body["message"])
+    if not text and not statuses:
+        text = str(body)[:300] if body else ""
+    missing = _missing_fields(messages)
+    details: list[Any] = messages or [dict(s) for s in statuses]
+    if missing:
+        text = text or f"mandatory fields missing: {', '.join(missing)}"
+    return ErrorInfo(code=code, message=text or None, details=details or None)
+
+
+def envelope_status(body: Any) -> ErrorInfo:
+    """`decode_envelope_error` with the HTTP status the code stands for (400 when none
+    does), for failures reported inside an HTTP 200."""
+    info = decode_envelope_error(body)
+    mapped = MESSAGE_STATUS.get(info.code) if isinstance(info.code, int) else None
+    return replace(info, status=mapped or 400)
+
+
+def missing_fields(error: Any) -> list[str]:
+    """The mandatory fields a 4012 failure names (from the error's `details`)."""
+    details = getattr(error, "details", None) or []
+    return _missing_fields([dict(d) for d in details if isinstance(d, Mapping)])
 
 
 def checked(response: httpx.Response, name: str) -> dict[str, Any]:
@@ -109,30 +158,41 @@ def checked(response: httpx.Response, name: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ResponseValidationError(f"{name}: the answer is not a JSON object", response=response)
     if _statuses(body) and not succeeded(body):
-        raise status_error(response, decode_envelope_error, name=name)
+        raise status_error(response, envelope_status, name=name)
     return body
 
 
-def read_entity(response: httpx.Response, key: str, name: str) -> dict[str, Any]:
-    """The entity under `key` of a successful answer."""
+def _first_present(body: dict[str, Any], keys: str | Sequence[str]) -> tuple[str, Any]:
+    names = (keys,) if isinstance(keys, str) else tuple(keys)
+    for name in names:
+        if body.get(name) is not None:
+            return name, body[name]
+    return names[0], None
+
+
+def read_entity(response: httpx.Response, key: str | Sequence[str], name: str) -> dict[str, Any]:
+    """The entity under `key` (or the first of several accepted keys) of a successful answer."""
     body = checked(response, name)
-    entity = body.get(key)
+    found, entity = _first_present(body, key)
     if not isinstance(entity, dict):
         raise ResponseValidationError(
-            f"{name}: the answer has no {key!r} object", response=response
+            f"{name}: the answer has no {found!r} object", response=response
         )
     return entity
 
 
-def read_list(response: httpx.Response, key: str, name: str) -> PageData[dict[str, Any]]:
-    """The rows under `key` (or the only list in the answer) and `list_info.has_more_rows`."""
+def read_list(
+    response: httpx.Response, key: str | Sequence[str], name: str
+) -> PageData[dict[str, Any]]:
+    """The rows under `key` (or one of several accepted keys, or the only list in the
+    answer) and `list_info.has_more_rows`."""
     body = checked(response, name)
-    rows = body.get(key)
+    found, rows = _first_present(body, key)
     if rows is None:
         lists = [v for k, v in body.items() if isinstance(v, list) and k != "response_status"]
         rows = lists[0] if len(lists) == 1 else []
     if not isinstance(rows, list):
-        raise ResponseValidationError(f"{name}: {key!r} is not a list", response=response)
+        raise ResponseValidationError(f"{name}: {found!r} is not a list", response=response)
     raw_info = body.get("list_info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     more = info.get("has_more_rows")

@@ -220,8 +220,15 @@ class Requests(Resource[M]):
         )
 
     def notes(self, request_id: str | int) -> EntityCollection[M, Note]:
-        """The request's notes: `create/list/get/update/delete`."""
-        entity = Entity(f"requests/{_request_id(request_id)}/notes", "note", "notes", Note)
+        """The request's notes: `create/list/get/update/delete`. Answers are read under
+        `note` and, as ServiceDesk-Plus-family servers send them, `request_note`."""
+        entity = Entity(
+            f"requests/{_request_id(request_id)}/notes",
+            "note",
+            "notes",
+            Note,
+            aliases=("request_note",),
+        )
         return EntityCollection(self._client, entity, NoteInput)
 
     def worklogs(self, request_id: str | int) -> EntityCollection[M, Worklog]:
@@ -258,7 +265,7 @@ class Requests(Resource[M]):
         )
 
     def resolution(self, request_id: str | int) -> Resolutions[M]:
-        """The request's resolution: `get`, `set`."""
+        """The request's resolution: `get`, `set` (add), `update` (edit)."""
         return Resolutions(self._client, _request_id(request_id))
 
 
@@ -360,21 +367,36 @@ class Resolutions(Resource[M]):
         add_to_linked_requests: bool | None = None,
         **options: Unpack[CallOptions],
     ) -> Call[Resolution]:
-        """Add or replace the resolution (`POST requests/{id}/resolutions`)."""
+        """Add the resolution (`POST requests/{id}/resolutions`)."""
+        return self._write("POST", content, add_to_linked_requests, "set resolution")
+
+    @operation
+    def update(
+        self,
+        content: str,
+        *,
+        add_to_linked_requests: bool | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Call[Resolution]:
+        """Edit the resolution (`PUT requests/{id}/resolutions`, the document's "edit
+        resolution"); returns it as stored."""
+        return self._write("PUT", content, add_to_linked_requests, "edit resolution")
+
+    def _write(
+        self, method: str, content: str, add_to_linked_requests: bool | None, name: str
+    ) -> Call[Resolution]:
         if not content:
             raise RequestValidationError("a resolution needs content")
         resolution: dict[str, Any] = {"content": content}
         if add_to_linked_requests is not None:
             resolution["add_to_linked_requests"] = add_to_linked_requests
         return Call(
-            "POST",
+            method,
             f"requests/{self._request_id}/resolutions",
             data={"input_data": input_data({"resolution": resolution})},
-            parse=lambda r: Resolution.model_validate(
-                _entity_or_empty(r, "resolution", "set resolution")
-            ),
+            parse=lambda r: Resolution.model_validate(_entity_or_empty(r, "resolution", name)),
             idempotent=True,
-            name="set resolution",
+            name=name,
         )
 
 

@@ -27,6 +27,8 @@ __all__ = ["ScpEmulator", "create_emulator"]
 
 API_KEY = "sandbox-scp-technician-key"
 PREFIX = "/api/v3/"
+# Real v3 ids are long digit strings (e.g. "123640000000240013").
+ID_BASE = 123_640_000_000_000_000
 
 ADMIN = {
     "categories": ("category", ["Hardware", "Software", "Network", "Machine", "Access"]),
@@ -61,9 +63,43 @@ TOP = {
 
 
 class _Fail(Exception):
-    def __init__(self, http_status: int, code: int, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        http_status: int,
+        code: int,
+        message: str,
+        field: str | None = None,
+        *,
+        fields: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.http_status, self.code, self.message, self.field = http_status, code, message, field
+        self.fields = fields or ([field] if field else [])
+
+    def status(self) -> dict[str, Any]:
+        """The `response_status` of the failure, in the shape real servers use for its code.
+
+        4012 (mandatory missing) names the fields in `messages[].fields` inside a generic 4000
+        envelope; key, permission and not-found failures (4022, 4002, 4007) carry their code
+        on the envelope and plain `{type, message, field}` messages; the rest a coded message.
+        """
+        if self.code == 4012:
+            message: dict[str, Any] = {
+                "status_code": 4012,
+                "type": "failed",
+                "fields": self.fields,
+            }
+            return {"status_code": 4000, "status": "failed", "messages": [message]}
+        message = {"type": "failed", "message": self.message}
+        if self.field:
+            message["field"] = self.field
+        if self.code in (4002, 4007, 4022):
+            return {"status_code": self.code, "status": "failed", "messages": [message]}
+        return {
+            "status_code": 4000,
+            "status": "failed",
+            "messages": [{"status_code": self.code, **message}],
+        }
 
 
 def _ok() -> dict[str, Any]:
@@ -80,14 +116,24 @@ def _time(ms: int) -> dict[str, str]:
 class ScpEmulator:
     """In-memory SupportCenter Plus.
 
+    Args:
+        note_key: the wrapper of note answers: `"note"`, or `"request_note"` as
+            ServiceDesk-Plus-family servers answer (`request_note` / `request_notes`). Notes are
+            accepted under either wrapper.
+
     Attributes:
         records: module -> id -> record (wire form).
         callbacks: `(url, body)` of every callback delivered.
         writes: how often each write was applied.
+        locked_fields: request fields the key's role may not set: giving one is refused with
+            HTTP 403 and code 4002 (`Cannot give value for <field>`).
     """
 
-    def __init__(self, seed: int = 0, *, requests: int = 300) -> None:
+    def __init__(self, seed: int = 0, *, requests: int = 300, note_key: str = "note") -> None:
         rng = random.Random(seed)
+        self.note_key = note_key
+        self.locked_fields: set[str] = set()
+        self.query_key_name = "TECHNICIAN_KEY"
         self.lock = threading.RLock()
         self.writes: Counter[str] = Counter()
         self.callbacks: list[tuple[str, dict[str, Any]]] = []
@@ -142,6 +188,7 @@ class ScpEmulator:
                     "due_by_time": _time(created + 86_400_000),
                 },
             )
+            self._realistic(record, created)
             self.sub[("requests", record["id"])] = {
                 "notes": {},
                 "worklogs": {},
@@ -167,12 +214,20 @@ class ScpEmulator:
 
     def _id(self) -> str:
         self._next += 1
-        return str(self._next)
+        return str(ID_BASE + self._next)
 
     def _add(self, module: str, data: dict[str, Any]) -> dict[str, Any]:
         record = {"id": self._id(), **{k: v for k, v in data.items() if v is not None}}
         self.records[module][record["id"]] = record
         return record
+
+    def _realistic(self, record: dict[str, Any], now: int) -> None:
+        """What real v3 answers add to a request: `display_id`, `last_updated_time`, and
+        lookups that are `null` rather than absent."""
+        record["display_id"] = str(len(self.records["requests"]))
+        record["last_updated_time"] = _time(now)
+        for lookup in ("technician", "site", "template", "item", "subcategory", "level"):
+            record.setdefault(lookup, None)
 
     def _ref(self, module: str, rng: random.Random, email: bool = False) -> dict[str, Any]:
         record = rng.choice(list(self.records[module].values()))
@@ -230,25 +285,17 @@ class ScpEmulator:
         try:
             if not request.path.startswith(PREFIX):
                 raise _Fail(404, 4007, "Invalid URL")
-            key = request.header("authtoken") or request.header("technician_key")
+            key = (
+                request.header("authtoken")
+                or request.header("technician_key")
+                or request.arg(self.query_key_name)
+            )
             if not key or not secrets.compare_digest(key, API_KEY):
-                raise _Fail(401, 4022, "Invalid API key received")
+                raise _Fail(401, 4022, "Invalid API Key")
             with self.lock:
                 return self._route(request, request.path[len(PREFIX) :].strip("/").split("/"))
         except _Fail as failure:
-            message = {"status_code": failure.code, "type": "failed", "message": failure.message}
-            if failure.field:
-                message["field"] = failure.field
-            return EmulatedResponse.json(
-                {
-                    "response_status": {
-                        "status_code": 4000,
-                        "status": "failed",
-                        "messages": [message],
-                    }
-                },
-                failure.http_status,
-            )
+            return EmulatedResponse.json({"response_status": failure.status()}, failure.http_status)
 
     def _input(self, request: EmulatedRequest) -> dict[str, Any]:
         if request.method == "GET":
@@ -314,7 +361,7 @@ class ScpEmulator:
 
     def _find(self, module: str, parts: list[str]) -> dict[str, Any]:
         if len(parts) < 2 or parts[1] not in self.records[module]:
-            raise _Fail(404, 4007, f"The {module[:-1]} id is invalid", "id")
+            raise _Fail(404, 4007, "Resource not found", "id")
         return self.records[module][parts[1]]
 
     def _one(self, key: str, record: dict[str, Any], status: int = 200) -> EmulatedResponse:
@@ -386,6 +433,7 @@ class ScpEmulator:
             if method == "PUT":
                 changes = self._request_fields(self._wrapped(data, "request"))
                 record.update(changes)
+                record["last_updated_time"] = _time(int(time.time() * 1000))
                 self.writes["edit request"] += 1
                 return self._one("request", record)
             if method == "DELETE":
@@ -456,13 +504,15 @@ class ScpEmulator:
                     200, self.files[parts[3]], {"Content-Type": "application/octet-stream"}
                 )
             if len(parts) > 3:
-                raise _Fail(404, 4007, "The attachment id is invalid", "id")
+                raise _Fail(404, 4007, "Resource not found", "id")
             return EmulatedResponse.json({"attachments": items, "response_status": [_ok()]})
         if action == "resolutions":
             store = self.sub[("requests", rid)]["resolutions"]
             if method == "GET":
                 return self._one("resolution", store.get("current", {}))
-            if method == "POST":
+            if method == "PUT" and not store.get("current"):
+                raise _Fail(404, 4007, "Resource not found", "resolution")
+            if method in ("POST", "PUT"):
                 body = self._wrapped(data, "resolution")
                 if not body.get("content"):
                     raise _Fail(400, 4012, "content is mandatory", "content")
@@ -480,6 +530,9 @@ class ScpEmulator:
         raise _Fail(404, 4007, "Invalid URL")
 
     def _request_fields(self, body: dict[str, Any]) -> dict[str, Any]:
+        for field in body:
+            if field in self.locked_fields:
+                raise _Fail(403, 4002, f"Cannot give value for {field}", field)
         fields = dict(body)
         for field, value in body.items():
             if field in LOOKUP_MODULE or field in ("technician", "requester"):
@@ -493,8 +546,10 @@ class ScpEmulator:
             raise _Fail(400, 4012, "subject is mandatory", "subject")
         fields = self._request_fields(body)
         fields.setdefault("status", self._resolve_lookup("status", {"name": "Open"}))
-        fields["created_time"] = _time(int(time.time() * 1000))
+        now = int(time.time() * 1000)
+        fields["created_time"] = _time(now)
         record = self._add("requests", fields)
+        self._realistic(record, now)
         self.sub[("requests", record["id"])] = {
             k: {}
             for k in (
@@ -514,29 +569,34 @@ class ScpEmulator:
     ) -> EmulatedResponse:
         store = self.sub[("requests", rid)][kind]
         key = kind[:-1]
+        answer_key, plural = key, kind
+        if kind == "notes":  # answered as `note` or `request_note`; sent under either
+            answer_key, plural = self.note_key, self.note_key + "s"
+            if "request_note" in data and "note" not in data:
+                key = "request_note"
         writable = kind in ("notes", "worklogs")
         if len(parts) == 3:
             if method == "GET":
-                return self._list(list(store.values()), kind, data)
+                return self._list(list(store.values()), plural, data)
             if method == "POST" and writable:
                 body = self._wrapped(data, key)
                 self._check_sub(kind, body)
-                self.writes[f"add {key}"] += 1
-                return self._one(key, self._sub_add(rid, kind, body), 201)
+                self.writes[f"add {kind[:-1]}"] += 1
+                return self._one(answer_key, self._sub_add(rid, kind, body), 201)
             raise _Fail(405, 4007, "Invalid URL")
         record = store.get(parts[3])
         if record is None:
-            raise _Fail(404, 4007, f"The {key} id is invalid", "id")
+            raise _Fail(404, 4007, "Resource not found", "id")
         if method == "GET":
-            return self._one(key, record)
+            return self._one(answer_key, record)
         if method == "PUT" and writable:
             body = self._wrapped(data, key)
             record.update(body)
-            self.writes[f"edit {key}"] += 1
-            return self._one(key, record)
+            self.writes[f"edit {kind[:-1]}"] += 1
+            return self._one(answer_key, record)
         if method == "DELETE" and writable:
             del store[parts[3]]
-            self.writes[f"delete {key}"] += 1
+            self.writes[f"delete {kind[:-1]}"] += 1
             return EmulatedResponse.json({"response_status": _ok()})
         raise _Fail(405, 4007, "Invalid URL")
 
@@ -545,9 +605,9 @@ class ScpEmulator:
         if kind == "notes" and not body.get("description"):
             raise _Fail(400, 4012, "description is mandatory", "description")
         if kind == "worklogs":
-            for field in ("owner", "time_spent"):
-                if not body.get(field):
-                    raise _Fail(400, 4012, f"{field} is mandatory", field)
+            missing = [field for field in ("owner", "time_spent") if not body.get(field)]
+            if missing:
+                raise _Fail(400, 4012, "mandatory fields missing", fields=missing)
             spent = body["time_spent"]
             if not isinstance(spent, dict) or not {"hours", "minutes"} <= set(spent):
                 raise _Fail(400, 4021, "time_spent needs hours and minutes", "time_spent")
