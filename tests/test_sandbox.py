@@ -18,7 +18,7 @@ ONE_CALL = {
     "fsm": lambda c: c.partners.list(size=5).first(),
     "supportcenter": lambda c: c.admin.priorities.list().first(),
     "cecenter": lambda c: c.service_tickets.list().first(),
-    "spicecsm": lambda c: c.agent_list(),
+    "spicecsm": lambda c: c.agents.list().to_list(),
 }
 
 

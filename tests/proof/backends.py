@@ -103,9 +103,9 @@ BACKENDS = [
         SpiceJsonRpcClient,
         AsyncSpiceJsonRpcClient,
         "/api/spiceAPIServer/",
-        read=lambda c, e: c.agent_list(),
-        listing=lambda c, e: c.load("accounts"),
-        write=lambda c, e: c.create("cases", {"issue": f"Reliable {_unique()}"}),
+        read=lambda c, e: c.agents.list().to_list(),
+        listing=lambda c, e: c.objects.load({"type": "accounts"}),
+        write=lambda c, e: c.objects.create([{"type": "cases", "issue": f"Reliable {_unique()}"}]),
         writes_applied=lambda e: sum(1 for k in e.tables["cases"] if int(k) > 1000),
     ),
 ]

@@ -14,7 +14,7 @@ from servicehub_sdk.core import JsonRpcError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient, telephony_pop_url
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing.spicecsm import API_PASSWORD, SpiceRpcServer
-from tests.helpers import close, resolve
+from tests.helpers import close, collect, resolve
 
 
 @pytest.fixture
@@ -35,32 +35,41 @@ async def rpc(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> As
 
 
 async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceRpcServer) -> None:
-    agents = await resolve(rpc.agent_list())
+    agents = await collect(rpc.agents.list())
     assert len(agents) == 5
-    companies = await resolve(rpc.company_list())  # a lone object on the wire
+    companies = await collect(rpc.companies.list())  # a lone object on the wire
     assert companies == [{"id": "1", "name": "Sandbox Company"}]
-    assert await resolve(rpc.case_load(101)) is not None
-    assert await resolve(rpc.case_load(99999)) is None  # {"msg": "no results"}
-    assert await resolve(rpc.load("accounts", {"status": "Gone"})) == []
+    assert (await resolve(rpc.cases.load({"id": 101})))[0]["id"] == "101"
+    assert await resolve(rpc.cases.load({"id": 99999})) == []  # {"msg": "no results"}
+    assert await resolve(rpc.objects.load({"type": "accounts", "status": "Gone"})) == []
     assert emulator.calls["connect"] == 1
     assert rpc.security_level == 5 and API_PASSWORD not in repr(rpc.session)
 
 
 async def test_attribute_style_and_writes(rpc: Any) -> None:
-    case = await resolve(rpc.caseLoad(102))
+    case = await resolve(rpc.caseLoad({"id": 102}))
     assert case["id"] == "102"
-    new_id = await resolve(rpc.create("cases", {"userkey": "acct1", "status": "Open"}))
-    assert await resolve(rpc.update("cases", new_id, {"status": "Closed"})) is True
-    assert (await resolve(rpc.load("cases", {"id": new_id})))[0]["status"] == "Closed"
-    assert await resolve(rpc.delete("cases", new_id)) is True
+    new_ids = await resolve(
+        rpc.objects.create([{"type": "cases", "userkey": "acct1", "status": "Open"}])
+    )
+    (new_id,) = new_ids
+    changed = await resolve(
+        rpc.objects.update([{"type": "cases", "id": new_id, "status": "Closed"}])
+    )
+    assert changed is True
+    assert (await resolve(rpc.objects.load({"type": "cases", "id": new_id})))[0]["status"] == (
+        "Closed"
+    )
+    assert await resolve(rpc.objects.delete({"type": "cases", "id": new_id})) is True
+    assert await resolve(rpc.objects.load({"type": "cases", "id": new_id})) == []
 
 
 async def test_reconnects_once_when_the_session_expires(rpc: Any, emulator: SpiceRpcServer) -> None:
-    await resolve(rpc.agent_list())
+    await collect(rpc.agents.list())
     assert await resolve(rpc.check_session()) is True
     emulator.expire_sessions()
     assert await resolve(rpc.check_session()) is False
-    assert len(await resolve(rpc.agent_list())) == 5
+    assert len(await collect(rpc.agents.list())) == 5
     assert emulator.calls["connect"] == 2
 
 
@@ -69,19 +78,19 @@ async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
         await resolve(rpc.call("noSuchMethod"))
     assert caught.value.code == -32601
     with pytest.raises(JsonRpcError):
-        await resolve(rpc.update("cases", "nope", {}))
+        await resolve(rpc.objects.update([{"type": "cases", "id": "nope", "status": "x"}]))
 
 
 async def test_wrong_password(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> None:
     client = make(mode, server, emulator)
     client._password = __import__("pydantic").SecretStr("wrong")
     with pytest.raises(JsonRpcError, match="Invalid username"):
-        await resolve(client.agent_list())
+        await collect(client.agents.list())
     await close(client)
 
 
 async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> None:
-    await resolve(rpc.agent_list())
+    await collect(rpc.agents.list())
     server.faults.add(
         Reply(
             200,
@@ -90,7 +99,7 @@ async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> No
         )
     )
     with pytest.raises(JsonRpcError, match="does not match"):
-        await resolve(rpc.agent_list(max_retries=0))
+        await collect(rpc.agents.list(max_retries=0))
 
 
 async def test_raw_sql_needs_permission(
@@ -122,7 +131,7 @@ async def test_protocol_2_json_encoding_and_batch(
     )
     client = make(mode, server, emulator, protocol="2.0", encoding=encoding, http_client=http)
     results = await resolve(
-        client.batch([("agentList", []), ("caseLoad", [101]), ("companyList", [])])
+        client.batch([("agentList", [None]), ("caseLoad", [{"id": 101}]), ("companyList", [])])
     )
     assert (
         len(results[0]) == 5
@@ -154,7 +163,7 @@ async def test_protocol_1_has_no_jsonrpc_member(
         else httpx.AsyncClient(event_hooks={"request": [arecord]})
     )
     client = make(mode, server, emulator, http_client=http)
-    await resolve(client.agent_list())
+    await collect(client.agents.list())
     connect = json.loads(httpx.QueryParams(seen[0].content.decode())["request"])
     call = json.loads(httpx.QueryParams(seen[1].content.decode())["request"])
     assert connect["method"] == "connect" and "jsonrpc" not in connect
@@ -170,7 +179,7 @@ async def test_password_never_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     client = make(mode, server, emulator)
-    await resolve(client.agent_list())
+    await collect(client.agents.list())
     text = "\n".join(r.getMessage() for r in caplog.records) + repr(client)
     assert API_PASSWORD not in text and client.session.get_secret_value() not in text
     await close(client)
@@ -185,9 +194,21 @@ def test_telephony_pop_url(server: EmulatorServer) -> None:
     assert "caseid" not in url and "%2B1+%28555%29" in url
     received = httpx.get(url).json()["received"]
     assert received == {"company": "1", "brand": "2", "callid": "A-1/2", "ani": "+1 (555) 555-5555"}
-    assert "caseid=77" in telephony_pop_url("https://spice.example.com", caseid=77)
-    for bad in ({"company": 0}, {"brand": -1}, {"company": True}):
+    assert "caseid=77" in telephony_pop_url("https://spice.example.com", 1, 1, caseid=77)
+    for bad in (
+        {"company": 0, "brand": 1},
+        {"company": 1, "brand": -1},
+        {"company": True, "brand": 1},
+    ):
         with pytest.raises(RequestValidationError):
             telephony_pop_url("https://spice.example.com", **bad)  # type: ignore[arg-type]
     with pytest.raises(RequestValidationError):
-        telephony_pop_url("spice.example.com")
+        telephony_pop_url("spice.example.com", 1, 1)
+
+
+def test_telephony_pop_url_requires_company_and_brand() -> None:
+    # The document calls both required; Community edition always uses 1, others must say.
+    with pytest.raises(TypeError):
+        telephony_pop_url("https://spice.example.com")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        telephony_pop_url("https://spice.example.com", company=2)  # type: ignore[call-arg]

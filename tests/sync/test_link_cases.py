@@ -188,7 +188,7 @@ def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:
             )
             assert spice.counts == {"linked": 2}
             assert (
-                rpc.load("cases", {"ssh_case_id": spice.results[0].key})[0]["id"]
+                rpc.objects.load({"type": "cases", "ssh_case_id": spice.results[0].key})[0]["id"]
                 == spice.results[0].reference
             )
 

@@ -383,7 +383,7 @@ EVERYDAY: dict[tuple[str, str], Everyday] = {
         lambda c, i: c.service_tickets.get(i),
         "The ticket's id.",
     ),
-    ("spicecsm", "agents"): Everyday("SpiceCSM agents", lambda c, n: c.agent_list()[:n]),
+    ("spicecsm", "agents"): Everyday("SpiceCSM agents", lambda c, n: c.agents.list().to_list(n)),
 }
 
 _COLUMNS_HELP = "Comma-separated columns to show (nested ones as address.city)."

@@ -159,7 +159,7 @@ def _spicecsm(sandbox: Any) -> list[tuple[str, str]]:
         server.shutdown()
         server.server_close()
     with sandbox.client("spicecsm") as rpc:
-        agents = rpc.agent_list()
+        agents = rpc.agents.list().to_list()
     return [
         (
             "SpiceCSM web calls",

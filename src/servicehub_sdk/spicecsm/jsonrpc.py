@@ -31,7 +31,9 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "READ_METHODS",
     "AsyncSpiceJsonRpcClient",
+    "SpiceApiError",
     "SpiceJsonRpcClient",
+    "is_error_result",
     "normalise_rows",
 ]
 
@@ -54,6 +56,11 @@ def normalise_rows(result: Any) -> list[Any]:
     if isinstance(result, list):
         return result
     return [result]
+
+
+class SpiceApiError(JsonRpcError):
+    """SpiceCSM answered a call with its error object (`{"type": "Error", ...}`) as the
+    result. `data` holds that object."""
 
 
 def _expired(error: JsonRpcError) -> bool:
@@ -110,6 +117,17 @@ class _SpiceJsonRpc(ClientBase[M]):
             max_retries=max_retries,
             http_client=http_client,
         )
+        from .accounts import Accounts
+        from .agents import Agents
+        from .cases import Cases
+        from .companies import Companies
+        from .objects import Objects
+
+        self.agents: Agents[M] = Agents(self)
+        self.companies: Companies[M] = Companies(self)
+        self.cases: Cases[M] = Cases(self)
+        self.accounts: Accounts[M] = Accounts(self)
+        self.objects: Objects[M] = Objects(self)
 
     # -- the wire -----------------------------------------------------------------------
 
@@ -184,6 +202,10 @@ class _SpiceJsonRpc(ClientBase[M]):
         session = yield from self._session_flow(renew=True)
         return (yield self._rpc(method, [*params, session]))
 
+    def _rows(self, method: str, params: Sequence[Any]) -> Generator[Call[Any], Any, list[Any]]:
+        """`method(*params, session)`, its result normalised to a list of rows."""
+        return normalise_rows((yield from self._call_flow(method, params)))
+
     # -- operations ---------------------------------------------------------------------
 
     @operation
@@ -214,59 +236,12 @@ class _SpiceJsonRpc(ClientBase[M]):
         return bool(result)
 
     @operation
-    def case_load(
-        self, case_id: int | str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, dict[str, Any] | None]:
-        """One case (`caseLoad`), or `None` when there is none."""
-        rows = normalise_rows((yield from self._call_flow("caseLoad", [case_id])))
-        return rows[0] if rows else None
-
-    @operation
-    def account_load(
-        self, userkey: str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, dict[str, Any] | None]:
-        """One account (`accountLoad`), or `None`."""
-        rows = normalise_rows((yield from self._call_flow("accountLoad", [userkey])))
-        return rows[0] if rows else None
-
-    @operation
-    def agent_list(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, list[Any]]:
-        """The agents (`agentList`)."""
-        return normalise_rows((yield from self._call_flow("agentList", [])))
-
-    @operation
-    def company_list(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, list[Any]]:
-        """The companies (`companyList`)."""
-        return normalise_rows((yield from self._call_flow("companyList", [])))
-
-    @operation
-    def load(
-        self, table: str, conditions: dict[str, Any] | None = None, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, list[Any]]:
-        """Rows of a table matching `conditions` (`load`)."""
-        return normalise_rows((yield from self._call_flow("load", [table, conditions or {}])))
-
-    @operation
-    def create(
-        self, table: str, data: dict[str, Any], **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Any]:
-        """Create a row (`create`); returns the server's result (usually the new id). Not
-        retried once it may have reached the server."""
-        return (yield from self._call_flow("create", [table, data]))
-
-    @operation
-    def update(
-        self, table: str, row_id: int | str, data: dict[str, Any], **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Any]:
-        """Change a row (`update`)."""
-        return (yield from self._call_flow("update", [table, row_id, data]))
-
-    @operation
-    def delete(
-        self, table: str, row_id: int | str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Any]:
-        """Delete a row (`delete`)."""
-        return (yield from self._call_flow("delete", [table, row_id]))
+    def query(self, sql: str, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, Any]:
+        """Raw SQL (`query(sql, session)`); refused unless the client was made with
+        `allow_raw_sql=True`. Returns the server's result as sent."""
+        if not isinstance(sql, str) or not sql.strip():
+            raise RequestValidationError("query needs the SQL text")
+        return (yield from self._call_flow("query", [sql]))
 
     @operation
     def batch(
@@ -295,13 +270,15 @@ class _SpiceJsonRpc(ClientBase[M]):
                 raise ResponseValidationError(
                     "SpiceCSM batch: expected an array of answers", response=response
                 )
-            by_id = {a.get("id"): a for a in answers if isinstance(a, dict)}
-            missing = [i for i in ids if i not in by_id]
+            by_id = {str(a.get("id")): a for a in answers if isinstance(a, dict)}
+            missing = [i for i in ids if str(i) not in by_id]
             if missing:
                 raise JsonRpcError(
                     f"SpiceCSM batch: no answer for ids {missing}", response=response
                 )
-            return [_result(by_id[i], i, response, "SpiceCSM batch", not idempotent) for i in ids]
+            return [
+                _result(by_id[str(i)], i, response, "SpiceCSM batch", not idempotent) for i in ids
+            ]
 
         results: list[Any] = yield self._post(
             payload, parse, idempotent=idempotent, name="SpiceCSM batch"
@@ -334,9 +311,11 @@ def _result(answer: Any, request_id: int, response: httpx.Response, name: str, w
         raise ResponseValidationError(
             f"{name}: the answer is not a JSON-RPC object", response=response
         )
-    if answer.get("id") != request_id:
+    answered = answer.get("id")
+    # PHP servers may echo the id as text ("1" for 1): equal after str() is the same id.
+    if answered is None or isinstance(answered, bool) or str(answered) != str(request_id):
         raise JsonRpcError(
-            f"{name}: answer id {answer.get('id')!r} does not match request id {request_id}",
+            f"{name}: answer id {answered!r} does not match request id {request_id}",
             response=response,
             may_have_been_applied=write,
         )
@@ -357,7 +336,29 @@ def _result(answer: Any, request_id: int, response: httpx.Response, name: str, w
             response=response,
             may_have_been_applied=False,
         )
-    return answer.get("result")
+    result = answer.get("result")
+    if isinstance(result, dict) and is_error_result(result):
+        message = _error_text(result)
+        raise SpiceApiError(
+            f"{name} failed: {message}",
+            data=result,
+            response=response,
+            may_have_been_applied=write,
+        )
+    return result
+
+
+def is_error_result(result: Any) -> bool:
+    """Whether a result is SpiceCSM's error object (`type == "Error"`), which its PHP client
+    (`spiceAPIClient::isError`) treats as a failure."""
+    return isinstance(result, dict) and result.get("type") == "Error"
+
+
+def _error_text(result: dict[str, Any]) -> str:
+    for key in ("message", "msg", "error", "errorMessage"):
+        if isinstance(result.get(key), str) and result[key]:
+            return str(result[key])
+    return "error"
 
 
 class SpiceJsonRpcClient(_SpiceJsonRpc[Sync], SyncClient):

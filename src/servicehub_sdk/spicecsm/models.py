@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "AccountData",
     "AccountUser",
+    "ApiObject",
     "CaseTicket",
     "CaseUpdate",
     "Contact",
@@ -157,3 +158,16 @@ class CaseUpdate(_Model):
 
     userkey: str
     tickets: list[CaseTicket] = Field(default_factory=list)
+
+
+class ApiObject(BaseModel):
+    """An object of SpiceCSM's generic API calls (`load`, `create`, `update`, `delete`), as its
+    PHP client's `spiceAPIObj`: `type` names the table (`cases`, `accounts` …), every other
+    field is a column or a criterion, sent as given."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(min_length=1)
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)

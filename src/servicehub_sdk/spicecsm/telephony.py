@@ -13,8 +13,8 @@ POP_PATH = "/spiceinstall/integrations/telephony/telephonypop.php"
 
 def telephony_pop_url(
     base_url: str,
-    company: int = 1,
-    brand: int = 1,
+    company: int,
+    brand: int,
     callid: str | None = None,
     ani: str | None = None,
     caseid: str | int | None = None,
@@ -22,8 +22,10 @@ def telephony_pop_url(
     """The URL a telephony system pushes to pop SpiceCSM with the caller's brand and, when
     given, the call ID, the caller ID (ANI) and a case ID entered via IVR.
 
-    `company` and `brand` are positive integers (always 1 in the Community edition). Only the
-    optional variables that are given are sent; values are URL-encoded.
+    `company` and `brand` are the document's two required variables: positive integers, with
+    no default (they are always 1 in the Community edition, and a default would pop the wrong
+    brand on every other edition). Only the optional variables that are given are sent; values
+    are URL-encoded.
     """
     if not base_url.startswith(("http://", "https://")):
         raise RequestValidationError("base_url must be an http(s) URL")

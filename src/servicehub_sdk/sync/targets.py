@@ -106,7 +106,8 @@ class CECenterTarget:
 
 
 class SpiceCsmTarget:
-    """Cases become SpiceCSM cases through JSON-RPC (`create` on `table`, default `cases`)."""
+    """Cases become SpiceCSM cases through JSON-RPC (`create([{"type": table, ...}])`,
+    `table` defaulting to `cases`)."""
 
     def __init__(self, rpc: Any, *, table: str = "cases", userkey: str | None = None) -> None:
         self.rpc = rpc
@@ -115,14 +116,16 @@ class SpiceCsmTarget:
 
     async def create_ticket(self, case: ServiceCase) -> str:
         row = {
+            "type": self.table,
             "issue": f"{marker(case)} {case.title or 'Service case'}",
             "ssh_case_id": case.id,
             "status": "Open",
         }
         if self.userkey:
             row["userkey"] = self.userkey
-        return str(await maybe(self.rpc.create(self.table, row)))
+        created = await maybe(self.rpc.objects.create([row]))
+        return str(created[0] if isinstance(created, list) and created else created)
 
     async def find_ticket(self, case: ServiceCase) -> str | None:
-        rows = await maybe(self.rpc.load(self.table, {"ssh_case_id": case.id}))
+        rows = await maybe(self.rpc.objects.load({"type": self.table, "ssh_case_id": case.id}))
         return str(rows[0]["id"]) if rows else None

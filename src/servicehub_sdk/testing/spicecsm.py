@@ -34,6 +34,21 @@ RPC_PATH = "/api/spiceAPIServer/spiceAPIServer.php"
 POP_PATH = "/spiceinstall/integrations/telephony/telephonypop.php"
 API_USER = "sandbox-api"
 API_PASSWORD = "sandbox-api-password"
+# Each method's parameters before the session, as SpiceCSM's PHP client sends them:
+# `agentList(obj|null, session)`, `load(obj, session)`, `create([obj, …], session)`,
+# `companyList(session)`, `checkSession(session)`, `query(sql, session)` …
+SESSION_POSITION = {
+    "checksession": 0,
+    "companylist": 0,
+    "agentlist": 1,
+    "caseload": 1,
+    "accountload": 1,
+    "load": 1,
+    "create": 1,
+    "update": 1,
+    "delete": 1,
+    "query": 1,
+}
 _ENCODED = re.compile(r"^(?:[A-Za-z0-9]|%[0-9A-Fa-f]{2})*$")
 SEARCH_VARIABLES = [
     "Userkey",
@@ -210,14 +225,25 @@ class SpiceDriver:
 class SpiceRpcServer:
     """The JSON-RPC API and the telephony pop page.
 
+    Calls have the shapes of SpiceCSM's PHP client (`spiceAPIClient`): `load(obj, session)`
+    with one object whose `type` names the table, `create([obj, …], session)`,
+    `update([obj, …], session)`, `delete(obj, session)`, `caseLoad(obj, session)`,
+    `accountLoad(obj, session)`, `agentList(obj|null, session)`, `companyList(session)`,
+    `checkSession(session)`, `query(sql, session)`. Refusals (arrays where one object is
+    expected, unknown types, missing records) are answered as a result object
+    `{"type": "Error", "message": ...}`; an unknown method or a bad session as a JSON-RPC
+    `error`. With `text_ids` every other answer echoes its numeric id as text.
+
     Attributes:
         tables: table name -> id -> row (`cases`, `accounts`, `agents`, `companies`).
         session_ttl: seconds a session lives.
         calls: how often each method was called.
     """
 
-    def __init__(self, seed: int = 0, *, session_ttl: float = 600) -> None:
+    def __init__(self, seed: int = 0, *, session_ttl: float = 600, text_ids: bool = True) -> None:
         self.lock = threading.Lock()
+        self.text_ids = text_ids
+        self.answers = 0
         self.session_ttl = session_ttl
         self.sessions: dict[str, float] = {}
         self.calls: Counter[str] = Counter()
@@ -284,7 +310,11 @@ class SpiceRpcServer:
                 "error": {"code": -32600, "message": "Invalid Request"},
             }
         version = item.get("jsonrpc")
-        answer: dict[str, Any] = {"id": item.get("id")}
+        self.answers += 1
+        request_id = item.get("id")
+        if self.text_ids and self.answers % 2 == 0 and isinstance(request_id, int):
+            request_id = str(request_id)  # PHP servers echo the id as text now and then
+        answer: dict[str, Any] = {"id": request_id}
         if version == "2.0":
             answer["jsonrpc"] = "2.0"
         try:
@@ -299,71 +329,123 @@ class SpiceRpcServer:
         return answer
 
     def _dispatch(self, method: str, params: list[Any]) -> Any:
+        # PHP resolves method names case-insensitively; each method has its own arity and
+        # takes the session at its own position, as `spiceAPIServer`'s methods do: a call
+        # in another shape finds its session slot holding something else.
+        name = method.lower()
         with self.lock:
             self.calls[method] += 1
-            if method == "connect":
+            if name == "connect":
                 if params[:2] != [API_USER, API_PASSWORD]:
                     raise _RpcFail(-32000, "Invalid username or password")
                 session = secrets.token_hex(16)
                 self.sessions[session] = time.monotonic() + self.session_ttl
-                return {"session": session, "security_level": 5}
-            if not params or not self._valid(str(params[-1])):
+                return {
+                    "session": session,
+                    "security_level": 5,
+                    "agent_id": "1",
+                    "type": "Agent",
+                    "name": "Sandbox API",
+                }
+            arity = SESSION_POSITION.get(name)
+            if arity is None:
+                raise _RpcFail(-32601, f"Method not found: {method}")
+            given = params[arity] if len(params) > arity else None
+            if not isinstance(given, str) or not self._valid(given):
                 raise _RpcFail(-32001, "Invalid or expired session")
-            args = params[:-1]
-            if method == "checkSession":
-                return True
-            if method == "agentList":
-                return list(self.tables["agents"].values())
-            if method == "companyList":
-                # A single row comes back as a bare object, as the real server does.
-                rows = list(self.tables["companies"].values())
-                return rows[0] if len(rows) == 1 else rows
-            if method == "caseLoad":
-                return self.tables["cases"].get(str(args[0])) or {"msg": "no results"}
-            if method == "accountLoad":
-                return self.tables["accounts"].get(str(args[0])) or {"msg": "no results"}
-            if method == "load":
-                table, conditions = self._table(args[0]), (args[1] if len(args) > 1 else {}) or {}
-                rows = [
-                    r
-                    for r in table.values()
-                    if all(str(r.get(k)) == str(v) for k, v in conditions.items())
-                ]
-                if not rows:
-                    return {"msg": "no results"}
-                return rows[0] if len(rows) == 1 else rows
-            if method == "create":
-                table = self._table(args[0])
-                self._next_id += 1
-                row = {**dict(args[1]), "id": str(self._next_id)}
-                table[row["id"]] = row
-                return row["id"]
-            if method == "update":
-                existing = self._table(args[0]).get(str(args[1]))
+            args = params[:arity]
+            try:
+                return self._method(name, args)
+            except _Refused as refused:
+                return {"type": "Error", "message": str(refused)}
+
+    def _method(self, name: str, args: list[Any]) -> Any:
+        if name == "checksession":
+            return True
+        if name == "agentlist":
+            criteria = args[0]
+            if criteria is not None and not isinstance(criteria, dict):
+                raise _Refused("agentList takes an object or null")
+            return self._matching(self.tables["agents"], criteria or {})
+        if name == "companylist":
+            # A single row comes back as a bare object, as the real server does.
+            rows = list(self.tables["companies"].values())
+            return rows[0] if len(rows) == 1 else rows
+        if name in ("caseload", "accountload", "load", "delete"):
+            obj = args[0]
+            if not isinstance(obj, dict):
+                label = {"caseload": "caseLoad", "accountload": "accountLoad"}.get(name, name)
+                raise _Refused(
+                    f"Only one object may be used for the {label} function. Arrays are not allowed."
+                )
+            if name == "caseload":
+                return self._matching(self.tables["cases"], obj)
+            if name == "accountload":
+                return self._matching(self.tables["accounts"], obj)
+            criteria = dict(obj)
+            table = self._table(criteria.pop("type", None))
+            if name == "load":
+                return self._matching(table, criteria)
+            doomed = [key for key, row in table.items() if _matches(row, criteria)]
+            if not criteria or not doomed:
+                raise _Refused("No such record")
+            for key in doomed:
+                del table[key]
+            return True
+        if name in ("create", "update"):
+            objects = args[0]
+            if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+                raise _Refused(f"{name} expects an array of objects")
+            if name == "create":
+                return [self._create(dict(o)) for o in objects]
+            for obj in objects:
+                fields = dict(obj)
+                table = self._table(fields.pop("type", None))
+                existing = table.get(str(fields.pop("id", "")))
                 if existing is None:
-                    raise _RpcFail(-32004, "No such row")
-                existing.update(dict(args[2]))
-                return True
-            if method == "delete":
-                if self._table(args[0]).pop(str(args[1]), None) is None:
-                    raise _RpcFail(-32004, "No such row")
-                return True
-            if method == "query":
-                return {"msg": "no results"}
-            raise _RpcFail(-32601, f"Method not found: {method}")
+                    raise _Refused("No such record")
+                existing.update(fields)
+            return True
+        if name == "query":
+            if not isinstance(args[0], str):
+                raise _Refused("query expects the SQL text")
+            return {"msg": "no results"}
+        raise _RpcFail(-32601, f"Method not found: {name}")
+
+    def _create(self, fields: dict[str, Any]) -> str:
+        table = self._table(fields.pop("type", None))
+        self._next_id += 1
+        row = {**fields, "id": str(self._next_id)}
+        table[row["id"]] = row
+        return str(row["id"])
+
+    @staticmethod
+    def _matching(table: dict[str, dict[str, Any]], criteria: dict[str, Any]) -> Any:
+        rows = [row for row in table.values() if _matches(row, criteria)]
+        if not rows:
+            return {"msg": "no results"}
+        return rows[0] if len(rows) == 1 else rows
 
     def _valid(self, session: str) -> bool:
         expires = self.sessions.get(session)
         return expires is not None and expires > time.monotonic()
 
     def _table(self, name: Any) -> dict[str, dict[str, Any]]:
-        table = self.tables.get(str(name))
+        table = self.tables.get(str(name)) if isinstance(name, str) else None
         if table is None:
-            raise _RpcFail(-32602, f"Unknown table {name}")
+            raise _Refused(f"Unknown type {name!r}")
         return table
 
     def client_config(self, url: str) -> dict[str, Any]:
         return {"base_url": url, "username": API_USER, "password": API_PASSWORD}
+
+
+class _Refused(Exception):
+    """A refusal SpiceCSM answers as its error object: `{"type": "Error", "message"}`."""
+
+
+def _matches(row: dict[str, Any], criteria: dict[str, Any]) -> bool:
+    return all(str(row.get(k)) == str(v) for k, v in criteria.items())
 
 
 class _RpcFail(Exception):
