@@ -8,6 +8,7 @@ from .models import AccountData, CaseUpdate, SearchRequest
 from .xml import XmlError, parse_case_xml, parse_userdata
 
 __all__ = [
+    "CREDENTIAL_VARIABLES",
     "SEARCH_VARIABLES",
     "parse_account_update_form",
     "parse_case_update_form",
@@ -17,7 +18,8 @@ __all__ = [
 ]
 
 # Form variable -> SearchRequest field. The document spells two variables `SecondayPhone` and
-# `ModileString`; the corrected spellings are accepted too.
+# `Modile`; its flattened table (name, type, description run together) also reads as
+# `ModileString`. The corrected spellings are accepted too.
 SEARCH_VARIABLES: dict[str, str] = {
     "Userkey": "userkey",
     "FirstName": "first_name",
@@ -35,6 +37,7 @@ SEARCH_VARIABLES: dict[str, str] = {
     "SecondaryEmail": "secondary_email",
     "Fax": "fax",
     "Modile": "mobile",
+    "ModileString": "mobile",
     "Mobile": "mobile",
     "Password": "password",
     "Status": "status",
@@ -55,12 +58,22 @@ def parse_cust_fields(value: str) -> dict[str, str]:
     return fields
 
 
+CREDENTIAL_VARIABLES = frozenset({"intUser", "intPass"})
+
+
 def parse_search_form(form: Mapping[str, str]) -> SearchRequest:
-    """The search variables of a posted form (`intUser`/`intPass` ignored)."""
+    """The search variables of a posted form (`intUser`/`intPass` left out). Variables the
+    document does not list are kept under their posted names as extra fields
+    (`request.model_extra`), so nothing SpiceCSM sends is dropped."""
     data: dict[str, object] = {}
-    for variable, field in SEARCH_VARIABLES.items():
-        value = form.get(variable)
-        if value:
+    for variable, value in form.items():
+        if not value or variable in CREDENTIAL_VARIABLES or variable == "CustFields":
+            continue
+        field = SEARCH_VARIABLES.get(variable)
+        if field is None:
+            if variable not in SearchRequest.model_fields:
+                data[variable] = value
+        elif not data.get(field):
             data[field] = value
     if form.get("CustFields"):
         data["cust_fields"] = parse_cust_fields(form["CustFields"])

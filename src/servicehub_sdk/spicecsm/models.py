@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..core.redaction import is_secret_name
+
 __all__ = [
     "AccountData",
     "AccountUser",
@@ -54,6 +56,11 @@ class SearchRequest(_Model):
     status: str | None = None
     account_id: str | None = None
     cust_fields: dict[str, str] = Field(default_factory=dict)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if not (name and name in (self.model_extra or {}) and is_secret_name(name)):
+                yield name, value
 
 
 class UserSummary(_Model):

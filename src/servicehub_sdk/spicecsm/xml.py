@@ -1,7 +1,8 @@
 """Rendering and parsing SpiceCSM's web-call XML with lxml, safely.
 
 Parsing refuses DTDs (so no entity expansion, no external entities, no billion laughs),
-never touches the network, and reads attribute values percent-decoded.
+never touches the network, and reads the account XML's attribute values percent-decoded (the
+document shows them encoded) and the case XML's as plain text (the document shows it plain).
 """
 
 from __future__ import annotations
@@ -65,9 +66,12 @@ def _parse(data: str | bytes, root: str) -> Any:
     return tree
 
 
-def _attributes(element: Any, *, strict: bool = True) -> dict[str, str]:
+def _attributes(element: Any, *, strict: bool = True, decode: bool = True) -> dict[str, str]:
     values = {}
     for key, value in element.attrib.items():
+        if not decode:
+            values[str(key)] = str(value)
+            continue
         try:
             values[str(key)] = percent_decode(str(value))
         except ValueError as exc:
@@ -77,11 +81,11 @@ def _attributes(element: Any, *, strict: bool = True) -> dict[str, str]:
     return values
 
 
-def _element(parent: Any, tag: str, values: Mapping[str, Any]) -> Any:
+def _element(parent: Any, tag: str, values: Mapping[str, Any], *, encode: bool = True) -> Any:
     element = _etree().SubElement(parent, tag)
     for key, value in values.items():
         if value is not None:
-            element.set(key, percent_encode(str(value)))
+            element.set(key, percent_encode(str(value)) if encode else str(value))
     return element
 
 
@@ -150,20 +154,30 @@ def parse_userdata(data: str | bytes) -> AccountData | None:
     )
 
 
-def render_case_xml(tickets: Iterable[CaseTicket]) -> bytes:
-    """`<tickets>` with one `<ticket/>` per response (for tests and tools)."""
+def render_case_xml(tickets: Iterable[CaseTicket], *, percent_encoded: bool = False) -> bytes:
+    """`<tickets>` with one `<ticket/>` per response (for tests and tools), attribute values as
+    plain text as in the document's `caseXML` example (`percent_encoded=True` encodes them)."""
     root = _etree().Element("tickets")
     for ticket in tickets:
         values = ticket.model_dump(exclude_none=True, exclude={"date", "date_raw"})
         if ticket.date_raw is not None:
             values["date"] = ticket.date_raw
-        _element(root, "ticket", values)
+        _element(root, "ticket", values, encode=percent_encoded)
     return _serialise(root)
 
 
-def parse_case_xml(data: str | bytes) -> list[CaseTicket]:
-    """The tickets of a `caseXML` document."""
+def parse_case_xml(data: str | bytes, *, percent_decoded: bool = False) -> list[CaseTicket]:
+    """The tickets of a `caseXML` document.
+
+    The document's `caseXML` example carries plain text (`journal="13:28:41 - adding a
+    second ticket …"`, `date="1/27/06 1:27:51 PM"`), unlike the account XML whose values it
+    shows percent-encoded; so attribute values are read as they are, and `%41` stays `%41`.
+    `percent_decoded=True` decodes them for an installation known to encode them (values
+    that are not valid escapes are then kept as sent).
+    """
     root = _parse(data, "tickets")
     return [
-        CaseTicket.model_validate(_attributes(t, strict=False)) for t in root if t.tag == "ticket"
+        CaseTicket.model_validate(_attributes(t, strict=False, decode=percent_decoded))
+        for t in root
+        if t.tag == "ticket"
     ]

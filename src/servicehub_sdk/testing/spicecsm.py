@@ -66,6 +66,7 @@ SEARCH_VARIABLES = [
     "SecondaryEmail",
     "Fax",
     "Modile",
+    "ModileString",  # the document's table, name and type run together, reads so
     "Password",
     "Status",
     "AccountID",
