@@ -240,3 +240,42 @@ def _async(seen: list[httpx.Request]) -> Any:
         seen.append(request)
 
     return record
+
+
+async def test_every_family_has_its_module_and_list_is_a_pager(
+    scp: Any, new_request: Any, mode: str
+) -> None:
+    from servicehub_sdk.core import AsyncPager, Pager
+    from servicehub_sdk.supportcenter import (
+        Attachments,
+        Conversations,
+        CustomModule,
+        Notes,
+        Notifications,
+        Requesters,
+        Resolutions,
+        SupportReps,
+        Worklogs,
+    )
+
+    rid = new_request.id
+    handles = {
+        Notes: scp.requests.notes(rid),
+        Worklogs: scp.requests.worklogs(rid),
+        Notifications: scp.requests.notifications(rid),
+        Conversations: scp.requests.conversations(rid),
+        Attachments: scp.requests.attachments(rid),
+        SupportReps: scp.support_reps,
+        Requesters: scp.requesters,
+        CustomModule: scp.custom_module("cm_assets"),
+    }
+    pager = Pager if mode == "sync" else AsyncPager
+    for family, handle in handles.items():
+        assert isinstance(handle, family)
+        assert family.__module__.startswith("servicehub_sdk.supportcenter.")
+        assert family.__module__ != "servicehub_sdk.supportcenter.entities"
+        assert isinstance(handle.list(), pager)
+    assert isinstance(scp.requests.resolution(rid), Resolutions)
+    assert isinstance(scp.requests.list(), pager)
+    await resolve(scp.requests.attachments(rid).upload(b"log", "log.txt"))
+    assert [a.name for a in await collect(scp.requests.attachments(rid).list())] == ["log.txt"]

@@ -202,7 +202,7 @@ async def test_attachments(
     uploaded = await resolve(attachments.upload(report))
     assert uploaded[0].name == "report.pdf" and uploaded[0].content_type == "application/pdf"
     await resolve(attachments.upload(b"raw bytes", "log.txt"))
-    listed = await resolve(attachments.list())
+    listed = await collect(attachments.list())
     assert [a.name for a in listed] == ["report.pdf", "log.txt"]
     assert await resolve(attachments.download(uploaded[0].id)) == b"%PDF-1.4 sandbox"
     small = client_class(mode)(**config, max_upload_bytes=4)

@@ -11,8 +11,11 @@ with SupportCenterPlus(base_url="https://scp.example.com:8080", api_key=...) as 
 ```
 """
 
-from .client import DEFAULT_ACCEPT, AsyncSupportCenterPlus, CustomRecord, SupportCenterPlus
+from .attachments import Attachments
+from .client import DEFAULT_ACCEPT, AsyncSupportCenterPlus, SupportCenterPlus
+from .conversations import Conversations
 from .criteria import Criteria
+from .custom_modules import CustomModule, CustomRecord
 from .models import (
     AdminEntry,
     Attachment,
@@ -33,29 +36,46 @@ from .models import (
     Worklog,
     WorklogInput,
 )
+from .notes import Notes
+from .notifications import Notifications
+from .requesters import Requesters
+from .requests import Requests
+from .resolutions import Resolutions
+from .support_reps import SupportReps
+from .worklogs import Worklogs
 
 __all__ = [
     "DEFAULT_ACCEPT",
     "AdminEntry",
     "AsyncSupportCenterPlus",
     "Attachment",
+    "Attachments",
     "ClosureInfo",
     "Conversation",
+    "Conversations",
     "Criteria",
+    "CustomModule",
     "CustomRecord",
     "Lookup",
     "Note",
     "NoteInput",
+    "Notes",
     "Notification",
+    "Notifications",
     "Request",
     "RequestInput",
     "Requester",
     "RequesterInput",
+    "Requesters",
+    "Requests",
     "Resolution",
+    "Resolutions",
     "SupportCenterPlus",
     "SupportRep",
+    "SupportReps",
     "Time",
     "TimeSpent",
     "Worklog",
     "WorklogInput",
+    "Worklogs",
 ]

@@ -5,28 +5,22 @@ from __future__ import annotations
 from typing import Literal
 
 import httpx
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 
 from ..core.auth import ApiKeyHeader
 from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient
 from ..core.errors import ConfigurationError
 from .admin import Admin
 from .auth import KeyInQuery
-from .entities import Entity, EntityCollection, ReadOnlyCollection
+from .custom_modules import CustomModule, CustomRecord
 from .envelope import decode_envelope_error
-from .models import Requester, RequesterInput, SupportRep
+from .requesters import Requesters
 from .requests import RequestPaths, Requests
+from .support_reps import SupportReps
 
 __all__ = ["DEFAULT_ACCEPT", "AsyncSupportCenterPlus", "CustomRecord", "SupportCenterPlus"]
 
 DEFAULT_ACCEPT = "application/vnd.manageengine.v3+json"
-
-
-class CustomRecord(BaseModel):
-    """A custom module record: every field kept as sent."""
-
-    model_config = {"extra": "allow"}
-    id: str | int | None = None
 
 
 class _SupportCenterPlus(ClientBase[M]):
@@ -98,25 +92,16 @@ class _SupportCenterPlus(ClientBase[M]):
             error_decoder=decode_envelope_error,
         )
         self.requests: Requests[M] = Requests(self, paths, max_upload_bytes)
-        self.support_reps: ReadOnlyCollection[M, SupportRep] = ReadOnlyCollection(
-            self, Entity(technicians_path, "technician", technicians_path, SupportRep)
-        )
-        self.requesters: EntityCollection[M, Requester] = EntityCollection(
-            self, Entity("requesters", "requester", "requesters", Requester), RequesterInput
-        )
+        self.support_reps: SupportReps[M] = SupportReps(self, technicians_path)
+        self.requesters: Requesters[M] = Requesters(self)
         self.admin: Admin[M] = Admin(self)
 
-    def custom_module(
-        self, api_name: str, *, key: str | None = None
-    ) -> EntityCollection[M, CustomRecord]:
+    def custom_module(self, api_name: str, *, key: str | None = None) -> CustomModule[M]:
         """A custom module (`/api/v3/<api_name>`): `list/get/create/update/delete`.
 
         Records are wrapped as `{"<key>": {...}}`, `key` defaulting to `api_name`.
         """
-        if not api_name or "/" in api_name:
-            raise ConfigurationError("api_name is the custom module's API name, e.g. 'cm_assets'")
-        entity_key = key or api_name
-        return EntityCollection(self, Entity(api_name, entity_key, api_name, CustomRecord))
+        return CustomModule(self, api_name, key)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"

@@ -1,5 +1,7 @@
-"""Generic v3 entity operations: one description serves requests, notes, worklogs, admin
-lists and custom modules."""
+"""What every v3 resource family shares: where an entity lives and how it is wrapped
+(`Entity`), the calls that get, list, add, edit and delete it, and the collections built on
+them. The families themselves (requests, notes, worklogs, requesters …) have their own
+modules."""
 
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ __all__ = [
     "ReadOnlyCollection",
     "create_call",
     "delete_call",
+    "entity_or_empty",
     "get_call",
     "list_call",
+    "no_result",
     "update_call",
 ]
 
@@ -109,6 +113,18 @@ def delete_call(entity: Entity[Any], entity_id: str | int) -> Call[None]:
 
 def _none(_: object) -> None:
     return None
+
+
+def no_result(_: object) -> None:
+    """Parse helper for answers that carry nothing but their `response_status`."""
+    return None
+
+
+def entity_or_empty(response: httpx.Response, key: str, name: str) -> dict[str, Any]:
+    """The object under `key` of a successful answer, or `{}` when there is none."""
+    body = checked(response, name)
+    value = body.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def list_info(

@@ -1,14 +1,12 @@
-"""`scp.requests` and everything on a request: notes, worklogs, resolution, notifications,
-conversations, attachments, pick-up, assignment, reply and closure."""
+"""`scp.requests`: requests and the request verbs (pick-up, assignment, reply, closure), and
+the handles of what hangs off a request (notes, worklogs, notifications, conversations,
+attachments, resolution), each in its own module."""
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Unpack
 
-import httpx
 from pydantic import BaseModel
 
 from ..core.client import ClientBase, M, Resource, operation, paged
@@ -16,38 +14,30 @@ from ..core.errors import RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
+from .attachments import Attachments
+from .conversations import Conversations
 from .entities import (
     MAX_ROW_COUNT,
     Entity,
-    EntityCollection,
-    ReadOnlyCollection,
     Search,
     create_call,
     delete_call,
+    entity_or_empty,
     get_call,
     list_call,
+    no_result,
     update_call,
 )
-from .envelope import checked, input_data, read_list
-from .models import (
-    Attachment,
-    ClosureInfo,
-    Conversation,
-    Note,
-    NoteInput,
-    Notification,
-    Request,
-    RequestInput,
-    Resolution,
-    Worklog,
-    WorklogInput,
-    lookup,
-)
+from .envelope import checked, input_data
+from .models import ClosureInfo, Notification, Request, RequestInput, lookup
+from .notes import Notes
+from .notifications import Notifications
+from .resolutions import Resolutions
+from .worklogs import Worklogs
 
-__all__ = ["Attachments", "RequestPaths", "Requests", "Resolutions"]
+__all__ = ["RequestPaths", "Requests"]
 
 REQUEST = Entity("requests", "request", "requests", Request)
-Files = list[Attachment]
 
 
 class RequestPaths:
@@ -79,7 +69,7 @@ def _request_action(
         data={"input_data": input_data({"request": dict(request)})}
         if request is not None
         else None,
-        parse=lambda r: Request.model_validate(_entity_or_empty(r, "request", name)),
+        parse=lambda r: Request.model_validate(entity_or_empty(r, "request", name)),
         name=name,
     )
 
@@ -161,7 +151,7 @@ class Requests(Resource[M]):
             return Call(
                 "PUT",
                 f"requests/{rid}/move_to_trash",
-                parse=lambda r: _none(checked(r, "trash request")),
+                parse=lambda r: no_result(checked(r, "trash request")),
                 name="move request to trash",
             )
         return delete_call(REQUEST, rid)
@@ -214,49 +204,26 @@ class Requests(Resource[M]):
             f"requests/{_request_id(request_id)}/reply",
             data={"input_data": input_data({"reply": reply})},
             parse=lambda r: Notification.model_validate(
-                _entity_or_empty(r, "notification", "reply")
+                entity_or_empty(r, "notification", "reply")
             ),
             name="reply to request",
         )
 
-    def notes(self, request_id: str | int) -> EntityCollection[M, Note]:
-        """The request's notes: `create/list/get/update/delete`. Answers are read under
-        `note` and, as ServiceDesk-Plus-family servers send them, `request_note`."""
-        entity = Entity(
-            f"requests/{_request_id(request_id)}/notes",
-            "note",
-            "notes",
-            Note,
-            aliases=("request_note",),
-        )
-        return EntityCollection(self._client, entity, NoteInput)
+    def notes(self, request_id: str | int) -> Notes[M]:
+        """The request's notes: `create/list/get/update/delete`."""
+        return Notes(self._client, _request_id(request_id))
 
-    def worklogs(self, request_id: str | int) -> EntityCollection[M, Worklog]:
-        """The request's worklogs (`owner` and `time_spent` required): `create/list/get/update/delete`."""
-        entity = Entity(
-            f"requests/{_request_id(request_id)}/worklogs", "worklog", "worklogs", Worklog
-        )
-        return EntityCollection(self._client, entity, WorklogInput)
+    def worklogs(self, request_id: str | int) -> Worklogs[M]:
+        """The request's worklogs: `create/list/get/update/delete`."""
+        return Worklogs(self._client, _request_id(request_id))
 
-    def notifications(self, request_id: str | int) -> ReadOnlyCollection[M, Notification]:
+    def notifications(self, request_id: str | int) -> Notifications[M]:
         """The notifications sent about the request: `list/get`."""
-        entity = Entity(
-            f"requests/{_request_id(request_id)}/notifications",
-            "notification",
-            "notifications",
-            Notification,
-        )
-        return ReadOnlyCollection(self._client, entity)
+        return Notifications(self._client, _request_id(request_id))
 
-    def conversations(self, request_id: str | int) -> ReadOnlyCollection[M, Conversation]:
+    def conversations(self, request_id: str | int) -> Conversations[M]:
         """The request's conversations: `list/get`."""
-        entity = Entity(
-            f"requests/{_request_id(request_id)}/conversations",
-            "conversation",
-            "conversations",
-            Conversation,
-        )
-        return ReadOnlyCollection(self._client, entity)
+        return Conversations(self._client, _request_id(request_id))
 
     def attachments(self, request_id: str | int) -> Attachments[M]:
         """The request's attachments: `upload`, `list`, `download`."""
@@ -267,152 +234,3 @@ class Requests(Resource[M]):
     def resolution(self, request_id: str | int) -> Resolutions[M]:
         """The request's resolution: `get`, `set` (add), `update` (edit)."""
         return Resolutions(self._client, _request_id(request_id))
-
-
-class Attachments(Resource[M]):
-    """Files on a request."""
-
-    def __init__(
-        self, client: ClientBase[M], request_id: str, upload_path: str, max_bytes: int
-    ) -> None:
-        super().__init__(client)
-        self._request_id = request_id
-        self._upload_path = upload_path
-        self._max_bytes = max_bytes
-
-    @operation
-    def upload(
-        self, file: str | Path | bytes, filename: str | None = None, **options: Unpack[CallOptions]
-    ) -> Call[Files]:
-        """Attach a file (`PUT requests/{id}/upload`, multipart field `input_file`).
-
-        `file` is a path or the bytes; files over the client's `max_upload_bytes` are refused
-        before anything is sent.
-        """
-        if isinstance(file, bytes):
-            if not filename:
-                raise RequestValidationError("give a filename with bytes")
-            content = file
-        else:
-            path = Path(file)
-            if not path.is_file():
-                raise RequestValidationError(f"no file at {path}")
-            if path.stat().st_size > self._max_bytes:
-                raise RequestValidationError(f"{path.name} is larger than {self._max_bytes} bytes")
-            content = path.read_bytes()
-            filename = filename or path.name
-        if len(content) > self._max_bytes:
-            raise RequestValidationError(f"{filename} is larger than {self._max_bytes} bytes")
-        assert filename is not None
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        return Call(
-            "PUT",
-            f"requests/{self._request_id}/{self._upload_path}",
-            files={"input_file": (filename, content, content_type)},
-            parse=lambda r: [Attachment.model_validate(a) for a in _attachments(r)],
-            idempotent=False,
-            name="upload attachment",
-        )
-
-    @operation
-    def list(self, **options: Unpack[CallOptions]) -> Call[Files]:
-        """The request's attachments (`GET requests/{id}/attachments`)."""
-        return Call(
-            "GET",
-            f"requests/{self._request_id}/attachments",
-            parse=lambda r: [
-                Attachment.model_validate(a)
-                for a in read_list(r, "attachments", "list attachments").items
-            ],
-            name="list attachments",
-        )
-
-    @operation
-    def download(self, attachment_id: str | int, **options: Unpack[CallOptions]) -> Call[bytes]:
-        """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`)."""
-        if attachment_id in (None, ""):
-            raise RequestValidationError("attachment_id must not be empty")
-        return Call(
-            "GET",
-            f"requests/{self._request_id}/attachments/{attachment_id}/download",
-            parse=lambda r: r.content,
-            name="download attachment",
-        )
-
-
-class Resolutions(Resource[M]):
-    """A request's resolution."""
-
-    def __init__(self, client: ClientBase[M], request_id: str) -> None:
-        super().__init__(client)
-        self._request_id = request_id
-
-    @operation
-    def get(self, **options: Unpack[CallOptions]) -> Call[Resolution]:
-        """The resolution (`GET requests/{id}/resolutions`)."""
-        return Call(
-            "GET",
-            f"requests/{self._request_id}/resolutions",
-            parse=lambda r: Resolution.model_validate(
-                _entity_or_empty(r, "resolution", "get resolution")
-            ),
-            name="get resolution",
-        )
-
-    @operation
-    def set(
-        self,
-        content: str,
-        *,
-        add_to_linked_requests: bool | None = None,
-        **options: Unpack[CallOptions],
-    ) -> Call[Resolution]:
-        """Add the resolution (`POST requests/{id}/resolutions`)."""
-        return self._write("POST", content, add_to_linked_requests, "set resolution")
-
-    @operation
-    def update(
-        self,
-        content: str,
-        *,
-        add_to_linked_requests: bool | None = None,
-        **options: Unpack[CallOptions],
-    ) -> Call[Resolution]:
-        """Edit the resolution (`PUT requests/{id}/resolutions`, the document's "edit
-        resolution"); returns it as stored."""
-        return self._write("PUT", content, add_to_linked_requests, "edit resolution")
-
-    def _write(
-        self, method: str, content: str, add_to_linked_requests: bool | None, name: str
-    ) -> Call[Resolution]:
-        if not content:
-            raise RequestValidationError("a resolution needs content")
-        resolution: dict[str, Any] = {"content": content}
-        if add_to_linked_requests is not None:
-            resolution["add_to_linked_requests"] = add_to_linked_requests
-        return Call(
-            method,
-            f"requests/{self._request_id}/resolutions",
-            data={"input_data": input_data({"resolution": resolution})},
-            parse=lambda r: Resolution.model_validate(_entity_or_empty(r, "resolution", name)),
-            idempotent=True,
-            name=name,
-        )
-
-
-def _entity_or_empty(response: httpx.Response, key: str, name: str) -> dict[str, Any]:
-    body = checked(response, name)
-    value = body.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _attachments(response: httpx.Response) -> list[dict[str, Any]]:
-    body = checked(response, "upload attachment")
-    files = body.get("files") or body.get("attachments") or []
-    if isinstance(body.get("attachment"), dict):
-        files = [body["attachment"]]
-    return [f for f in files if isinstance(f, dict)]
-
-
-def _none(_: object) -> None:
-    return None

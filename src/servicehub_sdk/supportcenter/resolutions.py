@@ -1,0 +1,75 @@
+"""`scp.requests.resolution(id)`: a request's resolution (`get`, `set` to add, `update` to
+edit)."""
+
+from __future__ import annotations
+
+from typing import Any, Unpack
+
+from ..core.client import ClientBase, M, Resource, operation
+from ..core.errors import RequestValidationError
+from ..core.request import Call, CallOptions
+from .entities import entity_or_empty
+from .envelope import input_data
+from .models import Resolution
+
+__all__ = ["Resolutions"]
+
+
+class Resolutions(Resource[M]):
+    """A request's resolution."""
+
+    def __init__(self, client: ClientBase[M], request_id: str) -> None:
+        super().__init__(client)
+        self._request_id = request_id
+
+    @operation
+    def get(self, **options: Unpack[CallOptions]) -> Call[Resolution]:
+        """The resolution (`GET requests/{id}/resolutions`)."""
+        return Call(
+            "GET",
+            f"requests/{self._request_id}/resolutions",
+            parse=lambda r: Resolution.model_validate(
+                entity_or_empty(r, "resolution", "get resolution")
+            ),
+            name="get resolution",
+        )
+
+    @operation
+    def set(
+        self,
+        content: str,
+        *,
+        add_to_linked_requests: bool | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Call[Resolution]:
+        """Add the resolution (`POST requests/{id}/resolutions`)."""
+        return self._write("POST", content, add_to_linked_requests, "set resolution")
+
+    @operation
+    def update(
+        self,
+        content: str,
+        *,
+        add_to_linked_requests: bool | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Call[Resolution]:
+        """Edit the resolution (`PUT requests/{id}/resolutions`, the document's "edit
+        resolution"); returns it as stored."""
+        return self._write("PUT", content, add_to_linked_requests, "edit resolution")
+
+    def _write(
+        self, method: str, content: str, add_to_linked_requests: bool | None, name: str
+    ) -> Call[Resolution]:
+        if not content:
+            raise RequestValidationError("a resolution needs content")
+        resolution: dict[str, Any] = {"content": content}
+        if add_to_linked_requests is not None:
+            resolution["add_to_linked_requests"] = add_to_linked_requests
+        return Call(
+            method,
+            f"requests/{self._request_id}/resolutions",
+            data={"input_data": input_data({"resolution": resolution})},
+            parse=lambda r: Resolution.model_validate(entity_or_empty(r, "resolution", name)),
+            idempotent=True,
+            name=name,
+        )
