@@ -22,6 +22,7 @@ from servicehub_sdk.core import (
     ConfigurationError,
     NotFoundError,
     PermissionDeniedError,
+    RequestValidationError,
     UnprocessableError,
 )
 from servicehub_sdk.supportcenter import Time
@@ -279,3 +280,49 @@ async def test_every_family_has_its_module_and_list_is_a_pager(
     assert isinstance(scp.requests.list(), pager)
     await resolve(scp.requests.attachments(rid).upload(b"log", "log.txt"))
     assert [a.name for a in await collect(scp.requests.attachments(rid).list())] == ["log.txt"]
+
+
+VARIANT_REQUEST = {
+    "request": {
+        "id": 123640000000240013,
+        "status": "Open",
+        "priority": 3,
+        "requester": "jane@customer.example",
+        "created_time": "1593000300533",
+        "due_by_time": {"value": "", "display_value": ""},
+        "resolved_time": {"display_value": "Jun 24, 2020 03:05 PM"},
+    },
+    "response_status": {"status_code": 2000, "status": "success"},
+}
+VARIANT_WORKLOG = {
+    "worklog": {
+        "id": "7",
+        "time_spent": {"hours": "75", "minutes": "90"},
+        "owner": None,
+        "start_time": 1593000300533,
+    },
+    "response_status": {"status_code": 2000, "status": "success"},
+}
+
+
+async def test_answer_variants_are_read_not_refused(
+    scp: Any, server: EmulatorServer, new_request: Any
+) -> None:
+    server.faults.add(_json(200, VARIANT_REQUEST))
+    request = await resolve(scp.requests.get("123640000000240013"))
+    assert request.id == "123640000000240013"
+    assert request.status.name == "Open" and request.priority.id == "3"
+    assert request.requester.email_id == "jane@customer.example"
+    assert int(request.created_time.value.timestamp() * 1000) == 1593000300533
+    assert request.due_by_time.value is None
+    assert request.resolved_time.display_value == "Jun 24, 2020 03:05 PM"
+    server.faults.add(_json(200, VARIANT_WORKLOG))
+    worklog = await resolve(scp.requests.worklogs(new_request.id).get("7"))
+    assert (worklog.time_spent.hours, worklog.time_spent.minutes) == (75, 90)
+    assert worklog.owner is None and worklog.start_time.value is not None
+    with pytest.raises(RequestValidationError):  # what is sent is still checked
+        await resolve(
+            scp.requests.worklogs(new_request.id).create(
+                {"owner": "Rep 1", "time_spent": {"hours": 1, "minutes": 90}}
+            )
+        )

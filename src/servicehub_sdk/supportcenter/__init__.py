@@ -33,6 +33,7 @@ from .models import (
     SupportRep,
     Time,
     TimeSpent,
+    TimeSpentInput,
     Worklog,
     WorklogInput,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "SupportReps",
     "Time",
     "TimeSpent",
+    "TimeSpentInput",
     "Worklog",
     "WorklogInput",
     "Worklogs",

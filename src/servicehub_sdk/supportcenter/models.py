@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "AdminEntry",
@@ -25,10 +25,14 @@ __all__ = [
     "SupportRep",
     "Time",
     "TimeSpent",
+    "TimeSpentInput",
     "Worklog",
     "WorklogInput",
     "lookup",
 ]
+
+
+T = TypeVar("T")
 
 
 class _Model(BaseModel):
@@ -48,21 +52,51 @@ class _Model(BaseModel):
                 yield name, value
 
 
-class Time(_Model):
-    """A v3 time: the moment and the server's own rendering of it."""
+def _one_or_many(value: Any) -> Any:
+    """A lone object where a list is expected, as a list of one."""
+    return [value] if isinstance(value, dict | str) else value
 
-    value: datetime
+
+OneOrMany = Annotated[list[T], BeforeValidator(_one_or_many)]
+
+
+class Time(_Model):
+    """A v3 time: the moment and the server's own rendering of it. A bare epoch (number or
+    text) is read as the moment; an empty or missing `value` as `None`."""
+
+    value: datetime | None = None
     display_value: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        if isinstance(data, int | float | str) and not isinstance(data, bool):
+            data = {"value": data}
+        if isinstance(data, dict) and data.get("value") == "":
+            data = {**data, "value": None}
+        return data
+
     def to_wire(self) -> dict[str, str]:
+        if self.value is None:
+            raise ValueError("this time has no value to send")
         return {"value": str(int(self.value.timestamp() * 1000))}
 
 
 class Lookup(_Model):
-    """A reference to another entity by `id` and/or `name`."""
+    """A reference to another entity by `id` and/or `name`; a bare name (`"Open"`) or id is
+    read as one."""
 
     id: str | None = None
     name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"name": data}
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"id": str(data)}
+        return data
 
 
 def lookup(value: Any) -> Any:
@@ -81,18 +115,27 @@ class _Entity(_Model):
 
 
 class Requester(_Entity):
+    """A requester; a bare name or e-mail address is read as one."""
+
     name: str | None = None
     email_id: str | None = None
     phone: str | None = None
     mobile: str | None = None
     department: Lookup | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"email_id": data} if "@" in data else {"name": data}
+        return data
+
 
 class SupportRep(_Entity):
     name: str | None = None
     email_id: str | None = None
     phone: str | None = None
-    support_groups: list[Lookup] | None = None
+    support_groups: OneOrMany[Lookup] | None = None
 
 
 class Request(_Entity):
@@ -136,8 +179,19 @@ class Note(_Entity):
 
 
 class TimeSpent(_Model):
-    hours: int = Field(ge=0)
-    minutes: int = Field(ge=0, lt=60)
+    """Time spent on a worklog, as the server reports it (no range is enforced on answers;
+    `"01:30"` is read as 1 h 30 min)."""
+
+    hours: int | None = None
+    minutes: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clock(cls, data: Any) -> Any:
+        if isinstance(data, str) and ":" in data:
+            hours, _, minutes = data.partition(":")
+            return {"hours": hours.strip() or 0, "minutes": minutes.strip() or 0}
+        return data
 
 
 class Worklog(_Entity):
@@ -159,7 +213,7 @@ class Notification(_Entity):
     description: str | None = None
     type: str | None = None
     sent_time: Time | None = None
-    to: list[Any] | None = None
+    to: OneOrMany[Any] | None = None
 
 
 class Conversation(_Entity):
@@ -185,6 +239,13 @@ class _Input(BaseModel):
 
     def to_wire(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+class TimeSpentInput(_Input):
+    """Time spent to send: whole hours and 0-59 minutes."""
+
+    hours: int = Field(ge=0)
+    minutes: int = Field(ge=0, lt=60)
 
 
 _LOOKUPS = (
@@ -266,10 +327,15 @@ class WorklogInput(_Input):
     required."""
 
     owner: Any
-    time_spent: TimeSpent
+    time_spent: TimeSpentInput
     description: str | None = None
     start_time: Any = None
     end_time: Any = None
+
+    @field_validator("time_spent", mode="before")
+    @classmethod
+    def _spent(cls, value: Any) -> Any:
+        return value.model_dump() if isinstance(value, TimeSpent) else value
 
     @field_validator("owner", mode="before")
     @classmethod
