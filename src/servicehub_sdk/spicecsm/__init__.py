@@ -8,10 +8,11 @@ from .forms import (
     parse_load_form,
     parse_search_form,
 )
-from .jsonrpc import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient, normalise_rows
+from .jsonrpc import AsyncSpiceJsonRpcClient, SpiceApiError, SpiceJsonRpcClient, normalise_rows
 from .models import (
     AccountData,
     AccountUser,
+    ApiObject,
     CaseTicket,
     CaseUpdate,
     Contact,
@@ -34,11 +35,13 @@ __all__ = [
     "DEFAULT_PATHS",
     "AccountData",
     "AccountUser",
+    "ApiObject",
     "AsyncSpiceJsonRpcClient",
     "CaseTicket",
     "CaseUpdate",
     "Contact",
     "SearchRequest",
+    "SpiceApiError",
     "SpiceJsonRpcClient",
     "UserSummary",
     "WebCallApp",

@@ -1,8 +1,11 @@
 """`SpiceJsonRpcClient` and `AsyncSpiceJsonRpcClient`: SpiceCSM's JSON-RPC API.
 
 `connect(user, pass)` opens a session; every later call carries the session id as its last
-positional parameter. The client connects on first use and once more when the server says the
-session expired.
+positional parameter, after the call's own argument, in the shapes of SpiceCSM's PHP client
+(`spiceAPIClient`): `agentList(obj|null, session)`, `load(obj, session)`,
+`create([obj, …], session)` … The resource families (`agents`, `companies`, `cases`,
+`accounts`, `objects`) live in their own modules. The client connects on first use and once
+more when the server says the session expired.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ from ..core.errors import (
     ResponseValidationError,
 )
 from ..core.request import Call, CallOptions
+from .accounts import Accounts
+from .agents import Agents
+from .cases import Cases
+from .companies import Companies
+from .objects import Objects
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -68,7 +76,8 @@ def _expired(error: JsonRpcError) -> bool:
 
 
 class _SpiceJsonRpc(ClientBase[M]):
-    """SpiceCSM JSON-RPC API.
+    """SpiceCSM JSON-RPC API: `agents`, `companies`, `cases`, `accounts`, `objects`,
+    `query`, `check_session`, and `call(method, *params)` for any other method.
 
     Args:
         base_url: the SpiceCSM installation (`https://help.example.com`).
@@ -117,12 +126,6 @@ class _SpiceJsonRpc(ClientBase[M]):
             max_retries=max_retries,
             http_client=http_client,
         )
-        from .accounts import Accounts
-        from .agents import Agents
-        from .cases import Cases
-        from .companies import Companies
-        from .objects import Objects
-
         self.agents: Agents[M] = Agents(self)
         self.companies: Companies[M] = Companies(self)
         self.cases: Cases[M] = Cases(self)
