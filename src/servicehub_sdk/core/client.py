@@ -315,16 +315,27 @@ class PagedOperation(Generic[P, T]):
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
         if obj is None:
             return self
-        fn = self.fn
         engine = _engine_of(obj)
-        pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             progress = bool(kwargs.pop("progress", False))
             options = _pop_options(kwargs)
-            return pager_cls(engine, fn(obj, *args, **kwargs), options, progress=progress)
+            return self.pager(engine, obj, args, kwargs, options, progress)
 
-        return _named_after(bound, fn)
+        return _named_after(bound, self.fn)
+
+    def pager(
+        self,
+        engine: Any,
+        obj: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        options: CallOptions | None,
+        progress: bool,
+    ) -> Any:
+        """The pager of one listing (subclasses describe listings otherwise)."""
+        pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
+        return pager_cls(engine, self.fn(obj, *args, **kwargs), options, progress=progress)
 
 
 def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation[P, T]:
