@@ -165,6 +165,32 @@ async def test_notes_answered_as_request_note(mode: str) -> None:
         await close(scp)
 
 
+async def test_notes_sent_as_request_note(mode: str) -> None:
+    emulator = ScpEmulator(seed=5, note_key="request_note")
+    sent: list[httpx.Request] = []
+
+    async def arecord(request: httpx.Request) -> None:
+        sent.append(request)
+
+    http: Any = (
+        httpx.Client(event_hooks={"request": [sent.append]})
+        if mode == "sync"
+        else httpx.AsyncClient(event_hooks={"request": [arecord]})
+    )
+    with EmulatorServer(emulator) as server:
+        config = emulator.client_config(server.url)
+        scp = client_class(mode)(**config, note_key="request_note", http_client=http)
+        created = await resolve(scp.requests.create({"subject": "Spindle noise"}))
+        note = await resolve(scp.requests.notes(created.id).create({"description": "On site"}))
+        assert note.description == "On site"
+        body = json.loads(httpx.QueryParams(sent[-1].content.decode())["input_data"])
+        assert set(body) == {"request_note"}
+        await close(scp)
+    await close(http)
+    with pytest.raises(ConfigurationError):
+        client_class(mode)(base_url="https://h", api_key="k", note_key="memo")
+
+
 async def test_recorded_request_reads_whole(scp: Any, server: EmulatorServer) -> None:
     server.faults.add(_json(200, RECORDED_REQUEST))
     request = await resolve(scp.requests.get("123640000000240013"))

@@ -39,6 +39,8 @@ class _SupportCenterPlus(ClientBase[M]):
         close_path, delete_mode, upload_path: paths that differ between builds
             (`close`/`_close`, `DELETE`/`move_to_trash`, `upload`).
         technicians_path: the module of support reps (`technicians`).
+        note_key: the wrapper notes are sent in: `note` (default) or `request_note`, as
+            ServiceDesk-Plus-family servers take them; answers are read under either.
         max_upload_bytes: attachments larger than this are refused before upload (10 MiB).
         auth, max_retries, timeout, http_client: as for every client.
     """
@@ -58,6 +60,7 @@ class _SupportCenterPlus(ClientBase[M]):
         delete_mode: str = "DELETE",
         upload_path: str = "upload",
         technicians_path: str = "technicians",
+        note_key: Literal["note", "request_note"] = "note",
         max_upload_bytes: int = 10 * 1024 * 1024,
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
@@ -79,7 +82,9 @@ class _SupportCenterPlus(ClientBase[M]):
         if not root.endswith("/api/v3"):
             root += "/api/v3"
         try:
-            paths = RequestPaths(close=close_path, delete=delete_mode, upload=upload_path)
+            paths = RequestPaths(
+                close=close_path, delete=delete_mode, upload=upload_path, note_key=note_key
+            )
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
         self._init_engine(

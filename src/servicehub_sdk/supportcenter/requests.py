@@ -44,10 +44,18 @@ class RequestPaths:
     """Path names that differ between cloud and on-premise builds."""
 
     def __init__(
-        self, *, close: str = "close", delete: str = "DELETE", upload: str = "upload"
+        self,
+        *,
+        close: str = "close",
+        delete: str = "DELETE",
+        upload: str = "upload",
+        note_key: str = "note",
     ) -> None:
         if delete not in ("DELETE", "move_to_trash"):
             raise ValueError("delete is 'DELETE' or 'move_to_trash'")
+        if note_key not in ("note", "request_note"):
+            raise ValueError("note_key is 'note' or 'request_note'")
+        self.note_key = note_key
         self.close = close
         self.delete = delete
         self.upload = upload
@@ -211,7 +219,7 @@ class Requests(Resource[M]):
 
     def notes(self, request_id: str | int) -> Notes[M]:
         """The request's notes: `create/list/get/update/delete`."""
-        return Notes(self._client, _request_id(request_id))
+        return Notes(self._client, _request_id(request_id), self._paths.note_key)
 
     def worklogs(self, request_id: str | int) -> Worklogs[M]:
         """The request's worklogs: `create/list/get/update/delete`."""
