@@ -106,13 +106,9 @@ def delete_call(entity: Entity[Any], entity_id: str | int) -> Call[None]:
     return Call(
         "DELETE",
         f"{entity.path}/{entity_id}",
-        parse=lambda r: _none(checked(r, f"delete {entity.key}")),
+        parse=lambda r: no_result(checked(r, f"delete {entity.key}")),
         name=f"delete {entity.key}",
     )
-
-
-def _none(_: object) -> None:
-    return None
 
 
 def no_result(_: object) -> None:
