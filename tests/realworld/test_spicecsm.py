@@ -71,10 +71,6 @@ async def spice(mode: str, answers: dict[str, list[Any]]) -> AsyncIterator[tuple
 
 # The PHP client's shapes (agentList(null, session), load(obj), create([obj])) come with the
 # calls grouped as `spice.companies`, `spice.agents` and `spice.objects`.
-FAMILIES = pytest.mark.xfail(
-    reason="companies/agents/objects with the PHP client's call shapes are not there yet",
-    strict=True,
-)
 
 
 def calls(replay: Replay) -> list[dict[str, Any]]:
@@ -99,7 +95,6 @@ async def test_refused_connect_is_an_error(spice: Any, answers: dict[str, list[A
         await resolve(client.connect())
 
 
-@FAMILIES
 async def test_company_list_rows_and_session_last(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["companyList"] = [RESULTS.exchanges[0].body]
@@ -128,7 +123,6 @@ async def test_check_session_sends_only_the_session(spice: Any, answers: dict[st
     assert calls(replay)[-1]["params"] == [SESSION] == php_params("checkSession")
 
 
-@FAMILIES
 async def test_agent_list_sends_null_then_session(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["agentList"] = [RESULTS.exchanges[0].body]
@@ -136,7 +130,6 @@ async def test_agent_list_sends_null_then_session(spice: Any, answers: dict[str,
     assert calls(replay)[-1]["params"] == [None, SESSION] == php_params("agentList")
 
 
-@FAMILIES
 async def test_load_sends_one_object(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["load"] = [RESULTS.exchanges[0].body]
@@ -146,7 +139,6 @@ async def test_load_sends_one_object(spice: Any, answers: dict[str, Any]) -> Non
     assert len(php_params("load")) == 2 and isinstance(php_params("load")[0], dict)
 
 
-@FAMILIES
 async def test_create_sends_an_array_of_objects(spice: Any, answers: dict[str, Any]) -> None:
     client, replay = spice
     answers["create"] = [{"result": "77", "error": None}]
@@ -156,7 +148,6 @@ async def test_create_sends_an_array_of_objects(spice: Any, answers: dict[str, A
     assert isinstance(php_params("create")[0], list)
 
 
-@pytest.mark.xfail(reason="a result with type 'Error' is returned as data", strict=True)
 async def test_error_typed_result_is_a_failure(spice: Any, answers: dict[str, Any]) -> None:
     client, _ = spice
     recorded = PHP.exchanges[-1]
