@@ -6,19 +6,33 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.testing.ssh import SshEmulator
-from tests.helpers import close
+from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing.ssh import VARIANTS, SshEmulator
+from tests.helpers import close, resolve
+
+
+@pytest.fixture(params=VARIANTS)
+def variant(request: pytest.FixtureRequest) -> str:
+    """Each test runs against both readings of the API the emulator serves."""
+    return str(request.param)
 
 
 @pytest.fixture
-def emulator() -> SshEmulator:
-    return SshEmulator(seed=7)
+def emulator(variant: str) -> SshEmulator:
+    return SshEmulator(seed=7, variant=variant)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-async def hub(mode: str, config: dict[str, Any]) -> AsyncIterator[Any]:
+async def hub(
+    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SshEmulator
+) -> AsyncIterator[Any]:
+    """A client that has already read the server's schema, with the server's counts reset
+    (so faults and counts a test adds concern the requests the test makes)."""
     cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
     client = cls(**config)
+    assert (await resolve(client.schema_report())).source == "live"
+    server.reset_counts()
+    emulator.requests.clear()
     yield client
     await close(client)
 

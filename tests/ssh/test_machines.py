@@ -33,7 +33,8 @@ async def test_models_list_create_find_upsert(hub: Any, emulator: SshEmulator) -
         hub.machine_models.upsert({"modelName": "TruLine 9001", "externalId": "MAT-9"})
     )
     assert again.action == "unchanged" and again.differences == ["modelName"]
-    new = await resolve(hub.machine_models.upsert({"modelName": "Fresh", "externalId": "MAT-10"}))
+    fresh = {"modelName": "Fresh", "technology": "Milling", "externalId": "MAT-10"}
+    new = await resolve(hub.machine_models.upsert(fresh))
     assert new.action == "created"
     assert emulator.store.writes["createMachineModel"] == 2
 

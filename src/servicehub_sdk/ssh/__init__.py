@@ -12,6 +12,7 @@ with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
 from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
 from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
 from .customer_machines import MachineShape
+from .schemas import SchemaReport
 from .models import (
     Address,
     AddressInput,
@@ -22,6 +23,7 @@ from .models import (
     CustomerMachineInput,
     CustomerUpdate,
     CustomField,
+    CustomFieldDefinition,
     MachineModel,
     MachineModelInput,
     Person,
@@ -40,6 +42,7 @@ __all__ = [
     "AsyncSecureServiceHub",
     "ClosingReport",
     "CustomField",
+    "CustomFieldDefinition",
     "Customer",
     "CustomerInput",
     "CustomerMachine",
@@ -50,6 +53,7 @@ __all__ = [
     "MachineModelInput",
     "MachineShape",
     "Person",
+    "SchemaReport",
     "SecureServiceHub",
     "ServiceCase",
     "ServiceCaseState",

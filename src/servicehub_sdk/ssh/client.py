@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Unpack
 
@@ -15,8 +15,9 @@ from ..core.errors import ConfigurationError, RequestValidationError
 from ..core.request import Call, CallOptions
 from .customer_machines import CustomerMachines
 from .customers import Customers
-from .graphql import decode_gateway_error, read_data
+from .graphql import Plan, decode_gateway_error, plan_request, read_data
 from .machine_models import MachineModels
+from .schemas import HubAsyncEngine, HubSyncEngine, SchemaReport, SchemaState
 from .service_cases import ServiceCases
 from .service_organisations import ServiceOrganisations
 
@@ -59,6 +60,10 @@ class _SecureServiceHub(ClientBase[M]):
         base_url: the GraphQL URL, overriding the environment's (sandboxes, proxies).
         token_url: the token endpoint, overriding the environment's.
         auth: any `httpx.Auth` to use instead of api key + client credentials.
+        schema: which schema to build documents against. `None` (the default) asks the
+            server by introspection on first use and falls back to the bundled,
+            document-derived schema when it refuses; `"bundled"` (or `"document"`) pins the
+            bundled schema; any other text is taken as the schema in GraphQL SDL.
         max_retries, timeout, http_client: as for every client.
 
     Attributes:
@@ -79,6 +84,7 @@ class _SecureServiceHub(ClientBase[M]):
         base_url: str | None = None,
         token_url: str | None = None,
         auth: httpx.Auth | None = None,
+        schema: str | None = None,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
@@ -107,11 +113,27 @@ class _SecureServiceHub(ClientBase[M]):
             http_client=http_client,
             error_decoder=decode_gateway_error,
         )
+        self._engine.schemas = SchemaState(schema)
         self.service_organisations: ServiceOrganisations[M] = ServiceOrganisations(self)
         self.customers: Customers[M] = Customers(self)
         self.machine_models: MachineModels[M] = MachineModels(self)
         self.customer_machines: CustomerMachines[M] = CustomerMachines(self)
         self.service_cases: ServiceCases[M] = ServiceCases(self)
+
+    @operation
+    def schema_report(
+        self, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, SchemaReport]:
+        """Which schema the documents are built against and how it differs from the bundled,
+        document-derived one.
+
+        Asks the server for its schema (introspection) first when the client has not yet.
+        Each difference names a type or root field (`"ServiceCase.priority: String here, Int
+        live"`); none means the documents of the vendor document fit.
+        """
+        plan: Plan = yield plan_request()
+        state: SchemaState = self._engine.schemas
+        return state.summary(plan)
 
     @operation
     def execute(
@@ -160,6 +182,12 @@ class _SecureServiceHub(ClientBase[M]):
 class SecureServiceHub(_SecureServiceHub[Sync], SyncClient):
     __doc__ = _SecureServiceHub.__doc__
 
+    def _engine_types(self) -> tuple[type[Any], type[Any]]:
+        return HubSyncEngine, httpx.Client
+
 
 class AsyncSecureServiceHub(_SecureServiceHub[Async], AsyncClient):
     __doc__ = _SecureServiceHub.__doc__
+
+    def _engine_types(self) -> tuple[type[Any], type[Any]]:
+        return HubAsyncEngine, httpx.AsyncClient

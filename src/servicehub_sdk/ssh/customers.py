@@ -12,12 +12,16 @@ from ..core.errors import NotFoundError, RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
-from .graphql import graphql_call, paged_call
+from .graphql import Plan, graphql_call, paged_call, plan_request
 from .models import Customer, CustomerInput, CustomerUpdate, UpsertResult
 
 __all__ = ["Customers"]
 
 CustomerData = CustomerInput | Mapping[str, Any]
+
+
+def _read_customer(value: Any, _: httpx.Response) -> Customer:
+    return Customer.model_validate(value)
 
 
 def get_customer(external_id: str) -> Call[Customer]:
@@ -32,7 +36,7 @@ def get_customer(external_id: str) -> Call[Customer]:
                 code="NOT_FOUND",
                 may_have_been_applied=False,
             )
-        return Customer.model_validate(value)
+        return _read_customer(value, response)
 
     return graphql_call("query", "customer", {"externalId": external_id}, "Customer", read)
 
@@ -43,19 +47,59 @@ def create_customer(customer: CustomerInput) -> Call[Customer]:
         "createCustomer",
         {"customer": customer.to_arguments()},
         "Customer",
-        lambda value, _: Customer.model_validate(value),
+        _read_customer,
     )
 
 
-def update_customer(update: CustomerUpdate) -> Call[Customer]:
-    return graphql_call(
-        "mutation",
-        "updateCustomer",
-        {"customer": update.to_arguments()},
-        "Customer",
-        lambda value, _: Customer.model_validate(value),
-        idempotent=True,  # it sets values: sending it twice leaves the same state
-    )
+def _update(field: str, arguments: dict[str, Any]) -> Call[Customer]:
+    # It sets values: sending it twice leaves the same state.
+    return graphql_call("mutation", field, arguments, "Customer", _read_customer, idempotent=True)
+
+
+def _country_required(plan: Plan) -> bool:
+    """Whether the document-style `updateCustomer(customer:)` address needs a country."""
+    from graphql import get_named_type, is_non_null_type
+
+    address = plan.input_fields("mutation", "updateCustomer", "customer").get("address")
+    country = getattr(get_named_type(address.type), "fields", {}).get("country") if address else None
+    return country is not None and is_non_null_type(country.type)
+
+
+def update_customer(
+    update: CustomerUpdate, existing: Customer | None = None
+) -> Generator[Call[Any], Any, Customer]:
+    """Change a customer with the update mutation the server's schema has.
+
+    - `updateCustomer(customer: {externalId, ...})` (the vendor document): where the schema
+      requires `address.country` and the update changes no address, the customer's current
+      address country is sent with it (read from `existing`, or looked up by external ID), so
+      the update changes nothing the caller did not ask for;
+    - `updateCustomerByExternalId(externalId:, customer:)`;
+    - `updateCustomer(id:, customer:)`, with the ID looked up by external ID.
+    """
+    plan: Plan = yield plan_request()
+    changes = {k: v for k, v in update.to_arguments().items() if k != "externalId"}
+    takes = plan.arguments("mutation", "updateCustomer") if plan.has_field(
+        "mutation", "updateCustomer"
+    ) else {}
+    if "customer" in takes and "id" not in takes:
+        if "address" not in changes and _country_required(plan):
+            if existing is None:
+                existing = yield get_customer(update.external_id)
+            country = existing.address.country if existing.address else None
+            if country:
+                changes["address"] = {"country": country}
+        customer = {"externalId": update.external_id, **changes}
+        updated: Customer = yield _update("updateCustomer", {"customer": customer})
+        return updated
+    if plan.has_field("mutation", "updateCustomerByExternalId"):
+        arguments = {"externalId": update.external_id, "customer": changes}
+        by_external_id: Customer = yield _update("updateCustomerByExternalId", arguments)
+        return by_external_id
+    if existing is None:
+        existing = yield get_customer(update.external_id)
+    by_id: Customer = yield _update("updateCustomer", {"id": existing.id, "customer": changes})
+    return by_id
 
 
 def differences(existing: Customer, wanted: CustomerInput) -> list[str]:
@@ -103,10 +147,16 @@ class Customers(Resource[M]):
     @operation
     def update(
         self, customer: CustomerUpdate | Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Call[Customer]:
+    ) -> Generator[Call[Any], Any, Customer]:
         """Change the name, service organisation or address of the customer with
-        `customer.external_id` (`updateCustomer`) and return it."""
-        return update_customer(validate_input(CustomerUpdate, customer))
+        `customer.external_id` and return it.
+
+        Sends the update mutation the server's schema has: `updateCustomer(customer:)` (the
+        vendor document; the current country is added when the schema requires one and the
+        update changes no address), `updateCustomerByExternalId(externalId:, customer:)`, or
+        `updateCustomer(id:, customer:)` after looking the ID up with `customer(externalId:)`.
+        """
+        return (yield from update_customer(validate_input(CustomerUpdate, customer)))
 
     @operation
     def upsert(
@@ -115,7 +165,7 @@ class Customers(Resource[M]):
         """Create the customer, or update it when one with its external ID exists.
 
         Sends `customer(externalId:)`, then `createCustomer` or — only when a field differs —
-        `updateCustomer`. Returns what happened (`created`, `updated`, `unchanged`) and the
+        the update mutation the schema has (see `update`). Returns what happened (`created`, `updated`, `unchanged`) and the
         customer.
         """
         wanted = validate_input(CustomerInput, customer)
@@ -135,5 +185,5 @@ class Customers(Resource[M]):
             service_organisation=wanted.service_organisation,
             address=wanted.address,
         )
-        updated: Customer = yield update_customer(update)
+        updated: Customer = yield from update_customer(update, existing)
         return UpsertResult(action="updated", item=updated, differences=changed)

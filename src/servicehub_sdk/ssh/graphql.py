@@ -1,15 +1,22 @@
-"""GraphQL documents for Secure Service Hub, built from the bundled schema.
+"""GraphQL documents for Secure Service Hub, built against the schema the server has.
 
-Selection sets are built with gql's DSL and printed once per shape. Arguments go inline,
-serialised against `schema.graphql` by gql's `ast_from_value` and printed with graphql-core's
-string escaping (never by string formatting of raw values), so any text round-trips exactly;
-no document names an input type, because the vendor does not publish those names.
+A `Plan` builds documents against one schema (the live one from introspection, one the user
+pinned, or the bundled `schema.graphql` derived from the vendor document): selection sets of
+the fields its types have, printed once per shape; arguments inline, only those it declares,
+printed against their declared types with graphql-core's string escaping (never by string
+formatting of raw values), so any text round-trips exactly and IDs stay strings. No document
+names an input type, because the vendor does not publish those names.
+
+Operations describe their calls as `GraphQLCall`s: the client binds each to its plan before
+sending it (see `schemas`).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
@@ -23,11 +30,17 @@ from ..core.request import Call
 
 __all__ = [
     "SELECTIONS",
+    "GraphQLCall",
+    "Plan",
+    "PlanRequest",
+    "bundled_plan",
     "decode_gateway_error",
     "document",
     "graphql_call",
     "load_schema",
     "paged_call",
+    "plan_request",
+    "print_value",
     "read_data",
 ]
 
@@ -36,7 +49,8 @@ B = TypeVar("B", bound=BaseModel)
 
 Kind = Literal["query", "mutation"]
 
-# The fields the SDK asks for, per type: those the vendor document lists.
+# The fields the SDK asks for, per selection: those the vendor document lists. A selection is
+# applied to whatever type the schema gives the field; fields the type lacks are left out.
 SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
     "ServiceOrganisation": ("id", "name", "description"),
     "Address": ("country", "state", "city", "postalCode", "street", "street2"),
@@ -83,16 +97,223 @@ SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
     ),
     "ServiceCaseState": ("name",),
     "Person": ("name",),
-    "CustomField": ("key", "value"),
+    # `{ key value }` in the vendor document, `{ definition { key } value }` in symmedia's
+    # services: each schema keeps the fields it has.
+    "CustomField": ("key", ("definition", "CustomFieldDefinition"), "value"),
+    "CustomFieldDefinition": ("key",),
     "ClosingReport": ("isSolved", "notes"),
 }
 
-# Selections that are a subset of a schema type.
-_SCHEMA_TYPE = {
-    "CustomerSummary": "Customer",
-    "CustomerMachineSummary": "CustomerMachine",
-    "ServiceCaseLink": "ServiceCase",
-}
+
+class Plan:
+    """Documents built against one schema: the live one, a pinned one or the bundled one.
+
+    Only what the schema declares is sent: root arguments must exist (a `KeyError` names the
+    one that does not), input-object fields it does not declare are left out, and selections
+    keep only the fields its types have. Values are printed against the declared types: `ID`
+    and text always as GraphQL strings (escaped by graphql-core's `print_string`), enums as
+    names. Printed selection sets are cached per plan.
+
+    Attributes:
+        schema: the `graphql.GraphQLSchema` the documents are built against.
+        source: where it came from: `"live"`, `"pinned"` or `"bundled"`.
+    """
+
+    def __init__(self, schema: Any, source: str = "bundled") -> None:
+        self.schema = schema
+        self.source = source
+        self._selections: dict[tuple[Kind, str, str], str] = {}
+        self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.source}>"
+
+    def root_field(self, kind: Kind, field: str) -> Any:
+        """The schema's definition of a root field, or `None` when it has none."""
+        root = self.schema.query_type if kind == "query" else self.schema.mutation_type
+        return None if root is None else root.fields.get(field)
+
+    def has_field(self, kind: Kind, field: str) -> bool:
+        return self.root_field(kind, field) is not None
+
+    def arguments(self, kind: Kind, field: str) -> dict[str, Any]:
+        """The declared arguments of a root field and their types (empty when it has none)."""
+        key = (kind, field)
+        found = self._arguments.get(key)
+        if found is None:
+            definition = self.root_field(kind, field)
+            if definition is None:
+                raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
+            found = {name: argument.type for name, argument in definition.args.items()}
+            self._arguments[key] = found
+        return found
+
+    def input_fields(self, kind: Kind, field: str, argument: str) -> dict[str, Any]:
+        """The fields of the input object an argument takes (empty when it is no object)."""
+        from graphql import GraphQLInputObjectType, get_named_type
+
+        named = get_named_type(self.arguments(kind, field).get(argument))
+        return dict(named.fields) if isinstance(named, GraphQLInputObjectType) else {}
+
+    def field_text(
+        self,
+        kind: Kind,
+        field: str,
+        arguments: Mapping[str, Any] | None,
+        selection: str | None,
+        *,
+        alias: str | None = None,
+    ) -> str:
+        """One root field as it stands in a document: `alias: field(arguments) { ... }`.
+
+        The building block of `document`; several of them, each under its own alias, make a
+        document with many operations.
+        """
+        head = field if alias is None else f"{alias}: {field}"
+        types = self.arguments(kind, field)
+        if arguments:
+            printed = []
+            for name, value in arguments.items():
+                if name not in types:
+                    raise KeyError(f"Argument {name} does not exist in Field: {field}.")
+                printed.append(f"{name}: {print_value(value, types[name])}")
+            head = f"{head}({', '.join(printed)})"
+        if types:
+            _check_required(field, self.root_field(kind, field).args, arguments or {})
+        if selection is None:
+            return head
+        return f"{head} {self.selection_text(kind, field, selection)}"
+
+    def document(
+        self, kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
+    ) -> str:
+        """The printed document for one root field with inline arguments."""
+        operation = "" if kind == "query" else "mutation "
+        text = self.field_text(kind, field, arguments, selection).replace("\n", "\n  ")
+        return f"{operation}{{\n  {text}\n}}"
+
+    def selection_text(self, kind: Kind, field: str, selection: str) -> str:
+        """The printed selection set of a root field (the same for every call).
+
+        `selection` names an entry of `SELECTIONS`; paged fields are selected as
+        `{ data { ... } }`.
+        """
+        key = (kind, field, selection)
+        text = self._selections.get(key)
+        if text is None:
+            from graphql import get_named_type
+
+            definition = self.root_field(kind, field)
+            if definition is None:
+                raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
+            named = get_named_type(definition.type)
+            if field.endswith("Paginated"):
+                rows = get_named_type(named.fields["data"].type)
+                inner = _selection_lines(rows, selection)
+                lines = ["data {", *(f"  {line}" for line in inner), "}"]
+                text = "{\n" + "\n".join(f"  {line}" for line in lines) + "\n}"
+            else:
+                text = "{\n" + "\n".join(
+                    f"  {line}" for line in _selection_lines(named, selection)
+                ) + "\n}"
+            self._selections[key] = text
+        return text
+
+    def takes_pagination(self, field: str) -> bool:
+        """Whether a listing's `options` declare `pagination` (else it answers unpaged)."""
+        if "options" not in self.arguments("query", field):
+            return False
+        return "pagination" in self.input_fields("query", field, "options")
+
+
+def _selection_lines(schema_type: Any, selection: str) -> list[str]:
+    """The lines inside a selection set, of the fields the schema type has; an object field
+    none of whose wanted fields exist is left out."""
+    from graphql import GraphQLObjectType, get_named_type, is_leaf_type
+
+    fields = getattr(schema_type, "fields", None) or {}
+    lines: list[str] = []
+    for entry in SELECTIONS[selection]:
+        name, nested = entry if isinstance(entry, tuple) else (entry, None)
+        definition = fields.get(name)
+        if definition is None:
+            continue
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            lines.append(name)
+        elif nested is not None and isinstance(named, GraphQLObjectType):
+            inner = _selection_lines(named, nested)
+            if inner:
+                lines.extend([f"{name} {{", *(f"  {line}" for line in inner), "}"])
+    return lines
+
+
+def print_value(value: Any, type_: Any) -> str:
+    """A value printed on one line as the schema types it.
+
+    `ID` and every text-like scalar print as strings (escaped by graphql-core's
+    `print_string`): an ID that looks like a number stays an ID. Input objects keep only the
+    fields they declare, in their declared order.
+    """
+    g = _graphql()
+    if isinstance(type_, g.GraphQLNonNull):
+        type_ = type_.of_type
+    if value is None:
+        return "null"
+    if isinstance(type_, g.GraphQLList):
+        items = value if isinstance(value, list | tuple) else [value]
+        return f"[{', '.join(print_value(item, type_.of_type) for item in items)}]"
+    if isinstance(type_, g.GraphQLInputObjectType):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{type_.name} takes an object, got {type(value).__name__}")
+        fields = type_.fields
+        printed = [f"{n}: {print_value(value[n], f.type)}" for n, f in fields.items() if n in value]
+        _check_required(type_.name, fields, value)
+        return f"{{{', '.join(printed)}}}"
+    if isinstance(type_, g.GraphQLEnumType):
+        name = getattr(value, "value", value)
+        if name not in type_.values:
+            raise ValueError(f"{name!r} is not a value of {type_.name}")
+        return str(name)
+    if type_ is g.GraphQLBoolean:
+        if not isinstance(value, bool):
+            raise TypeError(f"Boolean takes true or false, got {value!r}")
+        return "true" if value else "false"
+    if type_ is g.GraphQLInt or type_ is g.GraphQLFloat:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{type_.name} takes a number, got {value!r}")
+        return repr(int(value)) if type_ is g.GraphQLInt else repr(float(value))
+    return g.print_string(value if isinstance(value, str) else str(value))
+
+
+def _check_required(where: str, declared: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    """Refuse, before sending, a value the schema requires and the caller left out."""
+    g = _graphql()
+    for name, definition in declared.items():
+        if (
+            isinstance(definition.type, g.GraphQLNonNull)
+            and given.get(name) is None
+            and getattr(definition, "default_value", g.Undefined) is g.Undefined
+        ):
+            from ..core.errors import RequestValidationError
+
+            raise RequestValidationError(f"{where}.{name} is required by the server's schema")
+
+
+@functools.cache
+def _graphql() -> Any:
+    """What printing needs of graphql-core, imported on first use (a function-level import
+    on every value cost more than printing it)."""
+    import graphql
+    from graphql.language.print_string import print_string
+
+    names = (
+        "GraphQLBoolean GraphQLEnumType GraphQLFloat GraphQLInputObjectType GraphQLInt "
+        "GraphQLList GraphQLNonNull Undefined"
+    )
+    return SimpleNamespace(
+        print_string=print_string, **{name: getattr(graphql, name) for name in names.split()}
+    )
 
 
 @functools.cache
@@ -105,102 +326,16 @@ def load_schema() -> Any:
 
 
 @functools.cache
-def _dsl() -> Any:
-    from gql.dsl import DSLSchema
-
-    return DSLSchema(load_schema())
-
-
-@functools.cache
-def _fields(ds: Any, selection: str) -> tuple[Any, ...]:
-    # Built once per selection: selected fields are only read when a parent selects them.
-    schema_type = getattr(ds, _SCHEMA_TYPE.get(selection, selection))
-    fields = []
-    for entry in SELECTIONS[selection]:
-        if isinstance(entry, tuple):
-            name, nested = entry
-            fields.append(getattr(schema_type, name).select(*_fields(ds, nested)))
-        else:
-            fields.append(getattr(schema_type, entry))
-    return tuple(fields)
-
-
-@functools.cache
-def _selection_text(field: str, selection: str) -> str:
-    """The printed selection set of a root field (the same for every call)."""
-    from graphql import print_ast
-    from graphql.language import SelectionSetNode
-
-    ds = _dsl()
-    if field.endswith("Paginated"):
-        page_type = getattr(ds, f"{_SCHEMA_TYPE.get(selection, selection)}Page")
-        fields: tuple[Any, ...] = (page_type.data.select(*_fields(ds, selection)),)
-    else:
-        fields = _fields(ds, selection)
-    node = SelectionSetNode(selections=tuple(f.ast_field for f in fields))
-    text: str = print_ast(node)
-    return text
+def bundled_plan() -> Plan:
+    """Documents built against the bundled, document-derived schema."""
+    return Plan(load_schema(), "bundled")
 
 
 def document(
     kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
 ) -> str:
-    """The printed document for one root field with inline arguments.
-
-    Arguments are serialised against the schema by gql's `ast_from_value` (the serialiser of
-    its DSL: scalars, enums and input objects as the schema types them); the selection set,
-    the same for every call, is printed once and reused. `selection` names an entry of
-    `SELECTIONS`; paged fields are selected as `{ data { ... } }`.
-    """
-    head = field
-    if arguments:
-        ast_from_value, _ = _serialisers()
-        types = _argument_types(kind, field)
-        printed = []
-        for name, value in arguments.items():
-            if name not in types:
-                raise KeyError(f"Argument {name} does not exist in Field: {field}.")
-            printed.append(f"{name}: {_print_value(ast_from_value(value, types[name]))}")
-        head = f"{field}({', '.join(printed)})"
-    body = f" {_selection_text(field, selection)}" if selection is not None else ""
-    operation = "" if kind == "query" else "mutation "
-    return f"{operation}{{\n  {head}{body}\n}}"
-
-
-@functools.cache
-def _argument_types(kind: Kind, field: str) -> dict[str, Any]:
-    schema = load_schema()
-    root = schema.query_type if kind == "query" else schema.mutation_type
-    return {name: argument.type for name, argument in root.fields[field].args.items()}
-
-
-@functools.cache
-def _serialisers() -> tuple[Callable[[Any, Any], Any], Callable[[str], str]]:
-    """gql's `ast_from_value` and graphql-core's `print_string`, imported on first use (a
-    function-level import on every call cost more than printing the document)."""
-    from gql.dsl import ast_from_value
-    from graphql.language.print_string import print_string
-
-    return ast_from_value, print_string
-
-
-def _print_value(node: Any) -> str:
-    """A value node printed on one line, strings escaped by graphql-core's `print_string`."""
-    kind = node.kind
-    if kind == "string_value":
-        return _serialisers()[1](node.value)
-    if kind in ("int_value", "float_value", "enum_value"):
-        return node.value  # type: ignore[no-any-return]
-    if kind == "boolean_value":
-        return "true" if node.value else "false"
-    if kind == "null_value":
-        return "null"
-    if kind == "list_value":
-        return f"[{', '.join(_print_value(item) for item in node.values)}]"
-    if kind == "object_value":
-        fields = ", ".join(f"{f.name.value}: {_print_value(f.value)}" for f in node.fields)
-        return f"{{{fields}}}"
-    raise TypeError(f"cannot print a GraphQL {kind} as an argument")
+    """The printed document for one root field, built against the bundled schema."""
+    return bundled_plan().document(kind, field, arguments, selection)
 
 
 def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
@@ -234,19 +369,60 @@ def read_data(response: httpx.Response, *, name: str, mutation: bool = False) ->
     return data
 
 
+Arguments = Mapping[str, Any] | Callable[[Plan], Mapping[str, Any] | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLCall(Call[T]):
+    """A GraphQL POST whose document is built against the schema of the client running it.
+
+    `build(plan)` gives the JSON body; the client binds it (`bind`) once it knows its schema.
+    Until then `json` is empty.
+    """
+
+    build: Callable[[Plan], Any] | None = None
+
+    def bind(self, plan: Plan) -> Call[T]:
+        """The same call with its document built against `plan`."""
+        if self.build is None:
+            return self
+        return replace(self, json=self.build(plan), build=None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest(Call[Plan]):
+    """Asks the client running a flow for the plan of its schema (sends nothing itself)."""
+
+
+def plan_request() -> PlanRequest:
+    """A flow yields this to learn which schema the client builds its documents against."""
+    return PlanRequest("POST", "", parse=_no_parse, idempotent=True, name="schema")
+
+
+def _no_parse(response: httpx.Response) -> Plan:
+    raise ResponseValidationError("a schema request is answered by the client", response=response)
+
+
 def graphql_call(
     kind: Kind,
     field: str,
-    arguments: Mapping[str, Any] | None,
+    arguments: Arguments,
     selection: str | None,
     read: Callable[[Any, httpx.Response], T],
     *,
     idempotent: bool | None = None,
-) -> Call[T]:
-    """A POST of one root field; `read(field_value, response)` makes the result."""
+) -> GraphQLCall[T]:
+    """A POST of one root field; `read(field_value, response)` makes the result.
+
+    `arguments` is a mapping, or a function of the plan giving them (for arguments that
+    depend on what the schema declares).
+    """
     name = f"Secure Service Hub {field}"
-    query = document(kind, field, arguments, selection)
     mutation = kind == "mutation"
+
+    def build(plan: Plan) -> dict[str, Any]:
+        values = arguments(plan) if callable(arguments) else arguments
+        return {"query": plan.document(kind, field, values, selection)}
 
     def parse(response: httpx.Response) -> T:
         data = read_data(response, name=name, mutation=mutation)
@@ -254,13 +430,13 @@ def graphql_call(
             raise ResponseValidationError(f"{name}: the answer has no {field!r}", response=response)
         return read(data[field], response)
 
-    return Call(
+    return GraphQLCall(
         "POST",
         "",
-        json={"query": query},
         parse=parse,
         idempotent=(not mutation) if idempotent is None else idempotent,
         name=name,
+        build=build,
     )
 
 
@@ -275,8 +451,10 @@ def paged_call(
 ) -> Call[Page[B]]:
     """A listing over `options: {pagination: {page, pageSize}}` (0-based).
 
-    The API's totals are unreliable, so the listing ends on a short page. `keep` filters items
-    on the client side without ending the listing early.
+    Where the schema's options declare no `pagination` (or the field takes no options), the
+    one unpaged answer is the whole listing. The API's totals are unreliable, so a paged
+    listing ends on a short page. `keep` filters items on the client side without ending the
+    listing early.
     """
     if page_size < 1:
         from ..core.errors import RequestValidationError
@@ -284,9 +462,15 @@ def paged_call(
         raise RequestValidationError("page_size must be at least 1")
 
     def page(number: int) -> Call[PageData[B]]:
-        arguments = {
-            "options": {**(options or {}), "pagination": {"page": number, "pageSize": page_size}}
-        }
+        paged = [True]
+
+        def arguments(plan: Plan) -> dict[str, Any] | None:
+            paged[0] = plan.takes_pagination(field)
+            if "options" not in plan.arguments("query", field):
+                return None
+            pagination = {"pagination": {"page": number, "pageSize": page_size}}
+            wanted = {**(options or {}), **(pagination if paged[0] else {})}
+            return {"options": wanted} if wanted else None
 
         def read(value: Any, response: httpx.Response) -> PageData[B]:
             rows = value.get("data") if isinstance(value, dict) else None
@@ -294,7 +478,8 @@ def paged_call(
                 raise ResponseValidationError(f"{field}: no data list", response=response)
             items = [model.model_validate(row) for row in rows]
             kept = [i for i in items if keep(i)] if keep is not None else items
-            return PageData(items=kept, has_more=len(rows) >= page_size and bool(rows))
+            more = paged[0] and len(rows) >= page_size and bool(rows)
+            return PageData(items=kept, has_more=more)
 
         return graphql_call("query", field, arguments, selection, read)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from ..core.countries import check_country
@@ -17,6 +17,7 @@ __all__ = [
     "AddressInput",
     "ClosingReport",
     "CustomField",
+    "CustomFieldDefinition",
     "Customer",
     "CustomerInput",
     "CustomerMachine",
@@ -58,11 +59,45 @@ class Severity(StrEnum):
 # -- what the API returns ----------------------------------------------------------------
 
 
+def _as_text(value: object) -> object:
+    # IDs and codes arrive as numbers from some services: keep them as the text they stand for.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _as_list(value: object) -> object:
+    # A single object where a list is declared is a list of one.
+    return [value] if isinstance(value, dict) else value
+
+
+def _priority(value: object) -> object:
+    # The document shows text priorities, symmedia's services an `Int` (`priority: 2`).
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+"""Text on the wire, accepted as a number too."""
+
+
+def _open_enum(enum: type[StrEnum]) -> Any:
+    """Known values become members of `enum`; values the vendor adds later stay text."""
+
+    def known(value: object) -> object:
+        if isinstance(value, str) and value in enum.__members__:
+            return enum(value)
+        return value
+
+    return BeforeValidator(known)
+
+
 class ServiceOrganisation(ServiceHubModel):
     """A service organisation (`ServiceOrganisation`). Created by hand in the portal."""
 
-    id: str
-    name: str | None = None
+    id: Text
+    name: Text | None = None
     description: str | None = None
 
 
@@ -72,7 +107,7 @@ class Address(ServiceHubModel):
     country: str | None = None
     state: str | None = None
     city: str | None = None
-    postal_code: str | None = None
+    postal_code: Text | None = None
     street: str | None = None
     street2: str | None = None
 
@@ -80,10 +115,10 @@ class Address(ServiceHubModel):
 class Customer(ServiceHubModel):
     """A customer (`Customer`), identified across systems by `external_id`."""
 
-    id: str
-    name: str | None = None
+    id: Text
+    name: Text | None = None
     status: str | None = None
-    external_id: str | None = None
+    external_id: Text | None = None
     service_organisation: ServiceOrganisation | None = None
     address: Address | None = None
 
@@ -91,20 +126,20 @@ class Customer(ServiceHubModel):
 class MachineModel(ServiceHubModel):
     """A machine model (`MachineModel`); `external_id` is usually the ERP material number."""
 
-    id: str
-    model_name: str | None = None
+    id: Text
+    model_name: Text | None = None
     technology: str | None = None
     brand: str | None = None
-    external_id: str | None = None
+    external_id: Text | None = None
 
 
 class CustomerMachine(ServiceHubModel):
     """A machine installed at a customer (`CustomerMachine`)."""
 
-    id: str
-    serial_number: str | None = None
-    display_name: str | None = None
-    external_id: str | None = None
+    id: Text
+    serial_number: Text | None = None
+    display_name: Text | None = None
+    external_id: Text | None = None
     status: str | None = None
     is_sp1_migration: bool | None = None
     edge_device_serial_number: str | None = None
@@ -120,9 +155,30 @@ class Person(ServiceHubModel):
     name: str | None = None
 
 
-class CustomField(ServiceHubModel):
+class CustomFieldDefinition(ServiceHubModel):
+    """What a custom field is (`CustomFieldDefinition`, in symmedia's services)."""
+
+    id: Text | None = None
     key: str | None = None
-    value: str | None = None
+    display_name: str | None = None
+
+
+class CustomField(ServiceHubModel):
+    """A custom field of a service case: `{key, value}` in the vendor document,
+    `{definition {key}, value}` in symmedia's services; `key` is set in both cases."""
+
+    key: str | None = None
+    value: Text | None = None
+    definition: CustomFieldDefinition | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_from_definition(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("key") is None:
+            definition = data.get("definition")
+            if isinstance(definition, dict) and definition.get("key") is not None:
+                return {**data, "key": definition["key"]}
+        return data
 
 
 class ClosingReport(ServiceHubModel):
@@ -134,13 +190,13 @@ class ServiceCase(ServiceHubModel):
     """A service case (`ServiceCase`). `external_id` links it to an ERP notification or a
     help-desk ticket; cases without one are new to the ERP."""
 
-    id: str
-    display_id: str | None = None
-    external_id: str | None = None
+    id: Text
+    display_id: Text | None = None
+    external_id: Text | None = None
     title: str | None = None
     description: str | None = None
-    priority: str | None = None
-    severity: Severity | str | None = None
+    priority: Annotated[int | str | None, BeforeValidator(_priority)] = None
+    severity: Annotated[Severity | str | None, _open_enum(Severity)] = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     closed_at: datetime | None = None
@@ -148,16 +204,8 @@ class ServiceCase(ServiceHubModel):
     creator: Person | None = None
     assignee: Person | None = None
     customer_machine: CustomerMachine | None = None
-    custom_fields: list[CustomField] | None = None
+    custom_fields: Annotated[list[CustomField] | None, BeforeValidator(_as_list)] = None
     closing_report: ClosingReport | None = None
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _known_severity(cls, value: object) -> object:
-        # Known values become the enum; new ones the vendor adds stay readable as text.
-        if isinstance(value, str) and value in Severity.__members__:
-            return Severity(value)
-        return value
 
     @property
     def is_linked(self) -> bool:

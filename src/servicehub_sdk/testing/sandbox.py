@@ -16,7 +16,7 @@ name; it never shares wire code with the clients.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,7 @@ class BackendEmulator:
     credentials: dict[str, str] = field(default_factory=dict)
 
 
-EmulatorFactory = Callable[[int], BackendEmulator]
+EmulatorFactory = Callable[..., BackendEmulator]
 
 # name -> ("module:factory", "client module", "sync class", "async class")
 _REGISTRY: dict[str, tuple[str | EmulatorFactory, str | None, str | None, str | None]] = {}
@@ -65,7 +65,7 @@ def register_emulator(
 
     Args:
         name: the backend's name.
-        factory: a callable `(seed) -> BackendEmulator`, or its `"module:function"` path
+        factory: a callable `(seed, **options) -> BackendEmulator`, or its `"module:function"` path
             (imported only when a sandbox starts that backend).
         client_module, sync_client, async_client: where `Sandbox.client()` finds the
             client classes, by name.
@@ -91,6 +91,8 @@ class Sandbox:
         seed: seed of the emulators' generated data (same seed, same data).
         faults: a fault profile name applied to every backend (`"flaky"`, `"slow"`…).
         port: serve the backends on consecutive ports from this one (free ports by default).
+        emulator_options: keyword arguments for a backend's emulator, by backend name, e.g.
+            `{"ssh": {"variant": "symmedia", "introspection": False}}`.
     """
 
     def __init__(
@@ -100,6 +102,7 @@ class Sandbox:
         seed: int = 0,
         faults: str | None = None,
         port: int | None = None,
+        emulator_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         require_extra("sandbox", "graphql", "lxml", feature="Sandbox")
         names = list(backends) if backends is not None else registered_backends()
@@ -111,6 +114,7 @@ class Sandbox:
         self.seed = seed
         self.fault_profile = faults
         self.port = port
+        self.emulator_options = {k: dict(v) for k, v in (emulator_options or {}).items()}
         self.emulators: dict[str, BackendEmulator] = {}
         self.servers: dict[str, EmulatorServer] = {}
 
@@ -121,7 +125,7 @@ class Sandbox:
                     continue
                 factory = _REGISTRY[name][0]
                 make: EmulatorFactory = _load(factory) if isinstance(factory, str) else factory
-                emulator = make(self.seed)
+                emulator = make(self.seed, **self.emulator_options.get(name, {}))
                 port = self.port + index if self.port else 0
                 server = EmulatorServer(emulator.app, faults=Faults(), port=port)
                 if self.fault_profile:

@@ -1,5 +1,10 @@
 """Secure Service Hub emulator: GraphQL at `/graphql` behind an API gateway, and an
-Azure AD B2C-style token endpoint, executing its own schema with graphql-core."""
+Azure AD B2C-style token endpoint, executing its own schema with graphql-core.
+
+It serves either reading of the API (`variant="document"`, the vendor document, or
+`variant="symmedia"`, symmedia's published service schemas; see `variants`), answers
+introspection unless built with `introspection=False`.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,23 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
-from graphql import GraphQLSchema, build_schema, graphql_sync, parse, validate
+from graphql import (
+    NoSchemaIntrospectionCustomRule,
+    execute_sync,
+    parse,
+    specified_rules,
+    validate,
+)
 
 from ..oauth import IssuedToken, TokenEndpoint
 from ..sandbox import BackendEmulator
 from ..server import EmulatedRequest, EmulatedResponse
-from .store import SshStore
+from .store import STATES, SshStore
+from .variants import VARIANTS, Variant, add_typename, load_schema, symmedia_case
 
-__all__ = ["SshEmulator", "create_emulator"]
+__all__ = ["VARIANTS", "SshEmulator", "Variant", "create_emulator"]
 
 TENANT = "symcloudplatformb2csandbox"
 TOKEN_PATH = f"/{TENANT}.onmicrosoft.com/B2C_1A_SIGNIN/oauth2/v2.0/token"
@@ -28,10 +39,6 @@ CLIENT_ID = "sandbox-ssh-client"
 CLIENT_SECRET = "sandbox-ssh-client-secret"
 SCOPE = f"https://{TENANT}.onmicrosoft.com/public-api/.default"
 DEFAULT_PAGE_SIZE = 50
-
-
-def _schema() -> GraphQLSchema:
-    return build_schema(resources.files(__package__).joinpath("schema.graphql").read_text("utf-8"))
 
 
 def _page(rows: list[dict[str, Any]], options: dict[str, Any] | None) -> dict[str, Any]:
@@ -52,31 +59,73 @@ def _page(rows: list[dict[str, Any]], options: dict[str, Any] | None) -> dict[st
     }
 
 
-class _Root:
-    """Root resolvers: graphql-core calls `root.<field>(info, **arguments)`."""
+def _all(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"data": rows}
 
-    def __init__(self, store: SshStore) -> None:
+
+class _Root:
+    """Root resolvers: graphql-core calls `root.<field>(info, **arguments)`.
+
+    Fields only one variant declares are only reached through that variant's schema.
+    """
+
+    def __init__(self, store: SshStore, variant: Variant) -> None:
         self.store = store
+        self.symmedia = variant == "symmedia"
+
+    def _list(self, rows: list[dict[str, Any]], options: Any) -> Any:
+        # Where the variant's options declare no pagination, the answer is the whole listing.
+        if options is not None and "pagination" in options:
+            return _page(rows, options)
+        return _page(rows, options) if not self.symmedia else _all(rows)
+
+    def _case(self, view: dict[str, Any]) -> dict[str, Any]:
+        return symmedia_case(view, STATES) if self.symmedia else view
 
     def serviceOrganisationsPaginated(self, info: Any, options: Any = None) -> Any:
-        return _page(list(self.store.organisations.values()), options)
+        return self._list(list(self.store.organisations.values()), options)
+
+    def serviceOrganisation(self, info: Any, id: str) -> Any:
+        return self.store.organisations.get(id)
 
     def customersPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
             rows = [self.store.customer_view(c) for c in self.store.customers.values()]
         return _page(rows, options)
 
-    def customer(self, info: Any, externalId: str) -> Any:
-        record = self.store.customer_by_external_id(externalId)
+    def customer(self, info: Any, externalId: str | None = None, id: str | None = None) -> Any:
+        if id is not None:
+            record = self.store.customers.get(id)
+        else:
+            record = self.store.customer_by_external_id(externalId or "")
         return self.store.customer_view(record) if record else None
 
     def machineModelsPaginated(self, info: Any, options: Any = None) -> Any:
-        return _page(list(self.store.models.values()), options)
+        return self._list(list(self.store.models.values()), options)
+
+    def machineModel(
+        self, info: Any, machineModelId: str | None = None, externalId: str | None = None
+    ) -> Any:
+        if machineModelId is not None:
+            return self.store.models.get(machineModelId)
+        return self.store.model_by_external_id(externalId or "")
 
     def customerMachinesPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
             rows = [self.store.machine_view(m) for m in self.store.machines.values()]
         return _page(rows, options)
+
+    def customerMachine(
+        self, info: Any, customerMachineId: str | None = None, externalId: str | None = None
+    ) -> Any:
+        with self.store.lock:
+            machines = self.store.machines
+            record = (
+                machines.get(customerMachineId)
+                if customerMachineId is not None
+                else next((m for m in machines.values() if m["externalId"] == externalId), None)
+            )
+            return self.store.machine_view(record) if record else None
 
     def serviceCasesPaginated(self, info: Any, options: Any) -> Any:
         with self.store.lock:
@@ -86,14 +135,19 @@ class _Root:
             wanted = (options.get("filter") or {}).get("externalId")
             if wanted is not None:
                 cases = [c for c in cases if c["externalId"] == wanted]
-            rows = [self.store.case_view(c) for c in cases]
-        return _page(rows, options)
+            rows = [self._case(self.store.case_view(c)) for c in cases]
+        return self._list(rows, options)
 
     def createCustomer(self, info: Any, customer: Any) -> Any:
         return self.store.create_customer(customer)
 
-    def updateCustomer(self, info: Any, customer: Any) -> Any:
-        return self.store.update_customer(customer)
+    def updateCustomer(self, info: Any, customer: Any, id: str | None = None) -> Any:
+        if id is None:
+            return self.store.update_customer(customer)
+        return self.store.update_customer(customer, key=("id", id), partial=True)
+
+    def updateCustomerByExternalId(self, info: Any, externalId: str, customer: Any) -> Any:
+        return self.store.update_customer(customer, key=("externalId", externalId), partial=True)
 
     def createMachineModel(self, info: Any, machineModel: Any) -> Any:
         return self.store.create_model(machineModel)
@@ -113,16 +167,42 @@ class _Root:
         return self.store.create_machine(data)
 
     def updateServiceCaseExternalId(self, info: Any, serviceCaseId: str, externalId: str) -> Any:
-        return self.store.link_case(serviceCaseId, externalId)
+        return self._case(self.store.link_case(serviceCaseId, externalId))
 
 
 class SshEmulator:
-    """The HTTP side: gateway checks (`api-key`, bearer), token endpoint, GraphQL execution."""
+    """The HTTP side: gateway checks (`api-key`, bearer), token endpoint, GraphQL execution.
 
-    def __init__(self, seed: int = 0, *, store: SshStore | None = None) -> None:
+    Args:
+        seed: seeds the generated data.
+        store: the data to serve instead.
+        variant: which reading of the API to serve: `"document"` (the vendor document) or
+            `"symmedia"` (symmedia's published service schemas).
+        introspection: whether to answer introspection queries (`__schema`, `__type`);
+            refused ones fail validation, as on servers that disable it.
+
+    Attributes:
+        requests: the GraphQL documents received, in order.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        store: SshStore | None = None,
+        variant: Variant = "document",
+        introspection: bool = True,
+    ) -> None:
         self.store = store or SshStore(seed)
-        self.schema = _schema()
-        self.root = _Root(self.store)
+        self.variant: Variant = variant
+        self.schema = load_schema(variant)
+        self.root = _Root(self.store, variant)
+        self.rules = (
+            specified_rules
+            if introspection
+            else (*specified_rules, NoSchemaIntrospectionCustomRule)
+        )
+        self.requests: list[str] = []
         self.tokens = TokenEndpoint(
             clients={CLIENT_ID: CLIENT_SECRET},
             grant_types=["client_credentials"],
@@ -193,12 +273,15 @@ class SshEmulator:
             document = parse(body["query"])
         except GraphQLError as exc:
             return _graphql_failure([exc], "GRAPHQL_PARSE_FAILED")
-        problems = validate(self.schema, document)
+        self.requests.append(body["query"])
+        problems = validate(self.schema, document, self.rules)
         if problems:
             return _graphql_failure(problems, "GRAPHQL_VALIDATION_FAILED")
-        result = graphql_sync(
+        if self.variant == "symmedia":
+            document = add_typename(document)
+        result = execute_sync(
             self.schema,
-            body["query"],
+            document,
             root_value=self.root,
             variable_values=body.get("variables"),
             operation_name=body.get("operationName"),
@@ -235,9 +318,11 @@ def _graphql_failure(errors: Any, code: str) -> EmulatedResponse:
     return EmulatedResponse.json({"errors": [_with_code(e.formatted, code) for e in errors]}, 400)
 
 
-def create_emulator(seed: int = 0) -> BackendEmulator:
-    """The sandbox's Secure Service Hub."""
-    emulator = SshEmulator(seed)
+def create_emulator(
+    seed: int = 0, *, variant: Variant = "document", introspection: bool = True
+) -> BackendEmulator:
+    """The sandbox's Secure Service Hub (`variant` and `introspection` as for `SshEmulator`)."""
+    emulator = SshEmulator(seed, variant=variant, introspection=introspection)
     return BackendEmulator(
         name="ssh",
         app=emulator,

@@ -57,7 +57,7 @@ _CITIES = [
 ]
 _TECHNOLOGIES = ["Laser cutting", "Bending", "Milling", "Turning", "Grinding", "Welding"]
 _BRANDS = ["TruLine", "Cutmaster", "FlexForm", "MillPro", "Sparx"]
-_STATES = ["New", "Open", "In progress", "Waiting for customer", "Closed"]
+STATES = ["New", "Open", "In progress", "Waiting for customer", "Closed"]
 _PEOPLE = ["Anna Schmidt", "Ben Müller", "Chloé Martin", "Dario Rossi", "Eva Nowak", None]
 _PRIORITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 _SEVERITIES = ["MACHINE_BREAKDOWN", "PRODUCTION_IMPAIRED", "NO_IMPAIRMENT"]
@@ -145,7 +145,7 @@ class SshStore:
         start = datetime(2025, 1, 1, tzinfo=UTC)
         for n in range(cases):
             created = start + timedelta(hours=rng.randint(0, 24 * 600))
-            state = rng.choice(_STATES)
+            state = rng.choice(STATES)
             closed = state == "Closed"
             case_id = self._new_id()
             self.cases[case_id] = {
@@ -275,13 +275,20 @@ class SshStore:
             self.writes["createCustomer"] += 1
             return self.customer_view(record)
 
-    def update_customer(self, data: dict[str, Any]) -> dict[str, Any]:
+    def update_customer(
+        self, data: dict[str, Any], *, key: tuple[str, str] | None = None, partial: bool = False
+    ) -> dict[str, Any]:
+        """Apply `updateCustomer`: the customer is found by `key` (`("id", …)` or
+        `("externalId", …)`), else by `data["externalId"]` (the document's form, which cannot
+        change the external ID). `partial` addresses keep the fields they leave out."""
         with self.lock:
-            record = self.customer_by_external_id(data["externalId"])
+            by, value = key or ("externalId", data["externalId"])
+            if by == "id":
+                record = self.customers.get(value)
+            else:
+                record = self.customer_by_external_id(value)
             if record is None:
-                raise _error(
-                    f"Customer with externalId '{data['externalId']}' not found", "NOT_FOUND"
-                )
+                raise _error(f"Customer with {by} '{value}' not found", "NOT_FOUND")
             if data.get("serviceOrganisation") is not None:
                 self._check_organisation(data["serviceOrganisation"])
                 record["organisationId"] = data["serviceOrganisation"]
@@ -289,9 +296,15 @@ class SshStore:
                 if not data["name"].strip():
                     raise _error("Customer name must not be empty", "BAD_USER_INPUT")
                 record["name"] = data["name"]
+            if key is not None and data.get("externalId") is not None:
+                record["externalId"] = data["externalId"]
             if data.get("address") is not None:
-                _check_address(data["address"])
-                record["address"] = _address(data["address"])
+                address = data["address"]
+                if partial:
+                    given = {k: v for k, v in address.items() if v is not None}
+                    address = {**record["address"], **given}
+                _check_address(address)
+                record["address"] = _address(address)
             self.writes["updateCustomer"] += 1
             return self.customer_view(record)
 
