@@ -1,21 +1,23 @@
-"""Every document the SDK ships validates against the bundled schema and the emulator's,
-names no input type, and serialises values exactly."""
+"""Documents fit the schema they are built against: every shipped document validates against
+the bundled schema and each emulator variant, names no input type, prints IDs as strings and
+serialises values exactly; the exact text sent to each variant is pinned here."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Generator
 from importlib import resources
 from typing import Any
 
 import pytest
 from gql import Client, gql
-from gql.dsl import ast_from_value
-from graphql import build_schema, parse, parse_value, print_ast, validate
+from graphql import build_schema, parse, validate, value_from_ast_untyped
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicehub_sdk.core import Call
+from servicehub_sdk.core import Call, RequestValidationError
 from servicehub_sdk.ssh import (
+    Customer,
     CustomerInput,
     CustomerMachineInput,
     CustomerUpdate,
@@ -23,9 +25,18 @@ from servicehub_sdk.ssh import (
 )
 from servicehub_sdk.ssh.customer_machines import create_machine, list_machines
 from servicehub_sdk.ssh.customers import create_customer, get_customer, update_customer
-from servicehub_sdk.ssh.graphql import document, load_schema, paged_call
+from servicehub_sdk.ssh.graphql import (
+    GraphQLCall,
+    Plan,
+    PlanRequest,
+    bundled_plan,
+    document,
+    load_schema,
+    paged_call,
+)
 from servicehub_sdk.ssh.machine_models import create_model, list_models
 from servicehub_sdk.ssh.models import ServiceCase, ServiceOrganisation
+from servicehub_sdk.testing.ssh import VARIANTS
 
 ADDRESS = {"country": "DE", "city": "Köln", "postalCode": "50667", "street": 'Haupt "str." 1\\a'}
 MACHINE = CustomerMachineInput(
@@ -33,8 +44,20 @@ MACHINE = CustomerMachineInput(
 )
 
 
-def shipped() -> list[Call[Any]]:
-    return [
+def emulator_sdl(variant: str) -> str:
+    name = {"document": "schema.graphql", "symmedia": "schema_symmedia.graphql"}[variant]
+    return resources.files("servicehub_sdk.testing.ssh").joinpath(name).read_text()
+
+
+def plan_of(variant: str) -> Plan:
+    return Plan(build_schema(emulator_sdl(variant)), "live")
+
+
+PLANS = {"bundled": bundled_plan(), **{v: plan_of(v) for v in VARIANTS}}
+
+
+def shipped() -> list[GraphQLCall[Any]]:
+    calls: list[Any] = [
         paged_call(
             "serviceOrganisationsPaginated",
             "ServiceOrganisation",
@@ -48,11 +71,8 @@ def shipped() -> list[Call[Any]]:
                 {"name": "A", "externalId": "B", "serviceOrganisation": "O", "address": ADDRESS}
             )
         ),
-        update_customer(
-            CustomerUpdate.model_validate({"externalId": "B", "name": "N", "address": ADDRESS})
-        ),
         list_models(10),
-        create_model(MachineModelInput(model_name="M", external_id="X")),
+        create_model(MachineModelInput(model_name="M", technology="T", external_id="X")),
         list_machines(10),
         create_machine(MACHINE, "object"),
         create_machine(MACHINE, "flat"),
@@ -64,10 +84,13 @@ def shipped() -> list[Call[Any]]:
             options={"view": "SERVICE_PROVIDER"},
         ),
     ]
+    return calls
 
 
-def query_of(call: Call[Any]) -> str:
-    query: str = call.json["query"]
+def query_of(call: Call[Any], plan: Plan | str = "bundled") -> str:
+    assert isinstance(call, GraphQLCall) and call.json is None  # built only once bound
+    bound = call.bind(PLANS[plan] if isinstance(plan, str) else plan)
+    query: str = bound.json["query"]
     return query
 
 
@@ -77,22 +100,182 @@ def test_document_validates_against_the_bundled_schema_with_gql(call: Call[Any])
     Client(schema=text).validate(gql(query_of(call)))
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("call", shipped(), ids=lambda c: c.name)
-def test_document_validates_against_the_emulators_schema(call: Call[Any]) -> None:
-    text = resources.files("servicehub_sdk.testing.ssh").joinpath("schema.graphql").read_text()
-    assert validate(build_schema(text), parse(query_of(call))) == []
+def test_document_built_for_a_variant_validates_against_it(call: Call[Any], variant: str) -> None:
+    schema = build_schema(emulator_sdl(variant))
+    assert validate(schema, parse(query_of(call, variant))) == []
 
 
 @pytest.mark.parametrize("call", shipped(), ids=lambda c: c.name)
 def test_documents_declare_no_variables_and_name_no_input_type(call: Call[Any]) -> None:
-    query = query_of(call)
-    assert "$" not in query
-    input_types = [
-        n
-        for n, t in load_schema().type_map.items()
-        if t.__class__.__name__ == "GraphQLInputObjectType"
+    for plan in PLANS:
+        query = query_of(call, plan)
+        assert "$" not in query
+        input_types = [
+            n
+            for n, t in PLANS[plan].schema.type_map.items()
+            if t.__class__.__name__ == "GraphQLInputObjectType"
+        ]
+        assert not [name for name in input_types if name in query]
+
+
+SERVICE_CASE_FIELDS = """\
+      id
+      displayId
+      externalId
+      title
+      description
+      priority
+      severity
+      createdAt
+      updatedAt
+      closedAt
+      state {
+        name
+      }
+      creator {
+        name
+      }
+      assignee {
+        name
+      }
+      customerMachine {
+        id
+        externalId
+        serialNumber
+      }
+      customFields {
+%s
+      }
+      closingReport {
+        isSolved
+        notes
+      }"""
+
+
+def test_service_cases_fit_each_variant_exactly() -> None:
+    call = shipped()[-1]
+    assert query_of(call, "document") == (
+        "{\n  serviceCasesPaginated(options: {view: SERVICE_PROVIDER, pagination: {page: 0, "
+        "pageSize: 5}}) {\n    data {\n"
+        + SERVICE_CASE_FIELDS % "        key\n        value"
+        + "\n    }\n  }\n}"
+    )
+    assert query_of(call, "symmedia") == (
+        "{\n  serviceCasesPaginated(options: {view: SERVICE_PROVIDER}) {\n    data {\n"
+        + SERVICE_CASE_FIELDS % "        definition {\n          key\n        }\n        value"
+        + "\n    }\n  }\n}"
+    )
+
+
+def test_organisations_and_models_fit_each_variant_exactly() -> None:
+    organisations, _, _, _, models = shipped()[:5]
+    fields = "    data {\n      id\n      name\n      description\n    }\n  }\n}"
+    assert query_of(organisations, "document") == (
+        "{\n  serviceOrganisationsPaginated(options: {pagination: {page: 0, pageSize: 10}}) {\n"
+        + fields
+    )
+    assert query_of(organisations, "symmedia") == (
+        "{\n  serviceOrganisationsPaginated {\n" + fields
+    )
+    assert query_of(models, "document").startswith(
+        "{\n  machineModelsPaginated(options: {pagination: {page: 0, pageSize: 10}}) {\n"
+    )
+    assert query_of(models, "symmedia").startswith("{\n  machineModelsPaginated {\n    data {\n")
+
+
+def test_ids_print_as_strings_even_when_they_look_like_numbers() -> None:
+    customer = CustomerInput.model_validate(
+        {"name": "A", "serviceOrganisation": "123", "address": {"country": "DE"}}
+    )
+    for plan in PLANS:
+        assert 'serviceOrganisation: "123"' in query_of(create_customer(customer), plan)
+    assert (
+        document(
+            "mutation",
+            "updateServiceCaseExternalId",
+            {"serviceCaseId": 42, "externalId": "7"},
+            None,
+        )
+        == 'mutation {\n  updateServiceCaseExternalId(serviceCaseId: "42", externalId: "7")\n}'
+    )
+
+
+def drive(flow: Generator[Any, Any, Any], plan: Plan, answers: list[Any]) -> list[str]:
+    """The documents a flow sends with this plan, fed `answers` in turn."""
+    sent: list[str] = []
+    value: Any = None
+    answers = list(answers)
+    try:
+        while True:
+            call = flow.send(value)
+            if isinstance(call, PlanRequest):
+                value = plan
+                continue
+            sent.append(query_of(call, plan))
+            value = answers.pop(0)
+    except StopIteration:
+        return sent
+
+
+EXISTING = Customer.model_validate(
+    {"id": "4711", "externalId": "10001", "address": {"country": "AT"}}
+)
+UPDATED = Customer.model_validate({"id": "4711"})
+
+
+def test_update_in_the_document_form_sends_the_current_country() -> None:
+    update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
+    sent = drive(update_customer(update), PLANS["document"], [EXISTING, UPDATED])
+    assert sent[0].startswith('{\n  customer(externalId: "10001") {')
+    assert sent[1].startswith(
+        'mutation {\n  updateCustomer(customer: {externalId: "10001", name: "N", '
+        'address: {country: "AT"}}) {'
+    )
+    # With an address the country is the caller's, and nothing is looked up.
+    update = CustomerUpdate.model_validate({"externalId": "10001", "address": {"country": "DE"}})
+    sent = drive(update_customer(update), PLANS["document"], [UPDATED])
+    assert len(sent) == 1 and 'address: {country: "DE"}' in sent[0]
+    # A known record (an upsert has it) spares the look-up.
+    update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
+    sent = drive(update_customer(update, EXISTING), PLANS["document"], [UPDATED])
+    assert len(sent) == 1 and 'address: {country: "AT"}' in sent[0]
+
+
+def test_update_uses_the_by_external_id_mutation_where_the_schema_has_it() -> None:
+    update = CustomerUpdate.model_validate(
+        {"externalId": "10001", "name": "N", "serviceOrganisation": "55"}
+    )
+    sent = drive(update_customer(update), PLANS["symmedia"], [UPDATED])
+    assert sent == [
+        'mutation {\n  updateCustomerByExternalId(externalId: "10001", customer: {name: "N", '
+        'serviceOrganisation: "55"}) {\n    id\n    name\n    status\n    externalId\n'
+        "    serviceOrganisation {\n      id\n      name\n      description\n    }\n"
+        "    address {\n      country\n      state\n      city\n      postalCode\n"
+        "      street\n      street2\n    }\n  }\n}"
     ]
-    assert not [name for name in input_types if name in query]
+
+
+def test_update_by_id_looks_the_id_up_first() -> None:
+    only_by_id = emulator_sdl("symmedia").replace(
+        "  updateCustomerByExternalId(externalId: ID!, customer: UpdateCustomerInput!): Customer\n",
+        "",
+    )
+    plan = Plan(build_schema(only_by_id), "live")
+    update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
+    sent = drive(update_customer(update), plan, [EXISTING, UPDATED])
+    assert sent[0].startswith('{\n  customer(externalId: "10001") {')
+    assert sent[1].startswith('mutation {\n  updateCustomer(id: "4711", customer: {name: "N"}) {')
+
+
+def test_what_the_schema_requires_is_checked_before_sending() -> None:
+    model = create_model(MachineModelInput(model_name="M"))
+    assert query_of(model, "document").startswith(
+        'mutation {\n  createMachineModel(machineModel: {modelName: "M"}) {'
+    )
+    with pytest.raises(RequestValidationError, match=r"CreateMachineModelInput\.technology"):
+        query_of(model, "symmedia")
 
 
 def test_values_are_escaped_by_graphql_core() -> None:
@@ -110,7 +293,14 @@ def test_calls_are_graphql_posts() -> None:
             {"name": "A", "serviceOrganisation": "O", "address": {"country": "DE"}}
         )
     ).is_idempotent
-    assert json.dumps(call.json)
+    assert json.dumps(call.bind(bundled_plan()).json)
+
+
+def test_a_field_can_be_emitted_under_an_alias() -> None:
+    text = bundled_plan().field_text(
+        "query", "customer", {"externalId": "7"}, "CustomerSummary", alias="c1"
+    )
+    assert text == 'c1: customer(externalId: "7") {\n  id\n  name\n  externalId\n}'
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
@@ -128,16 +318,13 @@ def printed_argument(query: str) -> Any:
 @settings(max_examples=300, deadline=None)
 @given(
     st.fixed_dictionaries(
-        {"name": TEXT, "serviceOrganisation": TEXT, "address": ADDRESSES},
+        {"name": TEXT, "serviceOrganisation": TEXT | st.integers().map(str), "address": ADDRESSES},
         optional={"externalId": st.none() | TEXT},
     )
 )
-def test_arguments_print_as_graphql_core_prints_them(customer: dict[str, Any]) -> None:
-    argument_type = load_schema().mutation_type.fields["createCustomer"].args["customer"].type
-    expected = print_ast(ast_from_value(customer, argument_type))
+def test_arguments_round_trip_exactly(customer: dict[str, Any]) -> None:
     sent = printed_argument(document("mutation", "createCustomer", {"customer": customer}, None))
-    assert print_ast(sent.value) == expected
-    assert print_ast(parse_value(expected)) == expected
+    assert value_from_ast_untyped(sent.value) == customer
 
 
 @settings(max_examples=300, deadline=None)
@@ -150,3 +337,7 @@ def test_string_arguments_round_trip(external_id: str) -> None:
 def test_unknown_arguments_are_refused() -> None:
     with pytest.raises(KeyError, match="nickname"):
         document("query", "customer", {"nickname": "x"}, "Customer")
+
+
+def test_the_bundled_schema_is_the_one_shipped() -> None:
+    assert bundled_plan().schema is load_schema()

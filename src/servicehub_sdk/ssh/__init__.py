@@ -12,7 +12,6 @@ with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
 from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
 from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
 from .customer_machines import MachineShape
-from .schemas import SchemaReport
 from .models import (
     Address,
     AddressInput,
@@ -34,6 +33,7 @@ from .models import (
     Severity,
     UpsertResult,
 )
+from .schemas import SchemaReport
 
 __all__ = [
     "ENVIRONMENTS",

@@ -61,7 +61,9 @@ def _country_required(plan: Plan) -> bool:
     from graphql import get_named_type, is_non_null_type
 
     address = plan.input_fields("mutation", "updateCustomer", "customer").get("address")
-    country = getattr(get_named_type(address.type), "fields", {}).get("country") if address else None
+    country = (
+        getattr(get_named_type(address.type), "fields", {}).get("country") if address else None
+    )
     return country is not None and is_non_null_type(country.type)
 
 
@@ -79,9 +81,11 @@ def update_customer(
     """
     plan: Plan = yield plan_request()
     changes = {k: v for k, v in update.to_arguments().items() if k != "externalId"}
-    takes = plan.arguments("mutation", "updateCustomer") if plan.has_field(
-        "mutation", "updateCustomer"
-    ) else {}
+    takes = (
+        plan.arguments("mutation", "updateCustomer")
+        if plan.has_field("mutation", "updateCustomer")
+        else {}
+    )
     if "customer" in takes and "id" not in takes:
         if "address" not in changes and _country_required(plan):
             if existing is None:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from types import SimpleNamespace
 from importlib import resources
+from types import SimpleNamespace
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -124,6 +124,7 @@ class Plan:
         self.source = source
         self._selections: dict[tuple[Kind, str, str], str] = {}
         self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
+        self._required: dict[tuple[Kind, str], tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<Plan {self.source}>"
@@ -146,6 +147,7 @@ class Plan:
                 raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
             found = {name: argument.type for name, argument in definition.args.items()}
             self._arguments[key] = found
+            self._required[key] = _required(definition.args)
         return found
 
     def input_fields(self, kind: Kind, field: str, argument: str) -> dict[str, Any]:
@@ -178,8 +180,9 @@ class Plan:
                     raise KeyError(f"Argument {name} does not exist in Field: {field}.")
                 printed.append(f"{name}: {print_value(value, types[name])}")
             head = f"{head}({', '.join(printed)})"
-        if types:
-            _check_required(field, self.root_field(kind, field).args, arguments or {})
+        required = self._required[(kind, field)]
+        if required:
+            _check_required(field, required, arguments or {})
         if selection is None:
             return head
         return f"{head} {self.selection_text(kind, field, selection)}"
@@ -213,9 +216,11 @@ class Plan:
                 lines = ["data {", *(f"  {line}" for line in inner), "}"]
                 text = "{\n" + "\n".join(f"  {line}" for line in lines) + "\n}"
             else:
-                text = "{\n" + "\n".join(
-                    f"  {line}" for line in _selection_lines(named, selection)
-                ) + "\n}"
+                text = (
+                    "{\n"
+                    + "\n".join(f"  {line}" for line in _selection_lines(named, selection))
+                    + "\n}"
+                )
             self._selections[key] = text
         return text
 
@@ -253,48 +258,113 @@ def print_value(value: Any, type_: Any) -> str:
 
     `ID` and every text-like scalar print as strings (escaped by graphql-core's
     `print_string`): an ID that looks like a number stays an ID. Input objects keep only the
-    fields they declare, in their declared order.
+    fields they declare, in their declared order, and must carry the ones they require
+    (`RequestValidationError` before anything is sent).
     """
+    return _printer(type_)(value)
+
+
+Printer = Callable[[Any], str]
+
+
+@functools.cache
+def _printer(type_: Any) -> Printer:
+    """The printer of one schema type, made once per type (printing then only walks data)."""
     g = _graphql()
     if isinstance(type_, g.GraphQLNonNull):
-        type_ = type_.of_type
+        return _printer(type_.of_type)
+    if isinstance(type_, g.GraphQLList):
+        return _list_printer(type_)
+    if isinstance(type_, g.GraphQLInputObjectType):
+        return _object_printer(type_)
+    if isinstance(type_, g.GraphQLEnumType):
+        values = type_.values
+
+        def print_enum(value: Any) -> str:
+            if value is None:
+                return "null"
+            name = getattr(value, "value", value)
+            if name not in values:
+                raise ValueError(f"{name!r} is not a value of {type_.name}")
+            return str(name)
+
+        return print_enum
+    if type_ is g.GraphQLBoolean:
+        return _print_boolean
+    if type_ is g.GraphQLInt or type_ is g.GraphQLFloat:
+        as_number = int if type_ is g.GraphQLInt else float
+
+        def print_number(value: Any) -> str:
+            if value is None:
+                return "null"
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"{type_.name} takes a number, got {value!r}")
+            return repr(as_number(value))
+
+        return print_number
+    print_string: Callable[[str], str] = g.print_string
+
+    def print_text(value: Any) -> str:
+        if value is None:
+            return "null"
+        return print_string(value if isinstance(value, str) else str(value))
+
+    return print_text
+
+
+def _print_boolean(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(type_, g.GraphQLList):
+    if not isinstance(value, bool):
+        raise TypeError(f"Boolean takes true or false, got {value!r}")
+    return "true" if value else "false"
+
+
+def _list_printer(type_: Any) -> Printer:
+    def print_list(value: Any) -> str:
+        if value is None:
+            return "null"
+        item = _printer(type_.of_type)
         items = value if isinstance(value, list | tuple) else [value]
-        return f"[{', '.join(print_value(item, type_.of_type) for item in items)}]"
-    if isinstance(type_, g.GraphQLInputObjectType):
+        return f"[{', '.join(item(v) for v in items)}]"
+
+    return print_list
+
+
+def _object_printer(type_: Any) -> Printer:
+    # Fields are resolved on first use: input types may refer to themselves.
+    resolved: list[tuple[tuple[tuple[str, Printer], ...], tuple[str, ...]]] = []
+
+    def print_object(value: Any) -> str:
+        if value is None:
+            return "null"
         if not isinstance(value, Mapping):
             raise TypeError(f"{type_.name} takes an object, got {type(value).__name__}")
-        fields = type_.fields
-        printed = [f"{n}: {print_value(value[n], f.type)}" for n, f in fields.items() if n in value]
-        _check_required(type_.name, fields, value)
-        return f"{{{', '.join(printed)}}}"
-    if isinstance(type_, g.GraphQLEnumType):
-        name = getattr(value, "value", value)
-        if name not in type_.values:
-            raise ValueError(f"{name!r} is not a value of {type_.name}")
-        return str(name)
-    if type_ is g.GraphQLBoolean:
-        if not isinstance(value, bool):
-            raise TypeError(f"Boolean takes true or false, got {value!r}")
-        return "true" if value else "false"
-    if type_ is g.GraphQLInt or type_ is g.GraphQLFloat:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{type_.name} takes a number, got {value!r}")
-        return repr(int(value)) if type_ is g.GraphQLInt else repr(float(value))
-    return g.print_string(value if isinstance(value, str) else str(value))
+        if not resolved:
+            fields = tuple((n, _printer(f.type)) for n, f in type_.fields.items())
+            resolved.append((fields, _required(type_.fields)))
+        fields, required = resolved[0]
+        _check_required(type_.name, required, value)
+        return f"{{{', '.join(f'{n}: {p(value[n])}' for n, p in fields if n in value)}}}"
+
+    return print_object
 
 
-def _check_required(where: str, declared: Mapping[str, Any], given: Mapping[str, Any]) -> None:
-    """Refuse, before sending, a value the schema requires and the caller left out."""
+def _required(declared: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names of the arguments or input fields a schema requires (non-null, no default)."""
     g = _graphql()
-    for name, definition in declared.items():
-        if (
-            isinstance(definition.type, g.GraphQLNonNull)
-            and given.get(name) is None
-            and getattr(definition, "default_value", g.Undefined) is g.Undefined
-        ):
+    return tuple(
+        name
+        for name, definition in declared.items()
+        if isinstance(definition.type, g.GraphQLNonNull)
+        and getattr(definition, "default_value", g.Undefined) is g.Undefined
+    )
+
+
+def _check_required(where: str, required: tuple[str, ...], given: Mapping[str, Any]) -> None:
+    """Refuse, before sending, a value the schema requires and the caller left out."""
+    for name in required:
+        if given.get(name) is None:
             from ..core.errors import RequestValidationError
 
             raise RequestValidationError(f"{where}.{name} is required by the server's schema")

@@ -13,7 +13,8 @@ import asyncio
 import functools
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -124,7 +125,7 @@ class SchemaReport:
     """
 
     source: str
-    differences: list[str] = field(default_factory=list)
+    differences: list[str] = dataclass_field(default_factory=list)
 
 
 class SchemaState:

@@ -1,0 +1,188 @@
+"""Which schema a client builds against: introspection once per client (also under
+concurrency), pinning, refusal, the report, and the symmedia variant's answers read end to
+end."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from servicehub_sdk.core import ResponseValidationError
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SchemaReport, SecureServiceHub, Severity
+from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox
+from servicehub_sdk.testing.ssh import SshEmulator
+from tests.helpers import close, collect, resolve
+
+
+def introspections(emulator: SshEmulator) -> int:
+    return sum("__schema" in query for query in emulator.requests)
+
+
+def client(mode: str, config: dict[str, Any], **options: Any) -> Any:
+    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    return cls(**config, **options)
+
+
+def symmedia_sdl() -> str:
+    package = resources.files("servicehub_sdk.testing.ssh")
+    return package.joinpath("schema_symmedia.graphql").read_text()
+
+
+def test_introspection_is_asked_once_by_concurrent_threads(
+    config: dict[str, Any], emulator: SshEmulator
+) -> None:
+    with SecureServiceHub(**config) as hub, ThreadPoolExecutor(8) as pool:
+        copy = hub.with_options(timeout=30)
+        names = list(
+            pool.map(
+                lambda n: (hub if n % 2 else copy).customers.get(f"C-{10001 + n}").external_id,
+                range(16),
+            )
+        )
+        hub.service_cases.list().first()
+    assert names == [f"C-{10001 + n}" for n in range(16)]
+    assert introspections(emulator) == 1
+
+
+async def test_introspection_is_asked_once_by_concurrent_tasks(
+    config: dict[str, Any], emulator: SshEmulator
+) -> None:
+    async with AsyncSecureServiceHub(**config) as hub:
+        found = await asyncio.gather(*(hub.customers.get(f"C-{10001 + n}") for n in range(16)))
+        await hub.service_cases.list().first()
+    assert [c.external_id for c in found] == [f"C-{10001 + n}" for n in range(16)]
+    assert introspections(emulator) == 1
+
+
+async def test_every_operation_works_on_both_variants_after_one_introspection(
+    hub: Any, emulator: SshEmulator, org_id: str
+) -> None:
+    assert len(await collect(hub.service_organisations.list())) == 3
+    assert len(await collect(hub.machine_models.list(page_size=7))) == 40
+    assert len(await collect(hub.service_cases.list(page_size=100))) == 300
+    updated = await resolve(hub.customers.update({"externalId": "C-10002", "name": "Renamed"}))
+    assert updated.name == "Renamed" and updated.address.country  # the address was kept
+    assert introspections(emulator) == 0  # the fixture's client asked before the test
+
+
+async def test_pinned_bundled_schema_asks_nothing(
+    mode: str, config: dict[str, Any], emulator: SshEmulator, variant: str
+) -> None:
+    hub = client(mode, config, schema="bundled")
+    try:
+        report = await resolve(hub.schema_report())
+        assert report == SchemaReport("bundled", [])
+        if variant == "document":
+            assert len(await collect(hub.service_cases.list())) == 300
+    finally:
+        await close(hub)
+    assert introspections(emulator) == 0
+
+
+@pytest.mark.parametrize("variant", ["symmedia"])
+async def test_pinned_sdl_is_used_without_asking(
+    mode: str, config: dict[str, Any], emulator: SshEmulator
+) -> None:
+    hub = client(mode, config, schema=symmedia_sdl())
+    try:
+        cases = await collect(hub.service_cases.list())
+        assert len(cases) == 300 and all(isinstance(c.priority, int) for c in cases)
+        report = await resolve(hub.schema_report())
+        assert report.source == "pinned"
+        assert "ServiceCase.priority: String here, Int live" in report.differences
+    finally:
+        await close(hub)
+    assert introspections(emulator) == 0
+    assert "pagination" not in emulator.requests[0]
+
+
+@pytest.mark.parametrize("variant", ["document"])
+async def test_refused_introspection_falls_back_to_the_bundled_schema(
+    mode: str, config: dict[str, Any], server: EmulatorServer
+) -> None:
+    emulator: SshEmulator = server.app  # type: ignore[assignment]
+    emulator.rules = SshEmulator(variant="document", introspection=False).rules
+    hub = client(mode, config)
+    try:
+        assert len(await collect(hub.service_organisations.list())) == 3
+        await resolve(hub.customers.get("C-10001"))
+        report = await resolve(hub.schema_report())
+    finally:
+        await close(hub)
+    assert report == SchemaReport("bundled (introspection refused)", [])
+    assert introspections(emulator) == 1
+
+
+@pytest.mark.parametrize("variant", ["symmedia"])
+async def test_differences_are_reported_and_logged_once(
+    mode: str, config: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="servicehub_sdk.ssh")
+    hub = client(mode, config)
+    try:
+        await collect(hub.service_cases.list())
+        await collect(hub.service_organisations.list())
+        report = await resolve(hub.schema_report())
+    finally:
+        await close(hub)
+    assert report.source == "live"
+    for expected in (
+        "Query.serviceOrganisationsPaginated(options:): not in the live schema",
+        "ServiceCaseOptions.pagination: not in the live schema",
+        "MachineModelOptions.pagination: not in the live schema",
+        "ServiceCase.priority: String here, Int live",
+        "CustomField.key: not in the live schema",
+        "Mutation.updateCustomer(id:): required live, not bundled",
+    ):
+        assert expected in report.differences
+    warnings = [r for r in caplog.records if "differs from the bundled" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+@pytest.mark.parametrize("variant", ["document"])
+async def test_the_document_variant_reports_no_difference(hub: Any) -> None:
+    assert await resolve(hub.schema_report()) == SchemaReport("live", [])
+
+
+async def test_a_proxy_page_instead_of_the_schema_is_raised_and_asked_again(
+    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SshEmulator
+) -> None:
+    server.faults.add(Malformed("<html>502</html>", content_type="text/html"), path="/graphql")
+    hub = client(mode, config, max_retries=0)
+    try:
+        with pytest.raises(ResponseValidationError):
+            await resolve(hub.customers.get("C-10001"))
+        assert (await resolve(hub.customers.get("C-10001"))).external_id == "C-10001"
+        assert (await resolve(hub.schema_report())).source == "live"
+    finally:
+        await close(hub)
+    # The proxy answered the first question; the emulator saw the second.
+    assert introspections(emulator) == 1
+    assert server.requests("POST", "/graphql") == 1 + 1 + 1
+
+
+@pytest.mark.parametrize("variant", ["symmedia"])
+async def test_symmedia_answers_are_read(hub: Any, emulator: SshEmulator) -> None:
+    cases = await collect(hub.service_cases.list())
+    assert {c.priority for c in cases} <= {1, 2, 3, 4}
+    case = next(c for c in cases if c.custom_fields)
+    assert {f.key for f in case.custom_fields} == {"errorCode", "operatingHours"}
+    assert case.custom_fields[0].definition is not None
+    assert case.model_extra["__typename"] == "ServiceCase"
+    assert isinstance(case.severity, Severity)
+    customer = await resolve(hub.customers.get("C-10001"))
+    assert customer.model_extra["__typename"] == "Customer"
+    assert all('"__typename"' not in query for query in emulator.requests)
+
+
+def test_the_sandbox_serves_the_symmedia_variant() -> None:
+    options = {"ssh": {"variant": "symmedia", "introspection": True}}
+    with Sandbox(["ssh"], emulator_options=options) as sandbox, sandbox.ssh_client() as hub:
+        case = hub.service_cases.list().first()
+        assert case is not None and isinstance(case.priority, int)
+        assert hub.schema_report().source == "live"
