@@ -48,6 +48,7 @@ T = TypeVar("T")
 B = TypeVar("B", bound=BaseModel)
 
 Kind = Literal["query", "mutation"]
+Printer = Callable[[Any], str]
 
 # The fields the SDK asks for, per selection: those the vendor document lists. A selection is
 # applied to whatever type the schema gives the field; fields the type lacks are left out.
@@ -125,6 +126,7 @@ class Plan:
         self._selections: dict[tuple[Kind, str, str], str] = {}
         self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
         self._required: dict[tuple[Kind, str], tuple[str, ...]] = {}
+        self._printers: dict[Any, Printer] = {}
 
     def __repr__(self) -> str:
         return f"<Plan {self.source}>"
@@ -178,7 +180,7 @@ class Plan:
             for name, value in arguments.items():
                 if name not in types:
                     raise KeyError(f"Argument {name} does not exist in Field: {field}.")
-                printed.append(f"{name}: {print_value(value, types[name])}")
+                printed.append(f"{name}: {print_value(value, types[name], self._printers)}")
             head = f"{head}({', '.join(printed)})"
         required = self._required[(kind, field)]
         if required:
@@ -253,30 +255,34 @@ def _selection_lines(schema_type: Any, selection: str) -> list[str]:
     return lines
 
 
-def print_value(value: Any, type_: Any) -> str:
+def print_value(value: Any, type_: Any, printers: dict[Any, Printer] | None = None) -> str:
     """A value printed on one line as the schema types it.
 
     `ID` and every text-like scalar print as strings (escaped by graphql-core's
     `print_string`): an ID that looks like a number stays an ID. Input objects keep only the
     fields they declare, in their declared order, and must carry the ones they require
-    (`RequestValidationError` before anything is sent).
+    (`RequestValidationError` before anything is sent). `printers` caches the printer of
+    each type (a `Plan` keeps one per schema).
     """
-    return _printer(type_)(value)
+    return _printer(type_, {} if printers is None else printers)(value)
 
 
-Printer = Callable[[Any], str]
-
-
-@functools.cache
-def _printer(type_: Any) -> Printer:
+def _printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
     """The printer of one schema type, made once per type (printing then only walks data)."""
+    found = printers.get(type_)
+    if found is None:
+        found = printers[type_] = _make_printer(type_, printers)
+    return found
+
+
+def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
     g = _graphql()
     if isinstance(type_, g.GraphQLNonNull):
-        return _printer(type_.of_type)
+        return _printer(type_.of_type, printers)
     if isinstance(type_, g.GraphQLList):
-        return _list_printer(type_)
+        return _list_printer(type_, printers)
     if isinstance(type_, g.GraphQLInputObjectType):
-        return _object_printer(type_)
+        return _object_printer(type_, printers)
     if isinstance(type_, g.GraphQLEnumType):
         values = type_.values
 
@@ -320,18 +326,18 @@ def _print_boolean(value: Any) -> str:
     return "true" if value else "false"
 
 
-def _list_printer(type_: Any) -> Printer:
+def _list_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
     def print_list(value: Any) -> str:
         if value is None:
             return "null"
-        item = _printer(type_.of_type)
+        item = _printer(type_.of_type, printers)
         items = value if isinstance(value, list | tuple) else [value]
         return f"[{', '.join(item(v) for v in items)}]"
 
     return print_list
 
 
-def _object_printer(type_: Any) -> Printer:
+def _object_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
     # Fields are resolved on first use: input types may refer to themselves.
     resolved: list[tuple[tuple[tuple[str, Printer], ...], tuple[str, ...]]] = []
 
@@ -341,7 +347,7 @@ def _object_printer(type_: Any) -> Printer:
         if not isinstance(value, Mapping):
             raise TypeError(f"{type_.name} takes an object, got {type(value).__name__}")
         if not resolved:
-            fields = tuple((n, _printer(f.type)) for n, f in type_.fields.items())
+            fields = tuple((n, _printer(f.type, printers)) for n, f in type_.fields.items())
             resolved.append((fields, _required(type_.fields)))
         fields, required = resolved[0]
         _check_required(type_.name, required, value)
