@@ -186,3 +186,18 @@ def test_the_sandbox_serves_the_symmedia_variant() -> None:
         case = hub.service_cases.list().first()
         assert case is not None and isinstance(case.priority, int)
         assert hub.schema_report().source == "live"
+
+
+async def test_find_asks_the_lookup_query_where_the_schema_has_one(
+    hub: Any, emulator: SshEmulator, variant: str
+) -> None:
+    model = await resolve(hub.machine_models.find("MAT-200003"))
+    machine = await resolve(hub.customer_machines.find("EQ-300007"))
+    assert model is not None and model.external_id == "MAT-200003"
+    assert machine is not None and machine.external_id == "EQ-300007"
+    assert await resolve(hub.machine_models.find("MAT-NOPE")) is None
+    roots = [query.split("(")[0].split()[-1] for query in emulator.requests]
+    if variant == "symmedia":
+        assert roots == ["machineModel", "customerMachine", "machineModel"]
+    else:
+        assert set(roots) == {"machineModelsPaginated", "customerMachinesPaginated"}

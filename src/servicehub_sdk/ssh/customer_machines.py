@@ -57,6 +57,16 @@ def _differences(existing: CustomerMachine, wanted: CustomerMachineInput) -> lis
     return [k for k, v in wanted_values.items() if v is not None and current[k] != v]
 
 
+def find_machine(external_id: str) -> Generator[Call[Any], Any, CustomerMachine | None]:
+    return (
+        yield from find_by_external_id(
+            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            external_id,
+            lookup=("customerMachine", "CustomerMachine", CustomerMachine),
+        )
+    )
+
+
 class CustomerMachines(Resource[M]):
     """Customer machines (`customerMachinesPaginated`, `createCustomerMachine`)."""
 
@@ -71,11 +81,12 @@ class CustomerMachines(Resource[M]):
     def find(
         self, external_id: str, **options: Unpack[CallOptions]
     ) -> Generator[Call[Any], Any, CustomerMachine | None]:
-        """The customer machine with this external ID, or `None` (reads the listing: the API
-        has no query by external ID for machines)."""
-        return (
-            yield from find_by_external_id(lambda: list_machines(LOOKUP_PAGE_SIZE), external_id)
-        )
+        """The customer machine with this external ID, or `None`.
+
+        Asks `customerMachine(externalId:)` where the schema has it; the vendor document has
+        no such query, so there this reads the listing.
+        """
+        return (yield from find_machine(external_id))
 
     @operation
     def create(
@@ -110,9 +121,7 @@ class CustomerMachines(Resource[M]):
         wanted = validate_input(CustomerMachineInput, machine)
         if not wanted.external_id:
             raise RequestValidationError("upsert needs the machine's external_id")
-        existing = yield from find_by_external_id(
-            lambda: list_machines(LOOKUP_PAGE_SIZE), wanted.external_id
-        )
+        existing = yield from find_machine(wanted.external_id)
         if existing is None:
             created: CustomerMachine = yield create_machine(wanted, shape)
             return UpsertResult(action="created", item=created)

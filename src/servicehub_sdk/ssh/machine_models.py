@@ -33,6 +33,16 @@ def create_model(model: MachineModelInput) -> Call[MachineModel]:
     )
 
 
+def find_model(external_id: str) -> Generator[Call[Any], Any, MachineModel | None]:
+    return (
+        yield from find_by_external_id(
+            lambda: list_models(LOOKUP_PAGE_SIZE),
+            external_id,
+            lookup=("machineModel", "MachineModel", MachineModel),
+        )
+    )
+
+
 class MachineModels(Resource[M]):
     """Machine models (`machineModelsPaginated`, `createMachineModel`)."""
 
@@ -49,9 +59,10 @@ class MachineModels(Resource[M]):
     ) -> Generator[Call[Any], Any, MachineModel | None]:
         """The machine model with this external ID, or `None`.
 
-        The API has no query by external ID for machine models, so this reads the listing.
+        Asks `machineModel(externalId:)` where the schema has it; the vendor document has no
+        such query, so there this reads the listing.
         """
-        return (yield from find_by_external_id(lambda: list_models(LOOKUP_PAGE_SIZE), external_id))
+        return (yield from find_model(external_id))
 
     @operation
     def create(
@@ -72,9 +83,7 @@ class MachineModels(Resource[M]):
         wanted = validate_input(MachineModelInput, model)
         if not wanted.external_id:
             raise RequestValidationError("upsert needs the machine model's external_id")
-        existing = yield from find_by_external_id(
-            lambda: list_models(LOOKUP_PAGE_SIZE), wanted.external_id
-        )
+        existing = yield from find_model(wanted.external_id)
         if existing is None:
             created: MachineModel = yield create_model(wanted)
             return UpsertResult(action="created", item=created)

@@ -134,12 +134,13 @@ class SchemaState:
     Attributes:
         plan: the plan once known (at once when pinned).
         report: the differences between the bundled schema and the one in use.
+        lock: held by the thread asking the server (others wait for its answer).
     """
 
     def __init__(self, schema: str | None) -> None:
         self.plan: Plan | None = pinned_plan(schema)
         self.report: list[str] = [] if self.plan is None else self._compare(self.plan)
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
 
     def settle(self, plan: Plan) -> Plan:
@@ -161,7 +162,7 @@ class SchemaState:
         return SchemaReport(plan.source, list(self.report))
 
     def async_lock(self) -> asyncio.Lock:
-        with self._lock:
+        with self.lock:
             if self._async_lock is None:
                 self._async_lock = asyncio.Lock()
             return self._async_lock
@@ -184,7 +185,7 @@ class HubSyncEngine(SyncEngine):
         state = self.schemas
         if state.plan is not None:
             return state.plan
-        with state._lock:
+        with state.lock:
             if state.plan is not None:
                 return state.plan
             try:
