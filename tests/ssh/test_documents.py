@@ -341,3 +341,21 @@ def test_unknown_arguments_are_refused() -> None:
 
 def test_the_bundled_schema_is_the_one_shipped() -> None:
     assert bundled_plan().schema is load_schema()
+
+
+def test_values_the_schema_types_otherwise_are_refused() -> None:
+    plan = bundled_plan()
+    for arguments in (
+        {"options": {"view": "ADMIN"}},
+        {"options": {"view": "OPERATOR", "pagination": {"page": 1.5, "pageSize": 10}}},
+        {"options": {"view": "OPERATOR", "pagination": {"page": True, "pageSize": 10}}},
+        {"options": "everything"},
+    ):
+        with pytest.raises(RequestValidationError):
+            plan.document("query", "serviceCasesPaginated", arguments, "ServiceCase")
+    assert "page: 2, pageSize: 10" in plan.document(
+        "query",
+        "serviceCasesPaginated",
+        {"options": {"view": "OPERATOR", "pagination": {"page": 2.0, "pageSize": 10}}},
+        "ServiceCase",
+    )

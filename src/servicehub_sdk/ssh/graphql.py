@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from ..core.errors import GraphQLError, ResponseValidationError
+from ..core.errors import GraphQLError, RequestValidationError, ResponseValidationError
 from ..core.http import ErrorInfo, decode_error
 from ..core.pagination import Page, PageData, counter_pages
 from ..core.request import Call
@@ -291,7 +291,7 @@ def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
                 return "null"
             name = getattr(value, "value", value)
             if name not in values:
-                raise ValueError(f"{name!r} is not a value of {type_.name}")
+                raise RequestValidationError(f"{name!r} is not a value of {type_.name}")
             return str(name)
 
         return print_enum
@@ -303,8 +303,12 @@ def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
         def print_number(value: Any) -> str:
             if value is None:
                 return "null"
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"{type_.name} takes a number, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (as_number is int and value != int(value))
+            ):
+                raise RequestValidationError(f"{type_.name} takes a number, got {value!r}")
             return repr(as_number(value))
 
         return print_number
@@ -322,7 +326,7 @@ def _print_boolean(value: Any) -> str:
     if value is None:
         return "null"
     if not isinstance(value, bool):
-        raise TypeError(f"Boolean takes true or false, got {value!r}")
+        raise RequestValidationError(f"Boolean takes true or false, got {value!r}")
     return "true" if value else "false"
 
 
@@ -345,7 +349,9 @@ def _object_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
         if value is None:
             return "null"
         if not isinstance(value, Mapping):
-            raise TypeError(f"{type_.name} takes an object, got {type(value).__name__}")
+            raise RequestValidationError(
+                f"{type_.name} takes an object, got {type(value).__name__}"
+            )
         if not resolved:
             fields = tuple((n, _printer(f.type, printers)) for n, f in type_.fields.items())
             resolved.append((fields, _required(type_.fields)))
@@ -371,8 +377,6 @@ def _check_required(where: str, required: tuple[str, ...], given: Mapping[str, A
     """Refuse, before sending, a value the schema requires and the caller left out."""
     for name in required:
         if given.get(name) is None:
-            from ..core.errors import RequestValidationError
-
             raise RequestValidationError(f"{where}.{name} is required by the server's schema")
 
 
@@ -533,8 +537,6 @@ def paged_call(
     listing early.
     """
     if page_size < 1:
-        from ..core.errors import RequestValidationError
-
         raise RequestValidationError("page_size must be at least 1")
 
     def page(number: int) -> Call[PageData[B]]:
