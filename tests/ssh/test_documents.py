@@ -359,3 +359,26 @@ def test_values_the_schema_types_otherwise_are_refused() -> None:
         {"options": {"view": "OPERATOR", "pagination": {"page": 2.0, "pageSize": 10}}},
         "ServiceCase",
     )
+
+
+def test_selections_keep_to_what_the_schema_returns() -> None:
+    plan = Plan(
+        build_schema(
+            "type Query { customer(externalId: String!): Other }\n"
+            "type Other { unrelated: String }\n"
+            "type Mutation { updateServiceCaseExternalId(serviceCaseId: ID!, externalId:"
+            " String!): Boolean }"
+        )
+    )
+    assert plan.document("query", "customer", {"externalId": "1"}, "Customer") == (
+        '{\n  customer(externalId: "1") {\n    __typename\n  }\n}'
+    )
+    assert (
+        plan.document(
+            "mutation",
+            "updateServiceCaseExternalId",
+            {"serviceCaseId": "1", "externalId": "2"},
+            "ServiceCaseLink",
+        )
+        == 'mutation {\n  updateServiceCaseExternalId(serviceCaseId: "1", externalId: "2")\n}'
+    )

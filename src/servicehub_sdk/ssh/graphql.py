@@ -185,9 +185,8 @@ class Plan:
         required = self._required[(kind, field)]
         if required:
             _check_required(field, required, arguments or {})
-        if selection is None:
-            return head
-        return f"{head} {self.selection_text(kind, field, selection)}"
+        body = "" if selection is None else self.selection_text(kind, field, selection)
+        return f"{head} {body}" if body else head
 
     def document(
         self, kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
@@ -201,28 +200,27 @@ class Plan:
         """The printed selection set of a root field (the same for every call).
 
         `selection` names an entry of `SELECTIONS`; paged fields are selected as
-        `{ data { ... } }`.
+        `{ data { ... } }`. Empty where the field is a scalar; `{ __typename }` where the
+        schema's type has none of the fields wanted.
         """
         key = (kind, field, selection)
         text = self._selections.get(key)
         if text is None:
-            from graphql import get_named_type
+            from graphql import get_named_type, is_leaf_type
 
             definition = self.root_field(kind, field)
             if definition is None:
                 raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
             named = get_named_type(definition.type)
-            if field.endswith("Paginated"):
+            if is_leaf_type(named):
+                lines = []
+            elif field.endswith("Paginated") and "data" in named.fields:
                 rows = get_named_type(named.fields["data"].type)
-                inner = _selection_lines(rows, selection)
+                inner = _selection_lines(rows, selection) or ["__typename"]
                 lines = ["data {", *(f"  {line}" for line in inner), "}"]
-                text = "{\n" + "\n".join(f"  {line}" for line in lines) + "\n}"
             else:
-                text = (
-                    "{\n"
-                    + "\n".join(f"  {line}" for line in _selection_lines(named, selection))
-                    + "\n}"
-                )
+                lines = _selection_lines(named, selection) or ["__typename"]
+            text = "{\n" + "\n".join(f"  {line}" for line in lines) + "\n}" if lines else ""
             self._selections[key] = text
         return text
 
