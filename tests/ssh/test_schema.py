@@ -201,3 +201,11 @@ async def test_find_asks_the_lookup_query_where_the_schema_has_one(
         assert roots == ["machineModel", "customerMachine", "machineModel"]
     else:
         assert set(roots) == {"machineModelsPaginated", "customerMachinesPaginated"}
+
+
+@pytest.mark.parametrize("variant", ["document"])
+def test_a_pinned_schema_that_is_no_sdl_is_a_configuration_error(config: dict[str, Any]) -> None:
+    from servicehub_sdk.core import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="not GraphQL SDL"):
+        SecureServiceHub(**config, schema="type Query {")
