@@ -186,9 +186,19 @@ OPERATIONS = [
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-async def test_documents_conform_to_the_published_schemas(hub: Any, operation: Any) -> None:
+async def test_documents_conform_to_the_published_schemas(
+    hub: Any, answers: dict[str, Any], operation: Any
+) -> None:
     """What the SDK sends names only arguments and input fields the schemas define and gives
-    every required one; input it cannot send that way is refused before sending."""
+    every required one; input it cannot send that way is refused before sending.
+
+    Introspection is refused here, so the SDK falls back to the document's schema: the
+    operations marked xfail are those where the document and the excerpts disagree."""
+    # A customer for look-ups (an update looks up the current country first), so that the
+    # mutation itself is sent and checked.
+    answers["customer"] = {
+        "data": {"customer": {"id": "C1", "externalId": "E1", "address": {"country": "DE"}}}
+    }
     client, replay = hub
     refused = None
     try:
@@ -241,12 +251,6 @@ async def test_machine_model_answer_keeps_empty_texts(hub: Any, answers: dict[st
     assert kept(model)["assignedApplicationVersions"][0]["version"] == "1.0.0"
 
 
-READS_INT_PRIORITY = pytest.mark.xfail(
-    reason="ServiceCase.priority is read as text; the service sends Int", strict=True
-)
-
-
-@READS_INT_PRIORITY
 async def test_service_case_answer_is_read(hub: Any, answers: dict[str, Any]) -> None:
     client, _ = hub
     answers["serviceCasesPaginated"] = page_of(
@@ -259,7 +263,6 @@ async def test_service_case_answer_is_read(hub: Any, answers: dict[str, Any]) ->
     assert kept(case)["scmCreator"]["__typename"] == "ServiceCaseTenantUser"
 
 
-@READS_INT_PRIORITY
 async def test_unlinked_cases_include_a_case_without_external_id(
     hub: Any, answers: dict[str, Any]
 ) -> None:
