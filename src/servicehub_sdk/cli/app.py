@@ -25,7 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..core.errors import ConfigurationError, RequestValidationError, ServiceHubError
-from .profiles import BACKENDS, client_for, env_prefix, load_profile
+from .profiles import BACKENDS, client_for, load_profile
 
 __all__ = ["app", "main"]
 
@@ -116,7 +116,7 @@ def sandbox(
             raise ConfigurationError(str(exc)) from None
     entries = running.describe()
     if env:
-        typer.echo(_as_exports(entries))
+        typer.echo(_as_exports(running.environ()))
     elif profile:
         typer.echo(_as_profile(entries))
     else:
@@ -141,12 +141,8 @@ def _as_listing(entries: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _as_exports(entries: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"export {env_prefix(entry['backend'])}{key.upper()}={shlex.quote(str(value))}"
-        for entry in entries
-        for key, value in entry["config"].items()
-    )
+def _as_exports(environ: dict[str, str]) -> str:
+    return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in environ.items())
 
 
 def _as_profile(entries: list[dict[str, Any]]) -> str:

@@ -171,6 +171,20 @@ class Sandbox:
         """Keyword arguments for the client constructor of `name` that reach the emulator."""
         return self.emulator(name).client_config(self.url(name))
 
+    def environ(self, names: Iterable[str] | None = None) -> dict[str, str]:
+        """The `SERVICEHUB_<BACKEND>_<PARAMETER>` variables that point `from_env()` here.
+
+        ```python
+        os.environ.update(sb.environ())  # or monkeypatch.setenv per item in tests
+        hub = SecureServiceHub.from_env()  # reaches the sandbox's Secure Service Hub
+        ```
+        """
+        return {
+            f"SERVICEHUB_{name.upper()}_{key.upper()}": str(value)
+            for name in (self.servers if names is None else names)
+            for key, value in self.config(name).items()
+        }
+
     def client(self, name: str, **overrides: Any) -> Any:
         """A sync client of `name` configured for the emulator (`overrides` win)."""
         return self._client_class(name, 2)(**{**self.config(name), **overrides})
