@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 import httpx
 
 from .errors import ConfigurationError
+from .guidance import checked_keywords, environment_hint
 from .http import AsyncEngine, ErrorDecoder, Flow, SyncEngine, capture_responses, decode_error
 from .pagination import AsyncPager, Page, Pager
 from .request import CALL_OPTION_KEYS, Call, CallOptions
@@ -64,6 +65,12 @@ class ClientBase(Generic[M]):
 
     env_prefix: ClassVar[str] = "SERVICEHUB_"
     _engine: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A wrong argument names the public class and the closest parameter.
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            setattr(cls, "__init__", checked_keywords(cls.__dict__["__init__"]))  # noqa: B010
 
     def _init_engine(
         self,
@@ -152,16 +159,24 @@ class ClientBase(Generic[M]):
         import inspect
 
         params = inspect.signature(cls.__init__).parameters
+        variables = {
+            name: f"{cls.env_prefix}{name.upper()}"
+            for name in params
+            if name not in ("self", "http_client", "auth") and name not in overrides
+        }
         kwargs: dict[str, Any] = {}
-        for name in params:
-            if name in ("self", "http_client", "auth") or name in overrides:
-                continue
-            raw = os.environ.get(f"{cls.env_prefix}{name.upper()}")
+        for name, variable in variables.items():
+            raw = os.environ.get(variable)
             if raw is None or raw == "":
                 continue
-            kwargs[name] = _convert_env(name, raw, f"{cls.env_prefix}{name.upper()}")
+            kwargs[name] = _convert_env(name, raw, variable)
+        found = [variables[name] for name in kwargs]
         kwargs.update(overrides)
-        return cls(**kwargs)
+        try:
+            return cls(**kwargs)
+        except ConfigurationError as exc:
+            message = environment_hint(str(exc), cls.__name__, cls.env_prefix, variables, found)
+            raise type(exc)(message) from None
 
 
 class SyncClient(ClientBase[Sync]):

@@ -1,0 +1,70 @@
+"""Error messages that point at the mistake: the public class, the closest name, the variable.
+
+Client constructors are keyword-only and implemented on private generic bases
+(`_SecureServiceHub`); Python's own `TypeError` would name that base and stop there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+__all__ = ["checked_keywords", "environment_hint", "unexpected_keywords"]
+
+_KEYWORD = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def unexpected_keywords(owner: str, unknown: Iterable[str], accepted: Iterable[str]) -> TypeError:
+    """`Owner() got an unexpected keyword argument 'x'; did you mean 'y'?` and what it takes."""
+    accepted, unknown = list(accepted), list(unknown)
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, accepted, n=1, cutoff=0.6)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    noun = "argument" if len(unknown) == 1 else "arguments"
+    return TypeError(
+        f"{owner}() got an unexpected keyword {noun} {', '.join(parts)}; "
+        f"it takes {', '.join(accepted)}"
+    )
+
+
+def checked_keywords(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a keyword-only `__init__` so wrong arguments name the instance's own class."""
+    parameters = inspect.signature(init).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return init
+    accepted = [name for name, p in parameters.items() if p.kind in _KEYWORD and name != "self"]
+    positional = sum(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters.values())
+
+    @functools.wraps(init)
+    def checked(self: Any, *args: Any, **kwargs: Any) -> None:
+        owner = type(self).__name__
+        if len(args) > positional - 1:  # `self` is positional
+            raise TypeError(
+                f"{owner}() takes keyword arguments only, e.g. {owner}({accepted[0]}=...)"
+            )
+        unknown = [name for name in kwargs if name not in accepted]
+        if unknown:
+            raise unexpected_keywords(owner, unknown, accepted)
+        init(self, *args, **kwargs)
+
+    return checked
+
+
+def environment_hint(
+    message: str, owner: str, prefix: str, variables: Mapping[str, str], found: Iterable[str]
+) -> str:
+    """A configuration error raised by `owner.from_env()`, in terms of environment variables.
+
+    `variables` maps each parameter read from the environment to its variable; the parameter
+    names in `message` are replaced by their variables, and the message says what was set.
+    """
+    for name, variable in sorted(variables.items(), key=lambda item: -len(item[0])):
+        message = re.sub(rf"(?<![\w=]){re.escape(name)}(?![\w=])", variable, message)
+    found = sorted(found)
+    seen = f"found {', '.join(found)}" if found else f"found no {prefix}* variable set"
+    return f"{message} — {owner}.from_env() {seen}"

@@ -1,0 +1,106 @@
+"""Mistakes a newcomer makes first get errors that name what to fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.core import ConfigurationError
+from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
+from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+
+# (sync class, async class, environment prefix, a parameter, a misspelling of it)
+CLIENTS = [
+    (SecureServiceHub, AsyncSecureServiceHub, "SERVICEHUB_SSH_", "client_secret", "client_secrte"),
+    (CrowdPartnerClient, AsyncCrowdPartnerClient, "SERVICEHUB_FSM_", "password", "pasword"),
+    (SupportCenterPlus, AsyncSupportCenterPlus, "SERVICEHUB_SUPPORTCENTER_", "base_url", "baseurl"),
+    (CECenterMashup, AsyncCECenterMashup, "SERVICEHUB_CECENTER_", "tenant", "tennant"),
+    (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient, "SERVICEHUB_SPICECSM_", "username", "user_name"),
+]
+IDS = [entry[0].__name__ for entry in CLIENTS]
+
+
+@pytest.fixture(autouse=True)
+def no_servicehub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SERVICEHUB_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls", "prefix", "param", "typo"), CLIENTS, ids=IDS)
+def test_a_misspelt_argument_names_the_public_class_and_the_closest_parameter(
+    sync_cls: type, async_cls: type, prefix: str, param: str, typo: str
+) -> None:
+    for cls in (sync_cls, async_cls):
+        with pytest.raises(TypeError) as caught:
+            cls(**{typo: "x"})
+        message = str(caught.value)
+        assert message.startswith(f"{cls.__name__}() got an unexpected keyword argument {typo!r}")
+        assert f"did you mean {param!r}?" in message
+        assert "_" + cls.__name__.removeprefix("Async") not in message  # no private base
+
+
+def test_several_misspelt_arguments_are_named_together() -> None:
+    with pytest.raises(
+        TypeError, match="arguments 'api_kye' \\(did you mean 'api_key'\\?\\), 'xyz'"
+    ):
+        SecureServiceHub(api_kye="k", xyz=1)
+
+
+def test_positional_arguments_are_refused_with_the_keyword_form() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"SecureServiceHub\(\) takes keyword arguments only, e\.g\. SecureServiceHub\(api_key=\.\.\.\)",
+    ):
+        SecureServiceHub("key")  # type: ignore[misc]
+
+
+def test_the_wrapped_constructor_keeps_its_signature() -> None:
+    import inspect
+
+    assert "api_key" in inspect.signature(SecureServiceHub.__init__).parameters
+    assert SecureServiceHub.__init__.__doc__ == SecureServiceHub.__init__.__wrapped__.__doc__  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls", "prefix", "param", "typo"), CLIENTS, ids=IDS)
+def test_from_env_with_nothing_set_names_the_variables_it_read(
+    sync_cls: type, async_cls: type, prefix: str, param: str, typo: str
+) -> None:
+    for cls in (sync_cls, async_cls):
+        with pytest.raises(ConfigurationError) as caught:
+            cls.from_env()
+        message = str(caught.value)
+        assert f"{prefix}{param.upper()}" in message or "SERVICEHUB_FSM_CLIENT_ID" in message
+        assert f"{cls.__name__}.from_env() found no {prefix}* variable set" in message
+        assert f" {param}" not in message  # the variable, not the Python argument
+
+
+def test_from_env_names_exactly_the_missing_variables_and_those_it_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SERVICEHUB_SSH_API_KEY", "key")
+    with pytest.raises(ConfigurationError) as caught:
+        SecureServiceHub.from_env()
+    assert str(caught.value) == (
+        "Secure Service Hub needs SERVICEHUB_SSH_CLIENT_ID, SERVICEHUB_SSH_CLIENT_SECRET "
+        "(or auth=...) — SecureServiceHub.from_env() found SERVICEHUB_SSH_API_KEY"
+    )
+
+
+def test_from_env_names_the_variable_a_bad_value_came_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SERVICEHUB_SSH_ENVIRONMENT", "prod")
+    with pytest.raises(ConfigurationError, match=r"^SERVICEHUB_SSH_ENVIRONMENT must be one of"):
+        SecureServiceHub.from_env(api_key="k", client_id="c", client_secret="s")
+
+
+def test_from_env_keeps_the_argument_name_for_what_was_passed_in_code() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        SecureServiceHub.from_env(api_key="", client_id="c", client_secret="s")
+    assert "needs api_key" in str(caught.value)
+    assert "SERVICEHUB_SSH_API_KEY" not in str(caught.value)
