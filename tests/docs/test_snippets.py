@@ -7,8 +7,10 @@ The conventions, as docs/index.md ("Code in these pages") states them for reader
   `examples/`. Blocks of one page share their names in page order, like a notebook's cells.
 - `#> ` lines show what the block prints; when a block has them, its whole output must be
   exactly those lines.
-- ```` ```python test="skip" reason="…" ```` is shown and not run (real credentials, a web
-  framework, a placeholder); the reason is required and appears in the test report.
+- `<!-- test="skip" reason="…" -->` on the line right above a fence: the block is shown and
+  not run (real credentials, a web framework, a placeholder); the reason is required and
+  appears in the test report. (An HTML comment, so every markdown renderer still shows the
+  block; a fence's info string is its language alone.)
 
 Tracebacks and failures name the block by `path:line` of the markdown file itself.
 """
@@ -31,6 +33,7 @@ from servicehub_sdk.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^(?P<indent> *)```(?P<info>.*)$")
+MARKER = re.compile(r"^\s*<!--\s*(?P<settings>test=.*?)\s*-->\s*$")
 SETTING = re.compile(r'(\w+)="([^"]*)"')
 OUTPUT = "#> "
 
@@ -46,7 +49,7 @@ class Block:
     source: str
 
     def __str__(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{shown(self.path)}:{self.line}"
 
     @property
     def expected_output(self) -> str | None:
@@ -58,33 +61,58 @@ class Block:
         return "\n".join(shown) + "\n" if shown else None
 
 
+def shown(path: Path) -> str:
+    """A page's path as the reader finds it: relative to the repository."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def read_blocks(path: Path) -> list[Block]:
-    """The fenced blocks of a markdown page; an unclosed fence is an error."""
+    """The fenced blocks of a markdown page, each with the settings of a marker right above.
+
+    Mistakes in the page's markup fail here, naming the line: an unclosed fence, a fence
+    whose info string is more than a language, a marker not followed by a fence.
+    """
     blocks: list[Block] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     opened: tuple[int, str, str] | None = None
     body: list[str] = []
+    marker: tuple[int, dict[str, str]] | None = None
     for number, line in enumerate(lines, start=1):
+        at = f"{shown(path)}:{number}"
         match = FENCE.match(line)
         if opened is None:
             if match:
-                opened, body = (number, match["indent"], match["info"].strip()), []
+                info = match["info"].strip()
+                if len(info.split()) > 1:
+                    raise AssertionError(f"{at}: say only the language after ``` (got {info!r})")
+                opened, body = (number, match["indent"], info), []
+            elif marker is not None:
+                raise AssertionError(f"{at}: the marker above must be right above a ``` fence")
+            if MARKER.match(line):
+                marker = (number, dict(SETTING.findall(line)))
+                continue
         elif match and not match["info"].strip():
-            start, indent, info = opened
-            language = info.split(" ", 1)[0]
+            start, indent, language = opened
             text = "\n".join(b[len(indent) :] if b.startswith(indent) else b for b in body)
-            settings = dict(SETTING.findall(info))
+            settings = marker[1] if marker is not None and marker[0] == start - 1 else {}
             blocks.append(Block(path, start + 1, language, settings, text + "\n"))
-            opened = None
+            opened = marker = None
         else:
             body.append(line)
-    if opened is not None:
-        raise AssertionError(f"{path.relative_to(ROOT)}:{opened[0]}: code block never closed")
+    if opened is not None or marker is not None:
+        line = opened[0] if opened is not None else marker[0]  # type: ignore[index]
+        raise AssertionError(f"{shown(path)}:{line}: code block never closed")
     return blocks
 
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-BLOCKS = {page: read_blocks(page) for page in PAGES}
+BLOCKS: dict[Path, list[Block]] = {}
+MARKUP_ERRORS: dict[Path, str] = {}
+for page in PAGES:
+    try:
+        BLOCKS[page] = read_blocks(page)
+    except AssertionError as error:  # reported by test_page_markup, naming the line
+        BLOCKS[page], MARKUP_ERRORS[page] = [], str(error)
 PYTHON = [b for blocks in BLOCKS.values() for b in blocks if b.language in ("python", "py")]
 
 
@@ -122,10 +150,11 @@ class PageState:
 class Pages:
     """What each page's blocks defined so far, so a block sees its predecessors' names."""
 
+    pages: dict[Path, list[Block]]
     states: dict[Path, PageState] = field(default_factory=dict)
 
     def run(self, block: Block) -> str:
-        blocks = [b for b in BLOCKS[block.path] if b.language == block.language]
+        blocks = [b for b in self.pages[block.path] if b.language == block.language]
         index = blocks.index(block)
         state = self.states.get(block.path)
         if state is None or state.next_block > index:
@@ -154,7 +183,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def pages() -> Pages:
-    return Pages()
+    return Pages(BLOCKS)
 
 
 @pytest.fixture
@@ -182,7 +211,9 @@ def test_code_block_runs(block: Block, sandbox_env: Sandbox, pages: Pages) -> No
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
-def test_every_code_block_names_its_language(page: Path) -> None:
-    """A fence without a language would be code nobody runs: say `python`, `bash`, `toml`…"""
+def test_page_markup(page: Path) -> None:
+    """Fences close, markers sit on fences, and every fence names its language (`python`,
+    `bash`, `toml`, `text`…): a block without one would be code nobody runs."""
+    assert page not in MARKUP_ERRORS, MARKUP_ERRORS[page]
     bare = [str(b) for b in BLOCKS[page] if not b.language]
     assert not bare, f"code blocks without a language at {', '.join(bare)}"
