@@ -8,6 +8,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from .display import model_html, model_text
 from .errors import RequestValidationError
 
 __all__ = ["ServiceHubModel", "validate_input"]
@@ -36,6 +37,14 @@ class ServiceHubModel(BaseModel):
         for name, value in super().__repr_args__():
             if value is not None:
                 yield name, value
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: a table of the fields that are set; secrets show as REDACTED."""
+        return model_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's display: the same table as aligned text."""
+        printer.text(f"{type(self).__name__}(...)" if cycle else model_text(self))
 
     def to_wire(self) -> dict[str, Any]:
         """The model as the vendor spells it: aliases, no unset `None` fields."""
