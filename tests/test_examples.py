@@ -20,10 +20,12 @@ def run(script: str) -> str:
     return done.stdout
 
 
-def test_demo() -> None:
+def test_demo_script_tells_the_same_story() -> None:
     out = run("demo.py")
-    assert "customers second run: {'unchanged': 5}" in out
-    assert "service cases linked: 25" in out
+    assert out.startswith("Five service platforms")
+    assert "1. ERP master data -> Secure Service Hub" in out
+    assert "deliberate failure: EQ-DEMO-0006" in out
+    assert "tickets now:" in out and "(+0)" in out
 
 
 def test_ssh_sync_customers_is_idempotent() -> None:

@@ -33,7 +33,9 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
     outputs: dict[str, list[Any]] = {}
     for cell in notebook.cells:
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        assert not errors, f"{cell.source!r} raised {errors[0].get('ename')}: {errors[0].get('evalue')}"
+        assert not errors, (
+            f"{cell.source!r} raised {errors[0].get('ename')}: {errors[0].get('evalue')}"
+        )
         for tag in cell.metadata.get("tags", []):
             outputs[tag] = cell.get("outputs", [])
     return outputs
@@ -76,7 +78,9 @@ def test_the_progress_bar_renders_as_a_widget(
     executed: dict[str, list[Any]], sandbox_data: dict[str, Any]
 ) -> None:
     outputs = executed["progress"]
-    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert widgets, f"no progress widget among {outputs}"
     warnings = [o["text"] for o in outputs if o.get("name") == "stderr"]
     assert not any("IProgress" in text for text in warnings), warnings

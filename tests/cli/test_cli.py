@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -161,7 +162,29 @@ def test_demo_runs_as_a_process() -> None:
         timeout=180,
     )
     assert done.returncode == 0, done.stderr
-    assert "master data, second run" in done.stdout and "CECenter ticket lifecycle" in done.stdout
+    out = " ".join(done.stdout.split())  # as one line, whatever the wrapping
+    # Every step is numbered and explained before its results.
+    for number in range(1, 6):
+        assert f"{number}. " in done.stdout
+    assert "matching each record by the ERP's own ID" in out
+    # The one failure is announced as deliberate, with its reason.
+    assert (
+        "deliberate failure: EQ-DEMO-0006: unknown customer 'ERP-UNKNOWN' - the demo data"
+        " contains a machine whose customer is not in the export" in out
+    )
+    assert (
+        "second run with the same files: 1 failed, 12 unchanged - nothing is written twice" in out
+    )
+    # Exactly once: the first run creates one ticket per linked case, the second none.
+    before = int(re.search(r"tickets in SupportCenter Plus before: (\d+)", out)[1])  # type: ignore[index]
+    linked = int(re.search(r"first run: (\d+) linked", out)[1])  # type: ignore[index]
+    between, added = map(
+        int, re.search(r"tickets after the first run: (\d+) \(\+(\d+)\)", out).groups()
+    )  # type: ignore[union-attr]
+    after, again = map(int, re.search(r"tickets now: (\d+) \(\+(\d+)\)", out).groups())  # type: ignore[union-attr]
+    assert linked > 0 and added == linked and between == before + linked
+    assert "second run, same journal: nothing to do" in out and again == 0 and after == between
+    assert "servicehub demo: summary" in out and "requests to the sandbox" in out
 
 
 def test_sandbox_command_serves_until_stopped() -> None:

@@ -156,16 +156,21 @@ def _as_profile(entries: list[dict[str, Any]]) -> str:
 @app.command()
 def demo(seed: Annotated[int, typer.Option(help="Seed of the sandbox data.")] = 0) -> None:
     """Run the flagship integration end to end in an embedded sandbox (no credentials, no network)."""
-    from .demo import run_demo
+    from .demo import INTRODUCTION, DemoStep, render_step, run_demo
 
+    def show(number: int, step: DemoStep) -> None:
+        typer.echo(render_step(number, step) + "\n")
+
+    typer.echo(f"servicehub demo\n{INTRODUCTION}\n")
     with _handled():
-        rows = run_demo(seed=seed)
-    table = Table(title="servicehub demo")
+        steps, took = run_demo(seed=seed, on_step=show)
+    table = Table(title="servicehub demo: summary")
     table.add_column("step")
     table.add_column("outcome")
-    for step, outcome in rows:
-        table.add_row(step, outcome)
+    for step in steps:
+        table.add_row(escape(step.title), escape(step.summary))
     console.print(table)
+    typer.echo(took)
 
 
 # -- sync --------------------------------------------------------------------------------
