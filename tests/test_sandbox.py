@@ -67,3 +67,37 @@ def test_sandbox_runs_as_a_process() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_environ_names_every_setting_of_every_running_backend(servicehub_sandbox: Sandbox) -> None:
+    environ = servicehub_sandbox.environ()
+    for name in servicehub_sandbox.names:
+        for key, value in servicehub_sandbox.config(name).items():
+            assert environ[f"SERVICEHUB_{name.upper()}_{key.upper()}"] == str(value)
+    assert set(servicehub_sandbox.environ(["ssh"])) == {
+        f"SERVICEHUB_SSH_{key.upper()}" for key in servicehub_sandbox.config("ssh")
+    }
+
+
+async def test_servicehub_env_lets_from_env_reach_the_sandbox(
+    servicehub_env: Sandbox, mode: str
+) -> None:
+    from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+    from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
+    from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
+    from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+    from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+
+    classes = {
+        "ssh": (SecureServiceHub, AsyncSecureServiceHub),
+        "fsm": (CrowdPartnerClient, AsyncCrowdPartnerClient),
+        "supportcenter": (SupportCenterPlus, AsyncSupportCenterPlus),
+        "cecenter": (CECenterMashup, AsyncCECenterMashup),
+        "spicecsm": (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient),
+    }
+    for name, call in ONE_CALL.items():
+        client = classes[name][mode == "async"].from_env()
+        try:
+            assert await resolve(call(client)) is not None
+        finally:
+            await close(client)

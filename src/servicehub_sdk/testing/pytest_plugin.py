@@ -1,6 +1,8 @@
 """pytest fixtures for testing code that uses the SDK against the sandbox.
 
 - `servicehub_sandbox`: one `Sandbox` with every built-in backend, shared by the session.
+- `servicehub_env`: that sandbox's settings as `SERVICEHUB_<BACKEND>_*` variables for one
+  test, so code that calls `Client.from_env()` reaches the sandbox unchanged.
 - `emulator_server`: a factory serving your own emulator app on loopback for one test.
 
 Registered through the `pytest11` entry point; importing this module is cheap.
@@ -25,6 +27,14 @@ def servicehub_sandbox() -> Iterator[Sandbox]:
 
     with Sandbox() as sandbox:
         yield sandbox
+
+
+@pytest.fixture
+def servicehub_env(servicehub_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    """`servicehub_sandbox`, with its settings in the environment until the test ends."""
+    for name, value in servicehub_sandbox.environ().items():
+        monkeypatch.setenv(name, value)
+    return servicehub_sandbox
 
 
 @pytest.fixture
