@@ -104,3 +104,44 @@ def test_from_env_keeps_the_argument_name_for_what_was_passed_in_code() -> None:
         SecureServiceHub.from_env(api_key="", client_id="c", client_secret="s")
     assert "needs api_key" in str(caught.value)
     assert "SERVICEHUB_SSH_API_KEY" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("false", False), ("0", False), ("No", False), ("true", True), ("1", True)],
+)
+def test_from_env_reads_flags_as_flags_not_as_truthy_text(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
+) -> None:
+    monkeypatch.setenv("SERVICEHUB_SPICECSM_BASE_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("SERVICEHUB_SPICECSM_USERNAME", "api")
+    monkeypatch.setenv("SERVICEHUB_SPICECSM_PASSWORD", "pw")
+    monkeypatch.setenv("SERVICEHUB_SPICECSM_ALLOW_RAW_SQL", raw)
+    with SpiceJsonRpcClient.from_env() as spice:
+        assert spice.allow_raw_sql is expected
+
+
+def test_from_env_refuses_a_flag_it_cannot_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICEHUB_SPICECSM_ALLOW_RAW_SQL", "maybe")
+    with pytest.raises(
+        ConfigurationError,
+        match="SERVICEHUB_SPICECSM_ALLOW_RAW_SQL must be true or false, got 'maybe'",
+    ):
+        SpiceJsonRpcClient.from_env()
+
+
+def test_from_env_reads_numbers_and_lists_by_the_parameters_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servicehub_sdk.core.environment import env_value
+
+    assert env_value("2048", "V", "int") == 2048
+    assert env_value("2.5", "V", "float | httpx.Timeout | None") == 2.5
+    assert env_value("3", "V", "int | None") == 3
+    assert env_value("a, b,c", "V", "Iterable[str]") == ["a", "b", "c"]
+    assert env_value("0912", "V", "str | int | None") == "0912"  # text stays text
+    monkeypatch.setenv("SERVICEHUB_SUPPORTCENTER_MAX_UPLOAD_BYTES", "lots")
+    with pytest.raises(
+        ConfigurationError, match="SERVICEHUB_SUPPORTCENTER_MAX_UPLOAD_BYTES must be a number"
+    ):
+        SupportCenterPlus.from_env(base_url="http://127.0.0.1:1", api_key="k")

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 import httpx
 
+from .environment import env_value
 from .errors import ConfigurationError
 from .guidance import checked_keywords, environment_hint
 from .http import AsyncEngine, ErrorDecoder, Flow, SyncEngine, capture_responses, decode_error
@@ -154,7 +155,9 @@ class ClientBase(Generic[M]):
 
         Every constructor parameter can be given as an upper-case variable, e.g.
         `SERVICEHUB_SSH_API_KEY` for `api_key`; keyword arguments win over the environment.
-        `max_retries` is read as an integer and `timeout` as seconds.
+        Values are read by the parameter's type: flags as `true`/`false` (`1`/`0`, `yes`/`no`,
+        `on`/`off`), `max_retries` and other counts as integers, `timeout` as seconds, lists
+        comma-separated. A missing setting is reported by its variable's name.
         """
         import inspect
 
@@ -169,7 +172,7 @@ class ClientBase(Generic[M]):
             raw = os.environ.get(variable)
             if raw is None or raw == "":
                 continue
-            kwargs[name] = _convert_env(name, raw, variable)
+            kwargs[name] = env_value(raw, variable, params[name].annotation)
         found = [variables[name] for name in kwargs]
         kwargs.update(overrides)
         try:
@@ -417,14 +420,3 @@ def _raw_call(
 
 def _fields(policy: RetryPolicy) -> dict[str, Any]:
     return {name: getattr(policy, name) for name in policy.__dataclass_fields__}
-
-
-def _convert_env(name: str, raw: str, variable: str) -> Any:
-    try:
-        if name == "max_retries":
-            return int(raw)
-        if name == "timeout":
-            return float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{variable} must be a number, got {raw!r}") from None
-    return raw
