@@ -19,7 +19,7 @@ _KEYWORD = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYW
 
 
 def unexpected_keywords(owner: str, unknown: Iterable[str], accepted: Iterable[str]) -> TypeError:
-    """`Owner() got an unexpected keyword argument 'x'; did you mean 'y'?` and what it takes."""
+    """`Owner() got an unexpected keyword argument 'x' (did you mean 'y'?)`, and what it takes."""
     accepted, unknown = list(accepted), list(unknown)
     parts = []
     for name in unknown:
@@ -38,12 +38,15 @@ def checked_keywords(init: Callable[..., None]) -> Callable[..., None]:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return init
     accepted = [name for name, p in parameters.items() if p.kind in _KEYWORD and name != "self"]
-    positional = sum(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters.values())
+    keyword_only = [p.kind for p in parameters.values()] == [
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,  # self
+        *(inspect.Parameter.KEYWORD_ONLY for _ in accepted),
+    ]
 
     @functools.wraps(init)
     def checked(self: Any, *args: Any, **kwargs: Any) -> None:
         owner = type(self).__name__
-        if len(args) > positional - 1:  # `self` is positional
+        if args and keyword_only:
             raise TypeError(
                 f"{owner}() takes keyword arguments only, e.g. {owner}({accepted[0]}=...)"
             )
