@@ -40,7 +40,7 @@ def test_a_misspelt_argument_names_the_public_class_and_the_closest_parameter(
             cls(**{typo: "x"})
         message = str(caught.value)
         assert message.startswith(f"{cls.__name__}() got an unexpected keyword argument {typo!r}")
-        assert f"did you mean {param!r}?" in message
+        assert message.endswith(f"(did you mean {param!r}?)")  # nothing else to read
         assert "_" + cls.__name__.removeprefix("Async") not in message  # no private base
 
 
@@ -49,6 +49,14 @@ def test_several_misspelt_arguments_are_named_together() -> None:
         TypeError, match="arguments 'api_kye' \\(did you mean 'api_key'\\?\\), 'xyz'"
     ):
         SecureServiceHub(api_kye="k", xyz=1)
+
+
+def test_an_argument_like_no_parameter_lists_every_parameter() -> None:
+    with pytest.raises(TypeError) as caught:
+        SecureServiceHub(xyz=1)
+    message = str(caught.value)
+    assert message.startswith("SecureServiceHub() got an unexpected keyword argument 'xyz'; ")
+    assert "it takes api_key, client_id, client_secret, " in message
 
 
 def test_positional_arguments_are_refused_with_the_keyword_form() -> None:

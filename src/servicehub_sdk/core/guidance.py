@@ -19,17 +19,17 @@ _KEYWORD = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYW
 
 
 def unexpected_keywords(owner: str, unknown: Iterable[str], accepted: Iterable[str]) -> TypeError:
-    """`Owner() got an unexpected keyword argument 'x' (did you mean 'y'?)`, and what it takes."""
+    """`Owner() got an unexpected keyword argument 'x' (did you mean 'y'?)`; without a close
+    match for every name, the message lists what the constructor takes."""
     accepted, unknown = list(accepted), list(unknown)
-    parts = []
+    parts, guessed = [], True
     for name in unknown:
         close = difflib.get_close_matches(name, accepted, n=1, cutoff=0.6)
         parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        guessed = guessed and bool(close)
     noun = "argument" if len(unknown) == 1 else "arguments"
-    return TypeError(
-        f"{owner}() got an unexpected keyword {noun} {', '.join(parts)}; "
-        f"it takes {', '.join(accepted)}"
-    )
+    takes = "" if guessed else f"; it takes {', '.join(accepted)}"
+    return TypeError(f"{owner}() got an unexpected keyword {noun} {', '.join(parts)}{takes}")
 
 
 def checked_keywords(init: Callable[..., None]) -> Callable[..., None]:
