@@ -104,8 +104,9 @@ def sandbox(
 ) -> None:
     """Run all five emulators on 127.0.0.1 until Ctrl-C; print how to reach them.
 
-    The values printed are complete (sandbox-only credentials): copy them, or use `--env`
-    (`eval "$(servicehub sandbox --env)"` in another shell) or `--profile`.
+    The values printed are complete (sandbox-only credentials). With `--env`, paste the
+    `export` lines into the shell that runs your code; with `--profile`, append the
+    `[sandbox.*]` tables to the config file and pass `--profile sandbox`.
     """
     from ..testing import Sandbox
 
