@@ -16,6 +16,7 @@ from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPl
 from servicehub_sdk.sync import (
     CECenterTarget,
     LinkJournal,
+    Shard,
     SpiceCsmTarget,
     SupportCenterPlusTarget,
     link_service_cases,
@@ -169,6 +170,64 @@ async def test_async_linking(
             hub, SupportCenterPlusTarget(scp), journal=tmp_path / "a.sqlite3", limit=3
         )
     assert report.counts == {"linked": 3}
+
+
+async def test_shards_split_one_run_between_workers(
+    mode: str,
+    config: dict[str, Any],
+    emulator: SshEmulator,
+    scp_server: EmulatorServer,
+    scp_emulator: ScpEmulator,
+    tmp_path: Path,
+) -> None:
+    before = unlinked(emulator)
+    scp_config = scp_emulator.client_config(scp_server.url)
+    reports = []
+    for index in range(3):
+        if mode == "sync":
+            with SecureServiceHub(**config) as hub, SupportCenterPlus(**scp_config) as scp:
+                reports.append(
+                    link_service_cases(
+                        hub,
+                        SupportCenterPlusTarget(scp),
+                        journal=tmp_path / "j",
+                        shard=Shard(index, 3),
+                    )
+                )
+        else:
+            async with (
+                AsyncSecureServiceHub(**config) as hub,
+                AsyncSupportCenterPlus(**scp_config) as scp,
+            ):
+                reports.append(
+                    await link_service_cases_async(
+                        hub,
+                        SupportCenterPlusTarget(scp),
+                        journal=tmp_path / "j",
+                        shard=Shard(index, 3),
+                    )
+                )
+    keys = [r.key for report in reports for r in report.results]
+    assert all(report.results for report in reports)  # 20 cases: every shard gets some
+    assert sorted(keys) == sorted(set(keys)) and len(keys) == before
+    assert all(Shard(i, 3).holds(r.key) for i, report in enumerate(reports) for r in report.results)
+    assert unlinked(emulator) == 0 and scp_emulator.writes["add request"] == before
+
+
+def test_a_shard_limit_counts_only_its_cases(
+    clients: tuple[SecureServiceHub, SupportCenterPlus], tmp_path: Path
+) -> None:
+    hub, scp = clients
+    report = link_service_cases(
+        hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j", shard=Shard(1, 2), limit=2
+    )
+    assert len(report.results) == 2 and all(Shard(1, 2).holds(r.key) for r in report.results)
+
+
+@pytest.mark.parametrize(("index", "count"), [(-1, 2), (2, 2), (0, 0)])
+def test_a_shard_outside_its_count_is_refused(index: int, count: int) -> None:
+    with pytest.raises(ConfigurationError, match="shard index"):
+        Shard(index, count)
 
 
 def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from .link_cases import link_service_cases, link_service_cases_async
 from .master_data import sync_master_data, sync_master_data_async
 from .records import MasterData, load_master_data
 from .report import RecordResult, SyncReport
+from .shards import Shard
 from .targets import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, TicketTarget, marker
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "MasterData",
     "PostgresJournal",
     "RecordResult",
+    "Shard",
     "SpiceCsmTarget",
     "SqliteJournal",
     "SupportCenterPlusTarget",

@@ -31,6 +31,7 @@ from .journal import (
     open_journal_async,
 )
 from .report import Action, RecordResult, SyncReport
+from .shards import Shard
 from .targets import TicketTarget
 
 __all__ = ["link_service_cases", "link_service_cases_async"]
@@ -102,12 +103,17 @@ async def _link(
     limit: int | None,
     dry_run: bool,
     lease_seconds: float,
+    shard: Shard | None,
 ) -> SyncReport:
     if not lease_seconds > 0:
         raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
     report = SyncReport(dry_run=dry_run)
     owner = _run_owner()
-    cases = await maybe(hub.service_cases.list_unlinked(view=view).to_list(limit))
+    listing = hub.service_cases.list_unlinked(view=view)
+    if shard is None:
+        cases = await maybe(listing.to_list(limit))
+    else:
+        cases = [case for case in await maybe(listing.to_list()) if shard.holds(case.id)][:limit]
     for case in cases:
         report.results.append(
             await _preview(book, case)
@@ -126,6 +132,7 @@ def link_service_cases(
     limit: int | None = None,
     dry_run: bool = False,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    shard: Shard | None = None,
 ) -> SyncReport:
     """Create a ticket in `target` for every unlinked case (at most `limit`) and link it.
 
@@ -142,7 +149,14 @@ def link_service_cases(
     book = open_journal(journal) if isinstance(journal, str | Path) else journal
     try:
         flow = _link(
-            hub, target, book, view=view, limit=limit, dry_run=dry_run, lease_seconds=lease_seconds
+            hub,
+            target,
+            book,
+            view=view,
+            limit=limit,
+            dry_run=dry_run,
+            lease_seconds=lease_seconds,
+            shard=shard,
         )
         return run_sync(flow)
     finally:
@@ -159,13 +173,21 @@ async def link_service_cases_async(
     limit: int | None = None,
     dry_run: bool = False,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    shard: Shard | None = None,
 ) -> SyncReport:
     """`link_service_cases` for async clients (hub and target); `journal` as there, or a
     journal from `open_journal_async`."""
     book = await open_journal_async(journal) if isinstance(journal, str | Path) else journal
     try:
         return await _link(
-            hub, target, book, view=view, limit=limit, dry_run=dry_run, lease_seconds=lease_seconds
+            hub,
+            target,
+            book,
+            view=view,
+            limit=limit,
+            dry_run=dry_run,
+            lease_seconds=lease_seconds,
+            shard=shard,
         )
     finally:
         if book is not journal:
