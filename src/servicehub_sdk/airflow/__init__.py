@@ -1,0 +1,11 @@
+"""An Airflow provider for servicehub-sdk (the `airflow` extra, Airflow 3).
+
+- `hooks`: one hook per backend and connection type (`servicehub_ssh`, `servicehub_fsm`,
+  `servicehub_supportcenter`, `servicehub_cecenter`, `servicehub_spicecsm`), each giving the
+  SDK's sync or async client for its connection.
+- `operators`: `SyncMasterDataOperator` and `LinkServiceCasesOperator`.
+- `sensors`: `UnlinkedServiceCasesSensor`.
+
+Airflow finds the provider through the `apache_airflow_provider` entry point
+(`get_provider_info`). Importing this package imports nothing of Airflow.
+"""

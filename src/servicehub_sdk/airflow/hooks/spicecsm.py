@@ -1,0 +1,28 @@
+"""`SpiceCsmHook`: the `servicehub_spicecsm` connection and SpiceCSM JSON-RPC clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..connections import CONNECTION_SPECS
+from .base import TicketSystemHook
+
+__all__ = ["SpiceCsmHook"]
+
+
+class SpiceCsmHook(TicketSystemHook):
+    """SpiceCSM JSON-RPC (`SpiceJsonRpcClient` / `AsyncSpiceJsonRpcClient`).
+
+    Host is the installation URL, login and password the API user. Linked cases become rows
+    of `table` (`SpiceCsmTarget`, with the extras `table` and `userkey`).
+    """
+
+    spec = CONNECTION_SPECS["spicecsm"]
+    client_class = "servicehub_sdk.spicecsm:SpiceJsonRpcClient"
+    async_client_class = "servicehub_sdk.spicecsm:AsyncSpiceJsonRpcClient"
+    target_class = "servicehub_sdk.sync:SpiceCsmTarget"
+
+    def probe(self, client: Any) -> str:
+        """Logs in (`connect`), which checks the user and password."""
+        client.connect()
+        return f"logged in as {client.username!r}"

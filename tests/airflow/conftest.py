@@ -1,0 +1,61 @@
+"""The Airflow provider's tests run on Airflow itself (`make test-airflow`, in `.venv-airflow`);
+without Airflow they are skipped.
+
+Airflow reads its configuration when first imported, so the session gets an Airflow home of
+its own before any test module imports Airflow: a temporary metadata database, no example
+DAGs, and the example DAGs of this repository as its DAG folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.sync.conftest import postgres_server, postgres_url
+
+__all__ = ["airflow_connections", "postgres_server", "postgres_url", "sandbox"]
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "airflow"
+BACKENDS = ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
+
+if find_spec("airflow") is not None:
+    _home = tempfile.mkdtemp(prefix="servicehub-airflow-")
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": _home,
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_home}/airflow.db",
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(EXAMPLES),
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "True",
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    from servicehub_sdk.testing import Sandbox
+
+    with Sandbox(BACKENDS) as running:
+        yield running
+
+
+@pytest.fixture
+def airflow_connections(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Each backend's default connection, reaching the sandbox (as `AIRFLOW_CONN_*`
+    variables, which Airflow reads like any secrets backend)."""
+    from servicehub_sdk.airflow.connections import CONNECTION_SPECS
+
+    ids = {}
+    for backend in BACKENDS:
+        spec = CONNECTION_SPECS[backend]
+        connection = spec.to_connection(sandbox.config(backend))
+        monkeypatch.setenv(f"AIRFLOW_CONN_{spec.default_conn_name.upper()}", json.dumps(connection))
+        ids[backend] = spec.default_conn_name
+    return ids
