@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: demo test test-lowest lint typecheck unit docs package bench sandbox clean
+.PHONY: demo test test-lowest test-airflow lint typecheck unit docs package bench sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ test-lowest: $(DEV_STAMP)
 	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip list 2>/dev/null | grep -iE '^(httpx|pydantic|tenacity|authlib|typing-extensions|gql|graphql-core|lxml|pandas|tqdm|typer|rich|psycopg|pgserver) '
 	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
 
+# The Airflow provider's tests (tests/airflow) on Airflow itself, in a virtual environment of
+# their own: the example DAG runs with dag.test() against the sandbox and a PostgreSQL journal.
+# wtforms: the connection form of Airflow 3.0 and 3.1, checked against the declared one.
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_VERSION ?= 3.3.2
+test-airflow: $(DEV_STAMP)
+	rm -rf $(AIRFLOW_VENV)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(AIRFLOW_VENV)
+	VIRTUAL_ENV=$(AIRFLOW_VENV) $(BIN)/uv pip install --quiet 'apache-airflow==$(AIRFLOW_VERSION)' wtforms -e '.[test,airflow]'
+	SERVICEHUB_TEST_AIRFLOW=required $(AIRFLOW_VENV)/bin/python -m pytest -p no:cacheprovider tests/airflow
+
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py
 
@@ -59,4 +70,4 @@ sandbox: $(DEMO_STAMP)
 	$(BIN)/python -m servicehub_sdk.testing
 
 clean:
-	rm -rf $(VENV) $(LOWEST) dist .site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) $(AIRFLOW_VENV) dist .site .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
 """The Airflow provider's tests run on Airflow itself (`make test-airflow`, in `.venv-airflow`);
-without Airflow they are skipped.
+without Airflow they are skipped, unless `SERVICEHUB_TEST_AIRFLOW=required` (what
+`make test-airflow` sets) makes a missing Airflow a failure.
 
 Airflow reads its configuration when first imported, so the session gets an Airflow home of
 its own before any test module imports Airflow: a temporary metadata database, no example
@@ -24,6 +25,13 @@ __all__ = ["airflow_connections", "postgres_server", "postgres_url", "sandbox"]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "airflow"
 BACKENDS = ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
+REQUIRED = ("airflow", "wtforms", "pgserver")
+
+if os.environ.get("SERVICEHUB_TEST_AIRFLOW") == "required":
+    missing = [name for name in REQUIRED if find_spec(name) is None]
+    if missing:
+        raise RuntimeError(f"the Airflow tests need {', '.join(missing)}: they would be skipped")
+
 
 if find_spec("airflow") is not None:
     _home = tempfile.mkdtemp(prefix="servicehub-airflow-")

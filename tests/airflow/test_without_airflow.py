@@ -1,0 +1,33 @@
+"""Without Airflow (the default test environment): the provider names the extra it needs, and
+its metadata is readable all the same."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.util import find_spec
+
+import pytest
+
+from servicehub_sdk.core.extras import MissingExtraError
+
+pytestmark = pytest.mark.skipif(find_spec("airflow") is not None, reason="Airflow is installed")
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "servicehub_sdk.airflow.hooks",
+        "servicehub_sdk.airflow.operators",
+        "servicehub_sdk.airflow.sensors",
+    ],
+)
+def test_the_provider_needs_the_airflow_extra(module: str) -> None:
+    with pytest.raises(MissingExtraError, match=r"pip install 'servicehub-sdk\[airflow\]'"):
+        importlib.import_module(module)
+
+
+def test_the_provider_info_needs_no_airflow() -> None:
+    from servicehub_sdk.airflow.get_provider_info import get_provider_info
+
+    info = get_provider_info()
+    assert len(info["connection-types"]) == 5
