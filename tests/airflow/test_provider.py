@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib.resources import files
 from typing import Any
 
@@ -74,24 +76,58 @@ def test_airflow_finds_the_provider_and_its_hooks() -> None:
         assert info.hook_name == hook.hook_name
 
 
-def test_the_connection_form_airflows_ui_renders() -> None:
-    from airflow.api_fastapi.core_api.services.ui.connections import HookMetaService
+# What Airflow's API server sends the UI for the connection form, computed in a fresh process:
+# Airflow builds the forms once per process, and the tests before this one have built the
+# hooks already (Airflow 3.0 and 3.1 build forms from the hooks' methods, under stand-ins
+# for WTForms that only the API server installs).
+UI_FORMS = """
+import json
+import subprocess
+import sys
+from airflow.api_fastapi.core_api.services.ui.connections import HookMetaService
+print(json.dumps({
+    m.connection_type: m.model_dump(mode="json")
+    for m in HookMetaService.hook_meta_data()
+    if m.connection_type.startswith("servicehub_")
+}))
+"""
 
-    forms = {m.connection_type: m for m in HookMetaService.hook_meta_data()}
-    ssh = forms["servicehub_ssh"]
-    assert ssh.hook_name == "Secure Service Hub"
-    assert ssh.standard_fields.host.title == "GraphQL URL"
-    assert ssh.standard_fields.login.title == "Client ID"
-    assert ssh.standard_fields.port.hidden and ssh.standard_fields.url_schema.hidden
-    assert ssh.extra_fields["api_key"]["schema"]["format"] == "password"
-    assert ssh.extra_fields["environment"]["schema"]["enum"] == ["production", "staging"]
-    cec = forms["servicehub_cecenter"]
-    assert (
-        cec.standard_fields.url_schema.title == "Tenant"
-        and not cec.standard_fields.url_schema.hidden
+
+def ui_forms() -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", UI_FORMS], capture_output=True, text=True, timeout=120, check=True
     )
-    scp = forms["servicehub_supportcenter"]
-    assert scp.standard_fields.login.hidden and scp.standard_fields.password.title == "API key"
+    forms: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return forms
+
+
+def test_the_connection_form_airflows_ui_renders() -> None:
+    forms = ui_forms()
+    assert sorted(forms) == sorted(hook.conn_type for hook in HOOKS)
+    for entry in get_provider_info()["connection-types"]:
+        form = forms[entry["connection-type"]]
+        assert form["hook_name"] == entry["hook-name"]
+        behaviour = entry["ui-field-behaviour"]
+        standard = {
+            "url_schema" if k == "schema" else k: v for k, v in form["standard_fields"].items()
+        }
+        for name in ("host", "port", "login", "password", "schema"):
+            field = standard["url_schema" if name == "schema" else name] or {}
+            assert bool(field.get("hidden")) == (name in behaviour["hidden-fields"])
+            assert field.get("title") == behaviour["relabeling"].get(name)
+            assert field.get("placeholder") == behaviour["placeholders"].get(name)
+        assert sorted(form["extra_fields"]) == sorted(entry["conn-fields"])
+        for name, declared in entry["conn-fields"].items():
+            schema = form["extra_fields"][name]["schema"]
+            assert schema["title"] == declared["label"]
+            assert schema.get("format") == declared["schema"].get("format")
+            assert schema.get("enum") == declared["schema"].get("enum")
+            kind = declared["schema"]["type"][0]
+            assert schema["type"][0] in (kind, "string")  # 3.0/3.1 forms have no number field
+    ssh = forms["servicehub_ssh"]
+    assert ssh["standard_fields"]["host"]["title"] == "GraphQL URL"
+    assert ssh["extra_fields"]["api_key"]["schema"]["format"] == "password"
+    assert forms["servicehub_cecenter"]["standard_fields"]["url_schema"]["title"] == "Tenant"
 
 
 @pytest.mark.parametrize("hook", HOOKS, ids=lambda h: h.conn_type)
@@ -119,7 +155,9 @@ def test_airflow_3_0_form_methods_say_what_the_provider_info_says(hook: Any) -> 
         )
         for name, field in hook.get_connection_form_widgets().items()
     }
-    rendered = HookMetaService._convert_extra_fields(widgets)[hook.conn_type]
+    rendered = HookMetaService._convert_extra_fields(widgets).get(hook.conn_type)
+    if rendered is None:
+        pytest.skip("this Airflow renders the form from the hooks' methods (the test above)")
     for name, entry in declared["conn-fields"].items():
         schema = rendered[name]["schema"]
         assert schema["title"] == entry["label"]

@@ -142,7 +142,7 @@ def _connection_form_widgets(cls: type[ServiceHubHook]) -> dict[str, Any]:
     """The form fields of the connection's extras (WTForms fields, as Airflow 3.0 and 3.1
     expect; their API server renders them without Flask)."""
     from wtforms import BooleanField, IntegerField, PasswordField, StringField
-    from wtforms.validators import AnyOf, Optional
+    from wtforms.validators import Optional, any_of
 
     classes = {"integer": IntegerField, "boolean": BooleanField}
     widgets: dict[str, Any] = {}
@@ -150,7 +150,7 @@ def _connection_form_widgets(cls: type[ServiceHubHook]) -> dict[str, Any]:
         field_class = PasswordField if field.secret else classes.get(field.kind, StringField)
         validators: list[Any] = [Optional()]
         if field.choices:
-            validators.append(AnyOf(list(field.choices)))
+            validators.append(any_of(list(field.choices)))
         widgets[field.name] = field_class(
             field.label, validators=validators, description=field.description or ""
         )
