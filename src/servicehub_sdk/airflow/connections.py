@@ -125,6 +125,11 @@ class ConnectionSpec:
     def default_conn_name(self) -> str:
         return f"{self.conn_type}_default"
 
+    @property
+    def target_fields(self) -> frozenset[str]:
+        """The extras that configure the ticket target rather than the client."""
+        return frozenset(f.name for f in self.extras if not f.client)
+
     def ui_field_behaviour(self) -> dict[str, Any]:
         """Hidden, relabelled and prefilled standard fields, as `get_ui_field_behaviour()`
         returns them."""

@@ -61,9 +61,16 @@ class ServiceHubHook(BaseHook):
         super().__init__()
         self.servicehub_conn_id = servicehub_conn_id or self.spec.default_conn_name
         self.client_options = client_options
+        self._read: dict[str, Any] | None = None
 
     def _settings(self) -> dict[str, Any]:
-        """Every value the connection holds, by client (or target) parameter name."""
+        """Every value the connection holds, by client (or target) parameter name (the
+        connection is read once per hook)."""
+        if self._read is None:
+            self._read = self._read_connection()
+        return self._read
+
+    def _read_connection(self) -> dict[str, Any]:
         conn = self.get_connection(self.servicehub_conn_id)
         conn_id = self.servicehub_conn_id
         if conn.conn_type and conn.conn_type != self.spec.conn_type:
@@ -90,14 +97,13 @@ class ServiceHubHook(BaseHook):
     def client_config(self) -> dict[str, Any]:
         """The client constructor's keyword arguments: the connection's, then
         `client_options`."""
-        targets = {f.name for f in self.spec.extras if not f.client}
+        targets = self.spec.target_fields
         config = {k: v for k, v in self._settings().items() if k not in targets}
         return {**config, **self.client_options}
 
     def target_settings(self) -> dict[str, Any]:
         """The connection's settings for tickets created through it (`customer_id`...)."""
-        targets = {f.name for f in self.spec.extras if not f.client}
-        return {k: v for k, v in self._settings().items() if k in targets}
+        return {k: v for k, v in self._settings().items() if k in self.spec.target_fields}
 
     def get_client(self) -> Any:
         """A new sync client of the connection; use it in a `with` block to close it."""
