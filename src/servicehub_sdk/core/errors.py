@@ -3,6 +3,8 @@
 ```
 ServiceHubError
 ├── ConfigurationError          the client was set up wrongly (missing credentials, bad URL)
+│   ├── ClientClosedError       the client was used after close()
+│   └── EventLoopError          an async client was used from another event loop
 ├── RequestValidationError      input refused before anything was sent
 ├── APIConnectionError          no usable answer: connection refused, dropped, reset
 │   └── APITimeoutError
@@ -36,8 +38,10 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "EventLoopError",
     "GraphQLError",
     "JsonRpcError",
     "NotFoundError",
@@ -83,6 +87,18 @@ class ServiceHubError(Exception):
 
 class ConfigurationError(ServiceHubError, ValueError):
     """The client is not configured well enough to send anything."""
+
+
+class ClientClosedError(ConfigurationError):
+    """The client was used after `close()` (or after its `with` block ended)."""
+
+
+class EventLoopError(ConfigurationError):
+    """An async client was used from another event loop than the one it first ran in.
+
+    Its pooled connections belong to that loop; create the client inside the loop that uses
+    it (`async with Client(...) as client:` in the coroutine you run).
+    """
 
 
 class RequestValidationError(ServiceHubError, ValueError):

@@ -26,7 +26,9 @@ from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
+    EventLoopError,
     RateLimitError,
     ResponseValidationError,
     ServiceHubError,
@@ -40,9 +42,7 @@ from .retry import RetryPolicy, check_max_retries, never_sent, parse_retry_after
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncEngine",
-    "ClientClosedError",
     "ErrorInfo",
-    "EventLoopError",
     "Flow",
     "SyncEngine",
     "decode_error",
@@ -158,14 +158,6 @@ def status_error(
     error = cls(message, **kwargs)
     error.before_request = before_request
     return error
-
-
-class ClientClosedError(ConfigurationError):
-    """The client was used after `close()` (or after its `with` block ended)."""
-
-
-class EventLoopError(ConfigurationError):
-    """An async client was used from another event loop than the one it first ran in."""
 
 
 class _Engine(Generic[C]):
