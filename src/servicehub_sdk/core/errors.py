@@ -57,6 +57,10 @@ __all__ = [
 ]
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that only read: a failure of one of them has applied nothing."""
+
+
 class ServiceHubError(Exception):
     """Base class of every error the SDK raises.
 
@@ -147,7 +151,10 @@ class APIStatusError(ServiceHubError):
     ) -> None:
         request = request_of(response)
         if may_have_been_applied is None:
-            may_have_been_applied = response.status_code >= 500
+            # A server that failed may have done part of the work, unless it was a read.
+            may_have_been_applied = (
+                response.status_code >= 500 and _method_of(response) not in READ_METHODS
+            )
         super().__init__(message, request=request, may_have_been_applied=may_have_been_applied)
         self.response = response
         self.status_code = status_code if status_code is not None else response.status_code
@@ -278,7 +285,7 @@ class ResponseValidationError(ServiceHubError):
         super().__init__(
             message,
             request=request_of(response),
-            may_have_been_applied=_method_of(response) not in {"GET", "HEAD", "OPTIONS"},
+            may_have_been_applied=_method_of(response) not in READ_METHODS,
         )
         self.response = response
         self.raw = response.text
