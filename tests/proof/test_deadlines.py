@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
-from servicehub_sdk.core import APITimeoutError, OAuth2ClientCredentials
+from servicehub_sdk.core import APITimeoutError, OAuth2ClientCredentials, RetryPolicy
 from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing.cecenter import CECenterEmulator
 from tests.core.demo import AsyncDemoClient, DemoClient
@@ -80,3 +80,12 @@ async def test_cecenter_customer_login_that_stalls(mode: str, behaviour: Behavio
             ),
         )
     assert "token endpoint host" in error.message
+
+
+async def test_total_timeout_bounds_retries_too(mode: str) -> None:
+    with StallingServer("silent") as server:
+        cls = DemoClient if mode == "sync" else AsyncDemoClient
+        policy = RetryPolicy(max_retries=10, backoff_base=0.01, total_timeout=TIMEOUT)
+        client = cls(server.url, timeout=TIMEOUT / 2, retry=policy)
+        await _fails_in_time(client, lambda: client.items.get(1))
+        assert server.connections <= 3

@@ -261,14 +261,20 @@ class _Engine(Generic[C]):
         budget = _budget(_as_timeout(options["timeout"])) if "timeout" in options else self._budget
         return policy, budget
 
-    def start_attempt(self, budget: float | None) -> contextvars.Token[float | None] | None:
-        """Check the client can send, and set the attempt's deadline."""
+    def start_attempt(
+        self, budget: float | None, ends: float | None
+    ) -> contextvars.Token[float | None] | None:
+        """Check the client can send, and set the attempt's deadline: `budget` seconds from
+        now, and no later than the whole call's end (`ends`, `RetryPolicy.total_timeout`)."""
         if self.http_client.is_closed:
             raise ClientClosedError(
                 "this client was closed (by close() or at the end of its `with` block); "
                 "create a new client to send more requests"
             )
-        return deadline.within(time.monotonic() + budget) if budget is not None else None
+        if budget is None:
+            return None if ends is None else deadline.within(ends)
+        attempt_ends = time.monotonic() + budget
+        return deadline.within(attempt_ends if ends is None else min(attempt_ends, ends))
 
     def next_try(
         self,
@@ -276,6 +282,7 @@ class _Engine(Generic[C]):
         error: ServiceHubError,
         call: Call[Any],
         policy: RetryPolicy,
+        ends: float | None,
     ) -> tenacity.RetryCallState | None:
         """Record the failed attempt and ask the policy's tenacity strategies whether to try
         again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
@@ -287,7 +294,9 @@ class _Engine(Generic[C]):
         if not policy.retry(idempotent=call.is_idempotent)(state):
             return None
         state.upcoming_sleep = policy.wait(state)
-        if policy.stop(state):
+        if policy.stop(state) or (
+            ends is not None and time.monotonic() + state.upcoming_sleep >= ends
+        ):
             return None
         state.idle_for += state.upcoming_sleep
         _log_retry(state, error)
@@ -380,19 +389,22 @@ class SyncEngine(_Engine[httpx.Client]):
         whether from the transport, the status or the body) goes to the retry strategies.
         """
         policy, budget = self.plan(options)
+        ends = policy.ends()
         state: tenacity.RetryCallState | None = None
         while True:
             try:
-                return self._attempt(call, options, budget)
+                return self._attempt(call, options, budget, ends)
             except ServiceHubError as error:
-                state = self.next_try(state, error, call, policy)
+                state = self.next_try(state, error, call, policy, ends)
                 if state is None:
                     raise
             time.sleep(state.upcoming_sleep)
 
-    def _attempt(self, call: Call[T], options: CallOptions | None, budget: float | None) -> T:
+    def _attempt(
+        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+    ) -> T:
         request = self.build_request(call, options)
-        token = self.start_attempt(budget)
+        token = self.start_attempt(budget, ends)
         started = time.perf_counter()
         self.log_request(request)
         try:
@@ -440,20 +452,23 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         whether from the transport, the status or the body) goes to the retry strategies.
         """
         policy, budget = self.plan(options)
+        ends = policy.ends()
         state: tenacity.RetryCallState | None = None
         while True:
             try:
-                return await self._attempt(call, options, budget)
+                return await self._attempt(call, options, budget, ends)
             except ServiceHubError as error:
-                state = self.next_try(state, error, call, policy)
+                state = self.next_try(state, error, call, policy, ends)
                 if state is None:
                     raise
             await asyncio.sleep(state.upcoming_sleep)
 
-    async def _attempt(self, call: Call[T], options: CallOptions | None, budget: float | None) -> T:
+    async def _attempt(
+        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+    ) -> T:
         self._check_loop()
         request = self.build_request(call, options)
-        token = self.start_attempt(budget)
+        token = self.start_attempt(budget, ends)
         started = time.perf_counter()
         self.log_request(request)
         try:

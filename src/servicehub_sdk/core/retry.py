@@ -62,6 +62,9 @@ class RetryPolicy:
             `RateLimitError` at once, with `retry_after` set.
         max_total_wait: the most time spent sleeping between attempts of one call.
         retry_statuses: HTTP statuses that are retried (idempotent requests only).
+        total_timeout: seconds the whole call may take, every attempt and wait included
+            (`None`: no bound beyond `timeout` per attempt and `max_total_wait`). An attempt
+            running when it elapses ends with `APITimeoutError`; no attempt starts after it.
     """
 
     max_retries: int = 2
@@ -70,9 +73,16 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     max_total_wait: float = 120.0
     retry_statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES)
+    total_timeout: float | None = None
 
     def __post_init__(self) -> None:
         check_max_retries(self.max_retries)
+        if self.total_timeout is not None and not self.total_timeout > 0:
+            raise ConfigurationError("total_timeout must be above 0 seconds, or None")
+
+    def ends(self) -> float | None:
+        """The `time.monotonic()` deadline of a call starting now, under `total_timeout`."""
+        return None if self.total_timeout is None else time.monotonic() + self.total_timeout
 
     def backoff(self, retry_number: int) -> float:
         """Exponential back-off with jitter for the `retry_number`-th retry (1-based)."""
