@@ -89,3 +89,13 @@ async def test_total_timeout_bounds_retries_too(mode: str) -> None:
         client = cls(server.url, timeout=TIMEOUT / 2, retry=policy)
         await _fails_in_time(client, lambda: client.items.get(1))
         assert server.connections <= 3
+
+
+@pytest.mark.parametrize("behaviour", ["silent", "trickle"])
+async def test_a_transport_of_its_own_is_bounded_too(behaviour: Behaviour) -> None:
+    from servicehub_sdk.core.aiohttp_client import AioHttpClient
+
+    with StallingServer(behaviour) as server:
+        async with AioHttpClient() as http:
+            client = AsyncDemoClient(server.url, timeout=TIMEOUT, max_retries=0, http_client=http)
+            await _fails_in_time(client, lambda: client.items.get(1))

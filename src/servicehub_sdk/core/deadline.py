@@ -5,6 +5,9 @@ inside the read timeout, or a token request sent without a timeout, keeps a call
 long as it likes. The engines set the attempt's deadline in a context variable; the network
 layer installed on the connection pool clamps every connect, TLS handshake, read and write to
 the time that remains, and token requests made inside the attempt take their timeouts from it.
+
+The wrappers follow httpcore's network interface (`NetworkBackend`, `NetworkStream`) by shape,
+without subclassing, so that older httpcore releases import this module too.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def _clamp(timeout: float | None, error: type[E]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _Stream(httpcore.NetworkStream):
+class _Stream:
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
@@ -79,7 +82,7 @@ class _Stream(httpcore.NetworkStream):
 
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
+    ) -> _Stream:
         return _Stream(
             self._stream.start_tls(
                 ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout)
@@ -90,7 +93,7 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _AsyncStream(httpcore.AsyncNetworkStream):
+class _AsyncStream:
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
 
@@ -105,7 +108,7 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 
     async def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.AsyncNetworkStream:
+    ) -> _AsyncStream:
         return _AsyncStream(
             await self._stream.start_tls(
                 ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout)
@@ -116,7 +119,7 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class _Backend:
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
 
@@ -127,7 +130,7 @@ class _Backend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _Stream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _Stream(
             self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
@@ -135,7 +138,7 @@ class _Backend(httpcore.NetworkBackend):
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
+    ) -> _Stream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
 
@@ -143,7 +146,7 @@ class _Backend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
+class _AsyncBackend:
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
         self._backend = backend
 
@@ -154,14 +157,14 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
+    ) -> _AsyncStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         return _AsyncStream(stream)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
+    ) -> _AsyncStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
 

@@ -184,7 +184,8 @@ class _Engine(Generic[C]):
         self.retry = retry or RetryPolicy()
         self.headers = {"User-Agent": user_agent(), **(headers or {})}
         self.error_decoder = error_decoder
-        deadline.install(http_client)
+        self.deadline_enforced = deadline.install(http_client)
+        """Whether the connection pool enforces attempt deadlines on every network operation."""
 
     def derive(
         self,
@@ -472,9 +473,16 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         started = time.perf_counter()
         self.log_request(request)
         try:
-            response = await self.http_client.send(request, auth=self.auth_for(call))
+            if token is None or self.deadline_enforced:
+                response = await self.http_client.send(request, auth=self.auth_for(call))
+            else:  # a transport of its own (aiohttp…): bound the attempt from outside
+                async with asyncio.timeout(deadline.remaining()):
+                    response = await self.http_client.send(request, auth=self.auth_for(call))
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
+        except TimeoutError as exc:
+            elapsed = httpx.ReadTimeout("the call's timeout elapsed", request=request)
+            raise self.transport_error(elapsed, call, request) from exc
         finally:
             if token is not None:
                 deadline.reset(token)
