@@ -48,13 +48,12 @@ def remaining() -> float | None:
 
 
 def request_timeouts(default: httpx.Timeout) -> dict[str, float | None]:
-    """The `timeout` extension for a request made inside an attempt (a token request): the
-    `default` phases, none longer than what remains of the current deadline."""
-    phases = default.as_dict()
+    """The `timeout` extension for a request made inside an attempt (a token request): what
+    remains of the attempt's deadline for every phase, or the `default` phases outside one."""
     left = remaining()
     if left is None:
-        return phases
-    return {k: left if v is None else min(v, left) for k, v in phases.items()}
+        return default.as_dict()
+    return dict.fromkeys(("connect", "read", "write", "pool"), left)
 
 
 def _clamp(timeout: float | None, error: type[E]) -> float | None:
