@@ -190,7 +190,7 @@ def read_list(
         lists = [v for k, v in body.items() if isinstance(v, list) and k != "response_status"]
         if len(lists) != 1:
             raise ResponseValidationError(
-                f"{name}: the answer has no {key!r} list", response=response
+                f"{name}: the answer has no {found!r} list", response=response
             )
         rows = lists[0]
     if not isinstance(rows, list):
