@@ -252,7 +252,7 @@ class _Engine(Generic[C]):
             return httpx.USE_CLIENT_DEFAULT
         return auth
 
-    def plan(self, options: CallOptions | None) -> tuple[RetryPolicy, float | None]:
+    def call_settings(self, options: CallOptions | None) -> tuple[RetryPolicy, float | None]:
         """The retry policy and the per-attempt time budget (seconds) of one call."""
         if not options:
             return self.retry, self._budget
@@ -389,7 +389,7 @@ class SyncEngine(_Engine[httpx.Client]):
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
         """
-        policy, budget = self.plan(options)
+        policy, budget = self.call_settings(options)
         ends = policy.ends()
         state: tenacity.RetryCallState | None = None
         while True:
@@ -452,7 +452,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
         """
-        policy, budget = self.plan(options)
+        policy, budget = self.call_settings(options)
         ends = policy.ends()
         state: tenacity.RetryCallState | None = None
         while True:
