@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import pydoc
+import socket
 import tracemalloc
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
 import pytest
 
 from servicehub_sdk.core import (
+    APIConnectionError,
     AsyncPager,
+    ClientClosedError,
     ConfigurationError,
+    EventLoopError,
     NotFoundError,
+    OAuth2ClientCredentials,
     Page,
     Pager,
     ResponseValidationError,
+    RetryPolicy,
     capture_responses,
 )
 from servicehub_sdk.testing import EmulatorServer, Malformed
+from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close, collect, resolve
 
@@ -181,3 +192,94 @@ def test_listing_memory_stays_flat(server: EmulatorServer, app: DemoApp) -> None
         grown = tracemalloc.get_traced_memory()[0] - baseline
         tracemalloc.stop()
     assert grown < 2_000_000  # a few pages at most, never the whole listing
+
+
+# -- one rule for max_retries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "2", True])
+async def test_max_retries_is_checked_everywhere(
+    mode: str, server: EmulatorServer, bad: Any
+) -> None:
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    with pytest.raises(ConfigurationError):
+        cls(server.url, max_retries=bad)
+    client = cls(server.url)
+    try:
+        with pytest.raises(ConfigurationError):
+            client.with_options(max_retries=bad)
+        with pytest.raises(ConfigurationError):
+            await resolve(client.items.get(1, max_retries=bad))
+        with pytest.raises(ConfigurationError):
+            RetryPolicy(max_retries=bad)
+    finally:
+        await close(client)
+
+
+# -- guidance at the mistake --------------------------------------------------------------
+
+
+async def test_a_closed_client_says_so(mode: str, server: EmulatorServer) -> None:
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url)
+    await close(client)
+    with pytest.raises(ClientClosedError, match="create a new client"):
+        await resolve(client.items.get(1))
+
+
+def test_an_async_client_reused_in_another_event_loop_says_what_to_do(
+    server: EmulatorServer,
+) -> None:
+    client = AsyncDemoClient(server.url, auth=credentials(server))
+    asyncio.run(client.items.get(1))
+    with pytest.raises(EventLoopError, match="inside the event loop"):
+        asyncio.run(client.items.get(1))
+    patient = client.with_options(max_retries=5)
+    with pytest.raises(EventLoopError):
+        asyncio.run(patient.items.get(1))
+
+
+async def test_connection_errors_name_the_host_and_endpoint(mode: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as unused:
+        port = unused.getsockname()[1]
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(f"http://127.0.0.1:{port}", max_retries=0)
+    token = OAuth2ClientCredentials(f"http://127.0.0.1:{port}/token", "id", "secret")
+    with_token = cls("http://127.0.0.1:9", auth=token, max_retries=0)
+    try:
+        with pytest.raises(APIConnectionError, match=r"API host 127\.0\.0\.1"):
+            await resolve(client.items.get(1))
+        with pytest.raises(APIConnectionError, match=r"token endpoint host 127\.0\.0\.1") as caught:
+            await resolve(with_token.items.create("x"))
+        assert caught.value.may_have_been_applied is False
+    finally:
+        await close(client)
+        await close(with_token)
+
+
+# -- runtime signatures -------------------------------------------------------------------
+
+
+def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
+    from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
+    from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+    from servicehub_sdk.ssh.models import Customer
+
+    sync_args: dict[str, Any] = {"api_key": "k", "client_id": "i", "client_secret": "s"}
+    hub = SecureServiceHub(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
+    ahub = AsyncSecureServiceHub(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
+    get = inspect.signature(hub.customers.get)
+    assert get.return_annotation is Customer
+    assert list(get.parameters) == ["external_id", "options"]
+    assert "-> servicehub_sdk.ssh.models.Customer" in pydoc.render_doc(hub.customers.get)
+    assert inspect.signature(ahub.customers.get).return_annotation == Coroutine[Any, Any, Customer]
+    assert inspect.iscoroutinefunction(ahub.customers.get)
+    assert inspect.signature(hub.customers.list).return_annotation == Pager[Customer]
+    assert inspect.signature(ahub.customers.list).return_annotation == AsyncPager[Customer]
+
+    rpc = {"base_url": server.url, "username": "u", "password": "p"}
+    batch = inspect.signature(SpiceJsonRpcClient(**rpc).batch)
+    assert batch.return_annotation == list[Any]
+    assert "self" not in batch.parameters
+    abatch = inspect.signature(AsyncSpiceJsonRpcClient(**rpc).batch)
+    assert abatch.return_annotation == Coroutine[Any, Any, list[Any]]

@@ -223,3 +223,23 @@ def test_backoff_grows_and_is_capped() -> None:
     assert 0.5 <= policy.backoff(2) <= 1.0
     assert 4 <= policy.backoff(10) <= 8
     assert FAST.backoff(1) < 0.01
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_read_that_fails_has_applied_nothing(
+    client: Any, server: EmulatorServer, status: int
+) -> None:
+    server.faults.add([Reply(status)] * 3, path="/items/1")
+    with pytest.raises(ServerError) as caught:
+        await resolve(client.items.get(1))
+    assert caught.value.may_have_been_applied is False
+
+
+async def test_a_create_that_fails_with_5xx_may_have_been_applied(
+    client: Any, server: EmulatorServer
+) -> None:
+    await resolve(client.items.get(1))  # the token first
+    server.faults.add(Reply(500), path="/items")
+    with pytest.raises(ServerError) as caught:
+        await resolve(client.items.create("x"))
+    assert caught.value.may_have_been_applied is True

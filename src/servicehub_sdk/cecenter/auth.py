@@ -16,9 +16,11 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 from pydantic import SecretStr
 
+from ..core import deadline
 from ..core.auth import Token, secret
 from ..core.errors import ResponseValidationError
-from ..core.http import response_body, status_error
+from ..core.http import DEFAULT_TIMEOUT, status_error
+from ..core.jsonbody import read_json
 from ..core.redaction import REDACTED
 
 __all__ = ["CustomerLoginAuth"]
@@ -48,6 +50,7 @@ class CustomerLoginAuth(httpx.Auth):
             self.login_url,
             content=body.encode(),
             headers={"Content-Type": "application/json", "Accept": "application/json"},
+            extensions={"timeout": deadline.request_timeouts(DEFAULT_TIMEOUT)},
         )
 
     def _accept(self, response: httpx.Response) -> Token:
@@ -56,9 +59,11 @@ class CustomerLoginAuth(httpx.Auth):
                 response, name=f"customer login of {self.email}", before_request=True
             )
             raise error
-        body = response_body(response)
+        body = read_json(
+            response, name=f"customer login of {self.email}", expect=dict, before_request=True
+        )
         try:
-            token = Token(body if isinstance(body, dict) else {})
+            token = Token(body)
         except ValueError:
             unreadable = ResponseValidationError(
                 "customer login: no accessToken in the answer", response=response

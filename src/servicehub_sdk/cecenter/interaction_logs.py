@@ -48,4 +48,6 @@ class InteractionLogs(Resource[M]):
                 {**body, **data, "id": data.get("id") or created_id(response)}
             )
 
-        return Call("POST", "interactionLogs", json=body, parse=parse, name="create interactionLog")
+        return Call(
+            "POST", "interactionLogs", json=body, parse=parse, name="create interactionLog"
+        ).creating()

@@ -126,7 +126,7 @@ class ServiceTickets(Resource[M]):
             parse=parse,
             auth=self._customer(),
             name="create serviceTicket",
-        )
+        ).creating()
 
     @operation
     def update(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from ..core.errors import RequestValidationError, ResponseValidationError
+from ..core.jsonbody import read_json
 from ..core.pagination import Page
 from ..core.request import Call
 
@@ -37,12 +38,7 @@ def next_link(header: str | None) -> str | None:
 
 def json_body(response: httpx.Response) -> Any:
     """The answer's JSON, `None` when it is empty."""
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        raise ResponseValidationError("the answer is not JSON", response=response) from None
+    return read_json(response, empty=None)
 
 
 def rows(response: httpx.Response) -> list[Any]:

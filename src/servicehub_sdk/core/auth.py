@@ -24,12 +24,14 @@ from typing import Any, Literal
 import httpx
 from pydantic import SecretStr
 
+from . import deadline
 from .errors import (
     AuthenticationError,
     ConfigurationError,
     ResponseValidationError,
 )
-from .http import response_body, status_error
+from .http import DEFAULT_TIMEOUT, status_error
+from .jsonbody import read_json
 from .redaction import REDACTED
 
 __all__ = [
@@ -229,7 +231,13 @@ class OAuth2TokenAuth(httpx.Auth):
         method = "client_secret_basic" if self.client_auth == "basic" else "client_secret_post"
         signer = ClientAuth(self.client_id, self.client_secret.get_secret_value(), method)
         url, headers, body = signer.prepare("POST", str(self.token_url), headers, body)
-        return httpx.Request("POST", url, headers=headers, content=body.encode("utf-8"))
+        return httpx.Request(
+            "POST",
+            url,
+            headers=headers,
+            content=body.encode("utf-8"),
+            extensions={"timeout": deadline.request_timeouts(DEFAULT_TIMEOUT)},
+        )
 
     def accept_token_response(self, response: httpx.Response) -> Token:
         """Read the token answer, or raise the matching SDK error."""
@@ -250,9 +258,11 @@ class OAuth2TokenAuth(httpx.Auth):
                 promoted.before_request = True
                 raise promoted
             raise error
-        body = response_body(response)
+        body = read_json(
+            response, name=f"token request to {self.token_url}", expect=dict, before_request=True
+        )
         try:
-            token = Token(body if isinstance(body, Mapping) else {})
+            token = Token(body)
         except ValueError as exc:
             unreadable = ResponseValidationError(
                 f"token request to {self.token_url}: {exc}", response=response

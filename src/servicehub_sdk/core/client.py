@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import os
+import typing
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
 import httpx
@@ -29,7 +32,7 @@ from .guidance import checked_keywords, environment_hint
 from .http import AsyncEngine, ErrorDecoder, Flow, SyncEngine, capture_responses, decode_error
 from .pagination import AsyncPager, Page, Pager
 from .request import CALL_OPTION_KEYS, Call, CallOptions
-from .retry import RetryPolicy
+from .retry import RetryPolicy, check_max_retries
 
 __all__ = [
     "Async",
@@ -87,9 +90,7 @@ class ClientBase(Generic[M]):
     ) -> None:
         policy = retry or RetryPolicy()
         if max_retries is not None:
-            if max_retries < 0:
-                raise ConfigurationError("max_retries must be 0 or more")
-            policy = RetryPolicy(**{**_fields(policy), "max_retries": max_retries})
+            policy = replace(policy, max_retries=check_max_retries(max_retries))
         engine_cls, client_cls = self._engine_types()
         if http_client is not None and not isinstance(http_client, client_cls):
             raise ConfigurationError(
@@ -286,6 +287,7 @@ class Operation(Generic[P, T]):
     def __init__(self, fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> None:
         self.fn = fn
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        self._signatures = _Signatures(fn, sync=_result_of, async_=_coroutine_of)
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
@@ -308,13 +310,13 @@ class Operation(Generic[P, T]):
                 options = _pop_options(kwargs)
                 return await engine.run(fn(obj, *args, **kwargs), options)
 
-            return _named_after(run_async, fn)
+            return _named_after(run_async, fn, self._signatures.for_async())
 
         def run(*args: Any, **kwargs: Any) -> Any:
             options = _pop_options(kwargs)
             return engine.run(fn(obj, *args, **kwargs), options)
 
-        return _named_after(run, fn)
+        return _named_after(run, fn, self._signatures.for_sync())
 
 
 class PagedOperation(Generic[P, T]):
@@ -323,6 +325,9 @@ class PagedOperation(Generic[P, T]):
     def __init__(self, fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> None:
         self.fn = fn
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        self._signatures = _Signatures(
+            fn, sync=lambda r: _pager_of(Pager, r), async_=lambda r: _pager_of(AsyncPager, r)
+        )
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
@@ -334,13 +339,17 @@ class PagedOperation(Generic[P, T]):
         if obj is None:
             return self
         engine = _engine_of(obj)
+        is_async = isinstance(engine, AsyncEngine)
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             progress = bool(kwargs.pop("progress", False))
             options = _pop_options(kwargs)
             return self.pager(engine, obj, args, kwargs, options, progress)
 
-        return _named_after(bound, self.fn)
+        signatures = self._signatures
+        return _named_after(
+            bound, self.fn, signatures.for_async() if is_async else signatures.for_sync()
+        )
 
     def pager(
         self,
@@ -366,17 +375,79 @@ def paged(fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> PagedOperation[P,
     return PagedOperation(fn)
 
 
-def _named_after(bound: Callable[..., Any], fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`bound` with `fn`'s name, docstring and signature (`help()`, notebooks' `?`).
+def _named_after(
+    bound: Callable[..., Any], fn: Callable[..., Any], signature: inspect.Signature
+) -> Callable[..., Any]:
+    """`bound` with `fn`'s name, docstring and the signature users call it with (`help()`,
+    `inspect.signature`, notebooks' `?`): without `self`, returning the result, not the `Call`.
 
-    Bound on every attribute access, so only what introspection reads is copied: the cost of
-    `functools.wraps` here was a measurable share of a call.
+    Bound on every attribute access, so only what introspection reads is set (the signature
+    is made once per operation): the cost of `functools.wraps` here was a measurable share of
+    a call.
     """
     bound.__name__ = fn.__name__
     bound.__qualname__ = fn.__qualname__
     bound.__doc__ = fn.__doc__
-    bound.__wrapped__ = fn  # type: ignore[attr-defined]
+    bound.__signature__ = signature  # type: ignore[attr-defined]
     return bound
+
+
+class _Signatures:
+    """The public signatures of an operation, computed once, on first request."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        sync: Callable[[Any], Any],
+        async_: Callable[[Any], Any],
+    ) -> None:
+        self._fn = fn
+        self._returns = {"sync": sync, "async": async_}
+        self._made: dict[str, inspect.Signature] = {}
+
+    def for_sync(self) -> inspect.Signature:
+        return self._made.get("sync") or self._make("sync")
+
+    def for_async(self) -> inspect.Signature:
+        return self._made.get("async") or self._make("async")
+
+    def _make(self, mode: str) -> inspect.Signature:
+        try:
+            signature = inspect.signature(self._fn, eval_str=True)
+            declared: Any = signature.return_annotation
+        except (NameError, TypeError, SyntaxError):
+            signature = inspect.signature(self._fn)
+            declared = inspect.Signature.empty
+        parameters = list(signature.parameters.values())[1:]  # without `self`
+        result = self._returns[mode](_produced(declared))
+        made = signature.replace(parameters=parameters, return_annotation=result)
+        self._made[mode] = made
+        return made
+
+
+def _produced(declared: Any) -> Any:
+    """What a `Call[T]` or a flow `Generator[Call, Any, T]` produces: `T` (`Any` if unknown)."""
+    origin = typing.get_origin(declared)
+    args = typing.get_args(declared)
+    if origin is Call and args:
+        return args[0]
+    if origin is not None and len(args) == 3 and getattr(origin, "__name__", "") == "Generator":
+        return args[2]
+    return Any
+
+
+def _result_of(produced: Any) -> Any:
+    return produced
+
+
+def _coroutine_of(produced: Any) -> Any:
+    return Coroutine[Any, Any, produced]
+
+
+def _pager_of(pager: type[Any], produced: Any) -> Any:
+    page_args = typing.get_args(produced)  # Page[T]
+    return pager[page_args[0]] if page_args else pager[Any]
 
 
 def _engine_of(obj: Any) -> Any:
@@ -416,7 +487,3 @@ def _raw_call(
         headers=headers,
         idempotent=idempotent,
     )
-
-
-def _fields(policy: RetryPolicy) -> dict[str, Any]:
-    return {name: getattr(policy, name) for name in policy.__dataclass_fields__}

@@ -3,6 +3,8 @@
 ```
 ServiceHubError
 ├── ConfigurationError          the client was set up wrongly (missing credentials, bad URL)
+│   ├── ClientClosedError       the client was used after close()
+│   └── EventLoopError          an async client was used from another event loop
 ├── RequestValidationError      input refused before anything was sent
 ├── APIConnectionError          no usable answer: connection refused, dropped, reset
 │   └── APITimeoutError
@@ -36,8 +38,10 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "EventLoopError",
     "GraphQLError",
     "JsonRpcError",
     "NotFoundError",
@@ -51,6 +55,10 @@ __all__ = [
     "request_of",
     "status_error_class",
 ]
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that only read: a failure of one of them has applied nothing."""
 
 
 class ServiceHubError(Exception):
@@ -83,6 +91,18 @@ class ServiceHubError(Exception):
 
 class ConfigurationError(ServiceHubError, ValueError):
     """The client is not configured well enough to send anything."""
+
+
+class ClientClosedError(ConfigurationError):
+    """The client was used after `close()` (or after its `with` block ended)."""
+
+
+class EventLoopError(ConfigurationError):
+    """An async client was used from another event loop than the one it first ran in.
+
+    Its pooled connections belong to that loop; create the client inside the loop that uses
+    it (`async with Client(...) as client:` in the coroutine you run).
+    """
 
 
 class RequestValidationError(ServiceHubError, ValueError):
@@ -131,7 +151,10 @@ class APIStatusError(ServiceHubError):
     ) -> None:
         request = request_of(response)
         if may_have_been_applied is None:
-            may_have_been_applied = response.status_code >= 500
+            # A server that failed may have done part of the work, unless it was a read.
+            may_have_been_applied = (
+                response.status_code >= 500 and _method_of(response) not in READ_METHODS
+            )
         super().__init__(message, request=request, may_have_been_applied=may_have_been_applied)
         self.response = response
         self.status_code = status_code if status_code is not None else response.status_code
@@ -262,7 +285,7 @@ class ResponseValidationError(ServiceHubError):
         super().__init__(
             message,
             request=request_of(response),
-            may_have_been_applied=_method_of(response) not in {"GET", "HEAD", "OPTIONS"},
+            may_have_been_applied=_method_of(response) not in READ_METHODS,
         )
         self.response = response
         self.raw = response.text

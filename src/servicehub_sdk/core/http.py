@@ -7,30 +7,37 @@ drive operation generators.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import platform
 import time
+import weakref
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
 import tenacity
 
 from .._version import __version__
+from . import deadline
 from .errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    EventLoopError,
     RateLimitError,
     ResponseValidationError,
     ServiceHubError,
     status_error_class,
 )
+from .jsonbody import body_or_text
 from .redaction import redact_headers, redact_url
 from .request import USE_CLIENT_AUTH, Call, CallOptions
-from .retry import RetryDecision, RetryPolicy, never_sent, parse_retry_after
+from .retry import RetryPolicy, check_max_retries, never_sent, parse_retry_after
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -102,12 +109,12 @@ def decode_error(body: Any) -> ErrorInfo:
     )
 
 
-def response_body(response: httpx.Response) -> Any:
-    """The body parsed as JSON when it is JSON, else its text."""
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
+def response_body(response: httpx.Response, *, before_request: bool = False) -> Any:
+    """An error answer's body: JSON when it is JSON, its text when it is text.
+
+    A body that claims to be JSON but cannot be decoded raises `ResponseValidationError`.
+    """
+    return body_or_text(response, before_request=before_request)
 
 
 def status_error(
@@ -117,8 +124,12 @@ def status_error(
     name: str | None = None,
     before_request: bool = False,
 ) -> APIStatusError:
-    """The `APIStatusError` subclass for an error response, with everything attached."""
-    body = response_body(response)
+    """The `APIStatusError` subclass for an error response, with everything attached.
+
+    Raises `ResponseValidationError` instead when the error body claims to be JSON and cannot
+    be decoded.
+    """
+    body = response_body(response, before_request=before_request)
     try:
         info = decoder(body)
     except Exception:  # a decoder must never hide the real error
@@ -149,11 +160,6 @@ def status_error(
     return error
 
 
-def _last_outcome(retry_state: tenacity.RetryCallState) -> Any:
-    assert retry_state.outcome is not None
-    return retry_state.outcome.result()
-
-
 class _Engine(Generic[C]):
     """Configuration and the I/O-free half of executing a `Call`."""
 
@@ -178,6 +184,8 @@ class _Engine(Generic[C]):
         self.retry = retry or RetryPolicy()
         self.headers = {"User-Agent": user_agent(), **(headers or {})}
         self.error_decoder = error_decoder
+        self.deadline_enforced = deadline.install(http_client)
+        """Whether the connection pool enforces attempt deadlines on every network operation."""
 
     def derive(
         self,
@@ -196,10 +204,19 @@ class _Engine(Generic[C]):
         if retry is not None:
             clone.retry = retry
         if max_retries is not None:
-            clone.retry = _with_retries(clone.retry, max_retries)
+            clone.retry = replace(clone.retry, max_retries=check_max_retries(max_retries))
         if headers:
             clone.headers = {**self.headers, **headers}
         return clone
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: httpx.Timeout) -> None:
+        self._timeout = value
+        self._budget = _budget(value)
 
     def url_for(self, url: str) -> str:
         """`url` resolved against the base URL (parsed once, by httpx, when sent)."""
@@ -235,25 +252,58 @@ class _Engine(Generic[C]):
             return httpx.USE_CLIENT_DEFAULT
         return auth
 
-    def policy(self, options: CallOptions | None) -> RetryPolicy:
-        if options and "max_retries" in options:
-            return _with_retries(self.retry, options["max_retries"])
-        return self.retry
+    def call_settings(self, options: CallOptions | None) -> tuple[RetryPolicy, float | None]:
+        """The retry policy and the per-attempt time budget (seconds) of one call."""
+        if not options:
+            return self.retry, self._budget
+        policy = self.retry
+        if "max_retries" in options:
+            policy = replace(policy, max_retries=check_max_retries(options["max_retries"]))
+        budget = _budget(_as_timeout(options["timeout"])) if "timeout" in options else self._budget
+        return policy, budget
 
-    def retrying_kwargs(self, call: Call[Any], options: CallOptions | None) -> dict[str, Any]:
-        policy = self.policy(options)
-        decision = RetryDecision(policy, idempotent=call.is_idempotent)
-        return {
-            "stop": tenacity.stop_after_attempt(policy.max_retries + 1),
-            "retry": decision,
-            "wait": decision.wait,
-            "before_sleep": _log_retry,
-            "retry_error_callback": _last_outcome,
-            "reraise": True,
-        }
+    def start_attempt(
+        self, budget: float | None, ends: float | None
+    ) -> contextvars.Token[float | None] | None:
+        """Check the client can send, and set the attempt's deadline: `budget` seconds from
+        now, and no later than the whole call's end (`ends`, `RetryPolicy.total_timeout`)."""
+        if self.http_client.is_closed:
+            raise ClientClosedError(
+                "this client was closed (by close() or at the end of its `with` block); "
+                "create a new client to send more requests"
+            )
+        if budget is None:
+            return None if ends is None else deadline.within(ends)
+        attempt_ends = time.monotonic() + budget
+        return deadline.within(attempt_ends if ends is None else min(attempt_ends, ends))
 
-    def log_request(self, request: httpx.Request, attempt_started: float) -> None:
-        del attempt_started
+    def next_try(
+        self,
+        state: tenacity.RetryCallState | None,
+        error: ServiceHubError,
+        call: Call[Any],
+        policy: RetryPolicy,
+        ends: float | None,
+    ) -> tenacity.RetryCallState | None:
+        """Record the failed attempt and ask the policy's tenacity strategies whether to try
+        again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
+        if state is None:
+            state = tenacity.RetryCallState(None, None, (), {})  # type: ignore[arg-type]
+        else:
+            state.prepare_for_next_attempt()
+        state.set_exception((type(error), error, error.__traceback__))
+        if not policy.retry(idempotent=call.is_idempotent)(state):
+            return None
+        state.upcoming_sleep = policy.wait(state)
+        if policy.stop(state) or (
+            ends is not None and time.monotonic() + state.upcoming_sleep >= ends
+        ):
+            return None
+        state.idle_for += state.upcoming_sleep
+        _log_retry(state, error)
+        return state
+
+    def log_request(self, request: httpx.Request) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "request %s %s headers=%s",
@@ -274,20 +324,29 @@ class _Engine(Generic[C]):
                 redact_headers(response.headers.multi_items()),
             )
 
-    def transport_error(self, exc: httpx.TransportError, call: Call[Any]) -> ServiceHubError:
+    def transport_error(
+        self, exc: httpx.TransportError, call: Call[Any], sent: httpx.Request | None = None
+    ) -> ServiceHubError:
         request = _request_or_none(exc)
         what = call.name or (
             f"{request.method} {redact_url(request.url)}" if request is not None else call.url
         )
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         kind = "timed out" if cls is APITimeoutError else "could not be completed"
-        sent = not never_sent(exc)
-        return cls(
-            f"{what} {kind}: {type(exc).__name__}: {exc}"
-            + ("" if sent else " (the request was never sent)"),
+        # A failure on another request than the one sent happened on the token endpoint.
+        token_endpoint = request is not None and sent is not None and request is not sent
+        where = ""
+        if request is not None:
+            where = f" [{'token endpoint' if token_endpoint else 'API'} host {request.url.host}]"
+        sent_out = not never_sent(exc) and not token_endpoint
+        error = cls(
+            f"{what} {kind}{where}: {type(exc).__name__}: {exc}"
+            + ("" if sent_out else " (the request was never sent)"),
             request=request,
-            may_have_been_applied=sent and not call.is_idempotent,
+            may_have_been_applied=sent_out and not call.is_idempotent,
         )
+        error.before_request = token_endpoint
+        return error
 
     def result(self, call: Call[T], response: httpx.Response) -> T:
         captured = _captured.get()
@@ -325,31 +384,39 @@ class SyncEngine(_Engine[httpx.Client]):
     """Runs calls and operation flows with a blocking `httpx.Client`."""
 
     def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        """Send `call` with retries, map failures to SDK errors, and parse the answer."""
-        first: httpx.Response | Exception
-        try:
-            first = self._attempt(call, options)
-        except Exception as exc:
-            first = exc
-        if isinstance(first, httpx.Response) and first.status_code < 400:
-            return self.result(call, first)  # the usual case: no retry machinery needed
-        replay = _Replay(first)
-        retrying = tenacity.Retrying(sleep=time.sleep, **self.retrying_kwargs(call, options))
-        try:
-            response: httpx.Response = retrying(
-                lambda: replay.take() or self._attempt(call, options)
-            )
-        except httpx.TransportError as exc:
-            raise self.transport_error(exc, call) from exc
-        return self.result(call, response)
+        """Send `call`, retrying as the policy says, and return its parsed answer.
 
-    def _attempt(self, call: Call[Any], options: CallOptions | None) -> httpx.Response:
+        Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
+        whether from the transport, the status or the body) goes to the retry strategies.
+        """
+        policy, budget = self.call_settings(options)
+        ends = policy.ends()
+        state: tenacity.RetryCallState | None = None
+        while True:
+            try:
+                return self._attempt(call, options, budget, ends)
+            except ServiceHubError as error:
+                state = self.next_try(state, error, call, policy, ends)
+                if state is None:
+                    raise
+            time.sleep(state.upcoming_sleep)
+
+    def _attempt(
+        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+    ) -> T:
         request = self.build_request(call, options)
+        token = self.start_attempt(budget, ends)
         started = time.perf_counter()
-        self.log_request(request, started)
-        response = self.http_client.send(request, auth=self.auth_for(call))
+        self.log_request(request)
+        try:
+            response = self.http_client.send(request, auth=self.auth_for(call))
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, call, request) from exc
+        finally:
+            if token is not None:
+                deadline.reset(token)
         self.log_response(response, started)
-        return response
+        return self.result(call, response)
 
     def run(self, flow: Flow[T] | Call[T], options: CallOptions | None = None) -> T:
         """Drive an operation: a single `Call`, or a generator of calls."""
@@ -375,34 +442,65 @@ class SyncEngine(_Engine[httpx.Client]):
 class AsyncEngine(_Engine[httpx.AsyncClient]):
     """Runs calls and operation flows with an `httpx.AsyncClient`."""
 
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
+
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        """Send `call` with retries, map failures to SDK errors, and parse the answer."""
-        first: httpx.Response | Exception
-        try:
-            first = await self._attempt(call, options)
-        except Exception as exc:
-            first = exc
-        if isinstance(first, httpx.Response) and first.status_code < 400:
-            return self.result(call, first)  # the usual case: no retry machinery needed
-        replay = _Replay(first)
+        """Send `call`, retrying as the policy says, and return its parsed answer.
 
-        async def attempt() -> httpx.Response:
-            return replay.take() or await self._attempt(call, options)
+        Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
+        whether from the transport, the status or the body) goes to the retry strategies.
+        """
+        policy, budget = self.call_settings(options)
+        ends = policy.ends()
+        state: tenacity.RetryCallState | None = None
+        while True:
+            try:
+                return await self._attempt(call, options, budget, ends)
+            except ServiceHubError as error:
+                state = self.next_try(state, error, call, policy, ends)
+                if state is None:
+                    raise
+            await asyncio.sleep(state.upcoming_sleep)
 
-        retrying = tenacity.AsyncRetrying(**self.retrying_kwargs(call, options))
+    async def _attempt(
+        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+    ) -> T:
+        self._check_loop()
+        request = self.build_request(call, options)
+        token = self.start_attempt(budget, ends)
+        started = time.perf_counter()
+        self.log_request(request)
         try:
-            response: httpx.Response = await retrying(attempt)
+            if token is None or self.deadline_enforced:
+                response = await self.http_client.send(request, auth=self.auth_for(call))
+            else:  # a transport of its own (aiohttp…): bound the attempt from outside
+                async with asyncio.timeout(deadline.remaining()):
+                    response = await self.http_client.send(request, auth=self.auth_for(call))
         except httpx.TransportError as exc:
-            raise self.transport_error(exc, call) from exc
+            raise self.transport_error(exc, call, request) from exc
+        except TimeoutError as exc:
+            elapsed = httpx.ReadTimeout("the call's timeout elapsed", request=request)
+            raise self.transport_error(elapsed, call, request) from exc
+        finally:
+            if token is not None:
+                deadline.reset(token)
+        self.log_response(response, started)
         return self.result(call, response)
 
-    async def _attempt(self, call: Call[Any], options: CallOptions | None) -> httpx.Response:
-        request = self.build_request(call, options)
-        started = time.perf_counter()
-        self.log_request(request, started)
-        response = await self.http_client.send(request, auth=self.auth_for(call))
-        self.log_response(response, started)
-        return response
+    def _check_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        first = self._first_loop[0]
+        if first is None:
+            self._first_loop[0] = weakref.ref(loop)  # shared with every `with_options` copy
+        elif first() is not loop:
+            raise EventLoopError(
+                "this async client was first used in another event loop (an earlier "
+                "asyncio.run(), another thread's loop) and its connections belong to that "
+                "loop; create the client inside the event loop that uses it, e.g. "
+                "`async with Client(...) as client:` in the coroutine you run"
+            )
 
     async def run(self, flow: Flow[T] | Call[T], options: CallOptions | None = None) -> T:
         """Drive an operation: a single `Call`, or a generator of calls."""
@@ -423,19 +521,6 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
     async def close(self) -> None:
         if self.owns_client:
             await self.http_client.aclose()
-
-
-class _Replay:
-    """Hands the outcome of an attempt already made to tenacity as its first attempt."""
-
-    def __init__(self, outcome: httpx.Response | Exception) -> None:
-        self._outcome: httpx.Response | Exception | None = outcome
-
-    def take(self) -> httpx.Response | None:
-        outcome, self._outcome = self._outcome, None
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
 
 
 class CapturedResponses(list[httpx.Response]):
@@ -478,19 +563,17 @@ class capture_responses:
         self.__exit__()
 
 
-def _log_retry(retry_state: tenacity.RetryCallState) -> None:
-    outcome = retry_state.outcome
-    if outcome is None or not logger.isEnabledFor(logging.INFO):
-        return
-    reason = (
-        f"{type(outcome.exception()).__name__}"
-        if outcome.failed
-        else f"HTTP {outcome.result().status_code}"
-    )
-    wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
-    logger.info(
-        "retrying after %s (attempt %d) in %.2f s", reason, retry_state.attempt_number, wait
-    )
+def _log_retry(state: tenacity.RetryCallState, error: ServiceHubError) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        reason = type(error).__name__
+        if isinstance(error, APIStatusError):
+            reason += f" (HTTP {error.status_code})"
+        logger.info(
+            "retrying after %s (attempt %d) in %.2f s",
+            reason,
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
 
 
 def _as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -498,13 +581,15 @@ def _as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
         return DEFAULT_TIMEOUT
     if isinstance(value, httpx.Timeout):
         return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigurationError(f"timeout must be a number of seconds above 0, got {value!r}")
     return httpx.Timeout(value, connect=min(value, DEFAULT_TIMEOUT.connect or value))
 
 
-def _with_retries(policy: RetryPolicy, max_retries: int) -> RetryPolicy:
-    from dataclasses import replace
-
-    return replace(policy, max_retries=max(0, max_retries))
+def _budget(timeout: httpx.Timeout) -> float | None:
+    """The deadline of one attempt: the longest of the timeout's phases (`None`: unbounded)."""
+    phases = [v for v in timeout.as_dict().values() if v is not None]
+    return max(phases) if phases else None
 
 
 def _request_or_none(exc: httpx.TransportError) -> httpx.Request | None:

@@ -12,6 +12,8 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
 
+from .errors import ResponseValidationError
+
 __all__ = ["IDEMPOTENT_METHODS", "USE_CLIENT_AUTH", "Call", "CallOptions", "ListOptions"]
 
 T = TypeVar("T")
@@ -101,3 +103,26 @@ class Call(Generic[T]):
         """The same request, with `fn` applied to the parsed result."""
         parse = self.parse
         return self.with_parse(lambda response: fn(parse(response)))
+
+    def creating(self, id_attribute: str = "id") -> Call[T]:
+        """The same create, refusing an answer that does not say what was created.
+
+        A create answered without the new object's id (an empty `201`, no `Location`) raises
+        `ResponseValidationError` with `may_have_been_applied=True` instead of returning an
+        object without an id: the server may have created it, so look before repeating it.
+        """
+        parse = self.parse
+        name = self.name or f"{self.method} {self.url}"
+
+        def parse_created(response: httpx.Response) -> T:
+            created = parse(response)
+            if getattr(created, id_attribute, None) in (None, ""):
+                error = ResponseValidationError(
+                    f"{name}: the server answered without the id of what it created",
+                    response=response,
+                )
+                error.may_have_been_applied = True
+                raise error
+            return created
+
+        return replace(self, parse=parse_created)

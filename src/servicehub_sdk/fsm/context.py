@@ -24,6 +24,7 @@ import httpx
 
 from ..core.auth import OAuth2TokenAuth, Token
 from ..core.errors import AuthenticationError, ConfigurationError, ResponseValidationError
+from ..core.jsonbody import read_json
 from ..core.pagination import Page
 from ..core.request import Call
 from .origin import trusted_cluster_url
@@ -217,8 +218,8 @@ class ContextResolver:
             )
 
         def parse(response: httpx.Response) -> None:
-            body = response.json()
-            url = body.get("URL") if isinstance(body, dict) else None
+            body = read_json(response, expect=dict)
+            url = body.get("URL")
             if not isinstance(url, str) or not url:
                 raise ResponseValidationError(
                     f"the directory's answer for account {account!r} has no URL", response=response

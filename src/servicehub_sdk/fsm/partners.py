@@ -10,6 +10,7 @@ import httpx
 
 from ..core.client import ClientBase, M, Resource, operation, paged
 from ..core.errors import NotFoundError, PermissionDeniedError, RequestValidationError
+from ..core.jsonbody import read_json
 from ..core.models import validate_input
 from ..core.pagination import Page, PageData, counter_pages
 from ..core.request import Call, CallOptions, ListOptions
@@ -34,10 +35,10 @@ def _page_call(
         params["sort"] = list(sort)
 
     def parse(response: httpx.Response) -> PageData[Partner]:
-        body = response.json()
+        body = read_json(response, expect=dict)
         items = [Partner.model_validate(x) for x in results(response)]
-        last = body.get("last") if isinstance(body, dict) else None
-        total = body.get("totalElements") if isinstance(body, dict) else None
+        last = body.get("last")
+        total = body.get("totalElements")
         return PageData(
             items=items,
             has_more=None if not isinstance(last, bool) else not last,
@@ -128,7 +129,7 @@ class Partners(Resource[M]):
                     json=body,
                     headers=secure,
                     name="FSM POST dispatch/accept",
-                )
+                ).creating()
             except PermissionDeniedError:
                 if refresh:
                     raise
@@ -231,8 +232,7 @@ def _entry(response: httpx.Response, partner_id: str) -> dict[str, Any] | None:
     for row in rows:
         if isinstance(row, dict) and row.get("id") == partner_id:
             return row
-    body = response.json()
-    last = body.get("last") if isinstance(body, dict) else None
+    last = read_json(response, expect=dict).get("last")
     listing_ended = last if isinstance(last, bool) else len(rows) < _SCAN_PAGE_SIZE
     if listing_ended:
         raise NotFoundError(

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import httpx
 
 from ..core.errors import ResponseValidationError
+from ..core.jsonbody import read_json
 from ..core.request import Call
 from .context import FsmContext
 
@@ -20,8 +21,8 @@ T = TypeVar("T")
 
 def results(response: httpx.Response) -> list[Any]:
     """The answer's `results` list."""
-    body = response.json()
-    found = body.get("results") if isinstance(body, dict) else None
+    body = read_json(response, expect=dict)
+    found = body.get("results")
     if not isinstance(found, list):
         raise ResponseValidationError("the answer has no 'results' list", response=response)
     return found

@@ -28,6 +28,7 @@ from ..core.errors import (
     RequestValidationError,
     ResponseValidationError,
 )
+from ..core.jsonbody import read_json
 from ..core.request import Call, CallOptions
 from .accounts import Accounts
 from .agents import Agents
@@ -301,12 +302,7 @@ class _SpiceJsonRpc(ClientBase[M]):
 
 
 def _answer(response: httpx.Response, name: str) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise ResponseValidationError(
-            f"{name}: the answer is not JSON", response=response
-        ) from None
+    return read_json(response, name=name)
 
 
 def _result(answer: Any, request_id: int, response: httpx.Response, name: str, write: bool) -> Any:

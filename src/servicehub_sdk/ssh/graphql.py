@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from ..core.errors import GraphQLError, RequestValidationError, ResponseValidationError
 from ..core.http import ErrorInfo, decode_error
+from ..core.jsonbody import read_json
 from ..core.pagination import Page, PageData, counter_pages
 from ..core.request import Call
 
@@ -418,14 +419,7 @@ def document(
 
 def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
     """The `data` of a GraphQL answer; `GraphQLError` when it carries `errors`."""
-    try:
-        body = response.json()
-    except ValueError:
-        raise ResponseValidationError(
-            f"{name}: the answer is not JSON", response=response
-        ) from None
-    if not isinstance(body, dict):
-        raise ResponseValidationError(f"{name}: the answer is not a JSON object", response=response)
+    body = read_json(response, name=name, expect=dict)
     data = body.get("data")
     errors = body.get("errors")
     if errors:

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from ..core.countries import check_country
 from ..core.models import ServiceHubModel
+from .countries import check_country
 
 __all__ = [
     "Address",

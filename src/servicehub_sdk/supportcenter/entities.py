@@ -85,7 +85,7 @@ def create_call(entity: Entity[E], payload: Mapping[str, Any]) -> Call[E]:
         data={"input_data": input_data({entity.key: dict(payload)})},
         parse=_parse_one(entity),
         name=f"add {entity.key}",
-    )
+    ).creating()
 
 
 def update_call(entity: Entity[E], entity_id: str | int, payload: Mapping[str, Any]) -> Call[E]:

@@ -11,6 +11,7 @@ import httpx
 
 from ..core.errors import ResponseValidationError
 from ..core.http import ErrorInfo, status_error
+from ..core.jsonbody import read_json
 from ..core.pagination import PageData
 
 __all__ = [
@@ -149,14 +150,7 @@ def missing_fields(error: Any) -> list[str]:
 
 
 def checked(response: httpx.Response, name: str) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        raise ResponseValidationError(
-            f"{name}: the answer is not JSON", response=response
-        ) from None
-    if not isinstance(body, dict):
-        raise ResponseValidationError(f"{name}: the answer is not a JSON object", response=response)
+    body: dict[str, Any] = read_json(response, name=name, expect=dict)
     if _statuses(body) and not succeeded(body):
         raise status_error(response, envelope_status, name=name)
     return body
@@ -185,12 +179,20 @@ def read_list(
     response: httpx.Response, key: str | Sequence[str], name: str
 ) -> PageData[dict[str, Any]]:
     """The rows under `key` (or one of several accepted keys, or the only list in the
-    answer) and `list_info.has_more_rows`."""
+    answer) and `list_info.has_more_rows`.
+
+    An answer with none of them (a proxy's page, a changed schema) is an error, never an
+    empty list.
+    """
     body = checked(response, name)
     found, rows = _first_present(body, key)
     if rows is None:
         lists = [v for k, v in body.items() if isinstance(v, list) and k != "response_status"]
-        rows = lists[0] if len(lists) == 1 else []
+        if len(lists) != 1:
+            raise ResponseValidationError(
+                f"{name}: the answer has no {found!r} list", response=response
+            )
+        rows = lists[0]
     if not isinstance(rows, list):
         raise ResponseValidationError(f"{name}: {found!r} is not a list", response=response)
     raw_info = body.get("list_info")

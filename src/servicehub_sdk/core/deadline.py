@@ -1,0 +1,196 @@
+"""A deadline for one attempt of a call, enforced on every connect, read and write.
+
+httpx's timeouts bound each network operation on its own: a server that trickles a byte just
+inside the read timeout, or a token request sent without a timeout, keeps a call alive for as
+long as it likes. The engines set the attempt's deadline in a context variable; the network
+layer installed on the connection pool clamps every connect, TLS handshake, read and write to
+the time that remains, and token requests made inside the attempt take their timeouts from it.
+
+The wrappers follow httpcore's network interface (`NetworkBackend`, `NetworkStream`) by shape,
+without subclassing, so that older httpcore releases import this module too.
+"""
+
+from __future__ import annotations
+
+# ruff: noqa: ASYNC109  (httpcore's network interface takes timeouts as arguments)
+import contextvars
+import time
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import httpcore
+import httpx
+
+__all__ = ["current_deadline", "install", "remaining", "request_timeouts", "within"]
+
+E = TypeVar("E", bound=Exception)
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "servicehub_sdk_deadline", default=None
+)
+
+within = _deadline.set
+"""Set the current deadline (a `time.monotonic()` value); returns the token to reset it."""
+
+reset = _deadline.reset
+"""Restore the deadline that was current before `within`."""
+
+
+def current_deadline() -> float | None:
+    """The `time.monotonic()` deadline of the attempt in progress, if any."""
+    return _deadline.get()
+
+
+def remaining() -> float | None:
+    """Seconds left before the current deadline (never negative), `None` without one."""
+    deadline = _deadline.get()
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def request_timeouts(default: httpx.Timeout) -> dict[str, float | None]:
+    """The `timeout` extension for a request made inside an attempt (a token request): what
+    remains of the attempt's deadline for every phase, or the `default` phases outside one."""
+    left = remaining()
+    if left is None:
+        return default.as_dict()
+    return dict.fromkeys(("connect", "read", "write", "pool"), left)
+
+
+def _clamp(timeout: float | None, error: type[E]) -> float | None:
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the call's timeout elapsed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream:
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _Stream:
+        return _Stream(
+            self._stream.start_tls(
+                ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout)
+            )
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncStream:
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _AsyncStream:
+        return _AsyncStream(
+            await self._stream.start_tls(
+                ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout)
+            )
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend:
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _Stream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(
+            self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _Stream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _AsyncBackend:
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _AsyncStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _AsyncStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+def install(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Enforce deadlines on `client`'s standard transports (its own and its proxy mounts).
+
+    Transports that are not httpx's `HTTPTransport`/`AsyncHTTPTransport` (a `MockTransport`,
+    a user's own) are left alone: there each phase is still bounded by its own timeout.
+    Returns whether the client's main transport enforces deadlines.
+    """
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    main = False
+    for index, transport in enumerate(transports):
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is None or isinstance(backend, (_Backend, _AsyncBackend)):
+            main = main or (index == 0 and backend is not None)
+            continue
+        if isinstance(transport, httpx.HTTPTransport):
+            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
+        elif isinstance(transport, httpx.AsyncHTTPTransport):
+            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
+        else:
+            continue
+        main = main or index == 0
+    return main
