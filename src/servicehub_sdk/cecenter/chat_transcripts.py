@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Unpack
 
+from ..core.boundary import path_segment
 from ..core.client import M, Resource, operation
-from ..core.errors import RequestValidationError
 from ..core.request import Call, CallOptions
 from .models import ChatTranscript
-from .wire import json_body, segment
+from .wire import json_body
 
 __all__ = ["ChatTranscripts"]
 
@@ -19,11 +19,9 @@ class ChatTranscripts(Resource[M]):
     @operation
     def get(self, transcript_id: str, **options: Unpack[CallOptions]) -> Call[ChatTranscript]:
         """One chat transcript."""
-        if not transcript_id:
-            raise RequestValidationError("transcript_id must not be empty")
         return Call(
             "GET",
-            f"chatTranscripts/{segment(transcript_id)}",
+            f"chatTranscripts/{path_segment(transcript_id, field='transcript_id')}",
             parse=lambda r: ChatTranscript.model_validate(json_body(r)),
             name="get chatTranscript",
         )

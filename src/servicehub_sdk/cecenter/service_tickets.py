@@ -8,14 +8,15 @@ from typing import Any, Unpack
 
 import httpx
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, operation, paged
-from ..core.errors import ConfigurationError, RequestValidationError
+from ..core.errors import ConfigurationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
 from .models import ServiceTicket, ServiceTicketInput, ServiceTicketUpdate
 from .query import TicketQuery, query_param, sort_param
-from .wire import MAX_PAGE_SIZE, created_id, json_body, paged_call, segment
+from .wire import MAX_PAGE_SIZE, created_id, json_body, paged_call
 
 __all__ = ["ServiceTickets"]
 
@@ -33,9 +34,7 @@ TRANSIENT = (
 
 
 def _ticket_id(ticket_id: str) -> str:
-    if not isinstance(ticket_id, str) or not ticket_id.strip():
-        raise RequestValidationError("ticket_id must be a non-empty string")
-    return segment(ticket_id)
+    return path_segment(ticket_id, field="ticket_id")
 
 
 def persisted(ticket: Mapping[str, Any]) -> dict[str, Any]:

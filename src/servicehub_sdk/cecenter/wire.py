@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -21,7 +20,6 @@ __all__ = [
     "one_page",
     "paged_call",
     "rows",
-    "segment",
 ]
 
 MAX_PAGE_SIZE = 64
@@ -95,10 +93,3 @@ def paged_call(
         return Call("GET", target, params=query, parse=parse, auth=auth, name=name)
 
     return call(url, {**params, "pageNumber": 1, "pageSize": page_size, "totalCount": "true"})
-
-
-def segment(value: str) -> str:
-    """`value` as one URL path segment (`/`, `?`, `#`, `..` cannot leave it)."""
-    if value in (".", ".."):
-        return value.replace(".", "%2E")
-    return quote(value, safe="")

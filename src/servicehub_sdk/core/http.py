@@ -22,6 +22,7 @@ import tenacity
 
 from .._version import __version__
 from . import deadline
+from .boundary import check_call
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -225,6 +226,7 @@ class _Engine(Generic[C]):
         return f"{self._base_text}/{url.lstrip('/')}" if url else self._base_text
 
     def build_request(self, call: Call[Any], options: CallOptions | None) -> httpx.Request:
+        check_call(call)
         headers = dict(self.headers)
         if call.headers:
             headers.update(call.headers)

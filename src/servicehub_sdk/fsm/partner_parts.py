@@ -10,12 +10,13 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
 import httpx
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, paged
 from ..core.pagination import Page
 from ..core.request import Call, ListOptions
 from .context import ContextResolver, FsmContext
 from .models import Contact, PartnerAddress, ServiceArea
-from .wire import results, segment, service_call
+from .wire import results, service_call
 
 __all__ = ["PartnerAddresses", "PartnerContacts", "PartnerServiceAreas", "part_call"]
 
@@ -29,7 +30,7 @@ def part_call(
     return service_call(
         context,
         "GET",
-        f"partners/{segment(partner_id)}/{path}",
+        f"partners/{path_segment(partner_id, field='partner_id')}/{path}",
         parse,
         name=f"FSM GET partners/{{id}}/{path}",
     )

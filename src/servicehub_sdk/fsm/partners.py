@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 import httpx
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, operation, paged
 from ..core.errors import NotFoundError, PermissionDeniedError, RequestValidationError
 from ..core.jsonbody import read_json
@@ -18,7 +19,7 @@ from .context import ContextResolver, FsmContext
 from .models import Partner, PartnerInput, PartnerUpdate, areas_as_documented
 from .partner_parts import PartnerAddresses, PartnerContacts, PartnerServiceAreas, part_call
 from .secure_hash import SecureHashCache
-from .wire import first_result, results, segment, service_call
+from .wire import first_result, results, service_call
 
 __all__ = ["Partners"]
 
@@ -193,7 +194,7 @@ class Partners(Resource[M]):
         updated: Partner = yield service_call(
             context,
             "PUT",
-            f"partners/{segment(partner_id)}",
+            f"partners/{path_segment(partner_id, field='partner_id')}",
             lambda r: Partner.model_validate(first_result(r)),
             json=body,
             headers=secure,

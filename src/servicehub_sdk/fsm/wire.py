@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 
@@ -14,7 +13,7 @@ from ..core.jsonbody import read_json
 from ..core.request import Call
 from .context import FsmContext
 
-__all__ = ["first_result", "results", "segment", "service_call"]
+__all__ = ["first_result", "results", "service_call"]
 
 T = TypeVar("T")
 
@@ -56,10 +55,3 @@ def service_call(
         name=name,
         **kwargs,
     )
-
-
-def segment(value: str) -> str:
-    """`value` as one URL path segment (`/`, `?`, `#`, `..` cannot leave it)."""
-    if value in (".", ".."):
-        value = quote(value, safe="").replace(".", "%2E")
-    return quote(value, safe="")

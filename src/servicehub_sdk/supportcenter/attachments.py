@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 import httpx
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, operation, paged
 from ..core.errors import RequestValidationError
 from ..core.pagination import Page
@@ -84,11 +85,10 @@ class Attachments(Resource[M]):
     @operation
     def download(self, attachment_id: str | int, **options: Unpack[CallOptions]) -> Call[bytes]:
         """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`)."""
-        if attachment_id in (None, ""):
-            raise RequestValidationError("attachment_id must not be empty")
+        segment = path_segment(attachment_id, field="attachment_id")
         return Call(
             "GET",
-            f"requests/{self._request_id}/attachments/{attachment_id}/download",
+            f"requests/{self._request_id}/attachments/{segment}/download",
             parse=lambda r: r.content,
             name="download attachment",
         )

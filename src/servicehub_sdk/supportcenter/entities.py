@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar, Unpack
 import httpx
 from pydantic import BaseModel
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, operation, paged
 from ..core.errors import RequestValidationError
 from ..core.models import validate_input
@@ -71,11 +72,13 @@ def _parse_one(entity: Entity[E]) -> Any:
 
 
 def get_call(entity: Entity[E], entity_id: str | int) -> Call[E]:
-    if entity_id in (None, ""):
-        raise RequestValidationError(f"{entity.key} id must not be empty")
     return Call(
-        "GET", f"{entity.path}/{entity_id}", parse=_parse_one(entity), name=f"get {entity.key}"
+        "GET", _entity_url(entity, entity_id), parse=_parse_one(entity), name=f"get {entity.key}"
     )
+
+
+def _entity_url(entity: Entity[Any], entity_id: str | int) -> str:
+    return f"{entity.path}/{path_segment(entity_id, field=f'{entity.key} id')}"
 
 
 def create_call(entity: Entity[E], payload: Mapping[str, Any]) -> Call[E]:
@@ -89,11 +92,9 @@ def create_call(entity: Entity[E], payload: Mapping[str, Any]) -> Call[E]:
 
 
 def update_call(entity: Entity[E], entity_id: str | int, payload: Mapping[str, Any]) -> Call[E]:
-    if entity_id in (None, ""):
-        raise RequestValidationError(f"{entity.key} id must not be empty")
     return Call(
         "PUT",
-        f"{entity.path}/{entity_id}",
+        _entity_url(entity, entity_id),
         data={"input_data": input_data({entity.key: dict(payload)})},
         parse=_parse_one(entity),
         name=f"edit {entity.key}",
@@ -101,11 +102,9 @@ def update_call(entity: Entity[E], entity_id: str | int, payload: Mapping[str, A
 
 
 def delete_call(entity: Entity[Any], entity_id: str | int) -> Call[None]:
-    if entity_id in (None, ""):
-        raise RequestValidationError(f"{entity.key} id must not be empty")
     return Call(
         "DELETE",
-        f"{entity.path}/{entity_id}",
+        _entity_url(entity, entity_id),
         parse=lambda r: no_result(checked(r, f"delete {entity.key}")),
         name=f"delete {entity.key}",
     )

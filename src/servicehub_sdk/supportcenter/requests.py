@@ -9,6 +9,7 @@ from typing import Any, Unpack
 
 from pydantic import BaseModel
 
+from ..core.boundary import path_segment
 from ..core.client import ClientBase, M, Resource, operation, paged
 from ..core.errors import RequestValidationError
 from ..core.models import validate_input
@@ -62,9 +63,8 @@ class RequestPaths:
 
 
 def _request_id(request_id: str | int) -> str:
-    if request_id in (None, ""):
-        raise RequestValidationError("request_id must not be empty")
-    return str(request_id)
+    """The request id as one encoded path segment."""
+    return path_segment(request_id, field="request_id")
 
 
 def _request_action(
@@ -114,7 +114,7 @@ class Requests(Resource[M]):
     @operation
     def get(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[Request]:
         """One request (`GET requests/{id}`)."""
-        return get_call(REQUEST, _request_id(request_id))
+        return get_call(REQUEST, request_id)
 
     @operation
     def create(
@@ -133,9 +133,7 @@ class Requests(Resource[M]):
         **options: Unpack[CallOptions],
     ) -> Call[Request]:
         """Edit a request (`PUT requests/{id}`)."""
-        return update_call(
-            REQUEST, _request_id(request_id), _request_payload(changes, creating=False)
-        )
+        return update_call(REQUEST, request_id, _request_payload(changes, creating=False))
 
     @operation
     def close(
@@ -154,15 +152,14 @@ class Requests(Resource[M]):
     @operation
     def delete(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[None]:
         """Delete a request (`DELETE requests/{id}`, or `PUT requests/{id}/move_to_trash`)."""
-        rid = _request_id(request_id)
         if self._paths.delete == "move_to_trash":
             return Call(
                 "PUT",
-                f"requests/{rid}/move_to_trash",
+                f"requests/{_request_id(request_id)}/move_to_trash",
                 parse=lambda r: no_result(checked(r, "trash request")),
                 name="move request to trash",
             )
-        return delete_call(REQUEST, rid)
+        return delete_call(REQUEST, request_id)
 
     @operation
     def pickup(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[Request]:

@@ -1,0 +1,183 @@
+"""The trust boundary: what the SDK checks on values crossing into a request.
+
+- `path_segment` puts an id into a URL path as exactly one segment, so that an id from user or
+  synced data can never climb out of its place (`../`, `?`, `#`).
+- `credential` and `received_credential` keep secrets usable as header values, or refuse them
+  without ever repeating them.
+- `same_origin` says whether a URL is on the origin the client was configured for, so that
+  credentials are never sent elsewhere.
+- `check_encodable` refuses, before sending, values that cannot be put on the wire (lone
+  surrogates, NaN and infinities, types JSON cannot hold), naming where they are.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import SecretStr
+
+from .errors import ConfigurationError, RequestValidationError
+
+if TYPE_CHECKING:
+    from .request import Call
+
+__all__ = [
+    "CONTROL_CHARACTER",
+    "check_call",
+    "check_encodable",
+    "credential",
+    "origin",
+    "path_segment",
+    "received_credential",
+    "same_origin",
+]
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+"""A character that must never appear in an HTTP header value."""
+
+_DOT_SEGMENTS = frozenset({".", ".."})
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def path_segment(value: str | int, *, field: str) -> str:
+    """`value` percent-encoded as exactly one URL path segment.
+
+    Everything outside RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
+    percent-encoded as UTF-8, `/ ? # %` included.
+
+    Raises:
+        RequestValidationError: the value is empty, `.` or `..`, not a string or integer,
+            or not encodable (a lone surrogate).
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise RequestValidationError(
+            f"{field} must be a string or an integer, not {type(value).__name__}",
+            errors=[{"loc": (field,), "msg": "not a string or integer"}],
+        )
+    text = str(value)
+    if text == "" or text in _DOT_SEGMENTS:
+        raise RequestValidationError(
+            f"{field} must not be empty, '.' or '..'",
+            errors=[{"loc": (field,), "msg": "not a usable path segment"}],
+        )
+    try:
+        return quote(text, safe="", encoding="utf-8", errors="strict")
+    except UnicodeEncodeError:
+        raise RequestValidationError(
+            f"{field} holds a character that cannot be encoded (a lone surrogate)",
+            errors=[{"loc": (field,), "msg": "not encodable as UTF-8"}],
+        ) from None
+
+
+def credential(value: str | SecretStr, *, what: str = "a credential") -> SecretStr:
+    """A configured secret, stripped of surrounding whitespace (a trailing newline from a
+    file or a mounted secret).
+
+    Raises:
+        ConfigurationError: a control character remains inside it; the message never
+            contains the value.
+    """
+    raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not isinstance(raw, str):
+        raise ConfigurationError(f"{what} must be a string")
+    stripped = raw.strip()
+    if CONTROL_CHARACTER.search(stripped):
+        raise ConfigurationError(
+            f"{what} contains a control character (such as a line break) that cannot be sent "
+            "in an HTTP header"
+        )
+    if isinstance(value, SecretStr) and stripped == raw:
+        return value
+    return SecretStr(stripped)
+
+
+def received_credential(value: str, *, what: str = "the token") -> str:
+    """A secret received from an identity provider, stripped of surrounding whitespace.
+
+    Raises:
+        ValueError: a control character remains inside it (the message never contains it).
+    """
+    stripped = value.strip()
+    if not stripped or CONTROL_CHARACTER.search(stripped):
+        raise ValueError(f"{what} is empty or contains a character not allowed in an HTTP header")
+    return stripped
+
+
+def origin(url: httpx.URL | str) -> tuple[str, str, int | None]:
+    """`(scheme, host, port)` of a URL, the port made explicit for http and https."""
+    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, parsed.host.lower(), port
+
+
+def same_origin(url: httpx.URL | str, base: httpx.URL | str) -> bool:
+    """Whether `url` has the scheme, host and port of `base`."""
+    return origin(url) == origin(base)
+
+
+def check_encodable(value: Any, *, field: str, json: bool = True) -> None:
+    """Refuse what cannot be sent: lone surrogates in text, NaN and infinities, and (with
+    `json`) any type JSON cannot hold.
+
+    Raises:
+        RequestValidationError: naming the place, e.g. `body.request.subject`.
+    """
+    if isinstance(value, str):
+        _check_text(value, field)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            _refuse(field, f"{value} cannot be sent (not a finite number)")
+    elif isinstance(value, _SCALARS):
+        return
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                if json or not isinstance(key, (int, float, bool)):
+                    _refuse(field, f"a key of type {type(key).__name__} cannot be sent")
+                key = str(key)
+            _check_text(key, f"a key of {field}")
+            check_encodable(item, field=f"{field}.{key}", json=json)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_encodable(item, field=f"{field}[{index}]", json=json)
+    elif not json and isinstance(value, bytes):
+        return
+    else:
+        _refuse(field, f"a {type(value).__name__} cannot be sent")
+
+
+def check_call(call: Call[Any]) -> None:
+    """Refuse a call whose parameters, body or headers cannot be sent as they are.
+
+    Raises:
+        RequestValidationError: naming the place (`json.request.subject`, `params.q`,
+            `headers.X-Secure-Hash`); a header's value is never repeated.
+    """
+    if call.params is not None:
+        check_encodable(dict(call.params), field="params", json=False)
+    if call.data is not None:
+        check_encodable(dict(call.data), field="data", json=False)
+    if call.json is not None:
+        check_encodable(call.json, field="json")
+    for name, value in (call.headers or {}).items():
+        if not isinstance(value, str) or CONTROL_CHARACTER.search(value) or not value.isascii():
+            _refuse(
+                f"headers.{name}",
+                "the value is not text allowed in an HTTP header (control or non-ASCII characters)",
+            )
+
+
+def _check_text(text: str, field: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        _refuse(field, "holds a character that cannot be encoded (a lone surrogate)")
+
+
+def _refuse(field: str, message: str) -> None:
+    raise RequestValidationError(f"{field}: {message}", errors=[{"loc": (field,), "msg": message}])

@@ -1,0 +1,331 @@
+"""The trust boundary: ids stay inside their URL segment, credentials go only to the origin
+they were configured for, odd input is refused before anything is sent.
+
+Every operation of every backend that takes an id is driven with hostile ids over a recording
+`httpx.MockTransport` that serves the backend's emulator in-process.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from servicehub_sdk.core import RequestValidationError, ServiceHubError
+from servicehub_sdk.core.boundary import path_segment
+from tests.helpers import close, resolve
+from tests.proof.backends import BACKENDS, Backend
+from tests.proof.transport import client_for, emulated
+
+HOSTILE_IDS = [
+    "../requesters/5",
+    "1?x=2",
+    "7/../../technicians/3#",
+    "a#frag",
+    "%2e%2e",
+    "..",
+    ".",
+    "",
+    "a b/c\\d",
+    "x\r\nHost: evil",
+    "\ud800",
+]
+
+
+@dataclass
+class IdOperation:
+    backend: str
+    name: str
+    run: Callable[[Any, Any], Any]
+    path: str | None
+    """The request path after the API root, `{id}` standing for the encoded id; `None` when
+    the id travels in the body and the path is the endpoint's own."""
+    also: tuple[str, ...] = ()
+    """Other paths the operation may send to (e.g. fetching FSM's secure hash first)."""
+
+
+def _first(pager: Any) -> Any:
+    return pager.to_list(limit=1) if hasattr(pager, "to_list") else pager
+
+
+OPERATIONS = [
+    # Secure Service Hub: GraphQL, ids in variables
+    IdOperation("ssh", "customers.get", lambda c, i: c.customers.get(i), None),
+    IdOperation("ssh", "customer_machines.find", lambda c, i: c.customer_machines.find(i), None),
+    IdOperation("ssh", "machine_models.find", lambda c, i: c.machine_models.find(i), None),
+    IdOperation(
+        "ssh",
+        "service_cases.set_external_id",
+        lambda c, i: c.service_cases.set_external_id(i, "EXT-1"),
+        None,
+    ),
+    # FSM Crowd Partner
+    IdOperation(
+        "fsm", "partners.addresses", lambda c, i: c.partners.addresses(i), "partners/{id}/addresses"
+    ),
+    IdOperation(
+        "fsm", "partners.contacts", lambda c, i: c.partners.contacts(i), "partners/{id}/contacts"
+    ),
+    IdOperation(
+        "fsm",
+        "partners.service_areas",
+        lambda c, i: c.partners.service_areas(i),
+        "partners/{id}/service-areas",
+    ),
+    IdOperation(
+        "fsm",
+        "partners.update",
+        lambda c, i: c.partners.update(i, {"name": "P"}),
+        "partners/{id}",
+        also=("partners/secure-hash",),
+    ),
+    # SupportCenter Plus
+    IdOperation("supportcenter", "requests.get", lambda c, i: c.requests.get(i), "requests/{id}"),
+    IdOperation(
+        "supportcenter",
+        "requests.update",
+        lambda c, i: c.requests.update(i, {"subject": "s"}),
+        "requests/{id}",
+    ),
+    IdOperation(
+        "supportcenter", "requests.delete", lambda c, i: c.requests.delete(i), "requests/{id}"
+    ),
+    IdOperation(
+        "supportcenter", "requests.close", lambda c, i: c.requests.close(i), "requests/{id}/close"
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.pickup",
+        lambda c, i: c.requests.pickup(i),
+        "requests/{id}/pickup",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.assign",
+        lambda c, i: c.requests.assign(i, group="G"),
+        "requests/{id}/assign",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.reply",
+        lambda c, i: c.requests.reply(i, "hello"),
+        "requests/{id}/reply",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.notes",
+        lambda c, i: _first(c.requests.notes(i).list()),
+        "requests/{id}/notes",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.notes.get",
+        lambda c, i: c.requests.notes("1").get(i),
+        "requests/1/notes/{id}",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.worklogs",
+        lambda c, i: _first(c.requests.worklogs(i).list()),
+        "requests/{id}/worklogs",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.notifications",
+        lambda c, i: _first(c.requests.notifications(i).list()),
+        "requests/{id}/notifications",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.conversations",
+        lambda c, i: _first(c.requests.conversations(i).list()),
+        "requests/{id}/conversations",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.attachments",
+        lambda c, i: c.requests.attachments(i).list(),
+        "requests/{id}/attachments",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.attachments.download",
+        lambda c, i: c.requests.attachments("1").download(i),
+        "requests/1/attachments/{id}/download",
+    ),
+    IdOperation(
+        "supportcenter",
+        "requests.resolution",
+        lambda c, i: c.requests.resolution(i).get(),
+        "requests/{id}/resolutions",
+    ),
+    IdOperation(
+        "supportcenter", "requesters.get", lambda c, i: c.requesters.get(i), "requesters/{id}"
+    ),
+    IdOperation(
+        "supportcenter",
+        "requesters.update",
+        lambda c, i: c.requesters.update(i, {"name": "n"}),
+        "requesters/{id}",
+    ),
+    IdOperation(
+        "supportcenter", "requesters.delete", lambda c, i: c.requesters.delete(i), "requesters/{id}"
+    ),
+    IdOperation(
+        "supportcenter", "support_reps.get", lambda c, i: c.support_reps.get(i), "technicians/{id}"
+    ),
+    IdOperation(
+        "supportcenter",
+        "admin.priorities.get",
+        lambda c, i: c.admin.priorities.get(i),
+        "priorities/{id}",
+    ),
+    IdOperation(
+        "supportcenter",
+        "custom_module.get",
+        lambda c, i: c.custom_module("cm_assets").get(i),
+        "cm_assets/{id}",
+    ),
+    # CECenter Mashup
+    IdOperation(
+        "cecenter",
+        "service_tickets.get",
+        lambda c, i: c.service_tickets.get(i),
+        "serviceTickets/{id}",
+    ),
+    IdOperation(
+        "cecenter",
+        "service_tickets.update",
+        lambda c, i: c.service_tickets.update(i, {"status": "OPEN"}),
+        "serviceTickets/{id}",
+    ),
+    IdOperation(
+        "cecenter",
+        "service_tickets.delete",
+        lambda c, i: c.service_tickets.delete(i),
+        "serviceTickets/{id}",
+    ),
+    IdOperation(
+        "cecenter",
+        "chat_transcripts.get",
+        lambda c, i: c.chat_transcripts.get(i),
+        "chatTranscripts/{id}",
+    ),
+    # SpiceCSM JSON-RPC: ids in the body
+    IdOperation("spicecsm", "account_load", lambda c, i: c.account_load(i), None),
+    IdOperation("spicecsm", "case_load", lambda c, i: c.case_load(i), None),
+    IdOperation("spicecsm", "delete", lambda c, i: c.delete("cases", i), None),
+    IdOperation("spicecsm", "update", lambda c, i: c.update("cases", i, {"issue": "x"}), None),
+]
+
+BY_NAME = {b.name: b for b in BACKENDS}
+_ID_PARAMETER = ("_id", "userkey")
+
+
+def _id_taking_methods(client: Any) -> set[str]:
+    """`resource.method` of every public method with an id parameter, found by walking."""
+    found: set[str] = set()
+
+    def walk(obj: Any, prefix: str, depth: int) -> None:
+        for name in dir(obj):
+            if name.startswith("_"):
+                continue
+            value = getattr(obj, name, None)
+            if inspect.ismethod(value):
+                parameters = inspect.signature(value).parameters
+                if any(p.endswith(_ID_PARAMETER) for p in parameters):
+                    found.add(prefix + name)
+            elif depth < 2 and type(value).__module__.startswith("servicehub_sdk."):
+                walk(value, f"{prefix}{name}.", depth + 1)
+
+    walk(client, "", 0)
+    return found
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_the_table_covers_every_operation_taking_an_id(backend: Backend) -> None:
+    emulator = backend.make_emulator()
+    recorded: list[httpx.Request] = []
+    client = client_for(backend, emulator, "sync", emulated(emulator, recorded))
+    covered = {op.name for op in OPERATIONS if op.backend == backend.name}
+    missing = {
+        name
+        for name in _id_taking_methods(client)
+        if name not in covered and not name.startswith("admin.")
+    }
+    assert not missing, f"operations taking an id not driven with hostile ids: {missing}"
+    client.close()
+
+
+def _api_requests(recorded: list[httpx.Request], backend: Backend) -> list[httpx.Request]:
+    return [r for r in recorded if r.url.path.startswith(backend.api_path)]
+
+
+def _root(client: Any) -> str:
+    return client.base_url.raw_path.decode("ascii").rstrip("/") + "/"
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_IDS, ids=repr)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: f"{o.backend}.{o.name}")
+async def test_hostile_ids_stay_inside_their_segment(
+    operation: IdOperation, hostile: str, mode: str
+) -> None:
+    backend = BY_NAME[operation.backend]
+    emulator = backend.make_emulator()
+    recorded: list[httpx.Request] = []
+    client = client_for(backend, emulator, mode, emulated(emulator, recorded))
+    root = _root(client)
+    # authenticate first, so that only the operation's own requests are looked at
+    await resolve(backend.read(client, emulator))
+    before = len(recorded)
+    try:
+        await resolve(operation.run(client, hostile))
+    except RequestValidationError:
+        assert len(recorded) == before, "a refused id must not send anything"
+        await close(client)
+        return
+    except ServiceHubError:
+        pass  # the server's answer to a strange id does not matter here; what was sent does
+    finally:
+        await close(client)
+    sent = _api_requests(recorded[before:], backend)
+    assert sent, "the operation sent nothing and refused nothing"
+    for request in sent:
+        raw = request.url.raw_path.decode("ascii")
+        path, _, query = raw.partition("?")
+        assert "x=2" not in query
+        assert "#" not in raw
+        if operation.path is None:
+            assert path == client.base_url.raw_path.decode("ascii").split("?")[0]
+            continue
+        expected = root + operation.path.format(id=quote(hostile, safe=""))
+        assert path in {expected, *(root + p for p in operation.also)}, f"{raw!r} left its segment"
+    last = sent[-1].url.raw_path.decode("ascii").partition("?")[0]
+    if operation.path is not None:
+        assert last == root + operation.path.format(id=quote(hostile, safe=""))
+
+
+@pytest.mark.parametrize(
+    ("value", "encoded"),
+    [
+        ("../requesters/5", "..%2Frequesters%2F5"),
+        ("1?x=2", "1%3Fx%3D2"),
+        ("7/../../technicians/3#", "7%2F..%2F..%2Ftechnicians%2F3%23"),
+        ("100%", "100%25"),
+        ("Müller ~_.-", "M%C3%BCller%20~_.-"),
+        (42, "42"),
+    ],
+)
+def test_path_segment_encodes_one_segment(value: str | int, encoded: str) -> None:
+    assert path_segment(value, field="id") == encoded
+
+
+@pytest.mark.parametrize("value", ["", ".", "..", "\ud800", None, True, 1.5, b"1"])
+def test_path_segment_refuses_what_is_no_segment(value: Any) -> None:
+    with pytest.raises(RequestValidationError, match="request_id"):
+        path_segment(value, field="request_id")
