@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core import ServiceHubError
+from servicehub_sdk.core import APIConnectionError, RequestValidationError, ServiceHubError
+from servicehub_sdk.supportcenter import SupportCenterPlus
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing.cassettes import find_secrets, scrubbing_vcr
+from servicehub_sdk.testing.cecenter import TOKEN_PATH as CEC_TOKEN_PATH
+from servicehub_sdk.testing.fsm import TOKEN_PATH as FSM_TOKEN_PATH
+from servicehub_sdk.testing.ssh import TOKEN_PATH as SSH_TOKEN_PATH
+from servicehub_sdk.testing.supportcenter import ScpEmulator
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
 from tests.realworld.replay import artefact_files
@@ -118,3 +123,122 @@ def test_realworld_fixtures_hold_no_credentials() -> None:
     assert found == {}
     assert credentials_in({"access_token": "9f8e7d6c5b4a39281706f5e4"}) != []
     assert credentials_in({"note": "Authorization: Bearer abcdefghijklmnop123"}) != []
+
+
+def _with_newlines(config: dict[str, Any]) -> dict[str, Any]:
+    """The configuration with every secret as read from a file: a trailing newline."""
+    return {
+        k: f"{v}\n" if any(s in k for s in SECRET_KEYS) and not k.endswith("_url") else v
+        for k, v in config.items()
+    }
+
+
+TOKEN_PATHS = {"ssh": SSH_TOKEN_PATH, "fsm": FSM_TOKEN_PATH, "cecenter": CEC_TOKEN_PATH}
+HOSTILE_TOKEN = "eyJ-ISSUED-TOKEN-7c1f\r\nX-Injected: 1"
+
+
+def _error_texts(exc: BaseException) -> list[str]:
+    texts = [str(exc), repr(exc), repr(getattr(exc, "body", None))]
+    texts.append(repr(vars(exc)))
+    cause: BaseException | None = exc
+    while cause is not None:
+        texts += [str(cause), repr(cause.args)]
+        cause = cause.__cause__ or cause.__context__
+    return texts
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+async def test_secrets_with_newlines_work_and_never_show(
+    backend: Backend, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Secrets read from files (trailing newline) are used stripped; a token with CR/LF from
+    the identity provider is refused without being repeated in any message or log."""
+    caplog.set_level(logging.DEBUG)
+    emulator = backend.make_emulator()
+    texts: list[str] = []
+    with EmulatorServer(emulator) as server:
+        config = _with_newlines(emulator.client_config(server.url))
+        cls = backend.sync_client if mode == "sync" else backend.async_client
+        client = cls(**config, max_retries=0)
+        texts += [repr(client), repr(client.auth)]
+        await resolve(backend.read(client, emulator))
+        await resolve(backend.write(client, emulator))
+        await close(client)
+        if backend.name in TOKEN_PATHS:
+            server.faults.add(
+                [
+                    Reply(
+                        200,
+                        {"Content-Type": "application/json"},
+                        json.dumps({"access_token": HOSTILE_TOKEN, "expires_in": 3600}),
+                    )
+                ],
+                path=TOKEN_PATHS[backend.name],
+            )
+            fresh = cls(**config, max_retries=0)
+            with pytest.raises(ServiceHubError) as caught:
+                await resolve(backend.read(fresh, emulator))
+            texts += _error_texts(caught.value)
+            await close(fresh)
+    texts += [
+        r.getMessage() for r in caplog.records if r.name.startswith(("servicehub_sdk", "httpx"))
+    ]
+    secrets = [s.strip() for s in _secrets(emulator, config)] + ["ISSUED-TOKEN"]
+    blob = "\n".join(texts)
+    leaked = [s for s in secrets if s in blob]
+    assert not leaked, f"secrets in logs/reprs/errors: {leaked}"
+
+
+@pytest.mark.parametrize("secret_value", ["sk-live-0123456789\n", "sk-live-01234\r\n56789"])
+def test_header_errors_never_quote_the_value(secret_value: str) -> None:
+    """A header that h11 refuses (a newline inside) is described, never quoted, however it
+    got there: the SDK's message and every exception it was raised from."""
+    with EmulatorServer(ScpEmulator(seed=1)) as server:
+        client = SupportCenterPlus(base_url=server.url, api_key="valid-key", max_retries=0)
+        with pytest.raises(ServiceHubError) as caught:
+            client.requests.list(extra_headers={"X-Forwarded-Token": secret_value}).first()
+        client.close()
+    texts = _error_texts(caught.value)
+    blob = "\n".join(texts)
+    assert "sk-live" not in blob
+    assert isinstance(caught.value, (RequestValidationError, APIConnectionError))
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_cli_output_never_shows_a_secret(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The CLI, configured from the environment with newline-bearing secrets, works; with a
+    line break inside a secret it refuses to start, without printing the secret."""
+    from typer.testing import CliRunner
+
+    from servicehub_sdk.cli import app
+
+    prefix = {"supportcenter": "SCP", "cecenter": "CECENTER"}.get(
+        backend.name, backend.name.upper()
+    )
+    command = {
+        "ssh": ["ssh", "customers", "list", "--limit", "1"],
+        "fsm": ["fsm", "partners", "list", "--limit", "1"],
+        "supportcenter": ["scp", "requests", "list", "--limit", "1"],
+        "cecenter": ["cecenter", "tickets", "list", "--limit", "1"],
+        "spicecsm": ["spicecsm", "agents", "list"],
+    }[backend.name]
+    emulator = backend.make_emulator()
+    monkeypatch.setenv("SERVICEHUB_CONFIG", str(tmp_path / "none.toml"))
+    with EmulatorServer(emulator) as server:
+        config = emulator.client_config(server.url)
+        secrets = _secrets(emulator, config)
+        for key, value in _with_newlines(config).items():
+            monkeypatch.setenv(f"SERVICEHUB_{prefix}_{key.upper()}", str(value))
+        works = CliRunner().invoke(app, ["-v", *command])
+        assert works.exit_code == 0, works.output
+        for key, value in config.items():
+            if any(s in key for s in SECRET_KEYS) and not key.endswith("_url"):
+                monkeypatch.setenv(f"SERVICEHUB_{prefix}_{key.upper()}", f"{value}\r\nX: 1")
+        refused = CliRunner().invoke(app, ["-v", *command])
+        assert refused.exit_code != 0
+    secrets = [s for s in {*secrets, *_secrets(emulator, config)} if s]
+    output = works.output + refused.output
+    leaked = [s for s in secrets if s in output]
+    assert not leaked, f"secrets in CLI output: {leaked}"

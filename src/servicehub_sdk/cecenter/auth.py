@@ -69,6 +69,7 @@ class CustomerLoginAuth(httpx.Auth):
                 "customer login: no accessToken in the answer", response=response
             )
             unreadable.before_request = True
+            unreadable.raw = ""  # the answer may hold a token, however malformed
             raise unreadable from None
         self.token = token
         self.logins += 1

@@ -25,6 +25,7 @@ import httpx
 from pydantic import SecretStr
 
 from . import deadline
+from .boundary import credential, header_credential, received_credential
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -51,8 +52,10 @@ ClientAuthMethod = Literal["basic", "body"]
 
 
 def secret(value: str | SecretStr) -> SecretStr:
-    """`value` as a `SecretStr` (kept as is when it already is one)."""
-    return value if isinstance(value, SecretStr) else SecretStr(value)
+    """`value` as a `SecretStr`, stripped of surrounding whitespace (a trailing newline from a
+    file or a mounted secret); one with a control character inside is refused
+    (`ConfigurationError`, never repeating it)."""
+    return credential(value)
 
 
 def require_secure_url(url: str | httpx.URL, what: str = "token endpoint") -> httpx.URL:
@@ -89,10 +92,10 @@ class ApiKeyHeader(HeaderAuth):
     def __init__(self, name: str, key: str | SecretStr, *, prefix: str | None = None) -> None:
         if not name:
             raise ConfigurationError("the API key header needs a name")
-        if not (key.get_secret_value() if isinstance(key, SecretStr) else key):
+        self.key = header_credential(key, what=f"the API key for header {name!r}")
+        if not self.key.get_secret_value():
             raise ConfigurationError(f"the API key for header {name!r} is empty")
         self.name = name
-        self.key = secret(key)
         self.prefix = prefix
 
     def apply(self, request: httpx.Request) -> None:
@@ -107,7 +110,7 @@ class BearerToken(HeaderAuth):
     """Sends a fixed `Authorization: Bearer <token>`."""
 
     def __init__(self, token: str | SecretStr) -> None:
-        self.token = secret(token)
+        self.token = header_credential(token, what="the bearer token")
 
     def apply(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = f"Bearer {self.token.get_secret_value()}"
@@ -133,7 +136,7 @@ class Token:
         access = data.get("access_token") or data.get("accessToken")
         if not isinstance(access, str) or not access:
             raise ValueError("the token answer has no access_token")
-        self.access_token = SecretStr(access)
+        self.access_token = SecretStr(received_credential(access, what="the access token"))
         self.token_type = str(data.get("token_type") or "Bearer")
         self.fields = {k: v for k, v in data.items() if k not in self._SECRET_FIELDS}
         now = time.monotonic() if received_at is None else received_at
@@ -181,7 +184,7 @@ class OAuth2TokenAuth(httpx.Auth):
         if client_auth not in ("basic", "body"):
             raise ConfigurationError("client_auth must be 'basic' or 'body'")
         self.token_url = require_secure_url(token_url)
-        self.client_id = client_id
+        self.client_id = credential(client_id, what="client_id").get_secret_value()
         self.client_secret = secret(client_secret)
         self.scope = scope if isinstance(scope, str) or scope is None else " ".join(scope)
         self.extra_params = dict(extra_params or {})
@@ -269,6 +272,7 @@ class OAuth2TokenAuth(httpx.Auth):
             )
             unreadable.before_request = True
             unreadable.may_have_been_applied = False
+            unreadable.raw = ""  # the answer may hold a token, however malformed
             raise unreadable from None
         self.token = token
         self.tokens_fetched += 1
@@ -404,9 +408,9 @@ class OAuth2PasswordGrant(OAuth2TokenAuth):
             client_auth=client_auth,
             refresh_leeway=refresh_leeway,
         )
-        if not username:
+        self.username = credential(username or "", what="username").get_secret_value()
+        if not self.username:
             raise ConfigurationError("username is required for the password grant")
-        self.username = username
         self.password = secret(password)
 
     def grant_params(self) -> dict[str, str]:

@@ -31,6 +31,8 @@ __all__ = [
     "check_call",
     "check_encodable",
     "credential",
+    "describe_transport_error",
+    "header_credential",
     "origin",
     "path_segment",
     "received_credential",
@@ -96,6 +98,16 @@ def credential(value: str | SecretStr, *, what: str = "a credential") -> SecretS
     return SecretStr(stripped)
 
 
+def header_credential(value: str | SecretStr, *, what: str = "a credential") -> SecretStr:
+    """`credential`, further refused unless it is ASCII (it travels in an HTTP header)."""
+    cleaned = credential(value, what=what)
+    if not cleaned.get_secret_value().isascii():
+        raise ConfigurationError(
+            f"{what} contains a non-ASCII character, which cannot be sent in an HTTP header"
+        )
+    return cleaned
+
+
 def received_credential(value: str, *, what: str = "the token") -> str:
     """A secret received from an identity provider, stripped of surrounding whitespace.
 
@@ -106,6 +118,40 @@ def received_credential(value: str, *, what: str = "the token") -> str:
     if not stripped or CONTROL_CHARACTER.search(stripped):
         raise ValueError(f"{what} is empty or contains a character not allowed in an HTTP header")
     return stripped
+
+
+def describe_transport_error(exc: Exception, request: httpx.Request | None) -> str:
+    """What went wrong on the wire, in words that never repeat a header value.
+
+    h11 and httpx quote an offending header value verbatim (`Illegal header value
+    b'<the key>\\n'`); that text must not reach an error message, a log or a CLI.
+    """
+    if isinstance(exc, httpx.LocalProtocolError):
+        description = (
+            "the request could not be written: a credential or header contains a character "
+            "that is not allowed in an HTTP header, e.g. a trailing newline"
+        )
+        _scrub_chain(exc, description)
+        return description
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server's answer broke the HTTP protocol (RemoteProtocolError)"
+    text = f"{type(exc).__name__}: {exc}"
+    if request is not None:
+        for _, value in request.headers.multi_items():
+            if len(value) >= 4 and value in text:
+                text = text.replace(value, "REDACTED")
+    return text
+
+
+def _scrub_chain(exc: BaseException, description: str) -> None:
+    """Replace the text of `exc` and of the exceptions it was raised from (httpcore's, h11's),
+    which quote the offending header value, so that a printed traceback cannot show it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = (description,)
+        current = current.__cause__ or current.__context__
 
 
 def origin(url: httpx.URL | str) -> tuple[str, str, int | None]:

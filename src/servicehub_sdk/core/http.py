@@ -22,7 +22,7 @@ import tenacity
 
 from .._version import __version__
 from . import deadline
-from .boundary import check_call
+from .boundary import check_call, describe_transport_error
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -342,7 +342,7 @@ class _Engine(Generic[C]):
             where = f" [{'token endpoint' if token_endpoint else 'API'} host {request.url.host}]"
         sent_out = not never_sent(exc) and not token_endpoint
         error = cls(
-            f"{what} {kind}{where}: {type(exc).__name__}: {exc}"
+            f"{what} {kind}{where}: {describe_transport_error(exc, request)}"
             + ("" if sent_out else " (the request was never sent)"),
             request=request,
             may_have_been_applied=sent_out and not call.is_idempotent,
