@@ -32,6 +32,8 @@ from typing import Any
 
 import httpx
 
+from .redaction import redact_mapping
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -87,6 +89,24 @@ class ServiceHubError(Exception):
         self.request = request
         if may_have_been_applied is not None:
             self.may_have_been_applied = may_have_been_applied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the error's facts, never the live request and response it holds.
+
+        The class, message, status, code, body, details and `may_have_been_applied` travel
+        (bodies with secret-looking fields redacted); `request` and `response` arrive as
+        `None`, so that neither credentials nor a token request's history ride along, and the
+        error unpickles in another process (a `ProcessPoolExecutor` worker's failure).
+        """
+        state = {
+            name: None
+            if name in _LIVE or isinstance(value, _LIVE_TYPES)
+            else _portable(name, value)
+            for name, value in vars(self).items()
+        }
+        if self.before_request and "raw" in state:
+            state["raw"] = ""  # a token endpoint's answer
+        return (_rebuild, (type(self), self.message, state))
 
 
 class ConfigurationError(ServiceHubError, ValueError):
@@ -290,6 +310,24 @@ class ResponseValidationError(ServiceHubError):
         self.response = response
         self.raw = response.text
         self.errors = errors or []
+
+
+_LIVE = frozenset({"request", "response"})
+_LIVE_TYPES = (httpx.Request, httpx.Response, httpx.Client, httpx.AsyncClient, httpx.Auth)
+
+
+def _portable(name: str, value: Any) -> Any:
+    if name in ("body", "details", "data", "errors"):
+        return redact_mapping(value)
+    return value
+
+
+def _rebuild(cls: type[ServiceHubError], message: str, state: dict[str, Any]) -> ServiceHubError:
+    """An unpickled error: built without `__init__` (which needs a live response)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 def request_of(response: httpx.Response) -> httpx.Request | None:
