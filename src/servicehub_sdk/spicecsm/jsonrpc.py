@@ -11,7 +11,6 @@ more when the server says the session expired.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import threading
 from collections.abc import Callable, Generator, Sequence
@@ -21,6 +20,7 @@ import httpx
 from pydantic import SecretStr
 
 from ..core.auth import secret
+from ..core.boundary import json_text
 from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient, operation
 from ..core.errors import (
     ConfigurationError,
@@ -148,7 +148,7 @@ class _SpiceJsonRpc(ClientBase[M]):
     def _post(
         self, payload: Any, parse: Callable[[httpx.Response], Any], *, idempotent: bool, name: str
     ) -> Call[Any]:
-        text = json.dumps(payload, separators=(",", ":"))
+        text = json_text(payload, field="params")
         if self.encoding == "form":
             return Call(
                 "POST", "", data={"request": text}, parse=parse, idempotent=idempotent, name=name
@@ -190,11 +190,17 @@ class _SpiceJsonRpc(ClientBase[M]):
         self.security_level = result.get("security_level")
         return str(session)
 
-    def _call_flow(self, method: str, params: Sequence[Any]) -> Generator[Call[Any], Any, Any]:
-        if method == "query" and not self.allow_raw_sql:
+    def _refuse_raw_sql(self, methods: Sequence[Any]) -> None:
+        # PHP dispatches method names case-insensitively: `Query` and ` QUERY ` are `query`.
+        if self.allow_raw_sql:
+            return
+        if any(isinstance(m, str) and m.strip().casefold() == "query" for m in methods):
             raise RequestValidationError(
                 "query sends raw SQL; create the client with allow_raw_sql=True to use it"
             )
+
+    def _call_flow(self, method: str, params: Sequence[Any]) -> Generator[Call[Any], Any, Any]:
+        self._refuse_raw_sql([method])
         if not method or not method.replace("_", "").isalnum():
             raise RequestValidationError(f"invalid JSON-RPC method name {method!r}")
         session = yield from self._session_flow()
@@ -257,10 +263,7 @@ class _SpiceJsonRpc(ClientBase[M]):
             raise RequestValidationError("batches need protocol='2.0'")
         if not calls:
             return []
-        if any(method == "query" for method, _ in calls) and not self.allow_raw_sql:
-            raise RequestValidationError(
-                "query sends raw SQL; create the client with allow_raw_sql=True to use it"
-            )
+        self._refuse_raw_sql([method for method, _ in calls])
         session = yield from self._session_flow()
         ids = [self._next_id() for _ in calls]
         payload = [
