@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -30,9 +31,11 @@ __all__ = [
     "CONTROL_CHARACTER",
     "check_call",
     "check_encodable",
+    "check_values",
     "credential",
     "describe_transport_error",
     "header_credential",
+    "json_text",
     "origin",
     "path_segment",
     "received_credential",
@@ -205,7 +208,7 @@ def check_call(call: Call[Any]) -> None:
             `headers.X-Secure-Hash`); a header's value is never repeated.
     """
     if call.params is not None:
-        check_encodable(dict(call.params), field="params", json=False)
+        check_encodable(dict(call.params), field="params")
     if call.data is not None:
         check_encodable(dict(call.data), field="data", json=False)
     if call.json is not None:
@@ -216,6 +219,32 @@ def check_call(call: Call[Any]) -> None:
                 f"headers.{name}",
                 "the value is not text allowed in an HTTP header (control or non-ASCII characters)",
             )
+
+
+def check_values(value: Any, *, field: str) -> None:
+    """Refuse NaN, infinities, lone surrogates, sets and bytes anywhere inside `value`
+    (mappings, lists, tuples); other types are left to the model's serializer."""
+    if isinstance(value, float) and not math.isfinite(value):
+        _refuse(field, f"{value} cannot be sent (not a finite number)")
+    elif isinstance(value, str):
+        _check_text(value, field)
+    elif isinstance(value, (set, frozenset, bytes, bytearray)):
+        _refuse(field, f"a {type(value).__name__} cannot be sent")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                _check_text(key, f"a key of {field}")
+            check_values(item, field=f"{field}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_values(item, field=f"{field}[{index}]")
+
+
+def json_text(value: Any, *, field: str) -> str:
+    """`value` as compact JSON text, for bodies that embed JSON in a form field or are sent
+    pre-encoded; refused like `check_encodable` when it cannot be sent."""
+    check_encodable(value, field=field)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def _check_text(text: str, field: str) -> None:

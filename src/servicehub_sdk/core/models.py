@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import pydantic
+import pydantic_core
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from .boundary import check_values
 from .display import model_html, model_text
 from .errors import RequestValidationError
 
@@ -62,7 +64,7 @@ def validate_input(model: type[M], value: Any) -> M:
     if isinstance(value, BaseModel):
         value = value.model_dump(by_alias=False, exclude_unset=True)
     try:
-        return model.model_validate(value)
+        validated = model.model_validate(value)
     except pydantic.ValidationError as exc:
         problems = [
             {"loc": tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
@@ -72,4 +74,20 @@ def validate_input(model: type[M], value: Any) -> M:
         )
         raise RequestValidationError(
             f"invalid {model.__name__}: {lines}", errors=problems
+        ) from None
+    _check_sendable(validated)
+    return validated
+
+
+def _check_sendable(model: BaseModel) -> None:
+    """Refuse what the JSON dump would lose or choke on: NaN (dumped as null), sets and bytes
+    in free-form fields, values of types no serializer knows."""
+    name = type(model).__name__
+    check_values(model.model_dump(mode="python"), field=name)
+    try:
+        model.model_dump(mode="json")
+    except pydantic_core.PydanticSerializationError as exc:
+        raise RequestValidationError(
+            f"invalid {name}: a value cannot be sent ({exc})",
+            errors=[{"loc": (name,), "msg": "cannot be serialised"}],
         ) from None

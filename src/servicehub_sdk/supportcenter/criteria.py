@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from ..core.errors import RequestValidationError
+
 __all__ = ["Criteria"]
 
 
@@ -47,9 +49,11 @@ class Criteria:
     field: str
     _terms: tuple[_Term, ...] = dataclass_field(default=(), repr=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.field, str) or not self.field.strip():
+            raise RequestValidationError("a criteria needs a field, e.g. Criteria('status.name')")
+
     def _with(self, condition: str, value: Any) -> Criteria:
-        if not self.field:
-            raise ValueError("a criteria needs a field")
         return Criteria(self.field, (_Term(self.field, condition, value),))
 
     def is_(self, value: Any) -> Criteria:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from ..core.boundary import json_text
 from ..core.errors import ResponseValidationError
 from ..core.http import ErrorInfo, status_error
 from ..core.jsonbody import read_json
@@ -48,7 +48,7 @@ MANDATORY_MISSING = 4012
 
 def input_data(payload: Mapping[str, Any]) -> str:
     """The `input_data` value: the payload as compact JSON."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return json_text(payload, field="input_data")
 
 
 def _statuses(body: Any) -> list[dict[str, Any]]:
