@@ -15,7 +15,6 @@ from servicehub_sdk.core import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
     ConfigurationError,
     GraphQLError,
     JsonRpcError,

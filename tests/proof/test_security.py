@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from servicehub_sdk.core import RequestValidationError, ServiceHubError
+from servicehub_sdk.core import RequestValidationError, ResponseValidationError, ServiceHubError
 from servicehub_sdk.core.boundary import path_segment
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
@@ -329,3 +329,158 @@ def test_path_segment_encodes_one_segment(value: str | int, encoded: str) -> Non
 def test_path_segment_refuses_what_is_no_segment(value: Any) -> None:
     with pytest.raises(RequestValidationError, match="request_id"):
         path_segment(value, field="request_id")
+
+
+# -- credentials go only to the configured origin ----------------------------------------
+
+CEC = BY_NAME["cecenter"]
+
+
+def _cecenter_with_next_link(link: str, recorded: list[httpx.Request], emulator: Any) -> Any:
+    """A transport serving the CECenter emulator whose first ticket page names `link` next;
+    any other host answers an empty page."""
+    inner = emulated(emulator, recorded)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "127.0.0.1":
+            recorded.append(request)
+            return httpx.Response(200, json=[])
+        response = inner.handle_request(request)
+        if request.url.path.endswith("/serviceTickets") and request.url.params.get(
+            "pageNumber"
+        ) in ("1", None):
+            response.headers["Link"] = f'<{link}>; rel="next"'
+        return response
+
+    return httpx.MockTransport(handler)
+
+
+async def _items_until_failure(pager: Any) -> tuple[list[Any], BaseException | None]:
+    items: list[Any] = []
+    try:
+        if hasattr(pager, "__aiter__"):
+            async for item in pager:
+                items.append(item)
+        else:
+            for item in pager:
+                items.append(item)
+    except ServiceHubError as exc:
+        return items, exc
+    return items, None
+
+
+def _credential_headers(request: httpx.Request) -> set[str]:
+    return {k.lower() for k in request.headers} & {
+        "authorization",
+        "authtoken",
+        "x-secure-hash",
+        "cookie",
+        "apikey",
+        "api-key",
+        "ocp-apim-subscription-key",
+    }
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.example/hybris/cecentermashup/v1/t/serviceTickets?pageNumber=2",
+        "https://127.0.0.1:9/serviceTickets?pageNumber=2",  # another scheme
+        "http://127.0.0.1:10/serviceTickets?pageNumber=2",  # another port
+        "//evil.example/serviceTickets?pageNumber=2",  # scheme-relative
+    ],
+)
+async def test_a_foreign_next_link_is_refused_by_default(link: str, mode: str) -> None:
+    emulator = CEC.make_emulator()
+    recorded: list[httpx.Request] = []
+    client = client_for(CEC, emulator, mode, _cecenter_with_next_link(link, recorded, emulator))
+    try:
+        items, failure = await _items_until_failure(client.service_tickets.list(page_size=2))
+    finally:
+        await close(client)
+    assert len(items) == 2, "the pages read before the foreign link stay with the caller"
+    assert isinstance(failure, ResponseValidationError)
+    assert "another origin" in str(failure) and "follow_without_credentials" in str(failure)
+    assert failure.may_have_been_applied is False
+    target = httpx.URL("http://127.0.0.1:9/").join(link)
+    assert not [
+        r
+        for r in recorded
+        if (r.url.scheme, r.url.port) == (target.scheme, target.port) and r.url.host == target.host
+    ], "the foreign page was fetched"
+
+
+async def test_a_foreign_next_link_can_be_followed_without_credentials(mode: str) -> None:
+    emulator = CEC.make_emulator()
+    recorded: list[httpx.Request] = []
+    link = "https://evil.example/serviceTickets?pageNumber=2"
+    transport = _cecenter_with_next_link(link, recorded, emulator)
+    http: Any = (
+        httpx.Client(transport=transport)
+        if mode == "sync"
+        else httpx.AsyncClient(transport=transport)
+    )
+    cls = CEC.sync_client if mode == "sync" else CEC.async_client
+    client = cls(
+        **emulator.client_config("http://127.0.0.1:9"),
+        http_client=http,
+        foreign_links="follow_without_credentials",
+    )
+    try:
+        items, failure = await _items_until_failure(client.service_tickets.list(page_size=2))
+    finally:
+        await close(client)
+    assert failure is None and len(items) == 2
+    foreign = [r for r in recorded if r.url.host == "evil.example"]
+    assert len(foreign) == 1
+    assert _credential_headers(foreign[0]) == set()
+
+
+async def test_a_same_origin_relative_next_link_keeps_credentials(mode: str) -> None:
+    emulator = CEC.make_emulator()
+    recorded: list[httpx.Request] = []
+    root = "/hybris/cecentermashup/v1/" + emulator.client_config("x")["tenant"]
+    link = f"{root}/serviceTickets?pageNumber=2&pageSize=2"
+    client = client_for(CEC, emulator, mode, _cecenter_with_next_link(link, recorded, emulator))
+    try:
+        items, failure = await _items_until_failure(client.service_tickets.list(page_size=2))
+    finally:
+        await close(client)
+    assert failure is None and len(items) >= 2
+    second = [r for r in recorded if r.url.params.get("pageNumber") == "2"]
+    assert second and second[0].url.path == f"{root}/serviceTickets"
+    assert "authorization" in _credential_headers(second[0])
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+async def test_redirects_are_not_followed_with_credentials(backend: Backend, mode: str) -> None:
+    """Even with an injected client that follows redirects, the SDK's calls do not."""
+    emulator = backend.make_emulator()
+    recorded: list[httpx.Request] = []
+    inner = emulated(emulator, recorded)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "127.0.0.1":
+            recorded.append(request)
+            return httpx.Response(200, json={})
+        if request.url.path.startswith(backend.api_path):
+            recorded.append(request)
+            return httpx.Response(307, headers={"Location": "https://evil.example/steal"})
+        return inner.handle_request(request)
+
+    transport = httpx.MockTransport(handler)
+    http: Any = (
+        httpx.Client(transport=transport, follow_redirects=True)
+        if mode == "sync"
+        else httpx.AsyncClient(transport=transport, follow_redirects=True)
+    )
+    cls = backend.sync_client if mode == "sync" else backend.async_client
+    client = cls(**emulator.client_config("http://127.0.0.1:9"), http_client=http, max_retries=0)
+    try:
+        await resolve(backend.read(client, emulator))
+    except ServiceHubError:
+        pass  # a 307 is no answer the SDK can read; what matters is where it went
+    finally:
+        await close(client)
+    assert recorded, "nothing was sent"
+    assert not [r for r in recorded if r.url.host == "evil.example"]

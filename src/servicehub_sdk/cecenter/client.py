@@ -17,6 +17,7 @@ from .auth import CustomerLoginAuth
 from .chat_transcripts import ChatTranscripts
 from .customers import Customers
 from .interaction_logs import InteractionLogs
+from .links import ForeignLinks
 from .service_ticket_statuses import ServiceTicketStatuses
 from .service_ticket_types import ServiceTicketTypes
 from .service_tickets import ServiceTickets
@@ -81,6 +82,9 @@ class _CECenterMashup(ClientBase[M]):
         customer_email, customer_password, customer_token: the customer for tickets.
         auth: any `httpx.Auth` instead of the client-credentials token.
         max_retries, timeout, http_client: as for every client.
+        foreign_links: what a listing does with a `Link: rel="next"` on another origin than
+            `base_url`: `"refuse"` (default: the listing stops with `ResponseValidationError`
+            when that page is asked for) or `"follow_without_credentials"`.
     """
 
     env_prefix = "SERVICEHUB_CECENTER_"
@@ -103,7 +107,11 @@ class _CECenterMashup(ClientBase[M]):
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
+        foreign_links: ForeignLinks = "refuse",
     ) -> None:
+        if foreign_links not in ("refuse", "follow_without_credentials"):
+            raise ConfigurationError("foreign_links is 'refuse' or 'follow_without_credentials'")
+        self.foreign_links: ForeignLinks = foreign_links
         if not tenant:
             raise ConfigurationError("CECenter Mashup needs the tenant")
         api = api_url.rstrip("/")

@@ -32,6 +32,7 @@ class InteractionLogs(Resource[M]):
             USE_CLIENT_AUTH,
             page_size,
             "list interactionLogs",
+            self._client,
         )
 
     @operation

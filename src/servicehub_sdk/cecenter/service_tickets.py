@@ -84,6 +84,7 @@ class ServiceTickets(Resource[M]):
             self._customer(),
             page_size,
             "list serviceTickets",
+            self._client,
         )
 
     def _get(self, ticket_id: str, parse: Any = ServiceTicket.model_validate) -> Call[Any]:

@@ -7,10 +7,12 @@ from typing import Any
 
 import httpx
 
+from ..core.client import ClientBase
 from ..core.errors import RequestValidationError, ResponseValidationError
 from ..core.jsonbody import read_json
 from ..core.pagination import Page
 from ..core.request import Call
+from .links import next_page_target
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -68,7 +70,13 @@ def one_page(url: str, model: type[Any], name: str) -> Call[Page[Any]]:
 
 
 def paged_call(
-    url: str, params: dict[str, Any], model: type[Any], auth: Any, page_size: int, name: str
+    url: str,
+    params: dict[str, Any],
+    model: type[Any],
+    auth: Any,
+    page_size: int,
+    name: str,
+    client: ClientBase[Any],
 ) -> Call[Page[Any]]:
     """A listing paged by `pageNumber`/`pageSize`, following `Link: rel="next"` when given."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -76,7 +84,7 @@ def paged_call(
             f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
         )
 
-    def call(target: str, query: dict[str, Any] | None) -> Call[Page[Any]]:
+    def call(target: str, query: dict[str, Any] | None, auth: Any = auth) -> Call[Page[Any]]:
         def parse(response: httpx.Response) -> Page[Any]:
             items = [model.model_validate(row) for row in rows(response)]
             following = next_link(response.headers.get("link"))
@@ -85,7 +93,14 @@ def paged_call(
             if following is None and len(items) >= page_size and query is not None:
                 following_call = call(url, {**query, "pageNumber": query["pageNumber"] + 1})
             elif following is not None:
-                following_call = call(following, None)
+                target, target_auth = next_page_target(
+                    response,
+                    following,
+                    base_url=client.base_url,
+                    auth=auth,
+                    foreign=getattr(client, "foreign_links", "refuse"),
+                )
+                following_call = call(target, None, target_auth)
             else:
                 following_call = None
             return Page(items=items, next=following_call if items else None, total=total)

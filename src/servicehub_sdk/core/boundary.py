@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROL_CHARACTER",
+    "RefuseToSend",
     "check_call",
     "check_encodable",
     "check_values",
@@ -155,6 +156,21 @@ def _scrub_chain(exc: BaseException, description: str) -> None:
         seen.add(id(current))
         current.args = (description,)
         current = current.__cause__ or current.__context__
+
+
+class RefuseToSend(httpx.Auth):
+    """The `auth` of a call that must not be sent: raises `error` before any byte leaves.
+
+    Used for the next page of a listing the server pointed elsewhere: the pages already read
+    stay with the caller, and the refusal comes when the next one is asked for.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        raise self.error
+        yield request  # a generator, as httpx expects
 
 
 def origin(url: httpx.URL | str) -> tuple[str, str, int | None]:

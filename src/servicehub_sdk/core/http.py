@@ -411,7 +411,9 @@ class SyncEngine(_Engine[httpx.Client]):
         started = time.perf_counter()
         self.log_request(request)
         try:
-            response = self.http_client.send(request, auth=self.auth_for(call))
+            response = self.http_client.send(
+                request, auth=self.auth_for(call), follow_redirects=False
+            )
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
         finally:
@@ -476,10 +478,14 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         self.log_request(request)
         try:
             if token is None or self.deadline_enforced:
-                response = await self.http_client.send(request, auth=self.auth_for(call))
+                response = await self.http_client.send(
+                    request, auth=self.auth_for(call), follow_redirects=False
+                )
             else:  # a transport of its own (aiohttp…): bound the attempt from outside
                 async with asyncio.timeout(deadline.remaining()):
-                    response = await self.http_client.send(request, auth=self.auth_for(call))
+                    response = await self.http_client.send(
+                        request, auth=self.auth_for(call), follow_redirects=False
+                    )
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
         except TimeoutError as exc:
