@@ -1,8 +1,10 @@
 """Rendering and parsing SpiceCSM's web-call XML with lxml, safely.
 
-Parsing refuses DTDs (so no entity expansion, no external entities, no billion laughs),
-never touches the network, and reads the account XML's attribute values percent-decoded (the
-document shows them encoded) and the case XML's as plain text (the document shows it plain).
+Parsing refuses, in the parser itself, any DTD (so no entity of any kind: no external entities,
+no billion laughs, no quadratic blowup) and any encoding but UTF-8 or ASCII (so no DTD hidden
+in UTF-7 or UTF-16); it never touches the network and limits nesting depth (libxml2's default).
+It reads the account XML's attribute values percent-decoded (the document shows them encoded)
+and the case XML's as plain text (the document shows it plain).
 """
 
 from __future__ import annotations
@@ -52,18 +54,65 @@ def _parser() -> Any:
     )
 
 
+_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_FOREIGN_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-16 LE/BE, UTF-32
+
+
+class _RefuseDoctype:
+    """A parser target that stops at the first document type declaration: libxml2 reports
+    it (whatever the document's encoding) before reading any entity declaration in it."""
+
+    def doctype(self, name: Any, public_id: Any, system_id: Any) -> None:
+        raise XmlError("XML with a DTD (document type or entity declarations) is refused")
+
+    def start(self, tag: Any, attrib: Any) -> None:
+        pass
+
+    def end(self, tag: Any) -> None:
+        pass
+
+    def data(self, data: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
 def _parse(data: str | bytes, root: str) -> Any:
+    """`data` parsed by lxml, refusing any DTD (so no entity of any kind), any declared
+    encoding but UTF-8 or ASCII, and so any byte order mark but UTF-8's."""
     etree = _etree()
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
-        raise XmlError("XML with a DTD or entity declarations is refused")
+    if raw.startswith(_FOREIGN_BOMS):
+        raise XmlError(
+            "XML must be UTF-8 (or ASCII); a UTF-16 or UTF-32 byte order mark is refused"
+        )
     try:
+        etree.fromstring(
+            raw,
+            parser=etree.XMLParser(
+                target=_RefuseDoctype(), resolve_entities=False, no_network=True, load_dtd=False
+            ),
+        )
         tree = etree.fromstring(raw, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise XmlError(f"malformed XML: {exc}") from None
+    except XmlError:
+        raise
+    except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
+        raise XmlError(f"malformed XML: {_first_line(exc)}") from None
+    info = tree.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise XmlError("XML with a DTD (document type or entity declarations) is refused")
+    encoding = (info.encoding or "UTF-8").lower()
+    if encoding not in _ENCODINGS:
+        raise XmlError(f"XML must be UTF-8 (or ASCII), not {info.encoding}")
     if tree.tag != root:
         raise XmlError(f"expected a <{root}> document, got <{tree.tag}>")
     return tree
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
 
 
 def _attributes(element: Any, *, strict: bool = True, decode: bool = True) -> dict[str, str]:
