@@ -6,8 +6,10 @@ app = WebCallApp(int_user="spice", int_pass=secret, on_search=search, on_load=lo
 ```
 
 Every call's `intUser`/`intPass` is checked in constant time before anything else; a wrong or
-missing pair is a 403 and no callback runs. Bodies over `max_body_bytes` are a 413, malformed or
-hostile XML a 400; a failing callback is a 500 that reveals nothing.
+missing pair is a 403 and no callback runs. Bodies over `max_body_bytes` are a 413, a malformed
+`Content-Length`, malformed or hostile XML a 400; a callback that fails, returns what cannot be
+rendered, or whose rows fail while they are read is a 500 that reveals nothing. The app never
+raises out to the server, under ASGI or WSGI.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ class _Answer:
     status: int
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
+
+
+_INTERNAL_ERROR = _Answer(500, b"internal error")
+_MALFORMED = object()
+_BAD_LENGTH = (400, b"malformed Content-Length", "text/plain; charset=utf-8")
+_TOO_LARGE = (413, b"body too large", "text/plain; charset=utf-8")
 
 
 @dataclass
@@ -161,14 +169,16 @@ class WebCallApp:
 
     @staticmethod
     def _render(kind: str, result: Any) -> _Answer:
+        # Whatever a callback returns (a wrong type, a generator that raises while its rows
+        # are read) ends in an answer: 200 with the XML, or a 500 that reveals nothing.
         try:
             if kind == "search":
                 return _Answer(200, render_users(result or []), _XML)
             if kind == "load":
                 return _Answer(200, render_userdata(result), _XML)
-        except (ValueError, TypeError):
+        except Exception:
             logger.exception("a SpiceCSM %s callback returned data that cannot be rendered", kind)
-            return _Answer(500, b"internal error")
+            return _INTERNAL_ERROR
         return _Answer(200, _DONE, _XML)
 
     def handle(
@@ -184,7 +194,7 @@ class WebCallApp:
                 result = asyncio.run(_await(result))
         except Exception:
             logger.exception("the SpiceCSM %s callback failed", job.kind)
-            return 500, b"internal error", "text/plain; charset=utf-8"
+            return _INTERNAL_ERROR.status, _INTERNAL_ERROR.body, _INTERNAL_ERROR.content_type
         answer = self._render(job.kind, result)
         return answer.status, answer.body, answer.content_type
 
@@ -204,7 +214,7 @@ class WebCallApp:
                     result = await result
         except Exception:
             logger.exception("the SpiceCSM %s callback failed", job.kind)
-            return 500, b"internal error", "text/plain; charset=utf-8"
+            return _INTERNAL_ERROR.status, _INTERNAL_ERROR.body, _INTERNAL_ERROR.content_type
         answer = self._render(job.kind, result)
         return answer.status, answer.body, answer.content_type
 
@@ -233,9 +243,39 @@ class WebCallApp:
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
+        try:
+            status, body, content_type = await self._asgi_answer(scope, receive, headers, path)
+        except Exception:
+            logger.exception("a SpiceCSM web call could not be answered")
+            status, body, content_type = (
+                _INTERNAL_ERROR.status,
+                _INTERNAL_ERROR.body,
+                _INTERNAL_ERROR.content_type,
+            )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _asgi_answer(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[dict[str, Any]]],
+        headers: Mapping[str, str],
+        path: str,
+    ) -> tuple[int, bytes, str]:
+        declared = _content_length(headers.get("content-length"))
+        if declared is _MALFORMED:
+            status, body, content_type = _BAD_LENGTH
+        elif isinstance(declared, int) and declared > self.max_body_bytes:
+            status, body, content_type = _TOO_LARGE
         else:
             chunks: list[bytes] = []
             size = 0
@@ -251,38 +291,40 @@ class WebCallApp:
                 chunks.append(chunk)
                 more = message.get("more_body", False)
             if too_large:
-                status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
+                status, body, content_type = _TOO_LARGE
             else:
                 status, body, content_type = await self.handle_async(
                     scope["method"], path, headers.get("content-type", ""), b"".join(chunks)
                 )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", content_type.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        return status, body, content_type
 
     # -- WSGI -----------------------------------------------------------------------
 
+    def _wsgi_answer(self, environ: dict[str, Any]) -> tuple[int, bytes, str]:
+        declared = _content_length(environ.get("CONTENT_LENGTH"))
+        if declared is _MALFORMED:
+            return _BAD_LENGTH
+        length = declared if isinstance(declared, int) else 0
+        if length > self.max_body_bytes:
+            return _TOO_LARGE
+        raw = environ["wsgi.input"].read(length) if length else b""
+        return self.handle(
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("PATH_INFO", "/") or "/",
+            environ.get("CONTENT_TYPE", ""),
+            raw,
+        )
+
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         """The same app for WSGI servers (Flask, Django, gunicorn)."""
-        declared = environ.get("CONTENT_LENGTH") or "0"
-        length = int(declared) if declared.isdigit() else 0
-        if length > self.max_body_bytes:
-            status, body, content_type = 413, b"body too large", "text/plain; charset=utf-8"
-        else:
-            raw = environ["wsgi.input"].read(length) if length else b""
-            status, body, content_type = self.handle(
-                environ.get("REQUEST_METHOD", "GET"),
-                environ.get("PATH_INFO", "/") or "/",
-                environ.get("CONTENT_TYPE", ""),
-                raw,
+        try:
+            status, body, content_type = self._wsgi_answer(environ)
+        except Exception:
+            logger.exception("a SpiceCSM web call could not be answered")
+            status, body, content_type = (
+                _INTERNAL_ERROR.status,
+                _INTERNAL_ERROR.body,
+                _INTERNAL_ERROR.content_type,
             )
         reason = {
             200: "OK",
@@ -298,6 +340,17 @@ class WebCallApp:
             [("Content-Type", content_type), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+
+def _content_length(value: str | None) -> int | object | None:
+    """The declared body length: `None` when absent, `_MALFORMED` unless it is 1 to 18 ASCII
+    digits (`²`, `-1`, `1e3` and numbers too long to mean anything are malformed)."""
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return _MALFORMED
+    return int(text)
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
