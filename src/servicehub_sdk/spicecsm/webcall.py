@@ -67,7 +67,7 @@ class _Answer:
     content_type: str = "text/plain; charset=utf-8"
 
 
-_INTERNAL_ERROR = _Answer(500, b"internal error")
+_INTERNAL_ERROR = (500, b"internal error", "text/plain; charset=utf-8")
 _MALFORMED = object()
 _BAD_LENGTH = (400, b"malformed Content-Length", "text/plain; charset=utf-8")
 _TOO_LARGE = (413, b"body too large", "text/plain; charset=utf-8")
@@ -177,8 +177,9 @@ class WebCallApp:
             if kind == "load":
                 return _Answer(200, render_userdata(result), _XML)
         except Exception:
-            logger.exception("a SpiceCSM %s callback returned data that cannot be rendered", kind)
-            return _INTERNAL_ERROR
+            return _Answer(
+                *_internal_error("a SpiceCSM %s callback's answer cannot be rendered", kind)
+            )
         return _Answer(200, _DONE, _XML)
 
     def handle(
@@ -193,8 +194,7 @@ class WebCallApp:
             if inspect.isawaitable(result):
                 result = asyncio.run(_await(result))
         except Exception:
-            logger.exception("the SpiceCSM %s callback failed", job.kind)
-            return _INTERNAL_ERROR.status, _INTERNAL_ERROR.body, _INTERNAL_ERROR.content_type
+            return _internal_error("the SpiceCSM %s callback failed", job.kind)
         answer = self._render(job.kind, result)
         return answer.status, answer.body, answer.content_type
 
@@ -213,8 +213,7 @@ class WebCallApp:
                 if inspect.isawaitable(result):
                     result = await result
         except Exception:
-            logger.exception("the SpiceCSM %s callback failed", job.kind)
-            return _INTERNAL_ERROR.status, _INTERNAL_ERROR.body, _INTERNAL_ERROR.content_type
+            return _internal_error("the SpiceCSM %s callback failed", job.kind)
         answer = self._render(job.kind, result)
         return answer.status, answer.body, answer.content_type
 
@@ -246,12 +245,7 @@ class WebCallApp:
         try:
             status, body, content_type = await self._asgi_answer(scope, receive, headers, path)
         except Exception:
-            logger.exception("a SpiceCSM web call could not be answered")
-            status, body, content_type = (
-                _INTERNAL_ERROR.status,
-                _INTERNAL_ERROR.body,
-                _INTERNAL_ERROR.content_type,
-            )
+            status, body, content_type = _internal_error("a SpiceCSM web call failed")
         await send(
             {
                 "type": "http.response.start",
@@ -320,12 +314,7 @@ class WebCallApp:
         try:
             status, body, content_type = self._wsgi_answer(environ)
         except Exception:
-            logger.exception("a SpiceCSM web call could not be answered")
-            status, body, content_type = (
-                _INTERNAL_ERROR.status,
-                _INTERNAL_ERROR.body,
-                _INTERNAL_ERROR.content_type,
-            )
+            status, body, content_type = _internal_error("a SpiceCSM web call failed")
         reason = {
             200: "OK",
             400: "Bad Request",
@@ -340,6 +329,12 @@ class WebCallApp:
             [("Content-Type", content_type), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+
+def _internal_error(message: str, *args: Any) -> tuple[int, bytes, str]:
+    """Log the exception being handled; the answer (a 500) reveals nothing of it."""
+    logger.exception(message, *args)
+    return _INTERNAL_ERROR
 
 
 def _content_length(value: str | None) -> int | object | None:
