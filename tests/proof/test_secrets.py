@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from servicehub_sdk.core import APIConnectionError, RequestValidationError, ServiceHubError
@@ -189,19 +191,41 @@ async def test_secrets_with_newlines_work_and_never_show(
     assert not leaked, f"secrets in logs/reprs/errors: {leaked}"
 
 
+class _OwnHeaderAuth(httpx.Auth):
+    """A caller's own auth strategy, setting a header after the SDK's checks ran."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["X-Own-Token"] = self.value
+        yield request
+
+
 @pytest.mark.parametrize("secret_value", ["sk-live-0123456789\n", "sk-live-01234\r\n56789"])
-def test_header_errors_never_quote_the_value(secret_value: str) -> None:
-    """A header that h11 refuses (a newline inside) is described, never quoted, however it
-    got there: the SDK's message and every exception it was raised from."""
+@pytest.mark.parametrize("where", ["extra_headers", "own auth"])
+def test_header_errors_never_quote_the_value(secret_value: str, where: str) -> None:
+    """A header value HTTP cannot carry is refused before sending (`extra_headers`) or, when a
+    caller's own auth sets it, described but never quoted — in the SDK's message and in every
+    exception it was raised from (h11 quotes the value)."""
     with EmulatorServer(ScpEmulator(seed=1)) as server:
-        client = SupportCenterPlus(base_url=server.url, api_key="valid-key", max_retries=0)
-        with pytest.raises(ServiceHubError) as caught:
-            client.requests.list(extra_headers={"X-Forwarded-Token": secret_value}).first()
+        if where == "own auth":
+            client = SupportCenterPlus(
+                base_url=server.url, auth=_OwnHeaderAuth(secret_value), max_retries=0
+            )
+            expected: type[ServiceHubError] = APIConnectionError
+            options = {}
+        else:
+            client = SupportCenterPlus(base_url=server.url, api_key="valid-key", max_retries=0)
+            expected = RequestValidationError
+            options = {"extra_headers": {"X-Forwarded-Token": secret_value}}
+        with pytest.raises(expected) as caught:
+            client.requests.list(**options).first()
         client.close()
-    texts = _error_texts(caught.value)
-    blob = "\n".join(texts)
+    blob = "\n".join(_error_texts(caught.value))
     assert "sk-live" not in blob
-    assert isinstance(caught.value, (RequestValidationError, APIConnectionError))
+    if where == "own auth":
+        assert "not allowed in an HTTP header" in str(caught.value)
 
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)

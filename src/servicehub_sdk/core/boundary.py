@@ -216,8 +216,9 @@ def check_encodable(value: Any, *, field: str, json: bool = True) -> None:
         _refuse(field, f"a {type(value).__name__} cannot be sent")
 
 
-def check_call(call: Call[Any]) -> None:
-    """Refuse a call whose parameters, body or headers cannot be sent as they are.
+def check_call(call: Call[Any], headers: Mapping[str, str]) -> None:
+    """Refuse a call whose parameters, body or headers (`headers`: all of them, the client's,
+    the call's and the caller's extra ones) cannot be sent as they are.
 
     Raises:
         RequestValidationError: naming the place (`json.request.subject`, `params.q`,
@@ -229,7 +230,7 @@ def check_call(call: Call[Any]) -> None:
         check_encodable(dict(call.data), field="data", json=False)
     if call.json is not None:
         check_encodable(call.json, field="json")
-    for name, value in (call.headers or {}).items():
+    for name, value in headers.items():
         if not isinstance(value, str) or CONTROL_CHARACTER.search(value) or not value.isascii():
             _refuse(
                 f"headers.{name}",

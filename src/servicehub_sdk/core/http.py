@@ -226,12 +226,12 @@ class _Engine(Generic[C]):
         return f"{self._base_text}/{url.lstrip('/')}" if url else self._base_text
 
     def build_request(self, call: Call[Any], options: CallOptions | None) -> httpx.Request:
-        check_call(call)
         headers = dict(self.headers)
         if call.headers:
             headers.update(call.headers)
         if options and "extra_headers" in options:
             headers.update(options["extra_headers"])
+        check_call(call, headers)
         timeout = self.timeout
         if options and "timeout" in options:
             timeout = _as_timeout(options["timeout"])
