@@ -236,15 +236,13 @@ def test_cli_output_never_shows_a_secret(
     line break inside a secret it refuses to start, without printing the secret."""
     from typer.testing import CliRunner
 
-    from servicehub_sdk.cli import app
+    from servicehub_sdk.cli.app import app
 
-    prefix = {"supportcenter": "SCP", "cecenter": "CECENTER"}.get(
-        backend.name, backend.name.upper()
-    )
+    prefix = backend.name.upper()
     command = {
         "ssh": ["ssh", "customers", "list", "--limit", "1"],
         "fsm": ["fsm", "partners", "list", "--limit", "1"],
-        "supportcenter": ["scp", "requests", "list", "--limit", "1"],
+        "supportcenter": ["supportcenter", "requests", "list", "--limit", "1"],
         "cecenter": ["cecenter", "tickets", "list", "--limit", "1"],
         "spicecsm": ["spicecsm", "agents", "list"],
     }[backend.name]

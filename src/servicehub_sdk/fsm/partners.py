@@ -50,8 +50,11 @@ def _page_call(
 
 
 def _partner_id(partner_id: str) -> str:
+    """The id, refused before any request (also the secure hash's) when it is not a usable
+    path segment."""
     if not isinstance(partner_id, str) or not partner_id.strip():
         raise RequestValidationError("partner_id must be a non-empty string")
+    path_segment(partner_id, field="partner_id")
     return partner_id
 
 
