@@ -212,7 +212,7 @@ async def test_unsendable_bodies_are_refused_before_sending(
         "cecenter": lambda c: c.interaction_logs.create(
             {"customerId": "C1", "type": "T", "extraField": value}
         ),
-        "spicecsm": lambda c: c.create("cases", {"issue": value}),
+        "spicecsm": lambda c: c.objects.create([{"type": "cases", "issue": value}]),
     }
     for backend in BACKENDS:
         emulator = backend.make_emulator()

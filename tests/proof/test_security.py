@@ -166,7 +166,7 @@ OPERATIONS = [
     IdOperation(
         "supportcenter",
         "requests.attachments",
-        lambda c, i: c.requests.attachments(i).list(),
+        lambda c, i: _first(c.requests.attachments(i).list()),
         "requests/{id}/attachments",
     ),
     IdOperation(
@@ -233,11 +233,21 @@ OPERATIONS = [
         lambda c, i: c.chat_transcripts.get(i),
         "chatTranscripts/{id}",
     ),
-    # SpiceCSM JSON-RPC: ids in the body
-    IdOperation("spicecsm", "account_load", lambda c, i: c.account_load(i), None),
-    IdOperation("spicecsm", "case_load", lambda c, i: c.case_load(i), None),
-    IdOperation("spicecsm", "delete", lambda c, i: c.delete("cases", i), None),
-    IdOperation("spicecsm", "update", lambda c, i: c.update("cases", i, {"issue": "x"}), None),
+    # SpiceCSM JSON-RPC: ids inside the objects of the body
+    IdOperation("spicecsm", "accounts.load", lambda c, i: c.accounts.load({"userkey": i}), None),
+    IdOperation("spicecsm", "cases.load", lambda c, i: c.cases.load({"id": i}), None),
+    IdOperation(
+        "spicecsm",
+        "objects.delete",
+        lambda c, i: c.objects.delete({"type": "cases", "id": i}),
+        None,
+    ),
+    IdOperation(
+        "spicecsm",
+        "objects.update",
+        lambda c, i: c.objects.update([{"type": "cases", "id": i, "issue": "x"}]),
+        None,
+    ),
 ]
 
 BY_NAME = {b.name: b for b in BACKENDS}
