@@ -12,7 +12,7 @@ import logging
 import platform
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
@@ -326,6 +326,9 @@ class SyncEngine(_Engine[httpx.Client]):
 
     def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
         """Send `call` with retries, map failures to SDK errors, and parse the answer."""
+        if call.single_flight is not None:
+            alone = replace(call, single_flight=None)
+            return call.single_flight.run(lambda: self.execute(alone, options))
         first: httpx.Response | Exception
         try:
             first = self._attempt(call, options)
@@ -377,6 +380,9 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
 
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
         """Send `call` with retries, map failures to SDK errors, and parse the answer."""
+        if call.single_flight is not None:
+            alone = replace(call, single_flight=None)
+            return await call.single_flight.run_async(lambda: self.execute(alone, options))
         first: httpx.Response | Exception
         try:
             first = await self._attempt(call, options)
