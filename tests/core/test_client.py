@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
+import weakref
 from typing import Any
 
 import httpx
@@ -18,7 +20,7 @@ from servicehub_sdk.core import (
     capture_responses,
 )
 from servicehub_sdk.testing import EmulatorServer, Malformed
-from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
+from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient, Row
 from tests.helpers import close, collect, resolve
 
 
@@ -48,6 +50,16 @@ async def test_listing_pages_lazily_until_a_short_page(client: Any, server: Emul
 async def test_listing_limit_fetches_only_needed_pages(client: Any, server: EmulatorServer) -> None:
     items = await collect(client.items.list(page_size=5), limit=7)
     assert len(items) == 7
+    assert server.requests("GET", "/items") == 2
+
+
+async def test_listing_limit_stops_as_soon_as_it_has_enough(
+    client: Any, server: EmulatorServer
+) -> None:
+    items = await collect(client.items.list(page_size=5), limit=10)
+    assert len(items) == 10
+    assert server.requests("GET", "/items") == 2  # not a third page for an 11th item
+    assert await collect(client.items.list(page_size=5), limit=0) == []
     assert server.requests("GET", "/items") == 2
 
 
@@ -81,10 +93,16 @@ async def test_listing_of_an_exact_multiple_ends_on_an_empty_page(
     await close(client)
 
 
-async def test_to_pandas_and_progress(mode: str, client: Any) -> None:
+async def test_to_pandas_and_progress(
+    mode: str, client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     frame = await resolve(client.items.list(page_size=10, progress=True).to_pandas())
     assert list(frame.columns) == ["id", "name"]
     assert len(frame) == 25
+    bar = capsys.readouterr().err
+    assert "25/25" in bar  # the bar appeared, knew the total and reached it
+    await resolve(client.items.list(page_size=10).to_list())
+    assert capsys.readouterr().err == ""  # and no bar without progress=True
 
 
 async def test_capture_responses_gives_raw_responses(client: Any) -> None:
@@ -166,18 +184,31 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         DemoClient.from_env()
 
 
+def _live_pages() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Page))
+
+
 def test_listing_memory_stays_flat(server: EmulatorServer, app: DemoApp) -> None:
+    """Only the page being read is alive: no page and no item of the pages before is kept."""
     app.items = {i: {"id": i, "name": "x" * 50} for i in range(1, 3001)}
     app.public = True
     with DemoClient(server.url) as client:
         pager = client.items.list(page_size=100)
         iterator = iter(pager)
-        for _ in range(200):
-            next(iterator)
+        gone: list[weakref.ref[Row]] = []
+        for n in range(2500):
+            item = next(iterator)
+            if n % 100 == 0:
+                gone.append(weakref.ref(item))
+        del item
         tracemalloc.start()
         baseline = tracemalloc.get_traced_memory()[0]
-        for _ in range(2500):
+        for _ in range(400):
             next(iterator)
         grown = tracemalloc.get_traced_memory()[0] - baseline
         tracemalloc.stop()
-    assert grown < 2_000_000  # a few pages at most, never the whole listing
+        assert _live_pages() <= 1  # the current page, never those before it
+        assert sum(1 for ref in gone if ref() is not None) <= 1
+        iterator.close()
+    assert grown < 2_000_000

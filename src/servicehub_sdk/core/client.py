@@ -353,7 +353,8 @@ class PagedOperation(Generic[P, T]):
     ) -> Any:
         """The pager of one listing (subclasses describe listings otherwise)."""
         pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
-        return pager_cls(engine, self.fn(obj, *args, **kwargs), options, progress=progress)
+        first = self.fn(obj, *args, **kwargs)
+        return pager_cls(engine, first, options, progress=progress, backend=_backend_of(obj))
 
 
 def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation[P, T]:
@@ -377,6 +378,11 @@ def _named_after(bound: Callable[..., Any], fn: Callable[..., Any]) -> Callable[
     bound.__doc__ = fn.__doc__
     bound.__wrapped__ = fn  # type: ignore[attr-defined]
     return bound
+
+
+def _backend_of(obj: Any) -> str:
+    """The name of the client a resource belongs to (`SupportCenterPlus`), for errors."""
+    return type(obj if isinstance(obj, ClientBase) else obj._client).__name__
 
 
 def _engine_of(obj: Any) -> Any:
