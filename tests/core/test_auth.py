@@ -38,24 +38,29 @@ async def test_100_concurrent_async_calls_fetch_one_token(
     await client.close()
 
 
-def test_20_threads_fetch_one_token(server: EmulatorServer, app: DemoApp) -> None:
-    client = DemoClient(server.url, auth=credentials(server))
+def _in_20_threads(work: Any) -> list[BaseException]:
+    """Run `work()` in 20 threads released together; the errors they raised."""
     barrier = threading.Barrier(20)
     errors: list[BaseException] = []
 
-    def work() -> None:
+    def run() -> None:
+        barrier.wait()
         try:
-            barrier.wait()
-            client.items.get(1)
-        except BaseException as exc:  # pragma: no cover - reported below
+            work()
+        except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(20)]
+    threads = [threading.Thread(target=run) for _ in range(20)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors
+    return errors
+
+
+def test_20_threads_fetch_one_token(server: EmulatorServer, app: DemoApp) -> None:
+    client = DemoClient(server.url, auth=credentials(server))
+    assert not _in_20_threads(lambda: client.items.get(1))
     assert app.tokens.issued == 1
     client.close()
 
@@ -250,21 +255,7 @@ def test_20_threads_during_a_token_outage_make_a_bounded_number_of_attempts(
     server: EmulatorServer,
 ) -> None:
     client, auth = _outage_client("sync", server)
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        barrier.wait()
-        try:
-            client.items.get(1)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = _in_20_threads(lambda: client.items.get(1))
     client.close()
     assert len(errors) == 20
     assert all(isinstance(e, ServerError) and e.before_request for e in errors)

@@ -287,28 +287,18 @@ class CachedTokenAuth(httpx.Auth):
     def _sync_token(
         self, trigger: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, Token]:
-        while True:
-            claim = self.flight.claim()
-            if claim.value is not None:
-                return claim.value
-            if claim.join is not None:
-                return claim.join.wait()
-            if claim.lead is None:
-                time.sleep(claim.delay)
-                continue
-            try:
-                ask = self._timed(self.token_request(), trigger)
-                if self.request_auth is None:
-                    answer = yield ask
-                else:
-                    answer = yield from _through(self.request_auth, ask)
-                answer.read()
-                token = self._accept(answer)
-            except BaseException as error:
-                self.flight.fail(claim.lead, error)
-                raise
-            self.flight.succeed(claim.lead, token)
-            return token
+        return (yield from self.flight.flow(lambda: self._sync_fetch(trigger)))
+
+    def _sync_fetch(
+        self, trigger: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, Token]:
+        ask = self._timed(self.token_request(), trigger)
+        if self.request_auth is None:
+            answer = yield ask
+        else:
+            answer = yield from _through(self.request_auth, ask)
+        answer.read()
+        return self._accept(answer)
 
     async def async_auth_flow(
         self, request: httpx.Request

@@ -17,15 +17,17 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import APIConnectionError
 
 __all__ = ["Attempt", "Claim", "SingleFlight"]
 
 T = TypeVar("T")
+Y = TypeVar("Y")
+S = TypeVar("S")
 
 
 class Attempt(Generic[T]):
@@ -199,8 +201,10 @@ class SingleFlight(Generic[T]):
         error.before_request = True
         return error
 
-    def run(self, fetch: Callable[[], T]) -> T:
-        """The value, fetched with `fetch` unless it is cached or another caller fetches it."""
+    def flow(self, fetch: Callable[[], Generator[Y, S, T]]) -> Generator[Y, S, T]:
+        """The value, fetched by the generator `fetch()` unless it is cached or another
+        caller fetches it; what `fetch()` yields passes through (an httpx auth flow's
+        requests). Blocks while waiting for another caller or for the back-off."""
         while True:
             claim = self.claim()
             if claim.value is not None:
@@ -211,12 +215,26 @@ class SingleFlight(Generic[T]):
                 time.sleep(claim.delay)
                 continue
             try:
-                value = fetch()
+                value = yield from fetch()
             except BaseException as error:
                 self.fail(claim.lead, error)
                 raise
             self.succeed(claim.lead, value)
             return value
+
+    def run(self, fetch: Callable[[], T]) -> T:
+        """The value, fetched with `fetch` unless it is cached or another caller fetches it."""
+
+        def without_io() -> Generator[Any, Any, T]:
+            return fetch()
+            yield  # a generator that yields nothing
+
+        flow = self.flow(without_io)
+        try:
+            next(flow)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        raise AssertionError("a fetch without I/O yielded")
 
     async def run_async(self, fetch: Callable[[], Awaitable[T]]) -> T:
         """`run` for async callers: waits and back-off without blocking the loop."""
