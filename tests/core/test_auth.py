@@ -246,7 +246,7 @@ OUTAGE_RETRIES = 2  # so each caller makes at most three calls of its own
 def _outage_client(mode: str, server: EmulatorServer) -> tuple[Any, OAuth2ClientCredentials]:
     server.faults.random(1.0, [Reply(503)], path="/token")
     auth = credentials(server)
-    auth.flight.backoff_base = 0.05  # the real default is 0.5 s; the bound is the same
+    auth.flight.backoff_base = 0.2  # the default is 0.5 s; the bound is the same
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     return cls(server.url, auth=auth, max_retries=OUTAGE_RETRIES), auth
 
@@ -296,8 +296,7 @@ async def test_callers_waiting_on_a_failed_token_request_share_its_error(
         )
     assert all(isinstance(o, AuthenticationError) for o in outcomes)
     assert server.requests("POST", "/token") == 1
-    # after the back-off, the next caller tries again and succeeds
-    auth.flight.backoff_base = 0.0
+    # after the back-off (0.5 s), the next caller tries again and succeeds
     assert (await resolve(client.items.get(1)))["id"] == 1
     assert app.tokens.issued == 1
     await close(client)

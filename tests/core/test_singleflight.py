@@ -94,7 +94,7 @@ async def test_a_token_endpoint_dropping_connections_costs_a_bounded_number_of_a
 ) -> None:
     server.faults.random(1.0, [Drop()], path="/token")
     auth = credentials(server)
-    auth.flight.backoff_base = 0.05
+    auth.flight.backoff_base = 0.2
     if mode == "async":
         client: Any = AsyncDemoClient(server.url, auth=auth, max_retries=2)
         outcomes = await asyncio.gather(

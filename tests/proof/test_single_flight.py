@@ -9,7 +9,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from servicehub_sdk.core import ServerError, ServiceHubError
+from servicehub_sdk.core import RetryPolicy, ServerError, ServiceHubError
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing.cecenter import TENANT
 from tests.helpers import close, collect, resolve
@@ -103,8 +103,9 @@ async def test_cecenter_login_outage_makes_a_bounded_number_of_attempts(mode: st
     retries = 2
     emulator = CECENTER.make_emulator()
     with EmulatorServer(emulator) as server:
-        client = CECENTER.client(emulator, server.url, mode, max_retries=retries)
-        client.customer_auth.flight.backoff_base = 0.05
+        quick_retries = RetryPolicy(max_retries=retries, backoff_base=0.001, backoff_cap=0.01)
+        client = CECENTER.client(emulator, server.url, mode).with_options(retry=quick_retries)
+        client.customer_auth.flight.backoff_base = 0.2  # retries come in waves, 0.2 s apart
         server.faults.random(1.0, [Reply(503)], path=LOGIN_PATH)
         outcomes = await _concurrently(mode, _first_ticket(client, mode))
         await close(client)
