@@ -130,7 +130,7 @@ class _Progress(Generic[T]):
         self.backend = backend
         self.number = 0  # pages read so far
         self._requests: set[bytes] = set()
-        self._previous: bytes | None = None
+        self._previous: object = None
         self._empty_run = 0
         self._response: httpx.Response | None = None
 
@@ -172,7 +172,13 @@ class _Progress(Generic[T]):
                 )
             return
         self._empty_run = 0
-        current = page.fingerprint if page.fingerprint is not None else fingerprint(page.items)
+        # A page is known by its first and last item (the backend's fingerprint when it
+        # filters): cheap for every page, and a page sent twice is caught.
+        current = (
+            page.fingerprint
+            if page.fingerprint is not None
+            else (len(page.items), page.items[0], page.items[-1])
+        )
         if current == self._previous:
             raise self._error(
                 f"page {self.number} repeats page {self.number - 1}", response, self.number
