@@ -15,6 +15,7 @@ and event hooks configured there apply to them too.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import ipaddress
 import math
@@ -189,7 +190,7 @@ class Token:
         return f"Token(token_type={self.token_type!r}, access_token={REDACTED}, fields={self.fields!r})"
 
 
-class CachedTokenAuth(httpx.Auth):
+class CachedTokenAuth(httpx.Auth, abc.ABC):
     """Base of the strategies that obtain a bearer token by a round trip of their own.
 
     The token is cached and refreshed before it expires (`refresh_leeway` seconds early, at
@@ -221,13 +222,13 @@ class CachedTokenAuth(httpx.Auth):
 
     # -- what subclasses and backends customise ------------------------------------------
 
+    @abc.abstractmethod
     def token_request(self) -> httpx.Request:
         """The request that obtains a token."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def read_token(self, response: httpx.Response) -> Token:
         """The token in `response`, or the matching SDK error raised."""
-        raise NotImplementedError
 
     def token_received(self, token: Token) -> None:
         """Called with every new token; backends read extra answer fields here."""
@@ -370,9 +371,9 @@ class OAuth2TokenAuth(CachedTokenAuth):
         self.extra_params = dict(extra_params or {})
         self.client_auth = client_auth
 
+    @abc.abstractmethod
     def grant_params(self) -> dict[str, str]:
         """The grant's own form fields (`grant_type` and, for passwords, the credentials)."""
-        raise NotImplementedError
 
     def token_request(self) -> httpx.Request:
         return self.build_token_request()
