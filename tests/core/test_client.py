@@ -76,7 +76,8 @@ async def test_listing_first_and_pages(mode: str, client: Any) -> None:
 async def test_first_reads_past_an_empty_page_that_has_a_next(mode: str, client: Any) -> None:
     # e.g. FSM lists start with the exchanges that resolve the account context
     listing = client.items.list(page_size=10)._first
-    leading = listing.then(lambda page: Page(items=[], next=listing))
+    resolving = client.items.list(page_size=5)._first  # another request than the listing's
+    leading = resolving.then(lambda page: Page(items=[], next=listing))
     pager = (Pager if mode == "sync" else AsyncPager)(client._engine, leading)
     assert (await resolve(pager.first()))["id"] == 1
 

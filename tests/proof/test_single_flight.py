@@ -18,6 +18,12 @@ from tests.proof.backends import BACKENDS
 CECENTER = next(b for b in BACKENDS if b.name == "cecenter")
 SPICECSM = next(b for b in BACKENDS if b.name == "spicecsm")
 LOGIN_PATH = "/hybris/customer/v1/"
+
+
+def _agents(client: Any) -> Callable[[], Any]:
+    return lambda: client.agents.list().to_list()
+
+
 THREADS, TASKS = 30, 100
 
 
@@ -57,7 +63,7 @@ async def test_spicecsm_concurrent_callers_open_one_session(mode: str) -> None:
     emulator = SPICECSM.make_emulator()
     with EmulatorServer(emulator) as server:
         client = SPICECSM.client(emulator, server.url, mode)
-        outcomes = await _concurrently(mode, client.agent_list)
+        outcomes = await _concurrently(mode, _agents(client))
         await close(client)
     assert not [o for o in outcomes if isinstance(o, BaseException)]
     assert emulator.calls["connect"] == 1  # was 6-30 for 30 threads, 100 for 100 tasks
@@ -68,9 +74,9 @@ async def test_spicecsm_an_expired_session_is_replaced_once(mode: str) -> None:
     emulator = SPICECSM.make_emulator()
     with EmulatorServer(emulator) as server:
         client = SPICECSM.client(emulator, server.url, mode)
-        await resolve(client.agent_list())
+        await resolve(_agents(client)())
         emulator.expire_sessions()
-        outcomes = await _concurrently(mode, client.agent_list)
+        outcomes = await _concurrently(mode, _agents(client))
         await close(client)
     assert not [o for o in outcomes if isinstance(o, BaseException)]
     assert emulator.calls["connect"] == 2
@@ -81,7 +87,7 @@ async def test_spicecsm_callers_share_a_failed_connect(mode: str) -> None:
     with EmulatorServer(emulator) as server:
         client = SPICECSM.client(emulator, server.url, mode, max_retries=0)
         server.faults.add(Reply(503, delay=0.3), path=SPICECSM.api_path)
-        outcomes = await _concurrently(mode, client.agent_list)
+        outcomes = await _concurrently(mode, _agents(client))
         await close(client)
         sent = server.requests("POST")
     assert all(isinstance(o, ServerError) for o in outcomes)
