@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,7 +24,7 @@ from servicehub_sdk.core.auth import ASSUMED_LIFETIME
 from servicehub_sdk.testing import EmulatorServer, Reply
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
-from tests.helpers import close, resolve
+from tests.helpers import close, in_threads, resolve
 
 
 async def test_100_concurrent_async_calls_fetch_one_token(
@@ -38,29 +37,9 @@ async def test_100_concurrent_async_calls_fetch_one_token(
     await client.close()
 
 
-def _in_20_threads(work: Any) -> list[BaseException]:
-    """Run `work()` in 20 threads released together; the errors they raised."""
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        barrier.wait()
-        try:
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_20_threads_fetch_one_token(server: EmulatorServer, app: DemoApp) -> None:
     client = DemoClient(server.url, auth=credentials(server))
-    assert not _in_20_threads(lambda: client.items.get(1))
+    assert not in_threads(20, lambda: client.items.get(1))
     assert app.tokens.issued == 1
     client.close()
 
@@ -255,7 +234,7 @@ def test_20_threads_during_a_token_outage_make_a_bounded_number_of_attempts(
     server: EmulatorServer,
 ) -> None:
     client, auth = _outage_client("sync", server)
-    errors = _in_20_threads(lambda: client.items.get(1))
+    errors = in_threads(20, lambda: client.items.get(1))
     client.close()
     assert len(errors) == 20
     assert all(isinstance(e, ServerError) and e.before_request for e in errors)

@@ -14,7 +14,7 @@ from servicehub_sdk.core.singleflight import SingleFlight
 from servicehub_sdk.testing import Drop, EmulatorServer
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoClient
-from tests.helpers import close
+from tests.helpers import close, in_threads
 
 
 def test_waiters_in_threads_and_in_event_loops_share_one_fetch() -> None:
@@ -102,19 +102,7 @@ async def test_a_token_endpoint_dropping_connections_costs_a_bounded_number_of_a
         )
     else:
         client = DemoClient(server.url, auth=auth, max_retries=2)
-        outcomes = []
-
-        def work() -> None:
-            try:
-                client.items.get(1)
-            except Exception as exc:
-                outcomes.append(exc)
-
-        threads = [threading.Thread(target=work) for _ in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = list(in_threads(20, lambda: client.items.get(1)))
     await close(client)
     assert outcomes and all(isinstance(o, APIConnectionError) for o in outcomes)
     assert server.requests("POST", "/token") == auth.flight.attempts <= 2 * 3
