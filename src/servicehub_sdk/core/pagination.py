@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from .errors import ConfigurationError, PaginationError
+from .redaction import redact_url
 from .request import Call, CallOptions
 
 if TYPE_CHECKING:
@@ -132,34 +133,30 @@ class _Progress(Generic[T]):
         self._requests: set[bytes] = set()
         self._previous: object = None
         self._empty_run = 0
-        self._response: httpx.Response | None = None
 
-    def ask(self, call: Call[Page[T]]) -> Call[tuple[Page[T], httpx.Response]]:
-        """`call`, refused if the same request was already made; read with its answer."""
-        identity = fingerprint(
-            (
-                call.method,
-                call.url,
-                _sorted(call.params),
-                call.json,
-                _sorted(call.data),
-                call.content,
-            )
-        )
-        if identity in self._requests and self._response is not None:
-            raise self._error(
-                f"page {self.number + 1} would repeat a request already made ({call.url})",
-                self._response,
-                self.number + 1,
-            )
-        self._requests.add(identity)
+    @staticmethod
+    def ask(call: Call[Page[T]]) -> Call[tuple[Page[T], httpx.Response]]:
+        """`call`, read together with its answer (whose request is checked as sent)."""
         parse = call.parse
         return call.with_parse(lambda response: (parse(response), response))
 
     def check(self, page: Page[T], response: httpx.Response) -> None:
-        """Refuse a page that repeats the one before it, or one empty page too many."""
+        """Refuse a page whose request was already made, a page that repeats the one before
+        it, or one empty page too many."""
         self.number += 1
-        self._response = response
+        request = response.request
+        try:
+            body = request.content
+        except httpx.RequestNotRead:  # a streamed body: the URL alone identifies it
+            body = b""
+        identity = fingerprint((request.method, str(request.url), body))
+        if identity in self._requests:
+            raise self._error(
+                f"page {self.number} repeats a request already made ({redact_url(request.url)})",
+                response,
+                self.number,
+            )
+        self._requests.add(identity)
         rows = len(page.items) if page.fetched is None else page.fetched
         if rows == 0:
             self._previous = None
@@ -192,10 +189,6 @@ class _Progress(Generic[T]):
             backend=self.backend,
             page=number,
         )
-
-
-def _sorted(mapping: Any) -> Any:
-    return sorted(mapping.items()) if isinstance(mapping, dict) else mapping
 
 
 class _PagerBase(Generic[T]):
