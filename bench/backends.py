@@ -247,7 +247,7 @@ def paging(items: int = 100_000) -> None:
         return httpx.Response(
             200,
             json={
-                "requests": rows,
+                "requests": [{**row, "id": str(start + n)} for n, row in enumerate(rows)],
                 "list_info": {"has_more_rows": more, "start_index": start, "row_count": 100},
                 "response_status": [{"status_code": 2000, "status": "success"}],
             },

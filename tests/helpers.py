@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from servicehub_sdk.core import AsyncPager, Pager
@@ -27,3 +29,23 @@ async def close(client: Any) -> None:
     """Close a client, an httpx.Client or an httpx.AsyncClient."""
     closer = getattr(client, "aclose", None) or client.close
     await resolve(closer())
+
+
+def in_threads(count: int, work: Callable[[], Any]) -> list[BaseException]:
+    """Run `work()` in `count` threads released together; the errors they raised."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

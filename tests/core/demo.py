@@ -33,6 +33,10 @@ from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, TokenEndpo
 FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.01)
 
 
+class Row(dict[str, Any]):
+    """An item of a listing (a dict that can be weakly referenced, to prove none is kept)."""
+
+
 def _json(response: httpx.Response) -> dict[str, Any]:
     data: dict[str, Any] = response.json()
     return data
@@ -72,7 +76,9 @@ class Items(Resource[M]):
                 "GET",
                 "items",
                 params={"page": number, "size": page_size},
-                parse=lambda r: PageData(items=r.json()["items"], total=r.json()["total"]),
+                parse=lambda r: PageData(
+                    items=[Row(i) for i in r.json()["items"]], total=r.json()["total"]
+                ),
             )
 
         return counter_pages(page, start=0, step=1, page_size=page_size)

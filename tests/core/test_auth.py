@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -18,11 +18,13 @@ from servicehub_sdk.core import (
     ConfigurationError,
     OAuth2ClientCredentials,
     OAuth2PasswordGrant,
+    ServerError,
 )
+from servicehub_sdk.core.auth import ASSUMED_LIFETIME
 from servicehub_sdk.testing import EmulatorServer, Reply
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
-from tests.helpers import close, resolve
+from tests.helpers import close, in_threads, resolve
 
 
 async def test_100_concurrent_async_calls_fetch_one_token(
@@ -37,22 +39,7 @@ async def test_100_concurrent_async_calls_fetch_one_token(
 
 def test_20_threads_fetch_one_token(server: EmulatorServer, app: DemoApp) -> None:
     client = DemoClient(server.url, auth=credentials(server))
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            client.items.get(1)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not in_threads(20, lambda: client.items.get(1))
     assert app.tokens.issued == 1
     client.close()
 
@@ -114,11 +101,23 @@ async def test_token_endpoint_outage_is_retried_even_for_creates(
     assert app.created == 1
 
 
+def test_the_password_grant_authenticates_the_client_in_the_body_by_default() -> None:
+    auth = OAuth2PasswordGrant("https://login.example.com/t", "id", "secret", "alice", "pw")
+    request = auth.build_token_request()
+    assert "Authorization" not in request.headers
+    assert b"client_id=id" in request.content
+
+
 async def test_password_grant_with_basic_client_auth(
     mode: str, server: EmulatorServer, app: DemoApp
 ) -> None:
     auth = OAuth2PasswordGrant(
-        f"{server.url}/token", "demo-client", "demo-secret", "alice", "wonderland"
+        f"{server.url}/token",
+        "demo-client",
+        "demo-secret",
+        "alice",
+        "wonderland",
+        client_auth="basic",
     )
     request = auth.build_token_request()
     expected = base64.b64encode(b"demo-client:demo-secret").decode()
@@ -216,3 +215,106 @@ def test_header_strategies() -> None:
     assert request.headers["authtoken"] == "key"
     with pytest.raises(ConfigurationError):
         ApiKeyHeader("api-key", "")
+
+
+# -- an identity provider outage: bounded attempts, failures shared ----------------------
+
+OUTAGE_RETRIES = 2  # so each caller makes at most three calls of its own
+
+
+def _outage_client(mode: str, server: EmulatorServer) -> tuple[Any, OAuth2ClientCredentials]:
+    server.faults.random(1.0, [Reply(503)], path="/token")
+    auth = credentials(server)
+    auth.flight.backoff_base = 0.2  # the default is 0.5 s; the bound is the same
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    return cls(server.url, auth=auth, max_retries=OUTAGE_RETRIES), auth
+
+
+def test_20_threads_during_a_token_outage_make_a_bounded_number_of_attempts(
+    server: EmulatorServer,
+) -> None:
+    client, auth = _outage_client("sync", server)
+    errors = in_threads(20, lambda: client.items.get(1))
+    client.close()
+    assert len(errors) == 20
+    assert all(isinstance(e, ServerError) and e.before_request for e in errors)
+    # one attempt per wave of retries, not one per caller (was 60: 20 callers x 3 calls)
+    assert server.requests("POST", "/token") == auth.flight.attempts
+    assert auth.flight.attempts <= 2 * (OUTAGE_RETRIES + 1)
+    assert server.requests("GET", "/items/1") == 0
+
+
+async def test_100_tasks_during_a_token_outage_make_a_bounded_number_of_attempts(
+    server: EmulatorServer,
+) -> None:
+    client, auth = _outage_client("async", server)
+    results = await asyncio.gather(
+        *(client.items.get(1) for _ in range(100)), return_exceptions=True
+    )
+    await client.close()
+    assert all(isinstance(r, ServerError) and r.before_request for r in results)
+    assert server.requests("POST", "/token") == auth.flight.attempts
+    assert auth.flight.attempts <= 2 * (OUTAGE_RETRIES + 1)
+
+
+async def test_callers_waiting_on_a_failed_token_request_share_its_error(
+    mode: str, server: EmulatorServer, app: DemoApp
+) -> None:
+    slow_refusal = Reply(400, body='{"error": "invalid_client"}', delay=0.3)
+    server.faults.add(slow_refusal, path="/token")  # the others arrive while it runs
+    auth = credentials(server)
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url, auth=auth, max_retries=0)
+    if mode == "sync":
+        with ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(client.items.get, 1) for _ in range(8)]
+        outcomes: list[Any] = [f.exception() for f in futures]
+    else:
+        outcomes = await asyncio.gather(
+            *(client.items.get(1) for _ in range(8)), return_exceptions=True
+        )
+    assert all(isinstance(o, AuthenticationError) for o in outcomes)
+    assert server.requests("POST", "/token") == 1
+    # after the back-off (0.5 s), the next caller tries again and succeeds
+    assert (await resolve(client.items.get(1)))["id"] == 1
+    assert app.tokens.issued == 1
+    await close(client)
+
+
+@pytest.mark.parametrize("expires_in", [0, -5, None, "soon", "nan", True])
+async def test_a_token_without_a_usable_lifetime_is_cached_a_short_minimum(
+    mode: str, server: EmulatorServer, app: DemoApp, expires_in: Any
+) -> None:
+    app.tokens.extra_fields = lambda token: {"expires_in": expires_in}
+    auth = credentials(server)
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    client = cls(server.url, auth=auth)
+    for item in range(1, 6):
+        await resolve(client.items.get(item))
+    assert app.tokens.issued == 1
+    assert auth.token is not None and auth.token.lifetime == ASSUMED_LIFETIME
+    await close(client)
+
+
+async def test_the_token_request_uses_the_api_calls_timeout(
+    mode: str, server: EmulatorServer
+) -> None:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> None:
+        seen.append(request)
+
+    async def arecord(request: httpx.Request) -> None:
+        seen.append(request)
+
+    cls = DemoClient if mode == "sync" else AsyncDemoClient
+    http_client = (
+        httpx.Client(event_hooks={"request": [record]})
+        if mode == "sync"
+        else httpx.AsyncClient(event_hooks={"request": [arecord]})
+    )
+    client = cls(server.url, auth=credentials(server), http_client=http_client, timeout=7)
+    await resolve(client.items.get(1))
+    token_request = next(r for r in seen if r.url.path == "/token")
+    assert token_request.extensions["timeout"]["read"] == 7
+    await close(http_client)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import pydoc
 import socket
 import tracemalloc
+import weakref
 from collections.abc import Coroutine
 from typing import Any
 
@@ -29,7 +31,7 @@ from servicehub_sdk.core import (
 )
 from servicehub_sdk.testing import EmulatorServer, Malformed
 from tests.core.conftest import credentials
-from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
+from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient, Row
 from tests.helpers import close, collect, resolve
 
 
@@ -62,6 +64,16 @@ async def test_listing_limit_fetches_only_needed_pages(client: Any, server: Emul
     assert server.requests("GET", "/items") == 2
 
 
+async def test_listing_limit_stops_as_soon_as_it_has_enough(
+    client: Any, server: EmulatorServer
+) -> None:
+    items = await collect(client.items.list(page_size=5), limit=10)
+    assert len(items) == 10
+    assert server.requests("GET", "/items") == 2  # not a third page for an 11th item
+    assert await collect(client.items.list(page_size=5), limit=0) == []
+    assert server.requests("GET", "/items") == 2
+
+
 async def test_listing_first_and_pages(mode: str, client: Any) -> None:
     pager = client.items.list(page_size=10)
     first = await resolve(pager.first())
@@ -75,7 +87,8 @@ async def test_listing_first_and_pages(mode: str, client: Any) -> None:
 async def test_first_reads_past_an_empty_page_that_has_a_next(mode: str, client: Any) -> None:
     # e.g. FSM lists start with the exchanges that resolve the account context
     listing = client.items.list(page_size=10)._first
-    leading = listing.then(lambda page: Page(items=[], next=listing))
+    resolving = client.items.list(page_size=5)._first  # another request than the listing's
+    leading = resolving.then(lambda page: Page(items=[], next=listing))
     pager = (Pager if mode == "sync" else AsyncPager)(client._engine, leading)
     assert (await resolve(pager.first()))["id"] == 1
 
@@ -92,10 +105,16 @@ async def test_listing_of_an_exact_multiple_ends_on_an_empty_page(
     await close(client)
 
 
-async def test_to_pandas_and_progress(mode: str, client: Any) -> None:
+async def test_to_pandas_and_progress(
+    mode: str, client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     frame = await resolve(client.items.list(page_size=10, progress=True).to_pandas())
     assert list(frame.columns) == ["id", "name"]
     assert len(frame) == 25
+    bar = capsys.readouterr().err
+    assert "25/25" in bar  # the bar appeared, knew the total and reached it
+    await resolve(client.items.list(page_size=10).to_list())
+    assert capsys.readouterr().err == ""  # and no bar without progress=True
 
 
 async def test_capture_responses_gives_raw_responses(client: Any) -> None:
@@ -177,21 +196,34 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         DemoClient.from_env()
 
 
+def _live_pages() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Page))
+
+
 def test_listing_memory_stays_flat(server: EmulatorServer, app: DemoApp) -> None:
+    """Only the page being read is alive: no page and no item of the pages before is kept."""
     app.items = {i: {"id": i, "name": "x" * 50} for i in range(1, 3001)}
     app.public = True
     with DemoClient(server.url) as client:
         pager = client.items.list(page_size=100)
         iterator = iter(pager)
-        for _ in range(200):
-            next(iterator)
+        gone: list[weakref.ref[Row]] = []
+        for n in range(2500):
+            item = next(iterator)
+            if n % 100 == 50:  # (the first and last item of the page before stay known)
+                gone.append(weakref.ref(item))
+        del item
         tracemalloc.start()
         baseline = tracemalloc.get_traced_memory()[0]
-        for _ in range(2500):
+        for _ in range(400):
             next(iterator)
         grown = tracemalloc.get_traced_memory()[0] - baseline
         tracemalloc.stop()
-    assert grown < 2_000_000  # a few pages at most, never the whole listing
+        assert _live_pages() <= 1  # the current page, never those before it
+        assert sum(1 for ref in gone if ref() is not None) <= 1
+        iterator.close()
+    assert grown < 2_000_000
 
 
 # -- one rule for max_retries -------------------------------------------------------------

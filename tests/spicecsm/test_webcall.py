@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
@@ -254,3 +255,77 @@ def test_async_handle_runs_sync_callbacks_in_a_thread() -> None:
         )
     )
     assert status == 200 and seen and seen[0] != threading.main_thread().name
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _big_case_update(user: str, password: str) -> bytes:
+    """A case update of about 700 KiB, credentials first, as SpiceCSM posts it."""
+    notes = "x " * 120_000
+    case_xml = f'<?xml version="1.0" ?><tickets><ticket id="1" notes="{notes}"/></tickets>'
+    return urlencode(
+        {"intUser": user, "intPass": password, "Userkey": "jdoe", "caseXML": case_xml}
+    ).encode()
+
+
+def _counting_form_parser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the thread of every full form parse the app makes."""
+    from servicehub_sdk.spicecsm import webcall
+
+    threads: list[str] = []
+    real = webcall.parse_qs
+
+    def parse_qs(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(webcall, "parse_qs", parse_qs)
+    return threads
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(
+    "credentials", [("spice", "wrong"), ("nobody", SECRET), ("", ""), ("spice", SECRET + "x")]
+)
+def test_large_bodies_with_wrong_credentials_are_refused_unparsed(
+    mode: str, credentials: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _counting_form_parser(monkeypatch)
+    updates: list[Any] = []
+    app = WebCallApp(int_user="spice", int_pass=SECRET, on_case_update=updates.append)
+    body = _big_case_update(*credentials)
+    if mode == "sync":
+        status, _, _ = app.handle("POST", "/case/update", FORM, body)
+    else:
+        status, _, _ = asyncio.run(app.handle_async("POST", "/case/update", FORM, body))
+    assert status == 403
+    assert parsed == []  # the form was never decoded, let alone its XML
+    assert updates == []
+
+
+def test_percent_encoded_credentials_are_read_as_the_form_parser_reads_them() -> None:
+    app = WebCallApp(int_user="spice user", int_pass="p&ss=é", on_load=lambda key: None)
+    body = b"int%55ser=spice+user&intPass=p%26ss%3D%C3%A9&intPass=ignored&Userkey=a"
+    assert app.handle("POST", "/account/load", FORM, body)[0] == 200
+    assert app.handle("POST", "/account/load", FORM, b"intPass=p%26ss%3D%C3%A9")[0] == 403
+
+
+def test_async_apps_parse_large_bodies_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed = _counting_form_parser(monkeypatch)
+    updates: list[CaseUpdate] = []
+
+    async def case_update(update: CaseUpdate) -> None:
+        updates.append(update)
+
+    app = WebCallApp(
+        int_user="spice", int_pass=SECRET, on_case_update=case_update, max_body_bytes=2**20
+    )
+    loop_thread = threading.current_thread().name
+    status, _, _ = asyncio.run(
+        app.handle_async("POST", "/case/update", FORM, _big_case_update("spice", SECRET))
+    )
+    assert status == 200 and len(updates) == 1
+    assert parsed and loop_thread not in parsed

@@ -42,10 +42,14 @@ def json_body(response: httpx.Response) -> Any:
 
 
 def rows(response: httpx.Response) -> list[Any]:
-    """The answer's JSON array (an empty answer is an empty list)."""
+    """The answer's JSON array (a 204 No Content is an empty list, an empty 200 is refused)."""
+    if not response.content and response.status_code == 204:
+        return []
     body = json_body(response)
     if body is None:
-        return []
+        raise ResponseValidationError(
+            "expected a JSON array, the answer is empty", response=response
+        )
     if not isinstance(body, list):
         raise ResponseValidationError("expected a JSON array", response=response)
     return body

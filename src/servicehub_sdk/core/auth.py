@@ -3,8 +3,10 @@
 - `ApiKeyHeader`, `BearerToken`: a fixed header.
 - `OAuth2ClientCredentials`, `OAuth2PasswordGrant`: a token fetched from a token endpoint
   (request built and signed by authlib), cached, refreshed before it expires, fetched once
-  however many threads or tasks need it at the same moment, and refreshed exactly once when
-  the server answers 401.
+  however many threads or tasks need it at the same moment (a failure shared by all of them,
+  then a short back-off), and refreshed exactly once when the server answers 401.
+- `CachedTokenAuth`: the base of those, for backends whose token comes from another kind of
+  round trip (CECenter's customer login).
 - `AllOf(...)`: several at once (Secure Service Hub needs an API key *and* a bearer token).
 
 Token requests go through the same `httpx` client as the API calls, so proxies, certificates
@@ -13,18 +15,17 @@ and event hooks configured there apply to them too.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import ipaddress
-import threading
+import math
 import time
-import weakref
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any, Literal
 
 import httpx
 from pydantic import SecretStr
 
-from . import deadline
 from .boundary import credential, header_credential, received_credential
 from .errors import (
     AuthenticationError,
@@ -34,11 +35,14 @@ from .errors import (
 from .http import DEFAULT_TIMEOUT, status_error
 from .jsonbody import read_json
 from .redaction import REDACTED
+from .singleflight import SingleFlight
 
 __all__ = [
+    "ASSUMED_LIFETIME",
     "AllOf",
     "ApiKeyHeader",
     "BearerToken",
+    "CachedTokenAuth",
     "HeaderAuth",
     "OAuth2ClientCredentials",
     "OAuth2PasswordGrant",
@@ -46,6 +50,7 @@ __all__ = [
     "Token",
     "require_secure_url",
     "secret",
+    "unreadable_token",
 ]
 
 ClientAuthMethod = Literal["basic", "body"]
@@ -119,30 +124,62 @@ class BearerToken(HeaderAuth):
         return f"BearerToken(token={REDACTED})"
 
 
+ASSUMED_LIFETIME = 60.0
+"""Seconds a token is cached when its answer gives no usable `expires_in` (missing, zero,
+negative or not a number): long enough not to fetch one per call, short enough to notice."""
+
+
 class Token:
-    """A token endpoint's answer: the access token (secret) and every other field it sent.
+    """An access token (secret) and every other field its answer sent.
 
     Attributes:
         access_token: the token, as a `SecretStr`.
         token_type: usually `Bearer`.
-        expires_at: `time.monotonic()` deadline, or `None` when the answer gave no lifetime.
+        lifetime: seconds it lives from `received_at`, `None` when it lives until refused.
+        expires_at: `time.monotonic()` deadline, or `None` without a lifetime.
         fields: every other field of the answer (`scope`, FSM's `cluster_url`, `companies`…),
-            without `access_token`, `refresh_token` and `id_token`.
+            never the token itself.
     """
 
-    _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "accessToken"})
+    def __init__(
+        self,
+        access_token: str | SecretStr,
+        *,
+        token_type: str = "Bearer",
+        lifetime: float | None = None,
+        fields: Mapping[str, Any] | None = None,
+        received_at: float | None = None,
+    ) -> None:
+        self.access_token = secret(access_token)
+        if not self.access_token.get_secret_value():
+            raise ValueError("the access token is empty")
+        self.token_type = token_type
+        self.fields = dict(fields or {})
+        self.lifetime = lifetime
+        now = time.monotonic() if received_at is None else received_at
+        self.expires_at = now + lifetime if lifetime is not None else None
 
-    def __init__(self, data: Mapping[str, Any], *, received_at: float | None = None) -> None:
-        access = data.get("access_token") or data.get("accessToken")
+    _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token"})
+
+    @classmethod
+    def from_answer(cls, data: Mapping[str, Any], *, received_at: float | None = None) -> Token:
+        """A token endpoint's RFC 6749 answer (`access_token`, `token_type`, `expires_in`).
+
+        An `expires_in` that is missing, zero, negative or not a number counts as
+        `ASSUMED_LIFETIME` seconds. Raises `ValueError` when there is no `access_token`.
+        """
+        access = data.get("access_token")
         if not isinstance(access, str) or not access:
             raise ValueError("the token answer has no access_token")
-        self.access_token = SecretStr(received_credential(access, what="the access token"))
-        self.token_type = str(data.get("token_type") or "Bearer")
-        self.fields = {k: v for k, v in data.items() if k not in self._SECRET_FIELDS}
-        now = time.monotonic() if received_at is None else received_at
+        access = received_credential(access, what="the access token")
         lifetime = _number(data.get("expires_in"))
-        self.lifetime = lifetime
-        self.expires_at = now + lifetime if lifetime is not None else None
+        return cls(
+            access,
+            token_type=str(data.get("token_type") or "Bearer"),
+            lifetime=lifetime if lifetime is not None and lifetime > 0 else ASSUMED_LIFETIME,
+            fields={k: v for k, v in data.items() if k not in cls._SECRET_FIELDS},
+            received_at=received_at,
+        )
 
     def get(self, name: str, default: Any = None) -> Any:
         """A field of the token answer (never the token itself)."""
@@ -158,14 +195,162 @@ class Token:
         return f"Token(token_type={self.token_type!r}, access_token={REDACTED}, fields={self.fields!r})"
 
 
-class OAuth2TokenAuth(httpx.Auth):
-    """Base of the token strategies: caching, refresh, single-flight fetch, 401 retry.
+class CachedTokenAuth(httpx.Auth, abc.ABC):
+    """Base of the strategies that obtain a bearer token by a round trip of their own.
 
-    Subclasses say which grant they use through `grant_params()`.
+    The token is cached and refreshed before it expires (`refresh_leeway` seconds early, at
+    most half its lifetime). Fetching is single-flight (`SingleFlight`): however many
+    threads or tasks need a token at the same moment, one request is made and its outcome,
+    token or error, is shared; after a failure the next request waits a short back-off. A
+    401 from the API makes one refresh (shared the same way) and one retry.
+
+    Subclasses say how to ask (`token_request()`) and how to read the answer
+    (`read_token()`). When the token request must itself be authenticated (a customer
+    login made with the client's token), `request_auth` does it.
 
     Attributes:
-        token: the current `Token`, `None` before the first fetch.
         tokens_fetched: how many token requests succeeded, for tests and monitoring.
+        flight: the `SingleFlight` holding the token (its `attempts` counts every request).
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        refresh_leeway: float = 60.0,
+        request_auth: httpx.Auth | None = None,
+    ) -> None:
+        self.refresh_leeway = refresh_leeway
+        self.request_auth = request_auth
+        self.tokens_fetched = 0
+        self.flight: SingleFlight[Token] = SingleFlight(name, fresh=self._fresh)
+
+    # -- what subclasses and backends customise ------------------------------------------
+
+    @abc.abstractmethod
+    def token_request(self) -> httpx.Request:
+        """The request that obtains a token."""
+
+    @abc.abstractmethod
+    def read_token(self, response: httpx.Response) -> Token:
+        """The token in `response`, or the matching SDK error raised."""
+
+    def token_received(self, token: Token) -> None:
+        """Called with every new token; backends read extra answer fields here."""
+
+    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
+        request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+        return request
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def token(self) -> Token | None:
+        """The current token, `None` before the first fetch."""
+        return self.flight.value
+
+    def needs_token(self, token: Token | None) -> bool:
+        if token is None:
+            return True
+        leeway = self.refresh_leeway
+        if token.lifetime is not None:
+            leeway = min(leeway, token.lifetime / 2)
+        return token.expires_within(leeway)
+
+    def _fresh(self, token: Token) -> bool:
+        return not self.needs_token(token)
+
+    def invalidate(self) -> None:
+        """Forget the current token: the next request fetches a new one."""
+        self.flight.invalidate()
+
+    def _timed(self, token_request: httpx.Request, trigger: httpx.Request) -> httpx.Request:
+        """The token request with its timeout: that of the API request that needs it."""
+        token_request.extensions["timeout"] = trigger.extensions.get(
+            "timeout", DEFAULT_TIMEOUT.as_dict()
+        )
+        return token_request
+
+    def _accept(self, response: httpx.Response) -> Token:
+        token = self.read_token(response)
+        self.tokens_fetched += 1
+        self.token_received(token)
+        return token
+
+    # -- the two flows: the API request, and one refresh-and-retry on 401 ----------------
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        token = yield from self._sync_token(request)
+        response = yield self.authorize(request, token)
+        if response.status_code != 401:
+            return
+        self.flight.invalidate(token)
+        token = yield from self._sync_token(request)
+        yield self.authorize(request, token)
+
+    def _sync_token(
+        self, trigger: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, Token]:
+        return (yield from self.flight.flow(lambda: self._sync_fetch(trigger)))
+
+    def _sync_fetch(
+        self, trigger: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, Token]:
+        ask = self._timed(self.token_request(), trigger)
+        if self.request_auth is None:
+            answer = yield ask
+        else:
+            answer = yield from _through(self.request_auth, ask)
+        answer.read()
+        return self._accept(answer)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        for refresh in (False, True):
+            token: Token | None = None
+            while token is None:  # `_sync_token`'s steps, inline: async generators can
+                claim = self.flight.claim()  # neither delegate to another nor return
+                if claim.value is not None:
+                    token = claim.value
+                elif claim.join is not None:
+                    token = await claim.join.wait_async()
+                elif claim.lead is None:
+                    await asyncio.sleep(claim.delay)
+                else:
+                    try:
+                        ask = self._timed(self.token_request(), request)
+                        if self.request_auth is None:
+                            answer = yield ask
+                        else:
+                            flow = self.request_auth.async_auth_flow(ask)
+                            step = await flow.__anext__()
+                            while True:
+                                answer = yield step
+                                try:
+                                    step = await flow.asend(answer)
+                                except StopAsyncIteration:
+                                    break
+                        await answer.aread()
+                        token = self._accept(answer)
+                    except BaseException as error:
+                        self.flight.fail(claim.lead, error)
+                        raise
+                    self.flight.succeed(claim.lead, token)
+            response = yield self.authorize(request, token)
+            if response.status_code != 401 or refresh:
+                return
+            self.flight.invalidate(token)
+
+
+class OAuth2TokenAuth(CachedTokenAuth):
+    """Base of the OAuth2 grants: the token request built and signed by authlib.
+
+    Subclasses say which grant they use through `grant_params()`. The client authenticates
+    in the form body (`client_auth="body"`, `client_secret_post`) unless told
+    `client_auth="basic"` (HTTP Basic, `client_secret_basic`).
     """
 
     def __init__(
@@ -184,37 +369,19 @@ class OAuth2TokenAuth(httpx.Auth):
         if client_auth not in ("basic", "body"):
             raise ConfigurationError("client_auth must be 'basic' or 'body'")
         self.token_url = require_secure_url(token_url)
+        super().__init__(name=f"token request to {self.token_url}", refresh_leeway=refresh_leeway)
         self.client_id = credential(client_id, what="client_id").get_secret_value()
         self.client_secret = secret(client_secret)
         self.scope = scope if isinstance(scope, str) or scope is None else " ".join(scope)
         self.extra_params = dict(extra_params or {})
         self.client_auth = client_auth
-        self.refresh_leeway = refresh_leeway
-        self.token: Token | None = None
-        self.tokens_fetched = 0
-        self._thread_lock = threading.Lock()
-        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
 
-    # -- what subclasses and backends customise ------------------------------------------
-
+    @abc.abstractmethod
     def grant_params(self) -> dict[str, str]:
         """The grant's own form fields (`grant_type` and, for passwords, the credentials)."""
-        raise NotImplementedError
 
-    def token_received(self, token: Token) -> None:
-        """Called with every new token; backends read extra answer fields here."""
-
-    # -- sans-I/O pieces -------------------------------------------------------------------
-
-    def needs_token(self, token: Token | None) -> bool:
-        if token is None:
-            return True
-        leeway = self.refresh_leeway
-        if token.lifetime is not None:
-            leeway = min(leeway, token.lifetime / 2)
-        return token.expires_within(leeway)
+    def token_request(self) -> httpx.Request:
+        return self.build_token_request()
 
     def build_token_request(self) -> httpx.Request:
         """The token request, encoded and signed by authlib."""
@@ -234,20 +401,20 @@ class OAuth2TokenAuth(httpx.Auth):
         method = "client_secret_basic" if self.client_auth == "basic" else "client_secret_post"
         signer = ClientAuth(self.client_id, self.client_secret.get_secret_value(), method)
         url, headers, body = signer.prepare("POST", str(self.token_url), headers, body)
-        return httpx.Request(
-            "POST",
-            url,
-            headers=headers,
-            content=body.encode("utf-8"),
-            extensions={"timeout": deadline.request_timeouts(DEFAULT_TIMEOUT)},
-        )
+        return httpx.Request("POST", url, headers=headers, content=body.encode("utf-8"))
 
     def accept_token_response(self, response: httpx.Response) -> Token:
+        """Read a token answer to a request sent outside this strategy's own flow (FSM's
+        context resolution) and keep the token for the requests that follow."""
+        response.read()
+        token = self._accept(response)
+        self.flight.put(token)
+        return token
+
+    def read_token(self, response: httpx.Response) -> Token:
         """Read the token answer, or raise the matching SDK error."""
         if response.status_code >= 400:
-            error = status_error(
-                response, name=f"token request to {self.token_url}", before_request=True
-            )
+            error = status_error(response, name=self.flight.name, before_request=True)
             if response.status_code in (400, 401):
                 promoted = AuthenticationError(
                     error.message,
@@ -261,87 +428,11 @@ class OAuth2TokenAuth(httpx.Auth):
                 promoted.before_request = True
                 raise promoted
             raise error
-        body = read_json(
-            response, name=f"token request to {self.token_url}", expect=dict, before_request=True
-        )
+        body = read_json(response, name=self.flight.name, expect=dict, before_request=True)
         try:
-            token = Token(body)
+            return Token.from_answer(body)
         except ValueError as exc:
-            unreadable = ResponseValidationError(
-                f"token request to {self.token_url}: {exc}", response=response
-            )
-            unreadable.before_request = True
-            unreadable.may_have_been_applied = False
-            unreadable.raw = ""  # the answer may hold a token, however malformed
-            raise unreadable from None
-        self.token = token
-        self.tokens_fetched += 1
-        self.token_received(token)
-        return token
-
-    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
-        request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
-        return request
-
-    def invalidate(self) -> None:
-        """Forget the current token: the next request fetches a new one."""
-        self.token = None
-
-    # -- the two flows -------------------------------------------------------------------
-
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self.token
-        if token is None or self.needs_token(token):
-            with self._thread_lock:
-                token = self.token
-                if token is None or self.needs_token(token):
-                    answer = yield self.build_token_request()
-                    answer.read()
-                    token = self.accept_token_response(answer)
-        response = yield self.authorize(request, token)
-        if response.status_code != 401:
-            return
-        with self._thread_lock:
-            if self.token is token or self.token is None:
-                answer = yield self.build_token_request()
-                answer.read()
-                token = self.accept_token_response(answer)
-            else:
-                token = self.token
-        yield self.authorize(request, token)
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = self.token
-        if token is None or self.needs_token(token):
-            async with self._loop_lock():
-                token = self.token
-                if token is None or self.needs_token(token):
-                    answer = yield self.build_token_request()
-                    await answer.aread()
-                    token = self.accept_token_response(answer)
-        response = yield self.authorize(request, token)
-        if response.status_code != 401:
-            return
-        async with self._loop_lock():
-            if self.token is token or self.token is None:
-                answer = yield self.build_token_request()
-                await answer.aread()
-                token = self.accept_token_response(answer)
-            else:
-                token = self.token
-        yield self.authorize(request, token)
-
-    def _loop_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        lock = self._loop_locks.get(loop)
-        if lock is None:
-            with self._thread_lock:
-                lock = self._loop_locks.setdefault(loop, asyncio.Lock())
-        return lock
+            raise unreadable_token(f"{self.flight.name}: {exc}", response) from None
 
     def __repr__(self) -> str:
         return (
@@ -353,8 +444,8 @@ class OAuth2TokenAuth(httpx.Auth):
 class OAuth2ClientCredentials(OAuth2TokenAuth):
     """OAuth2 client-credentials grant (`grant_type=client_credentials`).
 
-    The client authenticates in the form body by default (`client_auth="body"`, what Azure AD
-    B2C and YaaS expect); `client_auth="basic"` sends HTTP Basic instead.
+    The client authenticates in the form body by default (`client_auth="body"`);
+    `client_auth="basic"` sends HTTP Basic instead.
     """
 
     def __init__(
@@ -383,8 +474,11 @@ class OAuth2ClientCredentials(OAuth2TokenAuth):
 
 
 class OAuth2PasswordGrant(OAuth2TokenAuth):
-    """OAuth2 resource-owner password grant (`grant_type=password`), HTTP Basic client auth
-    by default (what SAP FSM expects)."""
+    """OAuth2 resource-owner password grant (`grant_type=password`).
+
+    The client authenticates in the form body by default (`client_auth="body"`), as for
+    every grant; `client_auth="basic"` sends HTTP Basic instead.
+    """
 
     def __init__(
         self,
@@ -393,7 +487,7 @@ class OAuth2PasswordGrant(OAuth2TokenAuth):
         client_secret: str | SecretStr,
         username: str,
         password: str | SecretStr,
-        client_auth: ClientAuthMethod = "basic",
+        client_auth: ClientAuthMethod = "body",
         *,
         scope: str | Iterable[str] | None = None,
         extra_params: Mapping[str, str] | None = None,
@@ -469,8 +563,34 @@ class AllOf(httpx.Auth):
         return f"AllOf({', '.join(map(repr, self.strategies))})"
 
 
+def unreadable_token(message: str, response: httpx.Response) -> ResponseValidationError:
+    """The error for a token answer without a usable token (raised before the API request)."""
+    error = ResponseValidationError(message, response=response)
+    error.before_request = True
+    error.may_have_been_applied = False
+    error.raw = ""  # the answer may hold a token, however malformed
+    return error
+
+
+def _through(
+    auth: httpx.Auth, request: httpx.Request
+) -> Generator[httpx.Request, httpx.Response, httpx.Response]:
+    """Send `request` through another strategy's flow; the last answer."""
+    flow = auth.sync_auth_flow(request)
+    step = next(flow)
+    while True:
+        answer = yield step
+        try:
+            step = flow.send(answer)
+        except StopIteration:
+            return answer
+
+
 def _number(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
+    if isinstance(value, bool):
         return None
+    try:
+        number = float(value) if value is not None else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number is None or math.isfinite(number) else None

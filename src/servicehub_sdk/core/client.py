@@ -362,7 +362,8 @@ class PagedOperation(Generic[P, T]):
     ) -> Any:
         """The pager of one listing (subclasses describe listings otherwise)."""
         pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
-        return pager_cls(engine, self.fn(obj, *args, **kwargs), options, progress=progress)
+        first = self.fn(obj, *args, **kwargs)
+        return pager_cls(engine, first, options, progress=progress, backend=_backend_of(obj))
 
 
 def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation[P, T]:
@@ -448,6 +449,11 @@ def _coroutine_of(produced: Any) -> Any:
 def _pager_of(pager: type[Any], produced: Any) -> Any:
     page_args = typing.get_args(produced)  # Page[T]
     return pager[page_args[0]] if page_args else pager[Any]
+
+
+def _backend_of(obj: Any) -> str:
+    """The name of the client a resource belongs to (`SupportCenterPlus`), for errors."""
+    return type(obj if isinstance(obj, ClientBase) else obj._client).__name__
 
 
 def _engine_of(obj: Any) -> Any:

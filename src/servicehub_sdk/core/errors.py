@@ -20,6 +20,7 @@ ServiceHubError
 ├── GraphQLError                a GraphQL `errors` array
 ├── JsonRpcError                a JSON-RPC `error` member
 └── ResponseValidationError     the answer could not be read into the SDK's models
+    └── PaginationError         a listing's pages never lead to its end
 ```
 
 Every error says whether the request *may have been applied* by the server, so that a caller
@@ -47,6 +48,7 @@ __all__ = [
     "GraphQLError",
     "JsonRpcError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
@@ -328,6 +330,25 @@ def _rebuild(cls: type[ServiceHubError], message: str, state: dict[str, Any]) ->
     Exception.__init__(error, message)
     error.__dict__.update(state)
     return error
+
+
+class PaginationError(ResponseValidationError):
+    """A listing whose pages never lead to its end: the next page asked for is one already
+    fetched, a page repeats the one before it, or empty pages keep claiming more.
+
+    Raised after every item of the valid pages before was yielded.
+
+    Attributes:
+        backend: the client the listing belongs to (`SupportCenterPlus`, ...).
+        page: the 1-based number of the page at fault (the one that repeats, or the last
+            empty one); `response` is the answer of the page before it or of that page.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, backend: str, page: int) -> None:
+        super().__init__(message, response=response)
+        self.backend = backend
+        self.page = page
+        self.may_have_been_applied = False
 
 
 def request_of(response: httpx.Response) -> httpx.Request | None:

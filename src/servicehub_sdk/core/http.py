@@ -391,6 +391,9 @@ class SyncEngine(_Engine[httpx.Client]):
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
         """
+        if call.single_flight is not None:
+            alone = replace(call, single_flight=None)
+            return call.single_flight.run(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
         ends = policy.ends()
         state: tenacity.RetryCallState | None = None
@@ -456,6 +459,9 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
         """
+        if call.single_flight is not None:
+            alone = replace(call, single_flight=None)
+            return await call.single_flight.run_async(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
         ends = policy.ends()
         state: tenacity.RetryCallState | None = None

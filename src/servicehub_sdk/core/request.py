@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import httpx
 
 from .errors import ResponseValidationError
+
+if TYPE_CHECKING:
+    from .singleflight import SingleFlight
 
 __all__ = ["IDEMPOTENT_METHODS", "USE_CLIENT_AUTH", "Call", "CallOptions", "ListOptions"]
 
@@ -74,6 +77,9 @@ class Call(Generic[T]):
             request provably never left the machine.
         auth: an `httpx.Auth` for this call only, `None` for none, or the client's.
         name: the vendor's name for the operation, used in logs and errors.
+        single_flight: the `SingleFlight` that holds this call's result (a session): the
+            call is sent only when it holds no usable result and no other caller is sending
+            it; everyone else waits for that caller and shares its outcome.
     """
 
     method: str
@@ -88,6 +94,7 @@ class Call(Generic[T]):
     idempotent: bool | None = None
     auth: Any = field(default=USE_CLIENT_AUTH)
     name: str | None = None
+    single_flight: SingleFlight[T] | None = None
 
     @property
     def is_idempotent(self) -> bool:

@@ -166,7 +166,9 @@ def _grant(
     if grant_type == "password":
         if not (username and password):
             raise ConfigurationError("the password grant needs username and password")
-        return OAuth2PasswordGrant(url, client_id, client_secret, username, password)
+        return OAuth2PasswordGrant(
+            url, client_id, client_secret, username, password, client_auth="basic"
+        )
     if grant_type == "client_credentials":
         missing = [
             name

@@ -5,7 +5,9 @@ positional parameter, after the call's own argument, in the shapes of SpiceCSM's
 (`spiceAPIClient`): `agentList(obj|null, session)`, `load(obj, session)`,
 `create([obj, …], session)` … The resource families (`agents`, `companies`, `cases`,
 `accounts`, `objects`) live in their own modules. The client connects on first use and once
-more when the server says the session expired.
+more when the server says the session expired; however many threads or tasks call at that
+moment, one `connect` is sent (each sends the password and may take a licence seat) and the
+others wait for its session or share its error.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import itertools
 import re
 import threading
 from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Unpack
 
 import httpx
@@ -30,6 +33,7 @@ from ..core.errors import (
 )
 from ..core.jsonbody import read_json
 from ..core.request import Call, CallOptions
+from ..core.singleflight import SingleFlight
 from .accounts import Accounts
 from .agents import Agents
 from .cases import Cases
@@ -65,6 +69,26 @@ def normalise_rows(result: Any) -> list[Any]:
     if isinstance(result, list):
         return result
     return [result]
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """What `connect` answered: the session id (secret) and the user's security level."""
+
+    id: SecretStr
+    security_level: Any = None
+
+    @property
+    def key(self) -> str:
+        """The session id as sent, last positional parameter of every call."""
+        return self.id.get_secret_value()
+
+
+def _read_session(result: Any) -> _Session:
+    session = result.get("session") if isinstance(result, dict) else None
+    if not session:
+        raise JsonRpcError("SpiceCSM connect returned no session", data=None)
+    return _Session(SecretStr(str(session)), result.get("security_level"))
 
 
 class SpiceApiError(JsonRpcError):
@@ -116,8 +140,7 @@ class _SpiceJsonRpc(ClientBase[M]):
         self.protocol = protocol
         self.encoding = encoding
         self.allow_raw_sql = allow_raw_sql
-        self.session: SecretStr | None = None
-        self.security_level: Any = None
+        self._sessions: SingleFlight[_Session] = SingleFlight("SpiceCSM connect")
         self._ids = itertools.count(1)
         self._id_lock = threading.Lock()
         self._init_engine(
@@ -179,16 +202,36 @@ class _SpiceJsonRpc(ClientBase[M]):
             name=name,
         )
 
-    def _session_flow(self, *, renew: bool = False) -> Generator[Call[Any], Any, str]:
-        if self.session is not None and not renew:
-            return self.session.get_secret_value()
-        result = yield self._rpc("connect", [self.username, self._password.get_secret_value()])
-        session = result.get("session") if isinstance(result, dict) else None
-        if not session:
-            raise JsonRpcError("SpiceCSM connect returned no session", data=None)
-        self.session = SecretStr(str(session))
-        self.security_level = result.get("security_level")
-        return str(session)
+    @property
+    def session(self) -> SecretStr | None:
+        """The session id of the last `connect`, `None` before the first."""
+        current = self._sessions.value
+        return current.id if current is not None else None
+
+    @property
+    def security_level(self) -> Any:
+        """The security level `connect` answered, `None` before the first."""
+        current = self._sessions.value
+        return current.security_level if current is not None else None
+
+    @property
+    def sessions_opened(self) -> int:
+        """How many `connect` requests this client started, for tests and monitoring."""
+        return self._sessions.attempts
+
+    def _session_flow(self, stale: _Session | None = None) -> Generator[Call[Any], Any, _Session]:
+        """The current session, or one `connect` shared by every caller that needs one.
+
+        `stale` is a session the server refused as expired: it is replaced, once, however
+        many callers report it.
+        """
+        if stale is not None:
+            self._sessions.invalidate(stale)
+        session = self._sessions.current()
+        if session is None:
+            connect = self._rpc("connect", [self.username, self._password.get_secret_value()])
+            session = yield replace(connect.then(_read_session), single_flight=self._sessions)
+        return session
 
     def _refuse_raw_sql(self, methods: Sequence[Any]) -> None:
         # PHP dispatches method names case-insensitively: `Query` and ` QUERY ` are `query`.
@@ -205,12 +248,12 @@ class _SpiceJsonRpc(ClientBase[M]):
             raise RequestValidationError(f"invalid JSON-RPC method name {method!r}")
         session = yield from self._session_flow()
         try:
-            return (yield self._rpc(method, [*params, session]))
+            return (yield self._rpc(method, [*params, session.key]))
         except JsonRpcError as error:
             if not _expired(error):
                 raise
-        session = yield from self._session_flow(renew=True)
-        return (yield self._rpc(method, [*params, session]))
+        session = yield from self._session_flow(stale=session)
+        return (yield self._rpc(method, [*params, session.key]))
 
     def _rows(self, method: str, params: Sequence[Any]) -> Generator[Call[Any], Any, list[Any]]:
         """`method(*params, session)`, its result normalised to a list of rows."""
@@ -222,7 +265,7 @@ class _SpiceJsonRpc(ClientBase[M]):
     def connect(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, str]:
         """Open a session (`connect(user, pass)`); returns nothing secret — the session id is
         kept on the client (`client.session`, a `SecretStr`), with `security_level`."""
-        yield from self._session_flow(renew=True)
+        yield from self._session_flow(stale=self._sessions.value)
         return str(self.security_level) if self.security_level is not None else ""
 
     @operation
@@ -264,7 +307,7 @@ class _SpiceJsonRpc(ClientBase[M]):
         if not calls:
             return []
         self._refuse_raw_sql([method for method, _ in calls])
-        session = yield from self._session_flow()
+        session = (yield from self._session_flow()).key
         ids = [self._next_id() for _ in calls]
         payload = [
             self._envelope(m, [*p, session], i) for (m, p), i in zip(calls, ids, strict=True)

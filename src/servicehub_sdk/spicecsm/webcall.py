@@ -5,11 +5,13 @@ app = WebCallApp(int_user="spice", int_pass=secret, on_search=search, on_load=lo
 # FastAPI/Starlette: app.mount("/spice", app)   Flask: app.wsgi_app = DispatcherMiddleware(..., {"/spice": app.wsgi})
 ```
 
-Every call's `intUser`/`intPass` is checked in constant time before anything else; a wrong or
-missing pair is a 403 and no callback runs. Bodies over `max_body_bytes` are a 413, a malformed
-`Content-Length`, malformed or hostile XML a 400; a callback that fails, returns what cannot be
-rendered, or whose rows fail while they are read is a 500 that reveals nothing. The app never
-raises out to the server, under ASGI or WSGI.
+Every call's `intUser`/`intPass` is checked in constant time before anything else, read from
+the raw body without decoding the rest of the form: a wrong or missing pair is a 403, and
+neither the form nor its XML is parsed and no callback runs. `handle_async` (and so the ASGI
+app) parses bodies over `PARSE_INLINE_BYTES` in a worker thread, off the event loop. Bodies
+over `max_body_bytes` are a 413, a malformed `Content-Length`, malformed or hostile XML a 400;
+a callback that fails, returns what cannot be rendered, or whose rows fail while they are read
+is a 500 that reveals nothing. The app never raises out to the server, under ASGI or WSGI.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from pydantic import SecretStr
 
@@ -36,7 +38,7 @@ from .forms import (
 from .models import AccountData, CaseUpdate, SearchRequest, UserSummary
 from .xml import XmlError, render_userdata, render_users
 
-__all__ = ["DEFAULT_PATHS", "WebCallApp"]
+__all__ = ["DEFAULT_PATHS", "PARSE_INLINE_BYTES", "WebCallApp"]
 
 logger = logging.getLogger("servicehub_sdk.spicecsm")
 
@@ -55,6 +57,9 @@ SearchHandler = Callable[
 LoadHandler = Callable[[str], AccountData | Awaitable[AccountData | None] | None]
 AccountUpdateHandler = Callable[[AccountData], Any]
 CaseUpdateHandler = Callable[[CaseUpdate], Any]
+
+PARSE_INLINE_BYTES = 16 * 1024
+"""Authenticated bodies larger than this are parsed in a worker thread by `handle_async`."""
 
 _XML = "text/xml; charset=utf-8"
 _DONE = b'<?xml version="1.0" encoding="UTF-8"?>\n<result status="success"/>'
@@ -128,7 +133,10 @@ class WebCallApp:
 
     # -- the framework-free core ----------------------------------------------------
 
-    def _prepare(self, method: str, path: str, content_type: str, body: bytes) -> _Job | _Answer:
+    def _screen(
+        self, method: str, path: str, content_type: str, body: bytes
+    ) -> tuple[str, Callable[[Any], Any]] | _Answer:
+        """Route, method, size, content type and credentials: everything that is cheap."""
         route = self._routes.get(path.rstrip("/") or "/")
         if route is None or route[1] is None:
             return _Answer(404, b"unknown web call")
@@ -138,22 +146,24 @@ class WebCallApp:
             return _Answer(413, b"body too large")
         if "application/x-www-form-urlencoded" not in content_type:
             return _Answer(400, b"expected application/x-www-form-urlencoded")
-        try:
-            form = {
-                k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
-            }
-        except UnicodeDecodeError:
-            return _Answer(400, b"the form is not UTF-8")
-        given_user = form.get("intUser", "").encode("utf-8")
-        given_password = form.get("intPass", "").encode("utf-8")
+        given_user, given_password = _credentials(body)
         user_ok = hmac.compare_digest(given_user, self._user)
         password_ok = hmac.compare_digest(
             given_password, self._password.get_secret_value().encode("utf-8")
         )
         if not (user_ok and password_ok):
             return _Answer(403, b"forbidden")
-        kind, callback = route
-        assert callback is not None
+        return route[0], route[1]
+
+    @staticmethod
+    def _parse(kind: str, callback: Callable[[Any], Any], body: bytes) -> _Job | _Answer:
+        """The form and its XML, read into the callback's argument (the costly part)."""
+        try:
+            form = {
+                k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
+            }
+        except UnicodeDecodeError:
+            return _Answer(400, b"the form is not UTF-8")
         try:
             argument: Any = {
                 "search": parse_search_form,
@@ -166,6 +176,22 @@ class WebCallApp:
         except ValueError:
             return _Answer(400, b"invalid web call variables")
         return _Job(kind, argument, callback)
+
+    def _prepare(self, method: str, path: str, content_type: str, body: bytes) -> _Job | _Answer:
+        screened = self._screen(method, path, content_type, body)
+        if isinstance(screened, _Answer):
+            return screened
+        return self._parse(*screened, body)
+
+    async def _prepare_async(
+        self, method: str, path: str, content_type: str, body: bytes
+    ) -> _Job | _Answer:
+        screened = self._screen(method, path, content_type, body)
+        if isinstance(screened, _Answer):
+            return screened
+        if len(body) <= PARSE_INLINE_BYTES:
+            return self._parse(*screened, body)
+        return await asyncio.to_thread(self._parse, *screened, body)
 
     @staticmethod
     def _render(kind: str, result: Any) -> _Answer:
@@ -201,8 +227,9 @@ class WebCallApp:
     async def handle_async(
         self, method: str, path: str, content_type: str, body: bytes
     ) -> tuple[int, bytes, str]:
-        """Answer one web call in an event loop; sync callbacks run in a worker thread."""
-        job = self._prepare(method, path, content_type, body)
+        """Answer one web call in an event loop; sync callbacks, and the parsing of large
+        bodies, run in a worker thread."""
+        job = await self._prepare_async(method, path, content_type, body)
         if isinstance(job, _Answer):
             return job.status, job.body, job.content_type
         try:
@@ -346,6 +373,24 @@ def _content_length(value: str | None) -> int | object | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 18):
         return _MALFORMED
     return int(text)
+
+
+def _credentials(body: bytes) -> tuple[bytes, bytes]:
+    """`intUser` and `intPass` of a form body (first values, percent-decoded, as `parse_qs`
+    reads them), found without decoding the rest of the body."""
+    found: dict[bytes, bytes] = {}
+    start = 0
+    while start <= len(body) and len(found) < 2:
+        end = body.find(b"&", start)
+        if end < 0:
+            end = len(body)
+        name, _, value = body[start:end].partition(b"=")
+        if b"%" in name or b"+" in name:
+            name = unquote_to_bytes(name.replace(b"+", b" "))
+        if name in (b"intUser", b"intPass") and name not in found:
+            found[name] = unquote_to_bytes(value.replace(b"+", b" "))
+        start = end + 1
+    return found.get(b"intUser", b""), found.get(b"intPass", b"")
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:

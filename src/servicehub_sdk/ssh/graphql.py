@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from ..core.errors import GraphQLError, RequestValidationError, ResponseValidationError
 from ..core.http import ErrorInfo, decode_error
 from ..core.jsonbody import read_json
-from ..core.pagination import Page, PageData, counter_pages
+from ..core.pagination import Page, PageData, counter_pages, fingerprint
 from ..core.request import Call
 
 __all__ = [
@@ -547,9 +547,15 @@ def paged_call(
             if not isinstance(rows, list):
                 raise ResponseValidationError(f"{field}: no data list", response=response)
             items = [model.model_validate(row) for row in rows]
-            kept = [i for i in items if keep(i)] if keep is not None else items
             more = paged[0] and len(rows) >= page_size and bool(rows)
-            return PageData(items=kept, has_more=more)
+            if keep is None:
+                return PageData(items=items, has_more=more)
+            return PageData(
+                items=[i for i in items if keep(i)],
+                has_more=more,
+                fetched=len(rows),
+                fingerprint=fingerprint(rows),
+            )
 
         return graphql_call("query", field, arguments, selection, read)
 

@@ -188,11 +188,12 @@ def read_list(
     found, rows = _first_present(body, key)
     if rows is None:
         lists = [v for k, v in body.items() if isinstance(v, list) and k != "response_status"]
-        if len(lists) != 1:
+        if len(lists) != 1 and not ("list_info" in body or "response_status" in body):
             raise ResponseValidationError(
-                f"{name}: the answer has no {found!r} list", response=response
+                f"{name}: the answer is not a listing (no {key!r}, list_info or response_status)",
+                response=response,
             )
-        rows = lists[0]
+        rows = lists[0] if len(lists) == 1 else []
     if not isinstance(rows, list):
         raise ResponseValidationError(f"{name}: {found!r} is not a list", response=response)
     raw_info = body.get("list_info")
