@@ -188,9 +188,9 @@ def read_list(
     found, rows = _first_present(body, key)
     if rows is None:
         lists = [v for k, v in body.items() if isinstance(v, list) and k != "response_status"]
-        if len(lists) != 1 and not ("list_info" in body or "response_status" in body):
+        if len(lists) != 1 and "list_info" not in body:
             raise ResponseValidationError(
-                f"{name}: the answer is not a listing (no {key!r}, list_info or response_status)",
+                f"{name}: the answer has no {found!r} list (and no list_info)",
                 response=response,
             )
         rows = lists[0] if len(lists) == 1 else []
