@@ -4,6 +4,12 @@ Azure AD B2C-style token endpoint, executing its own schema with graphql-core.
 It serves either reading of the API (`variant="document"`, the vendor document, or
 `variant="symmedia"`, symmedia's published service schemas; see `variants`), answers
 introspection unless built with `introspection=False`.
+
+Documents may carry many root fields under aliases; graphql-core runs a mutation's fields
+serially, in order. In the `document` variant mutation results are non-null, so one failing
+field nulls `data` and stops the fields after it; in `symmedia` they are nullable, so only the
+failing alias is `null`. `max_root_fields=` makes it refuse larger documents as a whole, as
+gateways with complexity limits do (`refusal=` chooses how).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from graphql import (
     NoSchemaIntrospectionCustomRule,
@@ -21,6 +27,7 @@ from graphql import (
     specified_rules,
     validate,
 )
+from graphql.language import OperationDefinitionNode
 
 from ..oauth import IssuedToken, TokenEndpoint
 from ..sandbox import BackendEmulator
@@ -28,7 +35,10 @@ from ..server import EmulatedRequest, EmulatedResponse
 from .store import STATES, SshStore
 from .variants import VARIANTS, Variant, add_typename, load_schema, symmedia_case
 
-__all__ = ["VARIANTS", "SshEmulator", "Variant", "create_emulator"]
+__all__ = ["REFUSALS", "VARIANTS", "Refusal", "SshEmulator", "Variant", "create_emulator"]
+
+Refusal = Literal["complexity", "no-data", "too-large"]
+REFUSALS: tuple[Refusal, ...] = ("complexity", "no-data", "too-large")
 
 TENANT = "symcloudplatformb2csandbox"
 TOKEN_PATH = f"/{TENANT}.onmicrosoft.com/B2C_1A_SIGNIN/oauth2/v2.0/token"
@@ -123,7 +133,7 @@ class _Root:
             record = (
                 machines.get(customerMachineId)
                 if customerMachineId is not None
-                else next((m for m in machines.values() if m["externalId"] == externalId), None)
+                else self.store.machine_by_external_id(externalId or "")
             )
             return self.store.machine_view(record) if record else None
 
@@ -180,9 +190,14 @@ class SshEmulator:
             `"symmedia"` (symmedia's published service schemas).
         introspection: whether to answer introspection queries (`__schema`, `__type`);
             refused ones fail validation, as on servers that disable it.
+        max_root_fields: refuse, without running it, a document with more root fields
+            than this (`None`: no limit).
+        refusal: how such a document is refused: `"complexity"` (HTTP 400, a validation
+            error naming no field), `"no-data"` (HTTP 200, `errors` and no `data`) or
+            `"too-large"` (the gateway's HTTP 413).
 
     Attributes:
-        requests: the GraphQL documents received, in order.
+        requests: the GraphQL documents received, in order (refused ones included).
     """
 
     def __init__(
@@ -192,7 +207,13 @@ class SshEmulator:
         store: SshStore | None = None,
         variant: Variant = "document",
         introspection: bool = True,
+        max_root_fields: int | None = None,
+        refusal: Refusal = "complexity",
     ) -> None:
+        if refusal not in REFUSALS:
+            raise ValueError(f"refusal must be one of {', '.join(REFUSALS)}, got {refusal!r}")
+        self.max_root_fields = max_root_fields
+        self.refusal: Refusal = refusal
         self.store = store or SshStore(seed)
         self.variant: Variant = variant
         self.schema = load_schema(variant)
@@ -274,6 +295,9 @@ class SshEmulator:
         except GraphQLError as exc:
             return _graphql_failure([exc], "GRAPHQL_PARSE_FAILED")
         self.requests.append(body["query"])
+        refused = self._refuse(document)
+        if refused is not None:
+            return refused
         problems = validate(self.schema, document, self.rules)
         if problems:
             return _graphql_failure(problems, "GRAPHQL_VALIDATION_FAILED")
@@ -292,6 +316,29 @@ class SshEmulator:
                 _with_code(e.formatted, "INTERNAL_SERVER_ERROR") for e in result.errors
             ]
         return EmulatedResponse.json(answer)
+
+    def _refuse(self, document: Any) -> EmulatedResponse | None:
+        """The refusal of a document with more root fields than `max_root_fields`."""
+        if self.max_root_fields is None:
+            return None
+        fields = max(
+            (
+                len(d.selection_set.selections)
+                for d in document.definitions
+                if isinstance(d, OperationDefinitionNode)
+            ),
+            default=0,
+        )
+        if fields <= self.max_root_fields:
+            return None
+        if self.refusal == "too-large":
+            return _gateway_error(413, "Request entity too large")
+        message = (
+            f"Query is too complex: {fields} root fields, at most {self.max_root_fields} allowed"
+        )
+        error = {"message": message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+        status = 400 if self.refusal == "complexity" else 200
+        return EmulatedResponse.json({"errors": [error]}, status)
 
     def client_config(self, url: str) -> dict[str, Any]:
         return {
@@ -319,10 +366,21 @@ def _graphql_failure(errors: Any, code: str) -> EmulatedResponse:
 
 
 def create_emulator(
-    seed: int = 0, *, variant: Variant = "document", introspection: bool = True
+    seed: int = 0,
+    *,
+    variant: Variant = "document",
+    introspection: bool = True,
+    max_root_fields: int | None = None,
+    refusal: Refusal = "complexity",
 ) -> BackendEmulator:
-    """The sandbox's Secure Service Hub (`variant` and `introspection` as for `SshEmulator`)."""
-    emulator = SshEmulator(seed, variant=variant, introspection=introspection)
+    """The sandbox's Secure Service Hub (the options as for `SshEmulator`)."""
+    emulator = SshEmulator(
+        seed,
+        variant=variant,
+        introspection=introspection,
+        max_root_fields=max_root_fields,
+        refusal=refusal,
+    )
     return BackendEmulator(
         name="ssh",
         app=emulator,

@@ -93,6 +93,10 @@ class SshStore:
         self.models: dict[str, dict[str, Any]] = {}
         self.machines: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
+        # external ID -> record, kept by the methods below (bulk runs look up every write)
+        self._customer_keys: dict[str, dict[str, Any]] = {}
+        self._model_keys: dict[str, dict[str, Any]] = {}
+        self._machine_keys: dict[str, dict[str, Any]] = {}
         for n in range(organisations):
             org_id = self._new_id()
             region = ["DACH", "Western Europe", "North America", "Asia Pacific"][n % 4]
@@ -193,6 +197,7 @@ class SshStore:
             "createdAt": _iso(datetime.now(UTC)),
         }
         self.customers[customer_id] = record
+        _index(self._customer_keys, record)
         return record
 
     def _add_model(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +207,7 @@ class SshStore:
             **{k: data.get(k) for k in ("modelName", "technology", "brand", "externalId")},
         }
         self.models[model_id] = record
+        _index(self._model_keys, record)
         return record
 
     def _add_machine(
@@ -228,6 +234,7 @@ class SshStore:
             "customerId": customer_id,
         }
         self.machines[machine_id] = record
+        _index(self._machine_keys, record)
         return record
 
     # -- views in the API's shape ----------------------------------------------------------
@@ -253,10 +260,13 @@ class SshStore:
     # -- lookups ------------------------------------------------------------------------
 
     def customer_by_external_id(self, external_id: str) -> dict[str, Any] | None:
-        return next((c for c in self.customers.values() if c["externalId"] == external_id), None)
+        return _found(self._customer_keys, external_id)
 
     def model_by_external_id(self, external_id: str) -> dict[str, Any] | None:
-        return next((m for m in self.models.values() if m["externalId"] == external_id), None)
+        return _found(self._model_keys, external_id)
+
+    def machine_by_external_id(self, external_id: str) -> dict[str, Any] | None:
+        return _found(self._machine_keys, external_id)
 
     # -- mutations ------------------------------------------------------------------------
 
@@ -297,7 +307,9 @@ class SshStore:
                     raise _error("Customer name must not be empty", "BAD_USER_INPUT")
                 record["name"] = data["name"]
             if key is not None and data.get("externalId") is not None:
+                self._customer_keys.pop(record["externalId"] or "", None)
                 record["externalId"] = data["externalId"]
+                _index(self._customer_keys, record)
             if data.get("address") is not None:
                 address = data["address"]
                 if partial:
@@ -334,7 +346,7 @@ class SshStore:
                     "NOT_FOUND",
                 )
             external_id = data.get("externalId")
-            if external_id and any(m["externalId"] == external_id for m in self.machines.values()):
+            if external_id and self.machine_by_external_id(external_id):
                 raise _error(
                     f"A customer machine with externalId '{external_id}' already exists", "CONFLICT"
                 )
@@ -362,6 +374,16 @@ class SshStore:
     def _check_organisation(self, org_id: str) -> None:
         if org_id not in self.organisations:
             raise _error(f"Service organisation '{org_id}' does not exist", "BAD_USER_INPUT")
+
+
+def _index(keys: dict[str, dict[str, Any]], record: dict[str, Any]) -> None:
+    if record.get("externalId"):
+        keys.setdefault(record["externalId"], record)
+
+
+def _found(keys: dict[str, dict[str, Any]], external_id: str) -> dict[str, Any] | None:
+    record = keys.get(external_id)
+    return record if record is not None and record["externalId"] == external_id else None
 
 
 def _address(data: dict[str, Any]) -> dict[str, Any]:
