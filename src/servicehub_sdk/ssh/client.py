@@ -13,6 +13,7 @@ from ..core.auth import AllOf, ApiKeyHeader, OAuth2ClientCredentials
 from ..core.client import Async, AsyncClient, ClientBase, M, Sync, SyncClient, operation
 from ..core.errors import ConfigurationError, RequestValidationError
 from ..core.request import Call, CallOptions
+from .batch import BatchLimit
 from .customer_machines import CustomerMachines
 from .customers import Customers
 from .graphql import Plan, decode_gateway_error, plan_request, read_data
@@ -114,6 +115,7 @@ class _SecureServiceHub(ClientBase[M]):
             error_decoder=decode_gateway_error,
         )
         self._engine.schemas = SchemaState(schema)
+        self._engine.batching = BatchLimit()
         self.service_organisations: ServiceOrganisations[M] = ServiceOrganisations(self)
         self.customers: Customers[M] = Customers(self)
         self.machine_models: MachineModels[M] = MachineModels(self)

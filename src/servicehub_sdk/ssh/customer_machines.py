@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Literal, Unpack
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import RequestValidationError
+from ..core.errors import RequestValidationError, ServiceHubError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
+from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_batch
 from .graphql import graphql_call, paged_call
-from .lookup import find_by_external_id
+from .lookup import create_missing, find_by_external_id, find_many_by_external_id
 from .models import CustomerMachine, CustomerMachineInput, UpsertResult
 
 __all__ = ["CustomerMachines", "MachineShape"]
@@ -65,6 +66,23 @@ def find_machine(external_id: str) -> Generator[Call[Any], Any, CustomerMachine 
             lookup=("customerMachine", "CustomerMachine", CustomerMachine),
         )
     )
+
+
+def find_machines(
+    external_ids: list[str], limit: BatchLimit, batch_size: int
+) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+    return (
+        yield from find_many_by_external_id(
+            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            external_ids,
+            lookup=("customerMachine", "CustomerMachine", CustomerMachine),
+            limit=limit,
+            batch_size=batch_size,
+        )
+    )
+
+
+MachineData = CustomerMachineInput | Mapping[str, Any]
 
 
 class CustomerMachines(Resource[M]):
@@ -127,4 +145,65 @@ class CustomerMachines(Resource[M]):
             return UpsertResult(action="created", item=created)
         return UpsertResult(
             action="unchanged", item=existing, differences=_differences(existing, wanted)
+        )
+
+    @operation
+    def find_many(
+        self,
+        external_ids: Iterable[str],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+        """Look machines up by external ID: `batch_size` `customerMachine(externalId:)`
+        lookups per document where the schema has that query, else one read of the listing.
+
+        Returns one `BatchResult` per external ID, in order; `value` is `None` where there
+        is no such machine.
+        """
+        ids = [str(external_id) for external_id in external_ids]
+        return (yield from find_machines(ids, limit_of(self), batch_size))
+
+    @operation
+    def create_many(
+        self,
+        machines: Iterable[MachineData],
+        *,
+        shape: MachineShape = "object",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine]]:
+        """Create customer machines, `batch_size` `createCustomerMachine` mutations per
+        document (`shape` as for `create`).
+
+        Returns one `BatchResult` per machine, in order. Documents that may have reached the
+        server are never sent again.
+        """
+        values, keys = checked(CustomerMachineInput, machines)
+        steps = [v if isinstance(v, ServiceHubError) else create_machine(v, shape) for v in values]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+
+    @operation
+    def upsert_many(
+        self,
+        machines: Iterable[MachineData],
+        *,
+        shape: MachineShape = "object",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[CustomerMachine]]]:
+        """`upsert` for many machines: one `find_many`, then the missing ones created in
+        batches. Returns one `BatchResult` per machine, its `value` an `UpsertResult`."""
+        values, keys = checked(CustomerMachineInput, machines)
+        limit = limit_of(self)
+        return (
+            yield from create_missing(
+                values,
+                keys,
+                find=lambda ids: find_machines(ids, limit, batch_size),
+                create=lambda machine: create_machine(machine, shape),
+                differences=_differences,
+                limit=limit,
+                batch_size=batch_size,
+            )
         )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
+from functools import partial
 from typing import Any, Unpack
 
 import httpx
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import NotFoundError, RequestValidationError
+from ..core.errors import NotFoundError, RequestValidationError, ServiceHubError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
+from .batch import DEFAULT_BATCH_SIZE, BatchResults, checked, limit_of, or_error, run_batch
 from .graphql import Plan, graphql_call, paged_call, plan_request
 from .models import Customer, CustomerInput, CustomerUpdate, UpsertResult
 
@@ -39,6 +41,18 @@ def get_customer(external_id: str) -> Call[Customer]:
         return _read_customer(value, response)
 
     return graphql_call("query", "customer", {"externalId": external_id}, "Customer", read)
+
+
+def find_customer(external_id: str) -> Call[Customer | None]:
+    if not external_id:
+        raise RequestValidationError("external_id must not be empty")
+    return graphql_call(
+        "query",
+        "customer",
+        {"externalId": external_id},
+        "Customer",
+        lambda value, _: None if value is None else Customer.model_validate(value),
+    )
 
 
 def create_customer(customer: CustomerInput) -> Call[Customer]:
@@ -121,6 +135,28 @@ def differences(existing: Customer, wanted: CustomerInput) -> list[str]:
     return changed
 
 
+def upsert_customer(wanted: CustomerInput) -> Generator[Call[Any], Any, UpsertResult[Customer]]:
+    """Look the customer up; create it, or update what differs."""
+    if not wanted.external_id:
+        raise RequestValidationError("upsert needs the customer's external_id")
+    try:
+        existing: Customer = yield get_customer(wanted.external_id)
+    except NotFoundError:
+        created: Customer = yield create_customer(wanted)
+        return UpsertResult(action="created", item=created)
+    changed = differences(existing, wanted)
+    if not changed:
+        return UpsertResult(action="unchanged", item=existing)
+    update = CustomerUpdate(
+        external_id=wanted.external_id,
+        name=wanted.name,
+        service_organisation=wanted.service_organisation,
+        address=wanted.address,
+    )
+    updated: Customer = yield from update_customer(update, existing)
+    return UpsertResult(action="updated", item=updated, differences=changed)
+
+
 class Customers(Resource[M]):
     """Customers (`customersPaginated`, `customer`, `createCustomer`, `updateCustomer`)."""
 
@@ -172,22 +208,75 @@ class Customers(Resource[M]):
         the update mutation the schema has (see `update`). Returns what happened (`created`, `updated`, `unchanged`) and the
         customer.
         """
-        wanted = validate_input(CustomerInput, customer)
-        if not wanted.external_id:
-            raise RequestValidationError("upsert needs the customer's external_id")
-        try:
-            existing: Customer = yield get_customer(wanted.external_id)
-        except NotFoundError:
-            created: Customer = yield create_customer(wanted)
-            return UpsertResult(action="created", item=created)
-        changed = differences(existing, wanted)
-        if not changed:
-            return UpsertResult(action="unchanged", item=existing)
-        update = CustomerUpdate(
-            external_id=wanted.external_id,
-            name=wanted.name,
-            service_organisation=wanted.service_organisation,
-            address=wanted.address,
-        )
-        updated: Customer = yield from update_customer(update, existing)
-        return UpsertResult(action="updated", item=updated, differences=changed)
+        return (yield from upsert_customer(validate_input(CustomerInput, customer)))
+
+    @operation
+    def find_many(
+        self,
+        external_ids: Iterable[str],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[Customer | None]]:
+        """Look customers up by external ID, `batch_size` lookups per document
+        (`customer(externalId:)` under aliases).
+
+        Returns one `BatchResult` per external ID, in order: its `value` is the customer, or
+        `None` where there is none.
+        """
+        ids = [str(external_id) for external_id in external_ids]
+        steps = [or_error(partial(find_customer, external_id)) for external_id in ids]
+        return (yield from run_batch(steps, ids, limit=limit_of(self), batch_size=batch_size))
+
+    @operation
+    def create_many(
+        self,
+        customers: Iterable[CustomerData],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[Customer]]:
+        """Create customers, `batch_size` `createCustomer` mutations per document.
+
+        Returns one `BatchResult` per customer, in order (`key`: its external ID): `ok` with
+        the customer, or why not (`failed`, `applied`, `unknown`, `not_run`; see
+        `BatchResult`). Each customer is validated as by `create`; one that is invalid fails
+        alone. Documents that may have reached the server are never sent again.
+        """
+        values, keys = checked(CustomerInput, customers)
+        steps = [v if isinstance(v, ServiceHubError) else create_customer(v) for v in values]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+
+    @operation
+    def update_many(
+        self,
+        customers: Iterable[CustomerUpdate | Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[Customer]]:
+        """Change customers as `update` does, `batch_size` update mutations (and, where the
+        schema needs them first, `customer(externalId:)` lookups) per document.
+
+        Returns one `BatchResult` per update, in order.
+        """
+        values, keys = checked(CustomerUpdate, customers)
+        steps = [v if isinstance(v, ServiceHubError) else update_customer(v) for v in values]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+
+    @operation
+    def upsert_many(
+        self,
+        customers: Iterable[CustomerData],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[Customer]]]:
+        """`upsert` for many customers: their lookups go out `batch_size` per document, then
+        their creates and updates.
+
+        Returns one `BatchResult` per customer, in order, its `value` an `UpsertResult`.
+        """
+        values, keys = checked(CustomerInput, customers)
+        steps = [v if isinstance(v, ServiceHubError) else upsert_customer(v) for v in values]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))

@@ -31,6 +31,7 @@ from ..core.request import Call
 
 __all__ = [
     "SELECTIONS",
+    "FieldSpec",
     "GraphQLCall",
     "Plan",
     "PlanRequest",
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+U = TypeVar("U")
 B = TypeVar("B", bound=BaseModel)
 
 Kind = Literal["query", "mutation"]
@@ -445,20 +447,51 @@ Arguments = Mapping[str, Any] | Callable[[Plan], Mapping[str, Any] | None] | Non
 
 
 @dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One root field of a document, before it is printed: what `graphql_call` sends alone
+    and what a batch sends under an alias, next to others (see `batch`).
+
+    Attributes:
+        kind: `"query"` or `"mutation"`.
+        field: the root field's name.
+        arguments: its arguments, or a function of the plan giving them.
+        selection: the `SELECTIONS` entry to select, `None` for none.
+        read: `read(value, response)` makes the result from the field's value.
+    """
+
+    kind: Kind
+    field: str
+    arguments: Arguments
+    selection: str | None
+    read: Callable[[Any, httpx.Response], Any]
+
+    def text(self, plan: Plan, alias: str | None = None) -> str:
+        """The field as it stands in a document built against `plan`."""
+        values = self.arguments(plan) if callable(self.arguments) else self.arguments
+        return plan.field_text(self.kind, self.field, values, self.selection, alias=alias)
+
+
+@dataclass(frozen=True, slots=True)
 class GraphQLCall(Call[T]):
     """A GraphQL POST whose document is built against the schema of the client running it.
 
     `build(plan)` gives the JSON body; the client binds it (`bind`) once it knows its schema.
-    Until then `json` is empty.
+    Until then `json` is empty. `spec` is the one root field it sends, for batching; a call
+    read by another parser (`with_parse`, `then`) has none, as its result is no longer the
+    field's.
     """
 
     build: Callable[[Plan], Any] | None = None
+    spec: FieldSpec | None = None
 
     def bind(self, plan: Plan) -> Call[T]:
         """The same call with its document built against `plan`."""
         if self.build is None:
             return self
         return replace(self, json=self.build(plan), build=None)
+
+    def with_parse(self, parse: Callable[[httpx.Response], U]) -> Call[U]:
+        return replace(self, parse=parse, spec=None)  # type: ignore[arg-type, return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,6 +524,7 @@ def graphql_call(
     """
     name = f"Secure Service Hub {field}"
     mutation = kind == "mutation"
+    spec = FieldSpec(kind, field, arguments, selection, read)
 
     def build(plan: Plan) -> dict[str, Any]:
         values = arguments(plan) if callable(arguments) else arguments
@@ -509,6 +543,7 @@ def graphql_call(
         idempotent=(not mutation) if idempotent is None else idempotent,
         name=name,
         build=build,
+        spec=spec,
     )
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Unpack
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import RequestValidationError
+from ..core.errors import RequestValidationError, ServiceHubError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
+from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_batch
 from .graphql import graphql_call, paged_call
-from .lookup import find_by_external_id
+from .lookup import create_missing, find_by_external_id, find_many_by_external_id
 from .models import MachineModel, MachineModelInput, UpsertResult
 
 __all__ = ["MachineModels"]
@@ -41,6 +42,28 @@ def find_model(external_id: str) -> Generator[Call[Any], Any, MachineModel | Non
             lookup=("machineModel", "MachineModel", MachineModel),
         )
     )
+
+
+def find_models(
+    external_ids: list[str], limit: BatchLimit, batch_size: int
+) -> Generator[Call[Any], Any, BatchResults[MachineModel | None]]:
+    return (
+        yield from find_many_by_external_id(
+            lambda: list_models(LOOKUP_PAGE_SIZE),
+            external_ids,
+            lookup=("machineModel", "MachineModel", MachineModel),
+            limit=limit,
+            batch_size=batch_size,
+        )
+    )
+
+
+def _differences(existing: MachineModel, wanted: MachineModelInput) -> list[str]:
+    current = existing.model_dump(by_alias=True)
+    return [key for key, value in wanted.to_arguments().items() if current.get(key) != value]
+
+
+ModelData = MachineModelInput | Mapping[str, Any]
 
 
 class MachineModels(Resource[M]):
@@ -87,9 +110,64 @@ class MachineModels(Resource[M]):
         if existing is None:
             created: MachineModel = yield create_model(wanted)
             return UpsertResult(action="created", item=created)
-        differences = [
-            key
-            for key, value in wanted.to_arguments().items()
-            if existing.model_dump(by_alias=True).get(key) != value
-        ]
-        return UpsertResult(action="unchanged", item=existing, differences=differences)
+        return UpsertResult(
+            action="unchanged", item=existing, differences=_differences(existing, wanted)
+        )
+
+    @operation
+    def find_many(
+        self,
+        external_ids: Iterable[str],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[MachineModel | None]]:
+        """Look machine models up by external ID: `batch_size` `machineModel(externalId:)`
+        lookups per document where the schema has that query, else one read of the listing.
+
+        Returns one `BatchResult` per external ID, in order; `value` is `None` where there
+        is no such model.
+        """
+        ids = [str(external_id) for external_id in external_ids]
+        return (yield from find_models(ids, limit_of(self), batch_size))
+
+    @operation
+    def create_many(
+        self,
+        models: Iterable[ModelData],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[MachineModel]]:
+        """Create machine models, `batch_size` `createMachineModel` mutations per document.
+
+        Returns one `BatchResult` per model, in order (see `SecureServiceHub` docs, "Batches").
+        Documents that may have reached the server are never sent again.
+        """
+        values, keys = checked(MachineModelInput, models)
+        steps = [v if isinstance(v, ServiceHubError) else create_model(v) for v in values]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+
+    @operation
+    def upsert_many(
+        self,
+        models: Iterable[ModelData],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[MachineModel]]]:
+        """`upsert` for many models: one `find_many`, then the missing ones created in
+        batches. Returns one `BatchResult` per model, its `value` an `UpsertResult`."""
+        values, keys = checked(MachineModelInput, models)
+        limit = limit_of(self)
+        return (
+            yield from create_missing(
+                values,
+                keys,
+                find=lambda ids: find_models(ids, limit, batch_size),
+                create=create_model,
+                differences=_differences,
+                limit=limit,
+                batch_size=batch_size,
+            )
+        )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Unpack
+from collections.abc import Generator, Iterable, Mapping
+from functools import partial
+from typing import Any, Unpack
 
 from ..core.client import M, Resource, operation, paged
 from ..core.errors import RequestValidationError
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
+from .batch import DEFAULT_BATCH_SIZE, BatchResults, limit_of, or_error, run_batch
 from .graphql import graphql_call, paged_call
 from .models import ServiceCase, ServiceCaseView
 
@@ -20,6 +23,19 @@ def _view(view: ServiceCaseView | str) -> str:
     except ValueError:
         known = ", ".join(v.value for v in ServiceCaseView)
         raise RequestValidationError(f"view must be one of {known}, got {view!r}") from None
+
+
+def set_external_id(service_case_id: str, external_id: str) -> Call[ServiceCase]:
+    if not service_case_id or not external_id:
+        raise RequestValidationError("service_case_id and external_id must not be empty")
+    return graphql_call(
+        "mutation",
+        "updateServiceCaseExternalId",
+        {"serviceCaseId": service_case_id, "externalId": external_id},
+        "ServiceCaseLink",
+        lambda value, _: ServiceCase.model_validate(value),
+        idempotent=True,
+    )
 
 
 class ServiceCases(Resource[M]):
@@ -73,13 +89,24 @@ class ServiceCases(Resource[M]):
 
         Setting the same ID twice is harmless, so this is retried like a read.
         """
-        if not service_case_id or not external_id:
-            raise RequestValidationError("service_case_id and external_id must not be empty")
-        return graphql_call(
-            "mutation",
-            "updateServiceCaseExternalId",
-            {"serviceCaseId": service_case_id, "externalId": external_id},
-            "ServiceCaseLink",
-            lambda value, _: ServiceCase.model_validate(value),
-            idempotent=True,
-        )
+        return set_external_id(service_case_id, external_id)
+
+    @operation
+    def set_external_ids(
+        self,
+        links: Mapping[str, str] | Iterable[tuple[str, str]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[ServiceCase]]:
+        """Link many service cases, `batch_size` `updateServiceCaseExternalId` mutations per
+        document. `links` maps service case IDs to external IDs (or is a sequence of such
+        pairs).
+
+        Returns one `BatchResult` per link, in order (`key`: the service case ID). Like
+        `set_external_id`, these documents are retried like reads.
+        """
+        pairs = list(links.items()) if isinstance(links, Mapping) else list(links)
+        steps = [or_error(partial(set_external_id, case, ext)) for case, ext in pairs]
+        keys = [str(case) for case, _ in pairs]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
