@@ -157,7 +157,7 @@ class BatchLimit:
         return wanted if self.size is None else max(1, min(wanted, self.size))
 
     def accepted(self, size: int, refused: int, reason: str) -> None:
-        """A document of `size` was accepted after one of `refused` was refused."""
+        """Documents of up to `size` are being accepted after one of `refused` was refused."""
         with self._lock:
             if self.size is not None and self.size <= size:
                 return
@@ -343,7 +343,7 @@ def _send_group(
                 continue
             answer = _Answer(refused=reason)
         if answer.refused is not None and len(chunk) > 1:
-            refused_size, refusal = max(refused_size, len(chunk)), answer.refused
+            refused_size, refusal = len(chunk), answer.refused
             cap = (len(chunk) + 1) // 2
             queue.extendleft([chunk[cap:], chunk[:cap]])
             continue
@@ -351,7 +351,7 @@ def _send_group(
             _throw(chunk[0], GraphQLError(answer.refused, errors=[{"message": answer.refused}]))
             continue
         if refused_size:
-            limit.accepted(len(chunk), refused_size, refusal)
+            limit.accepted(cap, refused_size, refusal)
         _settle(chunk, answer, resend_not_run)
     return None
 
