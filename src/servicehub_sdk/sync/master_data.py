@@ -20,10 +20,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar
 
-from ..core.errors import RequestValidationError, ServiceHubError
+from ..core.errors import RequestValidationError
 from ..core.models import validate_input
 from ..ssh import (
     AsyncSecureServiceHub,
@@ -36,10 +35,11 @@ from ..ssh import (
     MachineModelInput,
     SecureServiceHub,
 )
+from ..ssh.batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
 from ..ssh.customers import differences as customer_differences
 from ._drive import maybe, run_sync
 from .records import MasterData, load_master_data
-from .report import RecordResult, SyncReport
+from .report import Action, RecordResult, SyncReport
 
 __all__ = ["sync_master_data", "sync_master_data_async"]
 
@@ -56,8 +56,9 @@ InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInpu
 class _Step:
     kind: str
     key: str
-    action: str  # "created" | "updated"
-    send: Callable[[], Any]
+    action: Action  # "created" | "updated": with `kind`, which operation sends it
+    send: Callable[..., Any]  # a `*_many` method of the hub
+    payload: Any
     differences: list[str]
 
 
@@ -156,7 +157,7 @@ def _plan_models(
             )
             continue
         steps.append(
-            _Step("machine_model", key, "created", partial(hub.machine_models.create, wanted), [])
+            _Step("machine_model", key, "created", hub.machine_models.create_many, wanted, [])
         )
     return steps
 
@@ -206,9 +207,7 @@ def _plan_customers(
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(
-                _Step("customer", key, "created", partial(hub.customers.create, wanted), [])
-            )
+            steps.append(_Step("customer", key, "created", hub.customers.create_many, wanted, []))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -220,9 +219,7 @@ def _plan_customers(
             service_organisation=wanted.service_organisation,
             address=wanted.address,
         )
-        steps.append(
-            _Step("customer", key, "updated", partial(hub.customers.update, update), changed)
-        )
+        steps.append(_Step("customer", key, "updated", hub.customers.update_many, update, changed))
     return steps
 
 
@@ -272,15 +269,44 @@ def _plan_machines(
             )
             continue
         steps.append(
-            _Step(
-                "customer_machine",
-                key,
-                "created",
-                partial(hub.customer_machines.create, wanted),
-                [],
-            )
+            _Step("customer_machine", key, "created", hub.customer_machines.create_many, wanted, [])
         )
     return steps
+
+
+def _outcome(step: _Step, result: BatchResult[Any]) -> RecordResult:
+    """The report row of a step from its result in the batch."""
+    if result.status in ("ok", "applied"):
+        note = None
+        if result.status == "applied":
+            note = "applied; the answer carried no result, as another record of its batch failed"
+        return RecordResult(
+            kind=step.kind,
+            key=step.key,
+            action=step.action,
+            differences=step.differences,
+            reason=note,
+        )
+    error = result.error
+    message = error.message if error is not None else result.status
+    if result.status == "not_run":
+        message += " (not sent: a re-run will send it)"
+    elif result.may_have_been_applied:
+        message += " (it may have been applied: a re-run will tell)"
+    return _failure(step.kind, step.key, message)
+
+
+def _chunks(steps: list[_Step], size: int) -> list[list[_Step]]:
+    """The steps in runs of one operation, at most `size` each, in order."""
+    chunks: list[list[_Step]] = []
+    for step in steps:
+        last = chunks[-1][-1] if chunks else None
+        same = last is not None and (last.kind, last.action) == (step.kind, step.action)
+        if same and len(chunks[-1]) < size:
+            chunks[-1].append(step)
+        else:
+            chunks.append([step])
+    return chunks
 
 
 async def _execute(
@@ -289,14 +315,16 @@ async def _execute(
     *,
     dry_run: bool,
     concurrency: int | None,
+    batch_size: int,
     tick: Callable[[], None],
 ) -> set[str]:
-    """Run the steps (all of them, bounded, when `concurrency` is set); return failed keys."""
+    """Send the steps, `batch_size` per document (up to `concurrency` documents at once when
+    set); return the keys of those that failed."""
     failed: set[str] = set()
 
-    async def run(step: _Step) -> None:
+    async def run(chunk: list[_Step]) -> None:
         if dry_run:
-            report.results.append(
+            results = [
                 RecordResult(
                     kind=step.kind,
                     key=step.key,
@@ -304,41 +332,30 @@ async def _execute(
                     differences=step.differences,
                     reason="dry run",
                 )
-            )
-            tick()
-            return
-        try:
-            await maybe(step.send())
-        except ServiceHubError as exc:
-            failed.add(f"{step.kind.replace('_', ' ')}:{step.key}")
-            note = (
-                " (it may have been applied: a re-run will tell)"
-                if exc.may_have_been_applied
-                else ""
-            )
-            report.results.append(_failure(step.kind, step.key, f"{exc.message}{note}"))
+                for step in chunk
+            ]
         else:
-            report.results.append(
-                RecordResult(
-                    kind=step.kind,
-                    key=step.key,
-                    action=step.action,
-                    differences=step.differences,
-                )
-            )
-        tick()
+            sent = chunk[0].send([step.payload for step in chunk], batch_size=batch_size)
+            batch: BatchResults[Any] = await maybe(sent)
+            results = [_outcome(step, result) for step, result in zip(chunk, batch, strict=True)]
+        for step, result in zip(chunk, results, strict=True):
+            if result.action == "failed":
+                failed.add(f"{step.kind.replace('_', ' ')}:{step.key}")
+            report.results.append(result)
+            tick()
 
+    chunks = _chunks(steps, batch_size)
     if concurrency is None:
-        for step in steps:
-            await run(step)
+        for chunk in chunks:
+            await run(chunk)
     else:
         gate = asyncio.Semaphore(concurrency)
 
-        async def bounded(step: _Step) -> None:
+        async def bounded(chunk: list[_Step]) -> None:
             async with gate:
-                await run(step)
+                await run(chunk)
 
-        await asyncio.gather(*(bounded(s) for s in steps))
+        await asyncio.gather(*(bounded(c) for c in chunks))
     return failed
 
 
@@ -349,8 +366,11 @@ async def _sync(
     dry_run: bool,
     concurrency: int | None,
     progress: bool,
+    batch_size: int,
     service_organisation: str | None = None,
 ) -> SyncReport:
+    if batch_size < 1:
+        raise RequestValidationError("batch_size must be at least 1")
     data: MasterData = load_master_data(source)
     report = SyncReport(dry_run=dry_run)
     state = await _read_state(hub)
@@ -368,10 +388,24 @@ async def _sync(
         first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
             hub, data.customers, state, report, service_organisation
         )
-        failed = await _execute(first, report, dry_run=dry_run, concurrency=concurrency, tick=tick)
+        failed = await _execute(
+            first,
+            report,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            batch_size=batch_size,
+            tick=tick,
+        )
         pending = {f"{s.kind.replace('_', ' ')}:{s.key}" for s in first}
         machines = _plan_machines(hub, data.customer_machines, state, report, pending, failed)
-        await _execute(machines, report, dry_run=dry_run, concurrency=concurrency, tick=tick)
+        await _execute(
+            machines,
+            report,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            batch_size=batch_size,
+            tick=tick,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -385,6 +419,7 @@ def sync_master_data(
     dry_run: bool = False,
     progress: bool = False,
     service_organisation: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
     """Create or update machine models, customers and customer machines in the hub from
     `source` (files, DataFrames or dicts; see `load_master_data`), by external ID.
@@ -392,6 +427,10 @@ def sync_master_data(
     Returns a `SyncReport`: per record `created`, `updated`, `unchanged` or `failed` with the
     reason. With `dry_run=True` nothing is written and the report shows the plan.
     `service_organisation` (an id or name) is used for customers that name none.
+
+    Writes go out `batch_size` per GraphQL document (machine models and customers first,
+    then the machines that refer to them); a server that refuses large documents gets
+    smaller ones (see "Batches" in the Secure Service Hub docs).
     """
     return run_sync(
         _sync(
@@ -400,6 +439,7 @@ def sync_master_data(
             dry_run=dry_run,
             concurrency=None,
             progress=progress,
+            batch_size=batch_size,
             service_organisation=service_organisation,
         )
     )
@@ -413,8 +453,10 @@ async def sync_master_data_async(
     concurrency: int = 8,
     progress: bool = False,
     service_organisation: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
-    """`sync_master_data` for the async client, writing up to `concurrency` records at once."""
+    """`sync_master_data` for the async client, with up to `concurrency` documents of
+    `batch_size` writes in flight at once."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
     return await _sync(
@@ -423,5 +465,6 @@ async def sync_master_data_async(
         dry_run=dry_run,
         concurrency=concurrency,
         progress=progress,
+        batch_size=batch_size,
         service_organisation=service_organisation,
     )
