@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing import EmulatorServer, Faults
 
 Answers = dict[tuple[str, str], tuple[int, dict[str, str], bytes]]
 """Recorded answers (status, headers, body) by `answer_key`."""
@@ -49,21 +49,22 @@ def _apart(target: Callable[..., None], *args: Any) -> Iterator[str]:
             process.kill()
 
 
-def _serve_emulator(app: Any, conn: Any) -> None:
-    with EmulatorServer(app) as server:
+def _serve_emulator(app: Any, faults: Faults | None, conn: Any) -> None:
+    with EmulatorServer(app, faults=faults) as server:
         if hasattr(app, "client_config"):
             app.client_config(server.url)  # some emulators learn their own URL here (FSM's cluster)
         conn.send(server.url)
         conn.recv()  # until the parent says stop
 
 
-def served_apart(app: Any) -> Any:
+def served_apart(app: Any, faults: Faults | None = None) -> Any:
     """The URL of emulator `app` served from a child process until the block ends.
 
-    The child gets a copy of `app` as it is at the fork: what the emulator records while
-    serving (counts, writes) stays in the child.
+    The child gets a copy of `app` (and of `faults`, e.g. a `Delay` on every request) as they
+    are at the fork: what the emulator records while serving (counts, writes) stays in the
+    child.
     """
-    return _apart(_serve_emulator, app)
+    return _apart(_serve_emulator, app, faults)
 
 
 async def _replay(answers: Answers, conn: Any) -> None:

@@ -82,3 +82,12 @@ def test_fan_out_over_aiohttp(
     out = capsys.readouterr().out
     assert len(RATIO.findall(out)) == 3, out
     assert all(f"concurrency {c:>2}:" in out for c in (1, 8, 64)), out
+
+
+def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    throughput = importlib.import_module("throughput")
+    throughput.main(count=1_000, per_record=20)
+    out = capsys.readouterr().out
+    assert out.count("records/s") == 2 * len(throughput.LATENCIES), out
+    assert out.count("re-run:") == len(throughput.LATENCIES) and "x\n" in out, out
