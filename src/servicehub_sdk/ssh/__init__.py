@@ -10,6 +10,7 @@ with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
 """
 
 from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
+from .batch import BatchResult, BatchResults
 from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
 from .customer_machines import MachineShape
 from .models import (
@@ -40,6 +41,8 @@ __all__ = [
     "Address",
     "AddressInput",
     "AsyncSecureServiceHub",
+    "BatchResult",
+    "BatchResults",
     "ClosingReport",
     "CustomField",
     "CustomFieldDefinition",
