@@ -41,8 +41,9 @@ from ..core.errors import (
     ServiceHubError,
 )
 from ..core.http import Flow
+from ..core.jsonbody import read_json
 from ..core.request import Call
-from .graphql import GraphQLCall, Plan, PlanRequest, plan_request
+from .graphql import GraphQLCall, Plan, PlanRequest, answer_errors, plan_request
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -404,16 +405,8 @@ def _refusal(exc: ServiceHubError) -> str | None:
 
 
 def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: str) -> _Answer:
-    try:
-        body = response.json()
-    except ValueError:
-        raise ResponseValidationError(
-            f"{name}: the answer is not JSON", response=response
-        ) from None
-    if not isinstance(body, dict):
-        raise ResponseValidationError(f"{name}: the answer is not a JSON object", response=response)
-    errors = body.get("errors") or []
-    errors = [e if isinstance(e, dict) else {"message": str(e)} for e in _as_list(errors)]
+    body = read_json(response, name=name, expect=dict)
+    errors = answer_errors(body)
     if "data" not in body:
         first = errors[0].get("message", "no data") if errors else "no data"
         return _Answer(refused=str(first), response=response)
@@ -476,10 +469,6 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
         else:
             outcomes.append(("not_run", aliases[first]))
     return _Answer(outcomes=outcomes, response=response)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [{"message": str(value)}]
 
 
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:

@@ -419,15 +419,20 @@ def document(
     return bundled_plan().document(kind, field, arguments, selection)
 
 
+def answer_errors(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `errors` of an answer, each a dict (text and other shapes become `message`)."""
+    errors = body.get("errors") or []
+    if not isinstance(errors, list):
+        errors = [{"message": str(errors)}]
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
 def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
     """The `data` of a GraphQL answer; `GraphQLError` when it carries `errors`."""
     body = read_json(response, name=name, expect=dict)
     data = body.get("data")
-    errors = body.get("errors")
+    errors = answer_errors(body)
     if errors:
-        if not isinstance(errors, list):
-            errors = [{"message": str(errors)}]
-        errors = [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
         first = str(errors[0].get("message", "unknown error"))
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         applied = mutation and isinstance(data, dict) and any(v is not None for v in data.values())
