@@ -216,3 +216,15 @@ async def test_batch_size_must_be_positive(hub: Any, org_id: str, batch_size: in
 
     with pytest.raises(RequestValidationError):
         await resolve(hub.customers.create_many([customer(org_id, "X")], batch_size=batch_size))
+
+
+async def test_lookups_whose_document_fails_wrote_nothing(
+    hub: Any, server: EmulatorServer, emulator: SshEmulator
+) -> None:
+    server.faults.add([Reply(503)] * 3, path="/graphql")  # the first try and both retries
+    found = await resolve(
+        hub.customers.find_many(["C-10001", "C-10002", "C-10003"], batch_size=2, max_retries=2)
+    )
+    assert [r.status for r in found] == ["failed", "failed", "not_run"]
+    assert not any(r.may_have_been_applied for r in found)
+    assert server.requests("POST", "/graphql") == 3

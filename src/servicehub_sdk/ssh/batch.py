@@ -336,6 +336,8 @@ def _send_group(
         except ServiceHubError as exc:
             reason = _refusal(exc)
             if reason is None:
+                if not call.json["query"].startswith("mutation"):
+                    exc.may_have_been_applied = False  # lookups write nothing
                 for op in chunk:
                     _throw(op, exc)
                 return exc
