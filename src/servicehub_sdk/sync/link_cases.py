@@ -1,7 +1,10 @@
 """Link new Secure Service Hub service cases to tickets, exactly once.
 
 For every case without an external ID: claim the case in the journal, create a ticket in the
-target, record it, then write the ticket's id back with `updateServiceCaseExternalId`.
+target, record it, then write the ticket's id back with `updateServiceCaseExternalId`. Cases
+go in groups of `batch_size`: each case of a group is claimed, gets its ticket and has it
+recorded, one after the other; then the group's ticket ids are written back in one document
+(`hub.service_cases.set_external_ids`), and each case is recorded as linked or released.
 
 Any number of runs may share one journal at once: a case is worked on only by the run holding
 its claim, and the others skip it. A run that stops releases its claims; one that dies keeps
@@ -21,6 +24,7 @@ from typing import Any
 
 from ..core.errors import ConfigurationError, ServiceHubError
 from ..ssh import AsyncSecureServiceHub, SecureServiceHub, ServiceCaseView
+from ..ssh.batch import DEFAULT_BATCH_SIZE
 from ..ssh.models import ServiceCase
 from ._drive import maybe, run_sync
 from .journal import (
@@ -62,13 +66,16 @@ async def _preview(book: Any, case: ServiceCase) -> RecordResult:
     return _result(case, "linked", f"dry run: {note}")
 
 
-async def _link_one(
-    hub: Any, target: TicketTarget, book: Any, case: ServiceCase, owner: str, lease: float
-) -> RecordResult:
+async def _claim_and_create(
+    target: TicketTarget, book: Any, case: ServiceCase, owner: str, lease: float
+) -> tuple[str, bool] | RecordResult:
+    """Claim the case and make sure its ticket exists and is recorded: `(ticket id, from an
+    earlier run)` with the claim still held, or the case's report row when it goes no further
+    (its claim released)."""
     claim = await maybe(book.claim(case.id, owner, lease))
     if claim is None:
         return _result(case, "unchanged", "another run holds the case")
-    done = False
+    held = False
     try:
         ticket_id = claim.ticket_id
         if claim.interrupted:  # an earlier run may have created the ticket before it stopped
@@ -84,14 +91,52 @@ async def _link_one(
                 "have created a ticket for the case too",
                 ticket_id,
             )
-        await maybe(hub.service_cases.set_external_id(case.id, ticket_id))
-        done = await maybe(book.linked(case.id, ticket_id, owner))
+        held = True
+        return ticket_id, reused
     except ServiceHubError as exc:
         return _result(case, "failed", exc.message)
     finally:
-        if not done:
+        if not held:
             await maybe(book.release(case.id, owner))
-    return _result(case, "linked", "ticket from an earlier run" if reused else None, ticket_id)
+
+
+async def _link_group(
+    hub: Any,
+    target: TicketTarget,
+    book: Any,
+    cases: list[ServiceCase],
+    owner: str,
+    lease: float,
+) -> list[RecordResult]:
+    """Claim, create and record each case of the group, then link them in one document
+    (`set_external_ids`); every claim still held at the end is released."""
+    rows: dict[str, RecordResult] = {}
+    ready: list[tuple[ServiceCase, str, bool]] = []
+    done: set[str] = set()
+    try:
+        for case in cases:
+            outcome = await _claim_and_create(target, book, case, owner, lease)
+            if isinstance(outcome, RecordResult):
+                rows[case.id] = outcome
+            else:
+                ready.append((case, *outcome))
+        if ready:
+            links = [(case.id, ticket_id) for case, ticket_id, _ in ready]
+            results = await maybe(hub.service_cases.set_external_ids(links, batch_size=len(links)))
+            for (case, ticket_id, reused), result in zip(ready, results, strict=True):
+                if result.status in ("ok", "applied"):
+                    if await maybe(book.linked(case.id, ticket_id, owner)):
+                        done.add(case.id)
+                    note = "ticket from an earlier run" if reused else None
+                    rows[case.id] = _result(case, "linked", note, ticket_id)
+                else:
+                    reason = result.error.message if result.error else result.status
+                    rows[case.id] = _result(case, "failed", reason, ticket_id)
+    finally:
+        for case, _, _ in ready:
+            if case.id not in done:
+                await maybe(book.release(case.id, owner))
+    return [rows[case.id] for case in cases]
 
 
 async def _link(
@@ -104,22 +149,25 @@ async def _link(
     dry_run: bool,
     lease_seconds: float,
     shard: Shard | None,
+    batch_size: int,
 ) -> SyncReport:
     if not lease_seconds > 0:
         raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
     report = SyncReport(dry_run=dry_run)
     owner = _run_owner()
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, not {batch_size}")
     listing = hub.service_cases.list_unlinked(view=view)
     if shard is None:
         cases = await maybe(listing.to_list(limit))
     else:
         cases = [case for case in await maybe(listing.to_list()) if shard.holds(case.id)][:limit]
-    for case in cases:
-        report.results.append(
-            await _preview(book, case)
-            if dry_run
-            else await _link_one(hub, target, book, case, owner, lease_seconds)
-        )
+    for start in range(0, len(cases), batch_size):
+        group = cases[start : start + batch_size]
+        if dry_run:
+            report.results.extend([await _preview(book, case) for case in group])
+        else:
+            report.results.extend(await _link_group(hub, target, book, group, owner, lease_seconds))
     return report
 
 
@@ -133,6 +181,7 @@ def link_service_cases(
     dry_run: bool = False,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
     shard: Shard | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
     """Create a ticket in `target` for every unlinked case (at most `limit`) and link it.
 
@@ -144,7 +193,10 @@ def link_service_cases(
             host), a `postgresql://…` URL (several hosts; the `postgres` extra), or a journal
             from `open_journal` (left open). Keep it between runs.
         lease_seconds: how long a claim of a run that died blocks other runs; longer than
-            linking one case can take (see "Running from several hosts" in the docs).
+            linking a group of `batch_size` cases can take (see "Running from several hosts"
+            in the docs).
+        batch_size: cases per group: their tickets are created one by one, then their ids
+            written back in one GraphQL document.
     """
     book = open_journal(journal) if isinstance(journal, str | Path) else journal
     try:
@@ -157,6 +209,7 @@ def link_service_cases(
             dry_run=dry_run,
             lease_seconds=lease_seconds,
             shard=shard,
+            batch_size=batch_size,
         )
         return run_sync(flow)
     finally:
@@ -174,6 +227,7 @@ async def link_service_cases_async(
     dry_run: bool = False,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
     shard: Shard | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
     """`link_service_cases` for async clients (hub and target); `journal` as there, or a
     journal from `open_journal_async`."""
@@ -188,6 +242,7 @@ async def link_service_cases_async(
             dry_run=dry_run,
             lease_seconds=lease_seconds,
             shard=shard,
+            batch_size=batch_size,
         )
     finally:
         if book is not journal:
