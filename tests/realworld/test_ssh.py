@@ -184,6 +184,41 @@ OPERATIONS = [
         ),
         id="customer_machines.create",
     ),
+    pytest.param(
+        lambda hub: resolve(
+            hub.customers.create_many(
+                [
+                    {
+                        "external_id": f"E{n}",
+                        "name": f"Kurt Example {n} GmbH",
+                        "service_organisation": "SO1",
+                        "address": {"country": "DE", "city": "Heilbronn"},
+                    }
+                    for n in range(3)
+                ]
+            )
+        ),
+        id="customers.create_many",
+    ),
+    pytest.param(
+        lambda hub: resolve(hub.customers.find_many(["E1", "E2"])), id="customers.find_many"
+    ),
+    pytest.param(
+        lambda hub: resolve(
+            hub.customer_machines.create_many(
+                [
+                    {
+                        "customer_external_id": "E1",
+                        "machine_model_external_id": "MM1",
+                        "serial_number": f"SN-{n}",
+                        "external_id": f"CM{n}",
+                    }
+                    for n in range(3)
+                ]
+            )
+        ),
+        id="customer_machines.create_many",
+    ),
 ]
 
 
