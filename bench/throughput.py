@@ -6,6 +6,7 @@ every measurement, with a `Delay` of `LATENCIES` on every request. For each late
 
 - the batched sync (`batch_size=BATCH_SIZE`) writes `RECORDS` new records (2 % machine
   models, then customers and machines half and half) and is run again with nothing to do;
+- the same records through the async client, `CONCURRENCY` documents in flight;
 - the one-mutation-per-request path (`batch_size=1`) writes `PER_RECORD` records of the same
   mix (a sample: at 50 ms a request, all of them would take minutes).
 
@@ -16,6 +17,7 @@ many of them were listing pages. Nothing is asserted.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from pathlib import Path
@@ -27,14 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _serve import served_apart
 
-from servicehub_sdk.ssh import SecureServiceHub
-from servicehub_sdk.sync import sync_master_data
+from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.sync import sync_master_data, sync_master_data_async
 from servicehub_sdk.testing import Delay, Faults
 from servicehub_sdk.testing.ssh import SshEmulator
 
 RECORDS = 10_000
 PER_RECORD = 600
 BATCH_SIZE = 50
+CONCURRENCY = 4
 LATENCIES = (0.0, 0.05)
 
 
@@ -102,6 +105,28 @@ def _sync(url: str, emulator: SshEmulator, data: Any, batch_size: int, runs: int
     return figures
 
 
+async def _sync_async(url: str, emulator: SshEmulator, data: Any) -> tuple[float, int, Any]:
+    """One async sync of `data` with `CONCURRENCY` documents in flight: (seconds, requests,
+    report)."""
+    counted = Counted()
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [_async_hook(counted)]}) as http,
+        AsyncSecureServiceHub(**emulator.client_config(url), http_client=http) as hub,
+    ):
+        started = time.perf_counter()
+        report = await sync_master_data_async(
+            hub, data, batch_size=BATCH_SIZE, concurrency=CONCURRENCY
+        )
+        return time.perf_counter() - started, counted.requests, report
+
+
+def _async_hook(counted: Counted) -> Any:
+    async def hook(request: httpx.Request) -> None:
+        counted(request)
+
+    return hook
+
+
 def measure(latency: float, count: int, per_record: int) -> str:
     emulator = SshEmulator(seed=3)
     organisation = str(next(iter(emulator.store.organisations.values()))["name"])
@@ -116,6 +141,9 @@ def measure(latency: float, count: int, per_record: int) -> str:
     written = report.counts.get("created", 0)
     assert written == count, report
     assert re_report.counts == {"unchanged": count}, re_report
+    with served_apart(emulator, faults) as url:
+        spread, spread_requests, spread_report = asyncio.run(_sync_async(url, emulator, data))
+    assert spread_report.counts.get("created", 0) == count, spread_report
     sample = records(per_record, organisation)
     with served_apart(emulator, faults) as url:
         [(slow, slow_requests, _, slow_report)] = _sync(url, emulator, sample, 1, 1)
@@ -130,9 +158,12 @@ def measure(latency: float, count: int, per_record: int) -> str:
             f"{batched_rate:,.0f} records/s, {requests} requests "
             f"({requests / written:.3f} per written record, {pages} of them listing pages)",
             f"  re-run: {re_requests} requests, {re_pages} of them listing pages, {again:.1f} s",
+            f"  batched, async, {CONCURRENCY} documents in flight: {count / spread:,.0f} "
+            f"records/s, {spread_requests} requests",
             f"  one mutation per request ({per_record:,} records): {single_rate:,.1f} records/s, "
             f"{slow_requests} requests ({slow_requests / per_record:.3f} per written record)",
-            f"  batched / one per request, records per second: {batched_rate / single_rate:.1f}x",
+            f"  batched / one per request, records per second: {batched_rate / single_rate:.1f}x"
+            f" (async, {CONCURRENCY} in flight: {count / spread / single_rate:.1f}x)",
         ]
     )
 

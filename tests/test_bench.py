@@ -89,5 +89,5 @@ def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     throughput = importlib.import_module("throughput")
     throughput.main(count=1_000, per_record=20)
     out = capsys.readouterr().out
-    assert out.count("records/s") == 2 * len(throughput.LATENCIES), out
-    assert out.count("re-run:") == len(throughput.LATENCIES) and "x\n" in out, out
+    assert out.count("records/s") == 3 * len(throughput.LATENCIES), out
+    assert out.count("re-run:") == len(throughput.LATENCIES) and "x (async" in out, out
