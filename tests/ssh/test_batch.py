@@ -78,6 +78,9 @@ async def test_a_failing_create_settles_every_other_record(
         assert len(emulator.requests) == 1
     assert by_key["D-3"].status == "ok" and by_key["D-3"].value.external_id == "D-3"
     assert [stored(emulator, k) for k in ("D-0", "D-1", "D-3", "D-4")] == [1, 1, 1, 0]
+    assert [r.key for r in results.succeeded] == ["D-0", "D-1", "D-3"]
+    assert [r.key for r in results.failed] == ["C-10001", "D-4"]
+    assert results.counts["failed"] == 2
     assert emulator.store.writes["createCustomer"] == 3
 
 

@@ -118,13 +118,15 @@ class BatchResults(list[BatchResult[T]]):
 
     @property
     def succeeded(self) -> list[BatchResult[T]]:
-        """The operations that are `ok`."""
-        return [r for r in self if r.status == "ok"]
+        """The operations that were carried out: `ok` and `applied`."""
+        return [r for r in self if r.status in ("ok", "applied")]
 
     @property
     def failed(self) -> list[BatchResult[T]]:
-        """Every operation that is not `ok`."""
-        return [r for r in self if r.status != "ok"]
+        """The operations that were not carried out, or may not have been: `failed`,
+        `unknown` and `not_run`. Those with `may_have_been_applied` (`unknown`) need a look
+        before they are sent again (`upsert_many` looks first)."""
+        return [r for r in self if r.status not in ("ok", "applied")]
 
     @property
     def counts(self) -> dict[str, int]:
