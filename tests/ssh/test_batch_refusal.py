@@ -10,6 +10,7 @@ import pytest
 
 from servicehub_sdk.testing.ssh import REFUSALS, SshEmulator
 from tests.helpers import resolve
+from tests.ssh.test_batch import customer
 
 LIMIT = 4
 
@@ -22,16 +23,6 @@ def refusal(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def emulator(variant: str, refusal: str) -> SshEmulator:
     return SshEmulator(seed=7, variant=variant, max_root_fields=LIMIT, refusal=refusal)  # type: ignore[arg-type]
-
-
-def customer(org_id: str, external_id: str, **changes: Any) -> dict[str, Any]:
-    return {
-        "name": f"Customer {external_id}",
-        "externalId": external_id,
-        "serviceOrganisation": org_id,
-        "address": {"country": "DE"},
-        **changes,
-    }
 
 
 def aliases(document: str) -> int:

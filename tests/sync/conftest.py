@@ -1,6 +1,6 @@
 """A real PostgreSQL for the journal tests, started from the `pgserver` wheel (no system
 install), and the journal locations the tests run against: a SQLite file and a PostgreSQL
-database of their own."""
+database of their own; a SupportCenter Plus emulator as the link target."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing.supportcenter import ScpEmulator
 
 START_TIMEOUT_SECONDS = 90
 
@@ -55,3 +58,14 @@ def journal_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "links.sqlite3")
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture
+def scp_emulator() -> ScpEmulator:
+    return ScpEmulator(seed=1, requests=5)
+
+
+@pytest.fixture
+def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
+    with EmulatorServer(scp_emulator) as running:
+        yield running

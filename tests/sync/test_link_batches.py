@@ -4,7 +4,6 @@ back in one document per group; a case whose link fails inside a document fails 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +26,6 @@ from servicehub_sdk.testing.supportcenter import ScpEmulator
 @pytest.fixture(params=VARIANTS)
 def emulator(request: pytest.FixtureRequest) -> SshEmulator:
     return SshEmulator(store=SshStore(4, cases=20), variant=request.param)
-
-
-@pytest.fixture
-def scp_emulator() -> ScpEmulator:
-    return ScpEmulator(seed=1, requests=5)
-
-
-@pytest.fixture
-def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(scp_emulator) as running:
-        yield running
 
 
 async def link(

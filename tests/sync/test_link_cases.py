@@ -37,17 +37,6 @@ def emulator() -> SshEmulator:
 
 
 @pytest.fixture
-def scp_emulator() -> ScpEmulator:
-    return ScpEmulator(seed=1, requests=5)
-
-
-@pytest.fixture
-def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
-    with EmulatorServer(scp_emulator) as running:
-        yield running
-
-
-@pytest.fixture
 def clients(
     config: dict[str, Any], scp_emulator: ScpEmulator, scp_server: EmulatorServer
 ) -> Iterator[tuple[SecureServiceHub, SupportCenterPlus]]:

@@ -54,6 +54,7 @@ __all__ = [
     "BatchStatus",
     "NotRunError",
     "run_batch",
+    "run_many",
 ]
 
 logger = logging.getLogger("servicehub_sdk.ssh")
@@ -550,3 +551,17 @@ def checked(
         found = getattr(value, key, None)
         keys.append(None if found is None else str(found))
     return values, keys
+
+
+def run_many(
+    resource: Any,
+    model: type[Any],
+    items: Iterable[Any],
+    make: Callable[[Any], Step],
+    batch_size: int,
+) -> Generator[Call[Any], Any, BatchResults[Any]]:
+    """`make(item)` for every item validated into `model` (an invalid one fails alone), run
+    as a batch on the client of `resource`."""
+    values, keys = checked(model, items)
+    steps = [v if isinstance(v, ServiceHubError) else make(v) for v in values]
+    return (yield from run_batch(steps, keys, limit=limit_of(resource), batch_size=batch_size))

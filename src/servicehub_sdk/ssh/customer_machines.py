@@ -6,11 +6,11 @@ from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Literal, Unpack
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import RequestValidationError, ServiceHubError
+from ..core.errors import RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
-from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_batch
+from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_many
 from .graphql import graphql_call, paged_call
 from .lookup import create_missing, find_by_external_id, find_many_by_external_id
 from .models import CustomerMachine, CustomerMachineInput, UpsertResult
@@ -179,9 +179,15 @@ class CustomerMachines(Resource[M]):
         Returns one `BatchResult` per machine, in order. Documents that may have reached the
         server are never sent again.
         """
-        values, keys = checked(CustomerMachineInput, machines)
-        steps = [v if isinstance(v, ServiceHubError) else create_machine(v, shape) for v in values]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (
+            yield from run_many(
+                self,
+                CustomerMachineInput,
+                machines,
+                lambda machine: create_machine(machine, shape),
+                batch_size,
+            )
+        )
 
     @operation
     def upsert_many(

@@ -9,11 +9,11 @@ from typing import Any, Unpack
 import httpx
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import NotFoundError, RequestValidationError, ServiceHubError
+from ..core.errors import NotFoundError, RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
-from .batch import DEFAULT_BATCH_SIZE, BatchResults, checked, limit_of, or_error, run_batch
+from .batch import DEFAULT_BATCH_SIZE, BatchResults, limit_of, or_error, run_batch, run_many
 from .graphql import Plan, graphql_call, paged_call, plan_request
 from .models import Customer, CustomerInput, CustomerUpdate, UpsertResult
 
@@ -243,9 +243,7 @@ class Customers(Resource[M]):
         `BatchResult`). Each customer is validated as by `create`; one that is invalid fails
         alone. Documents that may have reached the server are never sent again.
         """
-        values, keys = checked(CustomerInput, customers)
-        steps = [v if isinstance(v, ServiceHubError) else create_customer(v) for v in values]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_many(self, CustomerInput, customers, create_customer, batch_size))
 
     @operation
     def update_many(
@@ -260,9 +258,7 @@ class Customers(Resource[M]):
 
         Returns one `BatchResult` per update, in order.
         """
-        values, keys = checked(CustomerUpdate, customers)
-        steps = [v if isinstance(v, ServiceHubError) else update_customer(v) for v in values]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_many(self, CustomerUpdate, customers, update_customer, batch_size))
 
     @operation
     def upsert_many(
@@ -277,6 +273,4 @@ class Customers(Resource[M]):
 
         Returns one `BatchResult` per customer, in order, its `value` an `UpsertResult`.
         """
-        values, keys = checked(CustomerInput, customers)
-        steps = [v if isinstance(v, ServiceHubError) else upsert_customer(v) for v in values]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_many(self, CustomerInput, customers, upsert_customer, batch_size))

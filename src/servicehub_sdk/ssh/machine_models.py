@@ -6,11 +6,11 @@ from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Unpack
 
 from ..core.client import M, Resource, operation, paged
-from ..core.errors import RequestValidationError, ServiceHubError
+from ..core.errors import RequestValidationError
 from ..core.models import validate_input
 from ..core.pagination import Page
 from ..core.request import Call, CallOptions, ListOptions
-from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_batch
+from .batch import DEFAULT_BATCH_SIZE, BatchLimit, BatchResults, checked, limit_of, run_many
 from .graphql import graphql_call, paged_call
 from .lookup import create_missing, find_by_external_id, find_many_by_external_id
 from .models import MachineModel, MachineModelInput, UpsertResult
@@ -144,9 +144,7 @@ class MachineModels(Resource[M]):
         Returns one `BatchResult` per model, in order (see `SecureServiceHub` docs, "Batches").
         Documents that may have reached the server are never sent again.
         """
-        values, keys = checked(MachineModelInput, models)
-        steps = [v if isinstance(v, ServiceHubError) else create_model(v) for v in values]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_many(self, MachineModelInput, models, create_model, batch_size))
 
     @operation
     def upsert_many(
