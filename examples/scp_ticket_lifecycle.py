@@ -39,7 +39,7 @@ def lifecycle(scp: SupportCenterPlus, callback_url: str) -> str:
         {"description": "Optics were dusty", "show_to_requester": True}
     )
     scp.requests.attachments(ticket.id).upload(b"power: 3.8 kW -> 4.0 kW\n", "measurement.txt")
-    scp.requests.resolution(ticket.id).set("Cleaned the laser optics; power back to nominal.")
+    scp.requests.resolution(ticket.id).create("Cleaned the laser optics; power back to nominal.")
     closed = scp.requests.close(
         ticket.id,
         {

@@ -179,3 +179,12 @@ def test_any_text_round_trips_exactly(
     assert fetched.name == tricky
     assert fetched.address is not None and fetched.address.city == city
     assert created.item.name == tricky
+
+
+async def test_find_returns_none_where_get_raises(hub: Any) -> None:
+    assert await resolve(hub.customers.find("NO-SUCH-CUSTOMER")) is None
+    with pytest.raises(NotFoundError):
+        await resolve(hub.customers.get("NO-SUCH-CUSTOMER"))
+    first = (await collect(hub.customers.list()))[0]
+    found = await resolve(hub.customers.find(first.external_id))
+    assert found is not None and found.id == first.id

@@ -217,7 +217,7 @@ async def test_resolution_edit(scp: Any, new_request: Any, server: EmulatorServe
     resolution = scp.requests.resolution(new_request.id)
     with pytest.raises(NotFoundError):
         await resolve(resolution.update("nothing to edit yet"))
-    await resolve(resolution.set("Replaced the bearing"))
+    await resolve(resolution.create("Replaced the bearing"))
     edited = await resolve(resolution.update("Replaced the bearing and the seal"))
     assert edited.content == "Replaced the bearing and the seal"
     assert (await resolve(resolution.get())).content == "Replaced the bearing and the seal"

@@ -211,10 +211,11 @@ async def test_attachments(
     await close(small)
 
 
-async def test_resolution_get_and_set(scp: Any, new_request: Any) -> None:
+async def test_resolution_get_and_create(scp: Any, new_request: Any) -> None:
     resolution = scp.requests.resolution(new_request.id)
-    assert (await resolve(resolution.get())).content is None
-    await resolve(resolution.set("Replaced the spindle bearing"))
+    with pytest.raises(NotFoundError, match="has no resolution"):
+        await resolve(resolution.get())
+    await resolve(resolution.create("Replaced the spindle bearing"))
     assert (await resolve(resolution.get())).content == "Replaced the spindle bearing"
     assert (await resolve(scp.requests.get(new_request.id))).status.name == "Resolved"
 

@@ -175,6 +175,17 @@ class Customers(Resource[M]):
         return get_customer(external_id)
 
     @operation
+    def find(
+        self, external_id: str, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, Customer | None]:
+        """The customer with this external ID, or `None` (`customer(externalId:)`)."""
+        try:
+            customer: Customer = yield get_customer(external_id)
+        except NotFoundError:
+            return None
+        return customer
+
+    @operation
     def create(self, customer: CustomerData, **options: Unpack[CallOptions]) -> Call[Customer]:
         """Create a customer (`createCustomer`) and return it.
 

@@ -1,12 +1,14 @@
-"""`scp.requests.resolution(id)`: a request's resolution (`get`, `set` to add, `update` to
-edit)."""
+"""`scp.requests.resolution(id)`: a request's resolution (`get`, `create` to add, `update`
+to edit)."""
 
 from __future__ import annotations
 
 from typing import Any, Unpack
 
+import httpx
+
 from ..core.client import ClientBase, M, Resource, operation
-from ..core.errors import RequestValidationError
+from ..core.errors import NotFoundError, RequestValidationError
 from ..core.request import Call, CallOptions
 from .entities import entity_or_empty
 from .envelope import input_data
@@ -24,18 +26,27 @@ class Resolutions(Resource[M]):
 
     @operation
     def get(self, **options: Unpack[CallOptions]) -> Call[Resolution]:
-        """The resolution (`GET requests/{id}/resolutions`)."""
-        return Call(
-            "GET",
-            f"requests/{self._request_id}/resolutions",
-            parse=lambda r: Resolution.model_validate(
-                entity_or_empty(r, "resolution", "get resolution")
-            ),
-            name="get resolution",
-        )
+        """The resolution (`GET requests/{id}/resolutions`).
+
+        Raises:
+            NotFoundError: the request has no resolution yet.
+        """
+        request_id = self._request_id
+
+        def read(response: httpx.Response) -> Resolution:
+            entity = entity_or_empty(response, "resolution", "get resolution")
+            if not entity:
+                raise NotFoundError(
+                    f"SupportCenter Plus request {request_id} has no resolution",
+                    response=response,
+                    may_have_been_applied=False,
+                )
+            return Resolution.model_validate(entity)
+
+        return Call("GET", f"requests/{request_id}/resolutions", parse=read, name="get resolution")
 
     @operation
-    def set(
+    def create(
         self,
         content: str,
         *,
@@ -43,7 +54,7 @@ class Resolutions(Resource[M]):
         **options: Unpack[CallOptions],
     ) -> Call[Resolution]:
         """Add the resolution (`POST requests/{id}/resolutions`)."""
-        return self._write("POST", content, add_to_linked_requests, "set resolution")
+        return self._write("POST", content, add_to_linked_requests, "add resolution")
 
     @operation
     def update(
