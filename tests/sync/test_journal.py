@@ -3,8 +3,10 @@ and its versioned schema."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from servicehub_sdk.sync import (
     open_journal,
     open_journal_async,
 )
+from servicehub_sdk.sync.journal_sqlite import SqliteJournal
 
 from ._journal_db import execute, expire_leases
 
@@ -97,3 +100,23 @@ def test_a_journal_file_of_earlier_releases_is_upgraded(tmp_path: Path) -> None:
         assert db.execute("SELECT version FROM link_journal_version").fetchall() == [
             (SCHEMA_VERSION,)
         ]
+
+
+def _open_journal(path: str, barrier: Any) -> None:
+    barrier.wait()
+    SqliteJournal(path).close()
+
+
+def test_processes_opening_a_new_sqlite_journal_at_once(tmp_path: Path) -> None:
+    """Switching a new file to WAL mode from several processes at the same moment makes
+    SQLite answer "database is locked" without waiting; opening must wait it out."""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(8):
+        path = str(tmp_path / f"j{attempt}.sqlite3")
+        barrier = context.Barrier(4)
+        processes = [context.Process(target=_open_journal, args=(path, barrier)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        assert [p.exitcode for p in processes] == [0, 0, 0, 0]

@@ -9,6 +9,7 @@ both claim a case. Use `PostgresJournal` there.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from ._drive import run_sync
@@ -24,8 +25,22 @@ def _connect(path: str | Path) -> sqlite3.Connection:
     db = sqlite3.connect(
         Path(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
     )
-    db.execute("PRAGMA journal_mode=WAL")
+    _use_wal(db)
     return db
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL mode. SQLite answers "database is locked" at once, without waiting, when
+    several processes switch a new file at the same moment: try again until the timeout."""
+    gives_up = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > gives_up:
+                raise
+            time.sleep(0.02)
 
 
 class SqliteJournal(SqlJournal):
