@@ -41,10 +41,10 @@ from servicehub_sdk.spicecsm import (
     percent_encode,
     render_users,
 )
-from servicehub_sdk.ssh import AsyncSecureServiceHub
-from servicehub_sdk.supportcenter import SupportCenterPlus
+from servicehub_sdk.ssh import AsyncSSHClient
+from servicehub_sdk.supportcenter import SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 
 CALLS = 40  # per round, over loopback
 MEMORY_CALLS = 200  # per round, in memory
@@ -253,7 +253,7 @@ def paging(items: int = 100_000) -> None:
             },
         )
 
-    scp = SupportCenterPlus(
+    scp = SupportCenterClient(
         base_url="http://scp.invalid",
         api_key="bench",
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
@@ -316,12 +316,12 @@ def spicecsm_xml(count: int = 10_000) -> None:
 
 
 def single_flight() -> None:
-    emulator = SshEmulator()
+    emulator = SSHEmulator()
     with EmulatorServer(emulator) as server:
         config = emulator.client_config(server.url)
 
         async def run() -> None:
-            async with AsyncSecureServiceHub(**config) as hub:
+            async with AsyncSSHClient(**config) as hub:
                 await asyncio.gather(*(hub.customers.get(f"C-{10001 + i}") for i in range(100)))
 
         asyncio.run(run())

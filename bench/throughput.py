@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _serve import served_apart
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.sync import sync_master_data, sync_master_data_async
+from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import Delay, Faults
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 
 RECORDS = 10_000
 PER_RECORD = 600
@@ -87,14 +87,14 @@ class Counted:
             self.pages += b"Paginated" in request.content
 
 
-def _sync(url: str, emulator: SshEmulator, data: Any, batch_size: int, runs: int) -> list[Any]:
+def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int) -> list[Any]:
     """`runs` syncs of `data` through one client: (seconds, requests, pages, report) each."""
     counted = Counted()
     config = emulator.client_config(url)
     figures = []
     with (
         httpx.Client(event_hooks={"request": [counted]}) as http,
-        SecureServiceHub(**config, http_client=http) as hub,
+        SSHClient(**config, http_client=http) as hub,
     ):
         for _ in range(runs):
             before = (counted.requests, counted.pages)
@@ -105,13 +105,13 @@ def _sync(url: str, emulator: SshEmulator, data: Any, batch_size: int, runs: int
     return figures
 
 
-async def _sync_async(url: str, emulator: SshEmulator, data: Any) -> tuple[float, int, Any]:
+async def _sync_async(url: str, emulator: SSHEmulator, data: Any) -> tuple[float, int, Any]:
     """One async sync of `data` with `CONCURRENCY` documents in flight: (seconds, requests,
     report)."""
     counted = Counted()
     async with (
         httpx.AsyncClient(event_hooks={"request": [_async_hook(counted)]}) as http,
-        AsyncSecureServiceHub(**emulator.client_config(url), http_client=http) as hub,
+        AsyncSSHClient(**emulator.client_config(url), http_client=http) as hub,
     ):
         started = time.perf_counter()
         report = await sync_master_data_async(
@@ -128,7 +128,7 @@ def _async_hook(counted: Counted) -> Any:
 
 
 def measure(latency: float, count: int, per_record: int) -> str:
-    emulator = SshEmulator(seed=3)
+    emulator = SSHEmulator(seed=3)
     organisation = str(next(iter(emulator.store.organisations.values()))["name"])
     faults = Faults()
     if latency:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 
-from servicehub_sdk.cecenter import CECenterMashup, TicketQuery, localized
+from servicehub_sdk.cecenter import CECenterClient, TicketQuery, localized
 
 
-def ticket_flow(cec: CECenterMashup) -> None:
+def ticket_flow(cec: CECenterClient) -> None:
     email = f"testme-{uuid.uuid4().hex[:6]}@yaastest.example"
     customer = cec.customers.signup(email, "secret-password")
     print(f"signed up customer {customer.id} ({email})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from servicehub_sdk.fsm import CrowdPartnerClient, Partner
+from servicehub_sdk.fsm import FSMClient, Partner
 
 PARTNER = {
     "name": "Alpenblick Aufzugservice GmbH",
@@ -35,7 +35,7 @@ PARTNER = {
 }
 
 
-def onboard(fsm: CrowdPartnerClient) -> Partner:
+def onboard(fsm: FSMClient) -> Partner:
     partner = fsm.partners.create(PARTNER)
     assert partner.id is not None
     context = fsm.resolve_context()
@@ -57,7 +57,7 @@ def onboard(fsm: CrowdPartnerClient) -> Partner:
 
 def main() -> None:
     if "--real" in sys.argv:
-        with CrowdPartnerClient.from_env() as fsm:
+        with FSMClient.from_env() as fsm:
             onboard(fsm)
         return
     from servicehub_sdk.testing import Sandbox

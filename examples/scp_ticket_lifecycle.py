@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 
-from servicehub_sdk.supportcenter import Criteria, SupportCenterPlus
+from servicehub_sdk.supportcenter import Criteria, SupportCenterClient
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer, Sandbox
 
 
-def lifecycle(scp: SupportCenterPlus, callback_url: str) -> str:
+def lifecycle(scp: SupportCenterClient, callback_url: str) -> str:
     ticket = scp.requests.create(
         {
             "subject": "Laser power low on line 3",

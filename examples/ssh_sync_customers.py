@@ -15,12 +15,12 @@ from collections import Counter
 from pathlib import Path
 
 from servicehub_sdk import ServiceHubError
-from servicehub_sdk.ssh import SecureServiceHub
+from servicehub_sdk.ssh import SSHClient
 
 DATA = Path(__file__).with_name("data") / "customers.csv"
 
 
-def sync_customers(hub: SecureServiceHub, rows: list[dict[str, str]]) -> Counter[str]:
+def sync_customers(hub: SSHClient, rows: list[dict[str, str]]) -> Counter[str]:
     """Upsert every row into the hub's first service organisation; count what happened."""
     organisation = hub.service_organisations.list().first()
     if organisation is None:
@@ -54,7 +54,7 @@ def sync_customers(hub: SecureServiceHub, rows: list[dict[str, str]]) -> Counter
 def main() -> None:
     rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
     if "--real" in sys.argv:
-        with SecureServiceHub.from_env() as hub:
+        with SSHClient.from_env() as hub:
             print(dict(sync_customers(hub, rows)))
         return
     from servicehub_sdk.testing import Sandbox

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(UV is None, reason="uv (a dev dependency) is not
 
 # What each install must be able to do, and what it must refuse with the extra's name.
 PROBES = {
-    "ssh": "import servicehub_sdk.ssh as m; m.SecureServiceHub",
+    "ssh": "import servicehub_sdk.ssh as m; m.SSHClient",
     "spicecsm": (
         "from servicehub_sdk.spicecsm import WebCallApp;"
         "WebCallApp(int_user='u', int_pass='p', on_load=lambda key: None)"
@@ -95,9 +95,9 @@ def test_wheel_with_one_extra(tmp_path: Path, wheel: Path, extra: str) -> None:
     core = _python(
         env,
         "import servicehub_sdk;"
-        "from servicehub_sdk.fsm import CrowdPartnerClient;"
-        "from servicehub_sdk.supportcenter import SupportCenterPlus;"
-        "from servicehub_sdk.spicecsm import SpiceJsonRpcClient, WebCallApp",
+        "from servicehub_sdk.fsm import FSMClient;"
+        "from servicehub_sdk.supportcenter import SupportCenterClient;"
+        "from servicehub_sdk.spicecsm import SpiceCSMClient, WebCallApp",
     )
     assert core.returncode == 0, core.stderr
 

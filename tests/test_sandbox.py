@@ -82,18 +82,18 @@ def test_environ_names_every_setting_of_every_running_backend(servicehub_sandbox
 async def test_servicehub_env_lets_from_env_reach_the_sandbox(
     servicehub_env: Sandbox, mode: str
 ) -> None:
-    from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
-    from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
-    from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-    from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-    from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+    from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
+    from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
+    from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
+    from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+    from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 
     classes = {
-        "ssh": (SecureServiceHub, AsyncSecureServiceHub),
-        "fsm": (CrowdPartnerClient, AsyncCrowdPartnerClient),
-        "supportcenter": (SupportCenterPlus, AsyncSupportCenterPlus),
-        "cecenter": (CECenterMashup, AsyncCECenterMashup),
-        "spicecsm": (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient),
+        "ssh": (SSHClient, AsyncSSHClient),
+        "fsm": (FSMClient, AsyncFSMClient),
+        "supportcenter": (SupportCenterClient, AsyncSupportCenterClient),
+        "cecenter": (CECenterClient, AsyncCECenterClient),
+        "spicecsm": (SpiceCSMClient, AsyncSpiceCSMClient),
     }
     for name, call in ONE_CALL.items():
         client = classes[name][mode == "async"].from_env()

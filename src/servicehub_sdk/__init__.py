@@ -3,7 +3,7 @@
 Import the backend you need; importing this package loads none of them:
 
 ```python
-from servicehub_sdk.ssh import SecureServiceHub
+from servicehub_sdk.ssh import SSHClient
 ```
 
 The error hierarchy is re-exported here so `except servicehub_sdk.NotFoundError` works for

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.sync.conftest import postgres_server, postgres_url
+from tests.integrations.conftest import postgres_server, postgres_url
 
 __all__ = ["airflow_connections", "postgres_server", "postgres_url", "sandbox"]
 

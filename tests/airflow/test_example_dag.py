@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("airflow.sdk", reason="Airflow is not installed")
 
-from servicehub_sdk.sync import open_journal
-from servicehub_sdk.sync.targets import marker
+from servicehub_sdk.integrations import open_journal
+from servicehub_sdk.integrations.targets import marker
 
 from .conftest import EXAMPLES
 

@@ -22,7 +22,7 @@ from servicehub_sdk.airflow.hooks import (
     SupportCenterPlusHook,
 )
 from servicehub_sdk.core import ConfigurationError
-from servicehub_sdk.sync import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget
+from servicehub_sdk.integrations import CECenterTarget, SpiceCSMTarget, SupportCenterTarget
 
 HOOKS: dict[str, type[ServiceHubHook]] = {
     "ssh": SecureServiceHubHook,
@@ -165,7 +165,7 @@ def test_ticket_targets_take_the_connections_settings(
     scp_hook = SupportCenterPlusHook("supportcenter")
     with scp_hook.get_client() as scp:
         target = scp_hook.ticket_target(scp, requester="Ann")
-    assert isinstance(target, SupportCenterPlusTarget)
+    assert isinstance(target, SupportCenterTarget)
     assert target.defaults == {"priority": "High", "requester": "Ann"}
     cec_hook = CECenterHook("cecenter")
     with cec_hook.get_client() as cec:
@@ -174,7 +174,7 @@ def test_ticket_targets_take_the_connections_settings(
     assert (cec_target.customer_id, cec_target.ticket_type) == ("C-1", "COMPLAINT")
     spice_hook = SpiceCsmHook("spicecsm")
     with spice_hook.get_client() as rpc:
-        assert isinstance(spice_target := spice_hook.ticket_target(rpc), SpiceCsmTarget)
+        assert isinstance(spice_target := spice_hook.ticket_target(rpc), SpiceCSMTarget)
     assert spice_target.table == "tickets"
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.testing.cecenter import CECenterEmulator
 from tests.helpers import close
 
@@ -16,7 +16,7 @@ def emulator() -> CECenterEmulator:
 
 
 def client_class(mode: str) -> Any:
-    return CECenterMashup if mode == "sync" else AsyncCECenterMashup
+    return CECenterClient if mode == "sync" else AsyncCECenterClient
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.testing.cassettes import find_secrets, scrub_body, scrubbing_vcr
 from tests.helpers import collect, resolve
 
@@ -39,7 +39,7 @@ async def test_tutorial_replay(mode: str) -> None:
         CASSETTES, match_on=["method", "scheme", "host", "port", "path", "query", "tutorial"]
     )
     recorder.register_matcher("tutorial", body)
-    cls = CECenterMashup if mode == "sync" else AsyncCECenterMashup
+    cls = CECenterClient if mode == "sync" else AsyncCECenterClient
     cec: Any = cls(
         tenant="mytenant", client_id="clientIdPlaceholder", client_secret=SECRET, max_retries=0
     )

@@ -293,13 +293,13 @@ async def test_connection_errors_name_the_host_and_endpoint(mode: str) -> None:
 
 
 def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
-    from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-    from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+    from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
+    from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
     from servicehub_sdk.ssh.models import Customer
 
     sync_args: dict[str, Any] = {"api_key": "k", "client_id": "i", "client_secret": "s"}
-    hub = SecureServiceHub(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
-    ahub = AsyncSecureServiceHub(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
+    hub = SSHClient(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
+    ahub = AsyncSSHClient(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
     get = inspect.signature(hub.customers.get)
     assert get.return_annotation is Customer
     assert list(get.parameters) == ["external_id", "options"]
@@ -310,8 +310,8 @@ def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
     assert inspect.signature(ahub.customers.list).return_annotation == AsyncPager[Customer]
 
     rpc = {"base_url": server.url, "username": "u", "password": "p"}
-    batch = inspect.signature(SpiceJsonRpcClient(**rpc).batch)
+    batch = inspect.signature(SpiceCSMClient(**rpc).batch)
     assert batch.return_annotation == list[Any]
     assert "self" not in batch.parameters
-    abatch = inspect.signature(AsyncSpiceJsonRpcClient(**rpc).batch)
+    abatch = inspect.signature(AsyncSpiceCSMClient(**rpc).batch)
     assert abatch.return_annotation == Coroutine[Any, Any, list[Any]]

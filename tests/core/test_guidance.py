@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import ConfigurationError
-from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
-from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 
 # (sync class, async class, environment prefix, a parameter, a misspelling of it)
 CLIENTS = [
-    (SecureServiceHub, AsyncSecureServiceHub, "SERVICEHUB_SSH_", "client_secret", "client_secrte"),
-    (CrowdPartnerClient, AsyncCrowdPartnerClient, "SERVICEHUB_FSM_", "password", "pasword"),
-    (SupportCenterPlus, AsyncSupportCenterPlus, "SERVICEHUB_SUPPORTCENTER_", "base_url", "baseurl"),
-    (CECenterMashup, AsyncCECenterMashup, "SERVICEHUB_CECENTER_", "tenant", "tennant"),
-    (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient, "SERVICEHUB_SPICECSM_", "username", "user_name"),
+    (SSHClient, AsyncSSHClient, "SERVICEHUB_SSH_", "client_secret", "client_secrte"),
+    (FSMClient, AsyncFSMClient, "SERVICEHUB_FSM_", "password", "pasword"),
+    (
+        SupportCenterClient,
+        AsyncSupportCenterClient,
+        "SERVICEHUB_SUPPORTCENTER_",
+        "base_url",
+        "baseurl",
+    ),
+    (CECenterClient, AsyncCECenterClient, "SERVICEHUB_CECENTER_", "tenant", "tennant"),
+    (SpiceCSMClient, AsyncSpiceCSMClient, "SERVICEHUB_SPICECSM_", "username", "user_name"),
 ]
 IDS = [entry[0].__name__ for entry in CLIENTS]
 
@@ -48,30 +54,30 @@ def test_several_misspelt_arguments_are_named_together() -> None:
     with pytest.raises(
         TypeError, match="arguments 'api_kye' \\(did you mean 'api_key'\\?\\), 'xyz'"
     ):
-        SecureServiceHub(api_kye="k", xyz=1)
+        SSHClient(api_kye="k", xyz=1)
 
 
 def test_an_argument_like_no_parameter_lists_every_parameter() -> None:
     with pytest.raises(TypeError) as caught:
-        SecureServiceHub(xyz=1)
+        SSHClient(xyz=1)
     message = str(caught.value)
-    assert message.startswith("SecureServiceHub() got an unexpected keyword argument 'xyz'; ")
+    assert message.startswith("SSHClient() got an unexpected keyword argument 'xyz'; ")
     assert "it takes api_key, client_id, client_secret, " in message
 
 
 def test_positional_arguments_are_refused_with_the_keyword_form() -> None:
     with pytest.raises(
         TypeError,
-        match=r"SecureServiceHub\(\) takes keyword arguments only, e\.g\. SecureServiceHub\(api_key=\.\.\.\)",
+        match=r"SSHClient\(\) takes keyword arguments only, e\.g\. SSHClient\(api_key=\.\.\.\)",
     ):
-        SecureServiceHub("key")  # type: ignore[misc]
+        SSHClient("key")  # type: ignore[misc]
 
 
 def test_the_wrapped_constructor_keeps_its_signature() -> None:
     import inspect
 
-    assert "api_key" in inspect.signature(SecureServiceHub.__init__).parameters
-    assert SecureServiceHub.__init__.__doc__ == SecureServiceHub.__init__.__wrapped__.__doc__  # type: ignore[attr-defined]
+    assert "api_key" in inspect.signature(SSHClient.__init__).parameters
+    assert SSHClient.__init__.__doc__ == SSHClient.__init__.__wrapped__.__doc__  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("sync_cls", "async_cls", "prefix", "param", "typo"), CLIENTS, ids=IDS)
@@ -92,10 +98,10 @@ def test_from_env_names_exactly_the_missing_variables_and_those_it_found(
 ) -> None:
     monkeypatch.setenv("SERVICEHUB_SSH_API_KEY", "key")
     with pytest.raises(ConfigurationError) as caught:
-        SecureServiceHub.from_env()
+        SSHClient.from_env()
     assert str(caught.value) == (
         "Secure Service Hub needs SERVICEHUB_SSH_CLIENT_ID, SERVICEHUB_SSH_CLIENT_SECRET "
-        "(or auth=...) — SecureServiceHub.from_env() found SERVICEHUB_SSH_API_KEY"
+        "(or auth=...) — SSHClient.from_env() found SERVICEHUB_SSH_API_KEY"
     )
 
 
@@ -104,12 +110,12 @@ def test_from_env_names_the_variable_a_bad_value_came_from(
 ) -> None:
     monkeypatch.setenv("SERVICEHUB_SSH_ENVIRONMENT", "prod")
     with pytest.raises(ConfigurationError, match=r"^SERVICEHUB_SSH_ENVIRONMENT must be one of"):
-        SecureServiceHub.from_env(api_key="k", client_id="c", client_secret="s")
+        SSHClient.from_env(api_key="k", client_id="c", client_secret="s")
 
 
 def test_from_env_keeps_the_argument_name_for_what_was_passed_in_code() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        SecureServiceHub.from_env(api_key="", client_id="c", client_secret="s")
+        SSHClient.from_env(api_key="", client_id="c", client_secret="s")
     assert "needs api_key" in str(caught.value)
     assert "SERVICEHUB_SSH_API_KEY" not in str(caught.value)
 
@@ -125,7 +131,7 @@ def test_from_env_reads_flags_as_flags_not_as_truthy_text(
     monkeypatch.setenv("SERVICEHUB_SPICECSM_USERNAME", "api")
     monkeypatch.setenv("SERVICEHUB_SPICECSM_PASSWORD", "pw")
     monkeypatch.setenv("SERVICEHUB_SPICECSM_ALLOW_RAW_SQL", raw)
-    with SpiceJsonRpcClient.from_env() as spice:
+    with SpiceCSMClient.from_env() as spice:
         assert spice.allow_raw_sql is expected
 
 
@@ -135,7 +141,7 @@ def test_from_env_refuses_a_flag_it_cannot_read(monkeypatch: pytest.MonkeyPatch)
         ConfigurationError,
         match="SERVICEHUB_SPICECSM_ALLOW_RAW_SQL must be true or false, got 'maybe'",
     ):
-        SpiceJsonRpcClient.from_env()
+        SpiceCSMClient.from_env()
 
 
 def test_from_env_reads_numbers_and_lists_by_the_parameters_type(
@@ -152,4 +158,4 @@ def test_from_env_reads_numbers_and_lists_by_the_parameters_type(
     with pytest.raises(
         ConfigurationError, match="SERVICEHUB_SUPPORTCENTER_MAX_UPLOAD_BYTES must be a number"
     ):
-        SupportCenterPlus.from_env(base_url="http://127.0.0.1:1", api_key="k")
+        SupportCenterClient.from_env(base_url="http://127.0.0.1:1", api_key="k")

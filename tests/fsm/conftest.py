@@ -5,18 +5,18 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
-from servicehub_sdk.testing.fsm import CrowdEmulator
+from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
+from servicehub_sdk.testing.fsm import FSMEmulator
 from tests.helpers import close
 
 
 @pytest.fixture
-def emulator() -> CrowdEmulator:
-    return CrowdEmulator(seed=3)
+def emulator() -> FSMEmulator:
+    return FSMEmulator(seed=3)
 
 
 def client_class(mode: str) -> Any:
-    return CrowdPartnerClient if mode == "sync" else AsyncCrowdPartnerClient
+    return FSMClient if mode == "sync" else AsyncFSMClient
 
 
 @pytest.fixture

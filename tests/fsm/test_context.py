@@ -19,7 +19,7 @@ from servicehub_sdk.testing.fsm import (
     DIRECTORY_PATH,
     PREFIX,
     TOKEN_PATH,
-    CrowdEmulator,
+    FSMEmulator,
 )
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve
@@ -157,7 +157,7 @@ async def test_an_allowed_host_is_trusted_over_https_only(mode: str) -> None:
 
 
 async def test_the_sandbox_directory_resolves_the_cluster(
-    mode: str, config: dict[str, Any], emulator: CrowdEmulator, server: EmulatorServer
+    mode: str, config: dict[str, Any], emulator: FSMEmulator, server: EmulatorServer
 ) -> None:
     emulator.token_names_cluster = False
     fsm = client_class(mode)(**config)
@@ -218,7 +218,7 @@ async def test_context_is_resolved_before_requests_are_built(
 
 
 def test_the_emulator_directory_answers_like_sap(
-    server: EmulatorServer, emulator: CrowdEmulator
+    server: EmulatorServer, emulator: FSMEmulator
 ) -> None:
     emulator.cluster_url = server.url
     answer = httpx.get(server.url + DIRECTORY_PATH + "accounts/sandbox")

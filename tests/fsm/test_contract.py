@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
+from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
 from servicehub_sdk.testing.cassettes import find_secrets, scrub_body, scrubbing_vcr
 from tests.fsm.make_cassette import BODY, PARTNER_ID
 from tests.helpers import collect, resolve
@@ -72,7 +72,7 @@ async def test_documented_examples_replay(mode: str) -> None:
         CASSETTES, match_on=["method", "scheme", "host", "port", "path", "query", "documented"]
     )
     recorder.register_matcher("documented", documented)
-    cls = CrowdPartnerClient if mode == "sync" else AsyncCrowdPartnerClient
+    cls = FSMClient if mode == "sync" else AsyncFSMClient
     fsm: Any = cls(**CREDENTIALS, max_retries=0)
     with recorder.use_cassette("documented_examples.yaml") as cassette:
         secure = await resolve(fsm.secure_hash.create())

@@ -11,7 +11,7 @@ import pytest
 from servicehub_sdk.core import NotFoundError, RequestValidationError
 from servicehub_sdk.fsm import Partner, PartnerUpdate
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.fsm import PREFIX, CrowdEmulator
+from servicehub_sdk.testing.fsm import PREFIX, FSMEmulator
 from tests.helpers import collect, resolve
 
 # A listing entry as SAP's partner portal test data and real answers show it.
@@ -43,7 +43,7 @@ def test_real_partner_entries_are_read_as_sent() -> None:
 
 
 async def test_the_listing_reads_sap_test_coordinates_and_variants(
-    fsm: Any, emulator: CrowdEmulator
+    fsm: Any, emulator: FSMEmulator
 ) -> None:
     partners = await collect(fsm.partners.list(size=50))
     assert len(partners) == 120
@@ -57,7 +57,7 @@ async def test_the_listing_reads_sap_test_coordinates_and_variants(
 
 
 async def test_offset_is_sent_and_honoured(
-    fsm: Any, emulator: CrowdEmulator, server: EmulatorServer
+    fsm: Any, emulator: FSMEmulator, server: EmulatorServer
 ) -> None:
     partners = await collect(fsm.partners.list(size=10, offset=115))
     assert [p.id for p in partners] == list(emulator.partners)[115:]
@@ -66,7 +66,7 @@ async def test_offset_is_sent_and_honoured(
 
 
 async def test_sub_resource_handles_send_nothing_until_listed(
-    fsm: Any, emulator: CrowdEmulator, server: EmulatorServer
+    fsm: Any, emulator: FSMEmulator, server: EmulatorServer
 ) -> None:
     partner_id = next(iter(emulator.partners))
     handle = fsm.partners.service_areas(partner_id)
@@ -83,7 +83,7 @@ async def test_sub_resource_ids_stay_in_their_segment(fsm: Any, server: Emulator
     assert server.requests("GET", PREFIX + "partners/secure-hash") == 0
 
 
-async def test_update_changes_only_what_is_given(fsm: Any, emulator: CrowdEmulator) -> None:
+async def test_update_changes_only_what_is_given(fsm: Any, emulator: FSMEmulator) -> None:
     partner_id = next(iter(emulator.partners))  # the one with SAP's test coordinates
     before = copy.deepcopy(emulator.partners[partner_id])
     updated = await resolve(fsm.partners.update(partner_id, {"name": "Renamed"}))
@@ -96,7 +96,7 @@ async def test_update_changes_only_what_is_given(fsm: Any, emulator: CrowdEmulat
 
 
 async def test_update_merges_the_address_and_replaces_given_lists(
-    fsm: Any, emulator: CrowdEmulator
+    fsm: Any, emulator: FSMEmulator
 ) -> None:
     partner_id = list(emulator.partners)[7]
     before = copy.deepcopy(emulator.partners[partner_id])
@@ -113,7 +113,7 @@ async def test_update_merges_the_address_and_replaces_given_lists(
 
 
 async def test_update_validates_changes_and_finds_no_stranger(
-    fsm: Any, emulator: CrowdEmulator, server: EmulatorServer
+    fsm: Any, emulator: FSMEmulator, server: EmulatorServer
 ) -> None:
     with pytest.raises(RequestValidationError):
         await resolve(fsm.partners.update("x", {"name": ""}))
@@ -125,9 +125,7 @@ async def test_update_validates_changes_and_finds_no_stranger(
     assert emulator.writes["update"] == 0
 
 
-async def test_replace_removes_what_the_record_leaves_out(
-    fsm: Any, emulator: CrowdEmulator
-) -> None:
+async def test_replace_removes_what_the_record_leaves_out(fsm: Any, emulator: FSMEmulator) -> None:
     partner_id = list(emulator.partners)[3]
     await resolve(fsm.partners.replace(partner_id, {"name": "Bare"}))
     assert "address" not in emulator.partners[partner_id]

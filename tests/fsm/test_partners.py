@@ -16,7 +16,7 @@ from servicehub_sdk.core import (
 )
 from servicehub_sdk.fsm import ContactRole, Partner, PartnerInput, RadiusUnit
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.fsm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, CrowdEmulator
+from servicehub_sdk.testing.fsm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, FSMEmulator
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve
 
@@ -59,7 +59,7 @@ async def test_list_from_a_page_with_sort(fsm: Any) -> None:
     assert names == sorted(names, reverse=True)
 
 
-async def test_sub_resources(fsm: Any, emulator: CrowdEmulator) -> None:
+async def test_sub_resources(fsm: Any, emulator: FSMEmulator) -> None:
     partner_id = list(emulator.partners)[1]
     addresses = await collect(fsm.partners.addresses(partner_id).list())
     contacts = await collect(fsm.partners.contacts(partner_id).list())
@@ -72,7 +72,7 @@ async def test_sub_resources(fsm: Any, emulator: CrowdEmulator) -> None:
 
 
 async def test_create_fetches_or_creates_the_secure_hash_once(
-    fsm: Any, emulator: CrowdEmulator, server: EmulatorServer
+    fsm: Any, emulator: FSMEmulator, server: EmulatorServer
 ) -> None:
     with pytest.raises(NotFoundError):
         await resolve(fsm.secure_hash.get())
@@ -89,7 +89,7 @@ async def test_create_fetches_or_creates_the_secure_hash_once(
     assert emulator.writes["dispatch/accept"] == 2
 
 
-async def test_a_rotated_secure_hash_is_fetched_again(fsm: Any, emulator: CrowdEmulator) -> None:
+async def test_a_rotated_secure_hash_is_fetched_again(fsm: Any, emulator: FSMEmulator) -> None:
     await resolve(fsm.partners.create(NEW_PARTNER))
     for key in emulator.secure_hashes:
         emulator.secure_hashes[key] = "rotated-hash"
@@ -106,7 +106,7 @@ async def test_secure_hash_create_and_get(fsm: Any) -> None:
     assert "**" in repr(created) and created.secure_hash.get_secret_value() not in repr(created)
 
 
-async def test_replace_sends_the_whole_record(fsm: Any, emulator: CrowdEmulator) -> None:
+async def test_replace_sends_the_whole_record(fsm: Any, emulator: FSMEmulator) -> None:
     partner_id = next(iter(emulator.partners))
     updated = await resolve(fsm.partners.replace(partner_id, {**NEW_PARTNER, "name": "Renamed"}))
     assert updated.id == partner_id and updated.name == "Renamed"
@@ -146,9 +146,7 @@ def test_service_area_forms_are_both_read_and_the_documented_one_written() -> No
     assert Partner.model_validate({"address": {"zipCode": 1234}}).address.zip_code == "1234"  # type: ignore[union-attr]
 
 
-async def test_headers_per_method(
-    mode: str, config: dict[str, Any], emulator: CrowdEmulator
-) -> None:
+async def test_headers_per_method(mode: str, config: dict[str, Any], emulator: FSMEmulator) -> None:
     seen: list[httpx.Request] = []
 
     async def arecord(request: httpx.Request) -> None:
@@ -185,7 +183,7 @@ async def test_headers_per_method(
     await close(http)
 
 
-def test_missing_client_id_header_is_named(server: EmulatorServer, emulator: CrowdEmulator) -> None:
+def test_missing_client_id_header_is_named(server: EmulatorServer, emulator: FSMEmulator) -> None:
     token = emulator.tokens.issue(CLIENT_ID, "password", "sandbox")
     response = httpx.get(
         server.url + "/cloud-crowd-service/api/crowd-partner/v1/partners/secure-hash",
@@ -227,7 +225,7 @@ async def test_bad_password_keeps_error_and_description(mode: str, config: dict[
 
 
 async def test_client_credentials_with_configured_context(
-    mode: str, server: EmulatorServer, emulator: CrowdEmulator
+    mode: str, server: EmulatorServer, emulator: FSMEmulator
 ) -> None:
     fsm = client_class(mode)(
         client_id=CLIENT_ID,

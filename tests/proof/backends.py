@@ -8,17 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import RetryPolicy
-from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
-from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing.cecenter import CECenterEmulator
-from servicehub_sdk.testing.fsm import CrowdEmulator
-from servicehub_sdk.testing.spicecsm import SpiceRpcServer
-from servicehub_sdk.testing.ssh import SshEmulator
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.fsm import FSMEmulator
+from servicehub_sdk.testing.spicecsm import SpiceCSMEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 
 FAST = RetryPolicy(max_retries=10, backoff_base=0.001, backoff_cap=0.01, max_total_wait=30)
 _counter = itertools.count()
@@ -48,9 +48,9 @@ def _unique() -> int:
 BACKENDS = [
     Backend(
         "ssh",
-        lambda: SshEmulator(seed=1),
-        SecureServiceHub,
-        AsyncSecureServiceHub,
+        lambda: SSHEmulator(seed=1),
+        SSHClient,
+        AsyncSSHClient,
         "/graphql",
         read=lambda c, e: c.customers.get("C-10001"),
         listing=lambda c, e: c.service_organisations.list().to_list(),
@@ -66,9 +66,9 @@ BACKENDS = [
     ),
     Backend(
         "fsm",
-        lambda: CrowdEmulator(seed=1),
-        CrowdPartnerClient,
-        AsyncCrowdPartnerClient,
+        lambda: FSMEmulator(seed=1),
+        FSMClient,
+        AsyncFSMClient,
         "/cloud-crowd-service/",
         read=lambda c, e: c.partners.contacts(next(iter(e.partners))).list().first(),
         listing=lambda c, e: c.partners.list(size=25).to_list(limit=25),
@@ -77,9 +77,9 @@ BACKENDS = [
     ),
     Backend(
         "supportcenter",
-        lambda: ScpEmulator(seed=1, requests=50),
-        SupportCenterPlus,
-        AsyncSupportCenterPlus,
+        lambda: SupportCenterEmulator(seed=1, requests=50),
+        SupportCenterClient,
+        AsyncSupportCenterClient,
         "/api/v3/",
         read=lambda c, e: c.requests.get(next(iter(e.records["requests"]))),
         listing=lambda c, e: c.admin.priorities.list().to_list(),
@@ -89,8 +89,8 @@ BACKENDS = [
     Backend(
         "cecenter",
         lambda: CECenterEmulator(seed=1),
-        CECenterMashup,
-        AsyncCECenterMashup,
+        CECenterClient,
+        AsyncCECenterClient,
         "/hybris/cecentermashup/",
         read=lambda c, e: c.service_ticket_types.list().first(),
         listing=lambda c, e: c.service_tickets.list(page_size=20).to_list(limit=20),
@@ -99,9 +99,9 @@ BACKENDS = [
     ),
     Backend(
         "spicecsm",
-        lambda: SpiceRpcServer(),
-        SpiceJsonRpcClient,
-        AsyncSpiceJsonRpcClient,
+        lambda: SpiceCSMEmulator(),
+        SpiceCSMClient,
+        AsyncSpiceCSMClient,
         "/api/spiceAPIServer/",
         read=lambda c, e: c.agents.list().to_list(),
         listing=lambda c, e: c.objects.load({"type": "accounts"}),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import APITimeoutError, OAuth2ClientCredentials, RetryPolicy
 from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing.cecenter import CECenterEmulator
@@ -71,7 +71,7 @@ async def test_cecenter_customer_login_that_stalls(mode: str, behaviour: Behavio
     emulator = CECenterEmulator()
     with EmulatorServer(emulator) as api, StallingServer(behaviour) as login:
         config = emulator.client_config(api.url)
-        cls = CECenterMashup if mode == "sync" else AsyncCECenterMashup
+        cls = CECenterClient if mode == "sync" else AsyncCECenterClient
         client = cls(**config, customer_url=login.url, timeout=TIMEOUT, max_retries=0)
         error = await _fails_in_time(
             client,

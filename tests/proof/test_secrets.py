@@ -14,13 +14,13 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import APIConnectionError, RequestValidationError, ServiceHubError
-from servicehub_sdk.supportcenter import SupportCenterPlus
+from servicehub_sdk.supportcenter import SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing.cassettes import find_secrets, scrubbing_vcr
 from servicehub_sdk.testing.cecenter import TOKEN_PATH as CEC_TOKEN_PATH
 from servicehub_sdk.testing.fsm import TOKEN_PATH as FSM_TOKEN_PATH
 from servicehub_sdk.testing.ssh import TOKEN_PATH as SSH_TOKEN_PATH
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
 from tests.realworld.replay import artefact_files
@@ -208,15 +208,15 @@ def test_header_errors_never_quote_the_value(secret_value: str, where: str) -> N
     """A header value HTTP cannot carry is refused before sending (`extra_headers`) or, when a
     caller's own auth sets it, described but never quoted — in the SDK's message and in every
     exception it was raised from (h11 quotes the value)."""
-    with EmulatorServer(ScpEmulator(seed=1)) as server:
+    with EmulatorServer(SupportCenterEmulator(seed=1)) as server:
         if where == "own auth":
-            client = SupportCenterPlus(
+            client = SupportCenterClient(
                 base_url=server.url, auth=_OwnHeaderAuth(secret_value), max_retries=0
             )
             expected: type[ServiceHubError] = APIConnectionError
             options = {}
         else:
-            client = SupportCenterPlus(base_url=server.url, api_key="valid-key", max_retries=0)
+            client = SupportCenterClient(base_url=server.url, api_key="valid-key", max_retries=0)
             expected = RequestValidationError
             options = {"extra_headers": {"X-Forwarded-Token": secret_value}}
         with pytest.raises(expected) as caught:

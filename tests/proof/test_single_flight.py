@@ -119,3 +119,20 @@ async def test_cecenter_login_outage_makes_a_bounded_number_of_attempts(mode: st
     assert all(isinstance(o, ServiceHubError) for o in outcomes)
     assert attempts == client.customer_auth.flight.attempts
     assert attempts <= 2 * (retries + 1)  # was one series of attempts per caller
+
+
+FSM = next(b for b in BACKENDS if b.name == "fsm")
+
+
+async def test_fsm_cold_start_makes_one_token_request(mode: str) -> None:
+    """FSM resolves its account, company and cluster from the first token answer: callers
+    starting together share that one token request."""
+    emulator = FSM.make_emulator()
+    with EmulatorServer(emulator) as server:
+        client = FSM.client(emulator, server.url, mode)
+        try:
+            outcomes = await _concurrently(mode, lambda: resolve(FSM.read(client, emulator)))
+            assert not [o for o in outcomes if isinstance(o, BaseException)]
+            assert emulator.tokens.issued == 1
+        finally:
+            await close(client)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.cecenter import AsyncCECenterMashup, CECenterMashup
+from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import BadRequestError
 from tests.helpers import collect, resolve
 from tests.realworld.replay import Replay, answer, client_on, form, json_body, kept, load
@@ -37,7 +37,7 @@ async def cec(mode: str, replay: Replay) -> AsyncIterator[Any]:
     async with client_on(
         replay,
         mode,
-        (CECenterMashup, AsyncCECenterMashup),
+        (CECenterClient, AsyncCECenterClient),
         tenant="mytenant",
         client_id="REDACTED-CLIENT-ID",
         client_secret="REDACTED-CLIENT-SECRET",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import AuthenticationError
-from servicehub_sdk.fsm import AsyncCrowdPartnerClient, CrowdPartnerClient
+from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
 from tests.helpers import collect
 from tests.realworld.replay import Replay, client_on, form, kept, load
 
@@ -33,7 +33,7 @@ async def fsm(mode: str, replay: Replay) -> AsyncIterator[Any]:
     async with client_on(
         replay,
         mode,
-        (CrowdPartnerClient, AsyncCrowdPartnerClient),
+        (FSMClient, AsyncFSMClient),
         client_id="partner-portal",
         client_secret="REDACTED-CLIENT-SECRET",
         username="core-corey/partner-admin",

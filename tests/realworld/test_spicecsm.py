@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import JsonRpcError
-from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
 from tests.helpers import collect, resolve
 from tests.realworld.replay import Replay, answer, client_on, form, load
 
@@ -60,7 +60,7 @@ async def spice(mode: str, answers: dict[str, list[Any]]) -> AsyncIterator[tuple
     async with client_on(
         replay,
         mode,
-        (SpiceJsonRpcClient, AsyncSpiceJsonRpcClient),
+        (SpiceCSMClient, AsyncSpiceCSMClient),
         base_url="https://help.example.com",
         username="<user>",
         password="REDACTED-PASSWORD",

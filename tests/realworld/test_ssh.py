@@ -13,7 +13,7 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 
 import servicehub_sdk.testing.ssh
 from servicehub_sdk.core import RequestValidationError, ServiceHubError
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from tests.helpers import collect, resolve
 from tests.realworld.replay import Replay, answer, client_on, kept, load, text
 from tests.realworld.sdl import Excerpts
@@ -97,7 +97,7 @@ async def hub(mode: str, answers: dict[str, Any]) -> AsyncIterator[tuple[Any, Re
     async with client_on(
         replay,
         mode,
-        (SecureServiceHub, AsyncSecureServiceHub),
+        (SSHClient, AsyncSSHClient),
         api_key="REDACTED-API-KEY",
         client_id="REDACTED-CLIENT-ID",
         client_secret="REDACTED-CLIENT-SECRET",
@@ -265,7 +265,7 @@ async def hub_knowing_the_schema(mode: str) -> AsyncIterator[tuple[Any, Replay]]
     async with client_on(
         replay,
         mode,
-        (SecureServiceHub, AsyncSecureServiceHub),
+        (SSHClient, AsyncSSHClient),
         api_key="REDACTED-API-KEY",
         client_id="REDACTED-CLIENT-ID",
         client_secret="REDACTED-CLIENT-SECRET",

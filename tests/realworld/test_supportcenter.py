@@ -19,7 +19,7 @@ from servicehub_sdk.core import (
     PermissionDeniedError,
     ServiceHubError,
 )
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from tests.helpers import resolve
 from tests.realworld.replay import Replay, answer, client_on, kept, load
 
@@ -34,7 +34,7 @@ def replay() -> Replay:
 
 @pytest.fixture
 async def scp(mode: str, replay: Replay) -> AsyncIterator[Any]:
-    classes = (SupportCenterPlus, AsyncSupportCenterPlus)
+    classes = (SupportCenterClient, AsyncSupportCenterClient)
     config = {"base_url": "https://sdp.example.com", "api_key": KEY}
     async with client_on(replay, mode, classes, **config) as client:
         yield client
@@ -172,7 +172,7 @@ async def test_note_is_sent_as_request_note(mode: str, replay: Replay) -> None:
     default stays the document's `note`."""
     served(replay, "/notes", "note_add")
     sent_shape = load(BACKEND, "note_add").first.request["input_data"]
-    classes = (SupportCenterPlus, AsyncSupportCenterPlus)
+    classes = (SupportCenterClient, AsyncSupportCenterClient)
     config = {"base_url": "https://sdp.example.com", "api_key": KEY, "note_key": "request_note"}
     async with client_on(replay, mode, classes, **config) as scp:
         with contextlib.suppress(ServiceHubError):  # the answer is checked on its own below

@@ -11,30 +11,30 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import JsonRpcError, RequestValidationError
-from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient, telephony_pop_url
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient, telephony_pop_url
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.spicecsm import API_PASSWORD, SpiceRpcServer
+from servicehub_sdk.testing.spicecsm import API_PASSWORD, SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 
 @pytest.fixture
-def emulator() -> SpiceRpcServer:
-    return SpiceRpcServer()
+def emulator() -> SpiceCSMEmulator:
+    return SpiceCSMEmulator()
 
 
-def make(mode: str, server: EmulatorServer, emulator: SpiceRpcServer, **extra: Any) -> Any:
-    cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
+def make(mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator, **extra: Any) -> Any:
+    cls = SpiceCSMClient if mode == "sync" else AsyncSpiceCSMClient
     return cls(**emulator.client_config(server.url), **extra)
 
 
 @pytest.fixture
-async def rpc(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> AsyncIterator[Any]:
+async def rpc(mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator) -> AsyncIterator[Any]:
     client = make(mode, server, emulator)
     yield client
     await close(client)
 
 
-async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceRpcServer) -> None:
+async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceCSMEmulator) -> None:
     agents = await collect(rpc.agents.list())
     assert len(agents) == 5
     companies = await collect(rpc.companies.list())  # a lone object on the wire
@@ -64,7 +64,9 @@ async def test_attribute_style_and_writes(rpc: Any) -> None:
     assert await resolve(rpc.objects.load({"type": "cases", "id": new_id})) == []
 
 
-async def test_reconnects_once_when_the_session_expires(rpc: Any, emulator: SpiceRpcServer) -> None:
+async def test_reconnects_once_when_the_session_expires(
+    rpc: Any, emulator: SpiceCSMEmulator
+) -> None:
     await collect(rpc.agents.list())
     assert await resolve(rpc.check_session()) is True
     emulator.expire_sessions()
@@ -81,7 +83,9 @@ async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
         await resolve(rpc.objects.update([{"type": "cases", "id": "nope", "status": "x"}]))
 
 
-async def test_wrong_password(mode: str, server: EmulatorServer, emulator: SpiceRpcServer) -> None:
+async def test_wrong_password(
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
+) -> None:
     client = make(mode, server, emulator)
     client._password = __import__("pydantic").SecretStr("wrong")
     with pytest.raises(JsonRpcError, match="Invalid username"):
@@ -103,7 +107,7 @@ async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> No
 
 
 async def test_raw_sql_needs_permission(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
 ) -> None:
     strict = make(mode, server, emulator)
     with pytest.raises(RequestValidationError, match="allow_raw_sql"):
@@ -117,7 +121,7 @@ async def test_raw_sql_needs_permission(
 
 @pytest.mark.parametrize("encoding", ["form", "json"])
 async def test_protocol_2_json_encoding_and_batch(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer, encoding: str
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator, encoding: str
 ) -> None:
     seen: list[httpx.Request] = []
 
@@ -150,7 +154,7 @@ async def test_protocol_2_json_encoding_and_batch(
 
 
 async def test_protocol_1_has_no_jsonrpc_member(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
 ) -> None:
     seen: list[httpx.Request] = []
 
@@ -175,7 +179,7 @@ async def test_protocol_1_has_no_jsonrpc_member(
 
 
 async def test_password_never_logged(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer, caplog: pytest.LogCaptureFixture
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     client = make(mode, server, emulator)

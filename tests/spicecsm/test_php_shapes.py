@@ -15,21 +15,21 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import JsonRpcError, RequestValidationError
-from servicehub_sdk.spicecsm import AsyncSpiceJsonRpcClient, SpiceJsonRpcClient
-from servicehub_sdk.spicecsm.jsonrpc import SpiceApiError
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
+from servicehub_sdk.spicecsm.client import SpiceApiError
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.spicecsm import SpiceRpcServer
+from servicehub_sdk.testing.spicecsm import SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 
 @pytest.fixture
-def emulator() -> SpiceRpcServer:
-    return SpiceRpcServer()
+def emulator() -> SpiceCSMEmulator:
+    return SpiceCSMEmulator()
 
 
 @pytest.fixture
 async def traced(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
 ) -> AsyncIterator[tuple[Any, list[dict[str, Any]]]]:
     sent: list[dict[str, Any]] = []
 
@@ -44,7 +44,7 @@ async def traced(
         if mode == "sync"
         else httpx.AsyncClient(event_hooks={"request": [arecord]})
     )
-    cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
+    cls = SpiceCSMClient if mode == "sync" else AsyncSpiceCSMClient
     client = cls(**emulator.client_config(server.url), http_client=http, allow_raw_sql=True)
     yield client, sent
     await close(client)
@@ -100,9 +100,9 @@ async def test_the_emulator_refuses_the_old_shapes(rpc_pair: Any) -> None:
 
 @pytest.fixture
 async def rpc_pair(
-    mode: str, server: EmulatorServer, emulator: SpiceRpcServer
-) -> AsyncIterator[tuple[Any, SpiceRpcServer]]:
-    cls = SpiceJsonRpcClient if mode == "sync" else AsyncSpiceJsonRpcClient
+    mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
+) -> AsyncIterator[tuple[Any, SpiceCSMEmulator]]:
+    cls = SpiceCSMClient if mode == "sync" else AsyncSpiceCSMClient
     client = cls(**emulator.client_config(server.url))
     yield client, emulator
     await close(client)

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import VARIANTS, SshEmulator
+from servicehub_sdk.testing.ssh import VARIANTS, SSHEmulator
 from tests.helpers import close, resolve
 
 
@@ -18,17 +18,17 @@ def variant(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def emulator(variant: str) -> SshEmulator:
-    return SshEmulator(seed=7, variant=variant)  # type: ignore[arg-type]
+def emulator(variant: str) -> SSHEmulator:
+    return SSHEmulator(seed=7, variant=variant)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 async def hub(
-    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SshEmulator
+    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SSHEmulator
 ) -> AsyncIterator[Any]:
     """A client that has already read the server's schema, with the server's counts reset
     (so faults and counts a test adds concern the requests the test makes)."""
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     client = cls(**config)
     assert (await resolve(client.schema_report())).source == "live"
     server.reset_counts()
@@ -38,5 +38,5 @@ async def hub(
 
 
 @pytest.fixture
-def org_id(emulator: SshEmulator) -> str:
+def org_id(emulator: SSHEmulator) -> str:
     return next(iter(emulator.store.organisations))

@@ -12,7 +12,7 @@ from servicehub_sdk.ssh.batch import run_batch
 from servicehub_sdk.ssh.customers import create_customer
 from servicehub_sdk.ssh.models import CustomerInput
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from tests.helpers import resolve
 
 
@@ -26,7 +26,7 @@ def customer(org_id: str, external_id: str, **changes: Any) -> dict[str, Any]:
     }
 
 
-def stored(emulator: SshEmulator, external_id: str) -> int:
+def stored(emulator: SSHEmulator, external_id: str) -> int:
     return sum(1 for c in emulator.store.customers.values() if c["externalId"] == external_id)
 
 
@@ -36,7 +36,7 @@ def assert_every_record_once(results: Any, keys: list[str | None]) -> None:
 
 
 async def test_one_document_carries_many_creates(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     items = [customer(org_id, f"B-{n}") for n in range(7)]
     results = await resolve(hub.customers.create_many(items, batch_size=3))
@@ -52,7 +52,7 @@ async def test_one_document_carries_many_creates(
 
 
 async def test_a_failing_create_settles_every_other_record(
-    hub: Any, org_id: str, emulator: SshEmulator, variant: str
+    hub: Any, org_id: str, emulator: SSHEmulator, variant: str
 ) -> None:
     items = [customer(org_id, f"D-{n}") for n in range(5)]
     items[2]["externalId"] = "C-10001"  # exists already: the server refuses it
@@ -85,7 +85,7 @@ async def test_a_failing_create_settles_every_other_record(
 
 
 async def test_not_run_operations_can_be_left_to_the_caller(
-    hub: Any, org_id: str, emulator: SshEmulator, variant: str
+    hub: Any, org_id: str, emulator: SSHEmulator, variant: str
 ) -> None:
     items = [CustomerInput.model_validate(customer(org_id, f"N-{n}")) for n in range(4)]
     items[1] = CustomerInput.model_validate(customer(org_id, "C-10002"))
@@ -107,7 +107,7 @@ async def test_not_run_operations_can_be_left_to_the_caller(
 
 
 async def test_a_document_that_may_have_been_applied_is_never_sent_again(
-    hub: Any, org_id: str, server: EmulatorServer, emulator: SshEmulator
+    hub: Any, org_id: str, server: EmulatorServer, emulator: SSHEmulator
 ) -> None:
     server.faults.add(Reply(503), path="/graphql")
     items = [customer(org_id, f"U-{n}") for n in range(6)]
@@ -120,7 +120,7 @@ async def test_a_document_that_may_have_been_applied_is_never_sent_again(
 
 
 async def test_external_ids_are_set_in_batches_and_retried_like_reads(
-    hub: Any, server: EmulatorServer, emulator: SshEmulator
+    hub: Any, server: EmulatorServer, emulator: SSHEmulator
 ) -> None:
     cases = list(emulator.store.cases)[:5]
     server.faults.add(Reply(503), path="/graphql")
@@ -133,7 +133,7 @@ async def test_external_ids_are_set_in_batches_and_retried_like_reads(
     assert server.requests("POST", "/graphql") == 2  # the 503, then the same document again
 
 
-async def test_lookups_are_batched(hub: Any, emulator: SshEmulator, variant: str) -> None:
+async def test_lookups_are_batched(hub: Any, emulator: SSHEmulator, variant: str) -> None:
     wanted = [f"C-{10001 + n}" for n in range(0, 240, 2)] + ["NOPE"]
     found = await resolve(hub.customers.find_many(wanted, batch_size=50))
     assert_every_record_once(found, wanted)
@@ -152,7 +152,7 @@ async def test_lookups_are_batched(hub: Any, emulator: SshEmulator, variant: str
 
 
 async def test_upsert_many_creates_updates_and_leaves_alone(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     existing = emulator.store.customer_by_external_id("C-10003")
     assert existing is not None
@@ -176,7 +176,7 @@ async def test_upsert_many_creates_updates_and_leaves_alone(
 
 
 async def test_machines_upsert_many_after_their_models(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     models = await resolve(
         hub.machine_models.upsert_many(
@@ -222,7 +222,7 @@ async def test_batch_size_must_be_positive(hub: Any, org_id: str, batch_size: in
 
 
 async def test_lookups_whose_document_fails_wrote_nothing(
-    hub: Any, server: EmulatorServer, emulator: SshEmulator
+    hub: Any, server: EmulatorServer, emulator: SSHEmulator
 ) -> None:
     server.faults.add([Reply(503)] * 3, path="/graphql")  # the first try and both retries
     found = await resolve(

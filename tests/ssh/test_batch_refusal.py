@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.testing.ssh import REFUSALS, SshEmulator
+from servicehub_sdk.testing.ssh import REFUSALS, SSHEmulator
 from tests.helpers import resolve
 from tests.ssh.test_batch import customer
 
@@ -21,8 +21,8 @@ def refusal(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def emulator(variant: str, refusal: str) -> SshEmulator:
-    return SshEmulator(seed=7, variant=variant, max_root_fields=LIMIT, refusal=refusal)  # type: ignore[arg-type]
+def emulator(variant: str, refusal: str) -> SSHEmulator:
+    return SSHEmulator(seed=7, variant=variant, max_root_fields=LIMIT, refusal=refusal)  # type: ignore[arg-type]
 
 
 def aliases(document: str) -> int:
@@ -30,7 +30,7 @@ def aliases(document: str) -> int:
 
 
 async def test_refused_documents_are_split_and_the_size_remembered(
-    hub: Any, org_id: str, emulator: SshEmulator, caplog: pytest.LogCaptureFixture
+    hub: Any, org_id: str, emulator: SSHEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "servicehub_sdk.ssh")
     items = [customer(org_id, f"R-{n}") for n in range(10)]
@@ -66,7 +66,7 @@ async def test_refused_documents_are_split_and_the_size_remembered(
 
 
 async def test_a_client_copy_shares_what_was_learnt(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     await resolve(hub.customers.create_many([customer(org_id, f"W-{n}") for n in range(8)]))
     patient = hub.with_options(timeout=60)
@@ -77,7 +77,7 @@ async def test_a_client_copy_shares_what_was_learnt(
 
 
 async def test_batch_size_one_sends_single_operations(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     results = await resolve(
         hub.customers.create_many([customer(org_id, f"O-{n}") for n in range(3)], batch_size=1)

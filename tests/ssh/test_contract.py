@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 import pytest
 from graphql import OperationDefinitionNode, parse, value_from_ast_untyped
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing.cassettes import find_secrets, scrub_body, scrubbing_vcr
 from tests.helpers import resolve
 
@@ -135,7 +135,7 @@ ORDERS = [
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_documented_examples_replay(recorder: Any, mode: str) -> None:
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     # The cassette holds the document's examples: the client is pinned to the document's schema.
     hub: Any = cls(**CREDENTIALS, max_retries=0, schema="bundled")
     results = {}

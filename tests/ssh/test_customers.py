@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicehub_sdk.core import GraphQLError, NotFoundError, RequestValidationError
-from servicehub_sdk.ssh import Customer, CustomerInput, SecureServiceHub
+from servicehub_sdk.ssh import Customer, CustomerInput, SSHClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from tests.helpers import collect, resolve
 
 
@@ -46,7 +46,7 @@ async def test_get_unknown_is_not_found(hub: Any) -> None:
     assert "NOPE" in str(caught.value)
 
 
-async def test_create_then_get(hub: Any, org_id: str, emulator: SshEmulator) -> None:
+async def test_create_then_get(hub: Any, org_id: str, emulator: SSHEmulator) -> None:
     created = await resolve(hub.customers.create(new_customer(org_id)))
     assert created.name == "Müller Maschinenbau GmbH"
     assert created.address.postal_code == "01067"  # leading zero kept
@@ -128,7 +128,7 @@ async def test_update_of_unknown_external_id_is_not_found(hub: Any, variant: str
 
 
 async def test_upsert_creates_then_leaves_unchanged_then_updates(
-    hub: Any, org_id: str, emulator: SshEmulator
+    hub: Any, org_id: str, emulator: SSHEmulator
 ) -> None:
     first = await resolve(hub.customers.upsert(new_customer(org_id, "ERP-U")))
     assert first.action == "created"
@@ -165,7 +165,7 @@ def test_any_text_round_trips_exactly(
     config: dict[str, Any], org_id: str, name: str, city: str
 ) -> None:
     tricky = f'{name} "quoted" \\back{{slash}} $var'
-    with SecureServiceHub(**config) as hub:
+    with SSHClient(**config) as hub:
         external_id = f"RT-{abs(hash((name, city)))}"
         created = hub.customers.upsert(
             {

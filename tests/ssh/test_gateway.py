@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import AuthenticationError, ConfigurationError, PermissionDeniedError
-from servicehub_sdk.ssh import ENVIRONMENTS, AsyncSecureServiceHub, SecureServiceHub
+from servicehub_sdk.ssh import ENVIRONMENTS, AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import OTHER_TENANT_API_KEY, SshEmulator
+from servicehub_sdk.testing.ssh import OTHER_TENANT_API_KEY, SSHEmulator
 from tests.helpers import close, resolve
 
 
@@ -25,11 +25,9 @@ async def test_every_request_has_api_key_and_bearer(mode: str, config: dict[str,
         seen.append(request)
 
     if mode == "sync":
-        hub: Any = SecureServiceHub(
-            **config, http_client=httpx.Client(event_hooks={"request": [record]})
-        )
+        hub: Any = SSHClient(**config, http_client=httpx.Client(event_hooks={"request": [record]}))
     else:
-        hub = AsyncSecureServiceHub(
+        hub = AsyncSSHClient(
             **config, http_client=httpx.AsyncClient(event_hooks={"request": [arecord]})
         )
     await resolve(hub.customers.get("C-10001"))
@@ -44,7 +42,7 @@ async def test_every_request_has_api_key_and_bearer(mode: str, config: dict[str,
 
 
 async def test_wrong_api_key_is_an_authentication_error(mode: str, config: dict[str, Any]) -> None:
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     hub: Any = cls(**{**config, "api_key": "wrong"})
     with pytest.raises(AuthenticationError) as caught:
         await resolve(hub.customers.get("C-10001"))
@@ -54,7 +52,7 @@ async def test_wrong_api_key_is_an_authentication_error(mode: str, config: dict[
 
 
 async def test_other_tenants_key_is_permission_denied(mode: str, config: dict[str, Any]) -> None:
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     hub: Any = cls(**{**config, "api_key": OTHER_TENANT_API_KEY})
     with pytest.raises(PermissionDeniedError):
         await resolve(hub.customers.get("C-10001"))
@@ -62,7 +60,7 @@ async def test_other_tenants_key_is_permission_denied(mode: str, config: dict[st
 
 
 async def test_wrong_client_secret(mode: str, config: dict[str, Any]) -> None:
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     hub: Any = cls(**{**config, "client_secret": "nope"})
     with pytest.raises(AuthenticationError) as caught:
         await resolve(hub.customers.get("C-10001"))
@@ -71,16 +69,16 @@ async def test_wrong_client_secret(mode: str, config: dict[str, Any]) -> None:
 
 
 async def test_concurrent_async_calls_share_one_token(
-    config: dict[str, Any], emulator: SshEmulator
+    config: dict[str, Any], emulator: SSHEmulator
 ) -> None:
-    async with AsyncSecureServiceHub(**config) as hub:
+    async with AsyncSSHClient(**config) as hub:
         ids = [f"C-{10001 + i}" for i in range(50)]
         customers = await asyncio.gather(*(hub.customers.get(i) for i in ids))
     assert [c.external_id for c in customers] == ids
     assert emulator.tokens.issued == 1
 
 
-async def test_token_expiry_mid_run_refreshes_once(hub: Any, emulator: SshEmulator) -> None:
+async def test_token_expiry_mid_run_refreshes_once(hub: Any, emulator: SSHEmulator) -> None:
     await resolve(hub.customers.get("C-10001"))
     emulator.tokens.expire_all()
     for i in range(5):
@@ -94,12 +92,12 @@ def test_environments_and_configuration_errors() -> None:
         ENVIRONMENTS["staging"].graphql_url == "https://api-staging.secure-service-hub.com/graphql"
     )
     assert "symcloudplatformb2cprod.b2clogin.com" in ENVIRONMENTS["production"].token_url
-    hub = SecureServiceHub(api_key="k", client_id="c", client_secret="s", environment="staging")
+    hub = SSHClient(api_key="k", client_id="c", client_secret="s", environment="staging")
     assert str(hub.base_url) == "https://api-staging.secure-service-hub.com/graphql"
     with pytest.raises(ConfigurationError, match="client_secret"):
-        SecureServiceHub(api_key="k", client_id="c")
+        SSHClient(api_key="k", client_id="c")
     with pytest.raises(ConfigurationError, match="environment"):
-        SecureServiceHub(api_key="k", client_id="c", client_secret="s", environment="dev")  # type: ignore[arg-type]
+        SSHClient(api_key="k", client_id="c", client_secret="s", environment="dev")  # type: ignore[arg-type]
 
 
 def test_from_env(
@@ -107,7 +105,7 @@ def test_from_env(
 ) -> None:
     for key, value in config.items():
         monkeypatch.setenv(f"SERVICEHUB_SSH_{key.upper()}", value)
-    with SecureServiceHub.from_env() as hub:
+    with SSHClient.from_env() as hub:
         assert hub.customers.get("C-10001").external_id == "C-10001"
 
 
@@ -120,7 +118,7 @@ def test_sandbox_builds_ssh_clients() -> None:
         assert sandbox.ssh_url.startswith("http://127.0.0.1:")
 
 
-def test_emulator_isolated(emulator: SshEmulator, server: EmulatorServer) -> None:
+def test_emulator_isolated(emulator: SSHEmulator, server: EmulatorServer) -> None:
     response = httpx.post(
         server.url + "/graphql", json={"query": '{ customer(externalId: "C-10001") { id } }'}
     )

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import GraphQLError, RequestValidationError, capture_responses
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from tests.helpers import collect, resolve
 
 
-async def test_models_list_create_find_upsert(hub: Any, emulator: SshEmulator) -> None:
+async def test_models_list_create_find_upsert(hub: Any, emulator: SSHEmulator) -> None:
     models = await collect(hub.machine_models.list(page_size=15))
     assert len(models) == 40
     created = await resolve(
@@ -85,7 +85,7 @@ async def test_unknown_model_is_a_graphql_error(hub: Any) -> None:
     assert caught.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
-async def test_machine_upsert(hub: Any, emulator: SshEmulator) -> None:
+async def test_machine_upsert(hub: Any, emulator: SSHEmulator) -> None:
     first = await resolve(hub.customer_machines.upsert(MACHINE))
     assert first.action == "created"
     second = await resolve(hub.customer_machines.upsert({**MACHINE, "serialNumber": "SN-2"}))

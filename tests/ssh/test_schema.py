@@ -13,18 +13,18 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import ResponseValidationError
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SchemaReport, SecureServiceHub, Severity
+from servicehub_sdk.ssh import AsyncSSHClient, SchemaReport, Severity, SSHClient
 from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from tests.helpers import close, collect, resolve
 
 
-def introspections(emulator: SshEmulator) -> int:
+def introspections(emulator: SSHEmulator) -> int:
     return sum("__schema" in query for query in emulator.requests)
 
 
 def client(mode: str, config: dict[str, Any], **options: Any) -> Any:
-    cls = SecureServiceHub if mode == "sync" else AsyncSecureServiceHub
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
     return cls(**config, **options)
 
 
@@ -34,9 +34,9 @@ def symmedia_sdl() -> str:
 
 
 def test_introspection_is_asked_once_by_concurrent_threads(
-    config: dict[str, Any], emulator: SshEmulator
+    config: dict[str, Any], emulator: SSHEmulator
 ) -> None:
-    with SecureServiceHub(**config) as hub, ThreadPoolExecutor(8) as pool:
+    with SSHClient(**config) as hub, ThreadPoolExecutor(8) as pool:
         copy = hub.with_options(timeout=30)
         names = list(
             pool.map(
@@ -50,9 +50,9 @@ def test_introspection_is_asked_once_by_concurrent_threads(
 
 
 async def test_introspection_is_asked_once_by_concurrent_tasks(
-    config: dict[str, Any], emulator: SshEmulator
+    config: dict[str, Any], emulator: SSHEmulator
 ) -> None:
-    async with AsyncSecureServiceHub(**config) as hub:
+    async with AsyncSSHClient(**config) as hub:
         found = await asyncio.gather(*(hub.customers.get(f"C-{10001 + n}") for n in range(16)))
         await hub.service_cases.list().first()
     assert [c.external_id for c in found] == [f"C-{10001 + n}" for n in range(16)]
@@ -60,7 +60,7 @@ async def test_introspection_is_asked_once_by_concurrent_tasks(
 
 
 async def test_every_operation_works_on_both_variants_after_one_introspection(
-    hub: Any, emulator: SshEmulator, org_id: str
+    hub: Any, emulator: SSHEmulator, org_id: str
 ) -> None:
     assert len(await collect(hub.service_organisations.list())) == 3
     assert len(await collect(hub.machine_models.list(page_size=7))) == 40
@@ -71,7 +71,7 @@ async def test_every_operation_works_on_both_variants_after_one_introspection(
 
 
 async def test_pinned_bundled_schema_asks_nothing(
-    mode: str, config: dict[str, Any], emulator: SshEmulator, variant: str
+    mode: str, config: dict[str, Any], emulator: SSHEmulator, variant: str
 ) -> None:
     hub = client(mode, config, schema="bundled")
     try:
@@ -86,7 +86,7 @@ async def test_pinned_bundled_schema_asks_nothing(
 
 @pytest.mark.parametrize("variant", ["symmedia"])
 async def test_pinned_sdl_is_used_without_asking(
-    mode: str, config: dict[str, Any], emulator: SshEmulator
+    mode: str, config: dict[str, Any], emulator: SSHEmulator
 ) -> None:
     hub = client(mode, config, schema=symmedia_sdl())
     try:
@@ -105,8 +105,8 @@ async def test_pinned_sdl_is_used_without_asking(
 async def test_refused_introspection_falls_back_to_the_bundled_schema(
     mode: str, config: dict[str, Any], server: EmulatorServer
 ) -> None:
-    emulator: SshEmulator = server.app  # type: ignore[assignment]
-    emulator.rules = SshEmulator(variant="document", introspection=False).rules
+    emulator: SSHEmulator = server.app  # type: ignore[assignment]
+    emulator.rules = SSHEmulator(variant="document", introspection=False).rules
     hub = client(mode, config)
     try:
         assert len(await collect(hub.service_organisations.list())) == 3
@@ -150,7 +150,7 @@ async def test_the_document_variant_reports_no_difference(hub: Any) -> None:
 
 
 async def test_a_proxy_page_instead_of_the_schema_is_raised_and_asked_again(
-    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SshEmulator
+    mode: str, config: dict[str, Any], server: EmulatorServer, emulator: SSHEmulator
 ) -> None:
     server.faults.add(Malformed("<html>502</html>", content_type="text/html"), path="/graphql")
     hub = client(mode, config, max_retries=0)
@@ -167,7 +167,7 @@ async def test_a_proxy_page_instead_of_the_schema_is_raised_and_asked_again(
 
 
 @pytest.mark.parametrize("variant", ["symmedia"])
-async def test_symmedia_answers_are_read(hub: Any, emulator: SshEmulator) -> None:
+async def test_symmedia_answers_are_read(hub: Any, emulator: SSHEmulator) -> None:
     cases = await collect(hub.service_cases.list())
     assert {c.priority for c in cases} <= {1, 2, 3, 4}
     case = next(c for c in cases if c.custom_fields)
@@ -189,7 +189,7 @@ def test_the_sandbox_serves_the_symmedia_variant() -> None:
 
 
 async def test_find_asks_the_lookup_query_where_the_schema_has_one(
-    hub: Any, emulator: SshEmulator, variant: str
+    hub: Any, emulator: SSHEmulator, variant: str
 ) -> None:
     model = await resolve(hub.machine_models.find("MAT-200003"))
     machine = await resolve(hub.customer_machines.find("EQ-300007"))
@@ -208,4 +208,4 @@ def test_a_pinned_schema_that_is_no_sdl_is_a_configuration_error(config: dict[st
     from servicehub_sdk.core import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="not GraphQL SDL"):
-        SecureServiceHub(**config, schema="type Query {")
+        SSHClient(**config, schema="type Query {")

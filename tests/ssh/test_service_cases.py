@@ -9,7 +9,7 @@ import pytest
 from servicehub_sdk.core import GraphQLError, RequestValidationError
 from servicehub_sdk.ssh import ServiceCase, ServiceCaseView, Severity
 from servicehub_sdk.testing import EmulatorServer, Malformed, Reply
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from tests.helpers import collect, resolve
 
 
@@ -35,7 +35,7 @@ async def test_views_and_bad_view(hub: Any) -> None:
         await resolve(hub.service_cases.list(view="ADMIN").first())
 
 
-async def test_unlinked_then_link(hub: Any, emulator: SshEmulator) -> None:
+async def test_unlinked_then_link(hub: Any, emulator: SSHEmulator) -> None:
     unlinked = await collect(hub.service_cases.list_unlinked(page_size=25))
     expected = sum(1 for c in emulator.store.cases.values() if not c["externalId"])
     assert len(unlinked) == expected and all(not c.external_id for c in unlinked)
@@ -45,7 +45,7 @@ async def test_unlinked_then_link(hub: Any, emulator: SshEmulator) -> None:
 
 
 async def test_linking_is_retried_like_a_read(
-    hub: Any, server: EmulatorServer, emulator: SshEmulator
+    hub: Any, server: EmulatorServer, emulator: SSHEmulator
 ) -> None:
     case_id = next(iter(emulator.store.cases))
     server.faults.add(Reply(502), path="/graphql")

@@ -5,18 +5,18 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 from tests.helpers import close
 
 
 @pytest.fixture
-def emulator() -> ScpEmulator:
-    return ScpEmulator(seed=5)
+def emulator() -> SupportCenterEmulator:
+    return SupportCenterEmulator(seed=5)
 
 
 def client_class(mode: str) -> Any:
-    return SupportCenterPlus if mode == "sync" else AsyncSupportCenterPlus
+    return SupportCenterClient if mode == "sync" else AsyncSupportCenterClient
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, Criteria, SupportCenterPlus
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, Criteria, SupportCenterClient
 from servicehub_sdk.testing.cassettes import find_secrets, scrubbing_vcr
 from tests.helpers import collect, resolve
 
@@ -27,7 +27,7 @@ async def test_representative_exchanges(mode: str) -> None:
         match_on=["method", "scheme", "host", "port", "path", "query", "scrubbed_body", "key"],
     )
     recorder.register_matcher("key", key_header)
-    cls = SupportCenterPlus if mode == "sync" else AsyncSupportCenterPlus
+    cls = SupportCenterClient if mode == "sync" else AsyncSupportCenterClient
     scp: Any = cls(base_url="https://scp.example.com:8080", api_key=KEY, max_retries=0)
     with recorder.use_cassette("representative.yaml") as cassette:
         created = await resolve(

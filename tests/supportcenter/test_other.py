@@ -134,7 +134,7 @@ def test_criteria_json() -> None:
     criteria = Criteria("status.name").is_("Open") & (
         Criteria("priority.name").is_("High") | Criteria("priority.name").is_in(["Low", "Normal"])
     )
-    assert criteria.to_json() == [
+    assert criteria.to_wire() == [
         {"field": "status.name", "condition": "is", "value": "Open"},
         {
             "field": "priority.name",
@@ -151,11 +151,11 @@ def test_criteria_json() -> None:
             ],
         },
     ]
-    assert Criteria("created_time").between(1, 2).to_json() == [
+    assert Criteria("created_time").between(1, 2).to_wire() == [
         {"field": "created_time", "condition": "between", "values": [1, 2]}
     ]
     with pytest.raises(ValueError):
-        Criteria("x").to_json()
+        Criteria("x").to_wire()
 
 
 def test_configuration() -> None:

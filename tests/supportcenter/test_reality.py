@@ -28,7 +28,7 @@ from servicehub_sdk.core import (
 from servicehub_sdk.supportcenter import Time
 from servicehub_sdk.supportcenter.envelope import missing_fields
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.supportcenter import API_KEY, ScpEmulator
+from servicehub_sdk.testing.supportcenter import API_KEY, SupportCenterEmulator
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 
@@ -77,7 +77,7 @@ async def test_http_401_with_4022_is_an_authentication_error(
 
 
 async def test_http_403_with_4002_is_permission_denied(
-    scp: Any, emulator: ScpEmulator, new_request: Any
+    scp: Any, emulator: SupportCenterEmulator, new_request: Any
 ) -> None:
     emulator.locked_fields = {"priority"}
     with pytest.raises(PermissionDeniedError) as caught:
@@ -151,7 +151,7 @@ async def test_emulator_names_missing_fields(scp: Any, new_request: Any) -> None
 
 
 async def test_notes_answered_as_request_note(mode: str) -> None:
-    emulator = ScpEmulator(seed=5, note_key="request_note")
+    emulator = SupportCenterEmulator(seed=5, note_key="request_note")
     with EmulatorServer(emulator) as server:
         scp = client_class(mode)(**emulator.client_config(server.url))
         created = await resolve(scp.requests.create({"subject": "Spindle noise"}))
@@ -166,7 +166,7 @@ async def test_notes_answered_as_request_note(mode: str) -> None:
 
 
 async def test_notes_sent_as_request_note(mode: str) -> None:
-    emulator = ScpEmulator(seed=5, note_key="request_note")
+    emulator = SupportCenterEmulator(seed=5, note_key="request_note")
     sent: list[httpx.Request] = []
 
     async def arecord(request: httpx.Request) -> None:

@@ -17,7 +17,7 @@ from servicehub_sdk.core import (
 from servicehub_sdk.supportcenter import Criteria, Request
 from servicehub_sdk.supportcenter.envelope import missing_fields
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 
@@ -30,7 +30,7 @@ async def test_list_pages_through_300_requests(scp: Any, server: EmulatorServer)
     assert requests[0].created_time.display_value
 
 
-async def test_search_sort_and_fields(scp: Any, emulator: ScpEmulator) -> None:
+async def test_search_sort_and_fields(scp: Any, emulator: SupportCenterEmulator) -> None:
     search = Criteria("status.name").is_("Open") & (
         Criteria("priority.name").is_("High") | Criteria("priority.name").is_("Low")
     )
@@ -55,7 +55,9 @@ async def test_row_count_is_checked_before_sending(scp: Any, server: EmulatorSer
     assert server.requests() == 0
 
 
-async def test_create_get_update_delete(scp: Any, new_request: Any, emulator: ScpEmulator) -> None:
+async def test_create_get_update_delete(
+    scp: Any, new_request: Any, emulator: SupportCenterEmulator
+) -> None:
     assert new_request.priority.name == "High" and new_request.status.name == "Open"
     fetched = await resolve(scp.requests.get(new_request.id))
     assert fetched.subject == "Spindle noise"
@@ -89,7 +91,9 @@ async def test_subject_is_required_and_lookups_are_checked(scp: Any) -> None:
     assert caught.value.details[0]["field"] == "priority"
 
 
-async def test_close_with_closure_info(scp: Any, new_request: Any, emulator: ScpEmulator) -> None:
+async def test_close_with_closure_info(
+    scp: Any, new_request: Any, emulator: SupportCenterEmulator
+) -> None:
     closed = await resolve(
         scp.requests.close(
             new_request.id,

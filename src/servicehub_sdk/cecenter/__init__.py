@@ -2,16 +2,16 @@
 interaction logs and chat transcripts.
 
 ```python
-from servicehub_sdk.cecenter import CECenterMashup, TicketQuery
+from servicehub_sdk.cecenter import CECenterClient, TicketQuery
 
-with CECenterMashup(tenant=..., client_id=..., client_secret=...,
+with CECenterClient(tenant=..., client_id=..., client_secret=...,
                     customer_email=..., customer_password=...) as cec:
     for ticket in cec.service_tickets.list(q=TicketQuery().eq("status", "OPEN")):
         ...
 ```
 """
 
-from .client import DEFAULT_API_URL, DEFAULT_SCOPES, AsyncCECenterMashup, CECenterMashup
+from .client import DEFAULT_API_URL, DEFAULT_SCOPES, AsyncCECenterClient, CECenterClient
 from .models import (
     ChatTranscript,
     Classification,
@@ -34,8 +34,8 @@ __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_SCOPES",
     "TRANSIENT_FIELDS",
-    "AsyncCECenterMashup",
-    "CECenterMashup",
+    "AsyncCECenterClient",
+    "CECenterClient",
     "ChatTranscript",
     "Classification",
     "Customer",

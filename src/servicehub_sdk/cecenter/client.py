@@ -1,4 +1,4 @@
-"""`CECenterMashup` and `AsyncCECenterMashup`: SAP hybris CECenter Mashup on YaaS."""
+"""`CECenterClient` and `AsyncCECenterClient`: SAP hybris CECenter Mashup on YaaS."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from .service_tickets import ServiceTickets
 __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_SCOPES",
-    "AsyncCECenterMashup",
-    "CECenterMashup",
+    "AsyncCECenterClient",
+    "CECenterClient",
     "decode_yaas_error",
 ]
 
@@ -63,7 +63,7 @@ def decode_yaas_error(body: Any) -> ErrorInfo:
     return decode_error(body)
 
 
-class _CECenterMashup(ClientBase[M]):
+class _CECenterClientBase(ClientBase[M]):
     """SAP hybris CECenter Mashup (YaaS).
 
     Agent-style calls (ticket types and statuses, interaction logs, chat transcripts, signup,
@@ -189,9 +189,9 @@ class _CECenterMashup(ClientBase[M]):
         return f"<{type(self).__name__} {self.base_url}>"
 
 
-class CECenterMashup(_CECenterMashup[Sync], SyncClient):
-    __doc__ = _CECenterMashup.__doc__
+class CECenterClient(_CECenterClientBase[Sync], SyncClient):
+    __doc__ = _CECenterClientBase.__doc__
 
 
-class AsyncCECenterMashup(_CECenterMashup[Async], AsyncClient):
-    __doc__ = _CECenterMashup.__doc__
+class AsyncCECenterClient(_CECenterClientBase[Async], AsyncClient):
+    __doc__ = _CECenterClientBase.__doc__

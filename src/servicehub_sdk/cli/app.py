@@ -206,7 +206,7 @@ def master_data(
     ] = None,
 ) -> None:
     """Create or update Secure Service Hub master data from ERP files, by external ID."""
-    from ..sync import sync_master_data
+    from ..integrations import sync_master_data
 
     with _handled(), _client("ssh") as hub:
         result = sync_master_data(
@@ -240,7 +240,12 @@ def link_cases(
     ] = None,
 ) -> None:
     """Create a ticket for every unlinked service case and link it, exactly once."""
-    from ..sync import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, link_service_cases
+    from ..integrations import (
+        CECenterTarget,
+        SpiceCSMTarget,
+        SupportCenterTarget,
+        link_service_cases,
+    )
 
     with _handled():
         if target not in ("supportcenter", "cecenter", "spicecsm"):
@@ -253,11 +258,11 @@ def link_cases(
         with _client("ssh") as hub, _client(target) as client:
             ticket_target: Any
             if target == "supportcenter":
-                ticket_target = SupportCenterPlusTarget(client)
+                ticket_target = SupportCenterTarget(client)
             elif target == "cecenter":
                 ticket_target = CECenterTarget(client, customer_id=customer_id or "")
             else:
-                ticket_target = SpiceCsmTarget(client)
+                ticket_target = SpiceCSMTarget(client)
             result = link_service_cases(
                 hub, ticket_target, journal=journal, limit=limit, dry_run=dry_run
             )

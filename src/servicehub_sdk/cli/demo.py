@@ -60,7 +60,7 @@ def _data_dir() -> Path:
 
 
 def _master_data(sandbox: Any, data: Path) -> DemoStep:
-    from ..sync import sync_master_data
+    from ..integrations import sync_master_data
 
     step = DemoStep(
         "ERP master data -> Secure Service Hub",
@@ -97,7 +97,7 @@ def _master_data(sandbox: Any, data: Path) -> DemoStep:
 
 
 def _link_cases(sandbox: Any) -> DemoStep:
-    from ..sync import SupportCenterPlusTarget, link_service_cases
+    from ..integrations import SupportCenterTarget, link_service_cases
 
     step = DemoStep(
         "Service cases -> SupportCenter Plus tickets, exactly once",
@@ -113,7 +113,7 @@ def _link_cases(sandbox: Any) -> DemoStep:
         sandbox.client("supportcenter") as scp,
     ):
         journal = Path(folder) / "links.sqlite3"
-        target = SupportCenterPlusTarget(scp, priority="High")
+        target = SupportCenterTarget(scp, priority="High")
         before = len(scp.requests.list().to_list())
         first = link_service_cases(hub, target, journal=journal)
         between = len(scp.requests.list().to_list())

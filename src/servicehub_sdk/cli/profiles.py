@@ -35,11 +35,11 @@ __all__ = ["BACKENDS", "Profile", "client_for", "env_prefix", "load_profile"]
 
 # backend name (package, CLI, environment, sandbox) -> (module, sync client class)
 BACKENDS: dict[str, tuple[str, str]] = {
-    "ssh": ("servicehub_sdk.ssh", "SecureServiceHub"),
-    "fsm": ("servicehub_sdk.fsm", "CrowdPartnerClient"),
-    "supportcenter": ("servicehub_sdk.supportcenter", "SupportCenterPlus"),
-    "cecenter": ("servicehub_sdk.cecenter", "CECenterMashup"),
-    "spicecsm": ("servicehub_sdk.spicecsm", "SpiceJsonRpcClient"),
+    "ssh": ("servicehub_sdk.ssh", "SSHClient"),
+    "fsm": ("servicehub_sdk.fsm", "FSMClient"),
+    "supportcenter": ("servicehub_sdk.supportcenter", "SupportCenterClient"),
+    "cecenter": ("servicehub_sdk.cecenter", "CECenterClient"),
+    "spicecsm": ("servicehub_sdk.spicecsm", "SpiceCSMClient"),
 }
 
 _NOT_CONFIGURABLE = frozenset({"self", "http_client", "auth"})

@@ -9,7 +9,7 @@ and `httpx.Response` objects — and hands the connections to aiohttp through th
 ```python
 from servicehub_sdk.core.aiohttp_client import AioHttpClient
 
-async with AioHttpClient() as http, AsyncCECenterMashup(..., http_client=http) as cec:
+async with AioHttpClient() as http, AsyncCECenterClient(..., http_client=http) as cec:
     await asyncio.gather(*(cec.service_tickets.get(i) for i in ids))
 ```
 

@@ -452,7 +452,7 @@ def _pager_of(pager: type[Any], produced: Any) -> Any:
 
 
 def _backend_of(obj: Any) -> str:
-    """The name of the client a resource belongs to (`SupportCenterPlus`), for errors."""
+    """The name of the client a resource belongs to (`SupportCenterClient`), for errors."""
     return type(obj if isinstance(obj, ClientBase) else obj._client).__name__
 
 

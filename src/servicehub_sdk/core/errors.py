@@ -339,7 +339,7 @@ class PaginationError(ResponseValidationError):
     Raised after every item of the valid pages before was yielded.
 
     Attributes:
-        backend: the client the listing belongs to (`SupportCenterPlus`, ...).
+        backend: the client the listing belongs to (`SupportCenterClient`, ...).
         page: the 1-based number of the page at fault (the one that repeats, or the last
             empty one); `response` is the answer of the page before it or of that page.
     """

@@ -1,7 +1,7 @@
 """Error messages that point at the mistake: the public class, the closest name, the variable.
 
 Client constructors are keyword-only and implemented on private generic bases
-(`_SecureServiceHub`); Python's own `TypeError` would name that base and stop there.
+(`_SSHClientBase`); Python's own `TypeError` would name that base and stop there.
 """
 
 from __future__ import annotations

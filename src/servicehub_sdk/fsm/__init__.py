@@ -1,9 +1,9 @@
 """SAP FSM Crowd Partner API: invite and maintain crowd partners.
 
 ```python
-from servicehub_sdk.fsm import CrowdPartnerClient
+from servicehub_sdk.fsm import FSMClient
 
-with CrowdPartnerClient(client_id=..., client_secret=..., username="acme/admin", password=...) as fsm:
+with FSMClient(client_id=..., client_secret=..., username="acme/admin", password=...) as fsm:
     partner = fsm.partners.create({"name": "Partner GmbH", "address": {"city": "Munich"}})
     fsm.partners.update(partner.id, {"remarks": "onboarded"})  # reads, merges, PUTs
     for area in fsm.partners.service_areas(partner.id).list():
@@ -15,8 +15,8 @@ from .client import (
     CLUSTERS,
     DEFAULT_DIRECTORY_URL,
     DEFAULT_TOKEN_URL,
-    AsyncCrowdPartnerClient,
-    CrowdPartnerClient,
+    AsyncFSMClient,
+    FSMClient,
 )
 from .context import FsmContext
 from .models import (
@@ -42,11 +42,11 @@ __all__ = [
     "DEFAULT_DIRECTORY_URL",
     "DEFAULT_TOKEN_URL",
     "FSM_DOMAINS",
-    "AsyncCrowdPartnerClient",
+    "AsyncFSMClient",
     "Contact",
     "ContactInput",
     "ContactRole",
-    "CrowdPartnerClient",
+    "FSMClient",
     "FsmContext",
     "Partner",
     "PartnerAddress",

@@ -1,4 +1,4 @@
-"""`CrowdPartnerClient` and `AsyncCrowdPartnerClient`: SAP FSM's Crowd Partner API."""
+"""`FSMClient` and `AsyncFSMClient`: SAP FSM's Crowd Partner API."""
 
 from __future__ import annotations
 
@@ -28,15 +28,15 @@ __all__ = [
     "DEFAULT_DIRECTORY_URL",
     "DEFAULT_TOKEN_URL",
     "SERVICE_PATH",
-    "AsyncCrowdPartnerClient",
-    "CrowdPartnerClient",
+    "AsyncFSMClient",
+    "FSMClient",
 ]
 
 DEFAULT_TOKEN_URL = "https://auth.coresuite.com/api/oauth2/v1/token"
 CLUSTERS = ("eu", "de", "us")
 
 
-class _CrowdPartnerClient(ClientBase[M]):
+class _FSMClientBase(ClientBase[M]):
     """SAP Field Service Management Crowd Partner API.
 
     Authenticates with the OAuth2 password grant (HTTP Basic client auth; `username` is
@@ -203,9 +203,9 @@ def _cluster_url(cluster: str | None) -> str | None:
     return f"https://{name}.coresuite.com"
 
 
-class CrowdPartnerClient(_CrowdPartnerClient[Sync], SyncClient):
-    __doc__ = _CrowdPartnerClient.__doc__
+class FSMClient(_FSMClientBase[Sync], SyncClient):
+    __doc__ = _FSMClientBase.__doc__
 
 
-class AsyncCrowdPartnerClient(_CrowdPartnerClient[Async], AsyncClient):
-    __doc__ = _CrowdPartnerClient.__doc__
+class AsyncFSMClient(_FSMClientBase[Async], AsyncClient):
+    __doc__ = _FSMClientBase.__doc__

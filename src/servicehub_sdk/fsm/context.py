@@ -27,6 +27,7 @@ from ..core.errors import AuthenticationError, ConfigurationError, ResponseValid
 from ..core.jsonbody import read_json
 from ..core.pagination import Page
 from ..core.request import Call
+from ..core.singleflight import SingleFlight
 from .origin import trusted_cluster_url
 
 __all__ = [
@@ -111,6 +112,9 @@ class ContextResolver:
         self.context: FsmContext | None = None
         self._from_token: dict[str, str] = {}
         self._token_read = grant is None
+        self._token_flight: SingleFlight[Token] | None = (
+            SingleFlight(f"token request to {grant.token_url}") if grant is not None else None
+        )
         self._directory_cluster: str | None = None
 
     # -- the exchanges ----------------------------------------------------------------------
@@ -129,6 +133,7 @@ class ContextResolver:
                 idempotent=True,
                 parse=lambda response: self._read_token(_current(grant), response),
                 name=f"token request to {grant.token_url}",
+                single_flight=self._token_flight,  # N cold calls at once: one token request
             )
         if self._cluster() is None:
             return self._directory_call()
@@ -153,7 +158,7 @@ class ContextResolver:
 
     # -- reading the answers ------------------------------------------------------------------
 
-    def _read_token(self, token: Token, response: httpx.Response) -> None:
+    def _read_token(self, token: Token, response: httpx.Response) -> Token:
         fields: dict[str, str] = {}
         if token.get("account"):
             fields["account_name"] = str(token.get("account"))
@@ -170,6 +175,7 @@ class ContextResolver:
             fields["company_name"] = str(chosen.get("name"))
         self._from_token = fields
         self._token_read = True
+        return token
 
     def _choose(self, companies: list[Mapping[str, Any]]) -> Mapping[str, Any]:
         wanted_id, wanted_name = self.configured.company_id, self.configured.company_name

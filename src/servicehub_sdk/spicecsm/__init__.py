@@ -1,6 +1,7 @@
 """SpiceCSM: the web calls it makes to you (`WebCallApp`), its JSON-RPC API
-(`SpiceJsonRpcClient`) and the telephony screen pop (`telephony_pop_url`)."""
+(`SpiceCSMClient`) and the telephony screen pop (`telephony_pop_url`)."""
 
+from .client import AsyncSpiceCSMClient, SpiceApiError, SpiceCSMClient, normalise_rows
 from .encoding import percent_decode, percent_encode
 from .forms import (
     parse_account_update_form,
@@ -8,7 +9,6 @@ from .forms import (
     parse_load_form,
     parse_search_form,
 )
-from .jsonrpc import AsyncSpiceJsonRpcClient, SpiceApiError, SpiceJsonRpcClient, normalise_rows
 from .models import (
     AccountData,
     AccountUser,
@@ -36,13 +36,13 @@ __all__ = [
     "AccountData",
     "AccountUser",
     "ApiObject",
-    "AsyncSpiceJsonRpcClient",
+    "AsyncSpiceCSMClient",
     "CaseTicket",
     "CaseUpdate",
     "Contact",
     "SearchRequest",
     "SpiceApiError",
-    "SpiceJsonRpcClient",
+    "SpiceCSMClient",
     "UserSummary",
     "WebCallApp",
     "XmlError",

@@ -1,9 +1,9 @@
 """symmedia Secure Service Hub (GraphQL): customers, machines and service cases.
 
 ```python
-from servicehub_sdk.ssh import SecureServiceHub
+from servicehub_sdk.ssh import SSHClient
 
-with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
+with SSHClient(api_key=..., client_id=..., client_secret=...) as hub:
     hub.customers.upsert({"name": "ACME", "externalId": "C-1",
                           "serviceOrganisation": org_id, "address": {"country": "DE"}})
 ```
@@ -11,7 +11,7 @@ with SecureServiceHub(api_key=..., client_id=..., client_secret=...) as hub:
 
 from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
 from .batch import BatchResult, BatchResults
-from .client import ENVIRONMENTS, AsyncSecureServiceHub, Environment, SecureServiceHub
+from .client import ENVIRONMENTS, AsyncSSHClient, Environment, SSHClient
 from .customer_machines import MachineShape
 from .models import (
     Address,
@@ -40,7 +40,7 @@ __all__ = [
     "ENVIRONMENTS",
     "Address",
     "AddressInput",
-    "AsyncSecureServiceHub",
+    "AsyncSSHClient",
     "BatchResult",
     "BatchResults",
     "ClosingReport",
@@ -56,8 +56,8 @@ __all__ = [
     "MachineModelInput",
     "MachineShape",
     "Person",
+    "SSHClient",
     "SchemaReport",
-    "SecureServiceHub",
     "ServiceCase",
     "ServiceCaseState",
     "ServiceCaseView",

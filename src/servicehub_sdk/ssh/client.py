@@ -1,4 +1,4 @@
-"""`SecureServiceHub` and `AsyncSecureServiceHub`: the Secure Service Hub GraphQL API."""
+"""`SSHClient` and `AsyncSSHClient`: the Secure Service Hub GraphQL API."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from .schemas import HubAsyncEngine, HubSyncEngine, SchemaReport, SchemaState
 from .service_cases import ServiceCases
 from .service_organisations import ServiceOrganisations
 
-__all__ = ["ENVIRONMENTS", "AsyncSecureServiceHub", "Environment", "SecureServiceHub"]
+__all__ = ["ENVIRONMENTS", "AsyncSSHClient", "Environment", "SSHClient"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ ENVIRONMENTS: dict[str, Environment] = {
 }
 
 
-class _SecureServiceHub(ClientBase[M]):
+class _SSHClientBase(ClientBase[M]):
     """Secure Service Hub (symmedia) GraphQL API.
 
     Every request carries the `api-key` header **and** an `Authorization: Bearer` token from
@@ -181,15 +181,15 @@ class _SecureServiceHub(ClientBase[M]):
         return f"<{type(self).__name__} {self.base_url}>"
 
 
-class SecureServiceHub(_SecureServiceHub[Sync], SyncClient):
-    __doc__ = _SecureServiceHub.__doc__
+class SSHClient(_SSHClientBase[Sync], SyncClient):
+    __doc__ = _SSHClientBase.__doc__
 
     def _engine_types(self) -> tuple[type[Any], type[Any]]:
         return HubSyncEngine, httpx.Client
 
 
-class AsyncSecureServiceHub(_SecureServiceHub[Async], AsyncClient):
-    __doc__ = _SecureServiceHub.__doc__
+class AsyncSSHClient(_SSHClientBase[Async], AsyncClient):
+    __doc__ = _SSHClientBase.__doc__
 
     def _engine_types(self) -> tuple[type[Any], type[Any]]:
         return HubAsyncEngine, httpx.AsyncClient

@@ -30,7 +30,7 @@ def list_machines(page_size: int) -> Call[Page[CustomerMachine]]:
 def create_machine(machine: CustomerMachineInput, shape: MachineShape) -> Call[CustomerMachine]:
     if shape not in ("object", "flat"):
         raise RequestValidationError("shape must be 'object' or 'flat'")
-    arguments = machine.to_arguments()
+    arguments = machine.to_wire()
     return graphql_call(
         "mutation",
         "createCustomerMachine",

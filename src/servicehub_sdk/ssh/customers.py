@@ -59,7 +59,7 @@ def create_customer(customer: CustomerInput) -> Call[Customer]:
     return graphql_call(
         "mutation",
         "createCustomer",
-        {"customer": customer.to_arguments()},
+        {"customer": customer.to_wire()},
         "Customer",
         _read_customer,
     )
@@ -94,7 +94,7 @@ def update_customer(
     - `updateCustomer(id:, customer:)`, with the ID looked up by external ID.
     """
     plan: Plan = yield plan_request()
-    changes = {k: v for k, v in update.to_arguments().items() if k != "externalId"}
+    changes = {k: v for k, v in update.to_wire().items() if k != "externalId"}
     takes = (
         plan.arguments("mutation", "updateCustomer")
         if plan.has_field("mutation", "updateCustomer")

@@ -28,7 +28,7 @@ def create_model(model: MachineModelInput) -> Call[MachineModel]:
     return graphql_call(
         "mutation",
         "createMachineModel",
-        {"machineModel": model.to_arguments()},
+        {"machineModel": model.to_wire()},
         "MachineModel",
         lambda value, _: MachineModel.model_validate(value),
     )
@@ -60,7 +60,7 @@ def find_models(
 
 def _differences(existing: MachineModel, wanted: MachineModelInput) -> list[str]:
     current = existing.model_dump(by_alias=True)
-    return [key for key, value in wanted.to_arguments().items() if current.get(key) != value]
+    return [key for key, value in wanted.to_wire().items() if current.get(key) != value]
 
 
 ModelData = MachineModelInput | Mapping[str, Any]
@@ -141,7 +141,7 @@ class MachineModels(Resource[M]):
     ) -> Generator[Call[Any], Any, BatchResults[MachineModel]]:
         """Create machine models, `batch_size` `createMachineModel` mutations per document.
 
-        Returns one `BatchResult` per model, in order (see `SecureServiceHub` docs, "Batches").
+        Returns one `BatchResult` per model, in order (see `SSHClient` docs, "Batches").
         Documents that may have reached the server are never sent again.
         """
         return (yield from run_many(self, MachineModelInput, models, create_model, batch_size))

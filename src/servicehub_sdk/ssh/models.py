@@ -240,7 +240,7 @@ class _Input(BaseModel):
         str_strip_whitespace=False,
     )
 
-    def to_arguments(self) -> dict[str, object]:
+    def to_wire(self) -> dict[str, object]:
         """The GraphQL input object: camelCase names, unset fields left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -310,7 +310,7 @@ class CustomerMachineInput(_Input):
     edge_device_serial_number: str | None = None
     is_sp1_migration: bool | None = None
 
-    def to_arguments(self) -> dict[str, object]:
+    def to_wire(self) -> dict[str, object]:
         arguments: dict[str, object] = {
             "customer": {"customerExternalId": self.customer_external_id},
             "machineModel": {"machineModelExternalId": self.machine_model_external_id},

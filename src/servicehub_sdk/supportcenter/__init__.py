@@ -2,9 +2,9 @@
 reps, requesters, admin lists and custom modules.
 
 ```python
-from servicehub_sdk.supportcenter import Criteria, SupportCenterPlus
+from servicehub_sdk.supportcenter import Criteria, SupportCenterClient
 
-with SupportCenterPlus(base_url="https://scp.example.com:8080", api_key=...) as scp:
+with SupportCenterClient(base_url="https://scp.example.com:8080", api_key=...) as scp:
     ticket = scp.requests.create({"subject": "Spindle noise", "priority": "High"})
     for request in scp.requests.list(search=Criteria("status.name").is_("Open")):
         ...
@@ -12,7 +12,7 @@ with SupportCenterPlus(base_url="https://scp.example.com:8080", api_key=...) as 
 """
 
 from .attachments import Attachments
-from .client import DEFAULT_ACCEPT, AsyncSupportCenterPlus, SupportCenterPlus
+from .client import DEFAULT_ACCEPT, AsyncSupportCenterClient, SupportCenterClient
 from .conversations import Conversations
 from .criteria import Criteria
 from .custom_modules import CustomModule, CustomRecord
@@ -48,7 +48,7 @@ from .worklogs import Worklogs
 __all__ = [
     "DEFAULT_ACCEPT",
     "AdminEntry",
-    "AsyncSupportCenterPlus",
+    "AsyncSupportCenterClient",
     "Attachment",
     "Attachments",
     "ClosureInfo",
@@ -71,7 +71,7 @@ __all__ = [
     "Requests",
     "Resolution",
     "Resolutions",
-    "SupportCenterPlus",
+    "SupportCenterClient",
     "SupportRep",
     "SupportReps",
     "Time",

@@ -1,4 +1,4 @@
-"""`SupportCenterPlus` and `AsyncSupportCenterPlus`: ManageEngine SupportCenter Plus REST v3."""
+"""`SupportCenterClient` and `AsyncSupportCenterClient`: ManageEngine SupportCenter Plus REST v3."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from .requesters import Requesters
 from .requests import RequestPaths, Requests
 from .support_reps import SupportReps
 
-__all__ = ["DEFAULT_ACCEPT", "AsyncSupportCenterPlus", "CustomRecord", "SupportCenterPlus"]
+__all__ = ["DEFAULT_ACCEPT", "AsyncSupportCenterClient", "CustomRecord", "SupportCenterClient"]
 
 DEFAULT_ACCEPT = "application/vnd.manageengine.v3+json"
 
 
-class _SupportCenterPlus(ClientBase[M]):
+class _SupportCenterClientBase(ClientBase[M]):
     """ManageEngine SupportCenter Plus REST API v3.
 
     Args:
@@ -112,9 +112,9 @@ class _SupportCenterPlus(ClientBase[M]):
         return f"<{type(self).__name__} {self.base_url}>"
 
 
-class SupportCenterPlus(_SupportCenterPlus[Sync], SyncClient):
-    __doc__ = _SupportCenterPlus.__doc__
+class SupportCenterClient(_SupportCenterClientBase[Sync], SyncClient):
+    __doc__ = _SupportCenterClientBase.__doc__
 
 
-class AsyncSupportCenterPlus(_SupportCenterPlus[Async], AsyncClient):
-    __doc__ = _SupportCenterPlus.__doc__
+class AsyncSupportCenterClient(_SupportCenterClientBase[Async], AsyncClient):
+    __doc__ = _SupportCenterClientBase.__doc__

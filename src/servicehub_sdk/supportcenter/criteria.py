@@ -29,7 +29,7 @@ class _Term:
     operator: str | None = None
     children: tuple[_Term, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_wire(self) -> dict[str, Any]:
         data: dict[str, Any] = {"field": self.field, "condition": self.condition}
         if isinstance(self.value, list | tuple):
             data["values"] = list(self.value)
@@ -38,7 +38,7 @@ class _Term:
         if self.operator:
             data["logical_operator"] = self.operator
         if self.children:
-            data["children"] = [c.to_json() for c in self.children]
+            data["children"] = [c.to_wire() for c in self.children]
         return data
 
 
@@ -102,8 +102,8 @@ class Criteria:
     def __or__(self, other: Criteria) -> Criteria:
         return self._combine(other, "OR")
 
-    def to_json(self) -> list[dict[str, Any]]:
+    def to_wire(self) -> list[dict[str, Any]]:
         """The `search_criteria` list."""
         if not self._terms:
             raise ValueError(f"no condition given for {self.field!r}")
-        return [t.to_json() for t in self._terms]
+        return [t.to_wire() for t in self._terms]

@@ -144,7 +144,7 @@ def list_info(
         info["sort_order"] = "desc" if sort.startswith("-") else "asc"
     if search is not None:
         info["search_criteria"] = (
-            search.to_json() if isinstance(search, Criteria) else [dict(s) for s in search]
+            search.to_wire() if isinstance(search, Criteria) else [dict(s) for s in search]
         )
     if fields:
         info["fields_required"] = list(fields)

@@ -8,34 +8,34 @@ register_emulator(
     "ssh",
     "servicehub_sdk.testing.ssh:create_emulator",
     client_module="servicehub_sdk.ssh",
-    sync_client="SecureServiceHub",
-    async_client="AsyncSecureServiceHub",
+    sync_client="SSHClient",
+    async_client="AsyncSSHClient",
 )
 register_emulator(
     "fsm",
     "servicehub_sdk.testing.fsm:create_emulator",
     client_module="servicehub_sdk.fsm",
-    sync_client="CrowdPartnerClient",
-    async_client="AsyncCrowdPartnerClient",
+    sync_client="FSMClient",
+    async_client="AsyncFSMClient",
 )
 register_emulator(
     "supportcenter",
     "servicehub_sdk.testing.supportcenter:create_emulator",
     client_module="servicehub_sdk.supportcenter",
-    sync_client="SupportCenterPlus",
-    async_client="AsyncSupportCenterPlus",
+    sync_client="SupportCenterClient",
+    async_client="AsyncSupportCenterClient",
 )
 register_emulator(
     "cecenter",
     "servicehub_sdk.testing.cecenter:create_emulator",
     client_module="servicehub_sdk.cecenter",
-    sync_client="CECenterMashup",
-    async_client="AsyncCECenterMashup",
+    sync_client="CECenterClient",
+    async_client="AsyncCECenterClient",
 )
 register_emulator(
     "spicecsm",
     "servicehub_sdk.testing.spicecsm:create_emulator",
     client_module="servicehub_sdk.spicecsm",
-    sync_client="SpiceJsonRpcClient",
-    async_client="AsyncSpiceJsonRpcClient",
+    sync_client="SpiceCSMClient",
+    async_client="AsyncSpiceCSMClient",
 )

@@ -25,7 +25,7 @@ from .oauth import IssuedToken, TokenEndpoint
 from .sandbox import BackendEmulator
 from .server import EmulatedRequest, EmulatedResponse
 
-__all__ = ["CrowdEmulator", "create_emulator"]
+__all__ = ["FSMEmulator", "create_emulator"]
 
 TOKEN_PATH = "/api/oauth2/v1/token"
 DIRECTORY_PATH = "/ds/api/directory/v1/"
@@ -60,7 +60,7 @@ _LAST = ["Smith", "Müller", "Rossi", "Dubois", "Novak", "Schmid", "García", "B
 _TRADES = ["Elevators", "HVAC", "Electrical", "Plumbing", "Machine Service", "Solar", "Robotics"]
 
 
-class CrowdEmulator:
+class FSMEmulator:
     """The token endpoint and the crowd partner service, with per-method header checks.
 
     Attributes:
@@ -372,7 +372,7 @@ def _error(status: int, error: str, message: str) -> EmulatedResponse:
 
 def create_emulator(seed: int = 0) -> BackendEmulator:
     """The sandbox's SAP FSM Crowd Partner service."""
-    emulator = CrowdEmulator(seed)
+    emulator = FSMEmulator(seed)
     return BackendEmulator(
         name="fsm",
         app=emulator,

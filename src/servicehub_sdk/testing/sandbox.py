@@ -176,7 +176,7 @@ class Sandbox:
 
         ```python
         os.environ.update(sb.environ())  # or monkeypatch.setenv per item in tests
-        hub = SecureServiceHub.from_env()  # reaches the sandbox's Secure Service Hub
+        hub = SSHClient.from_env()  # reaches the sandbox's Secure Service Hub
         ```
         """
         return {

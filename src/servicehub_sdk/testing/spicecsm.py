@@ -3,7 +3,7 @@
 - `SpiceDriver` behaves like SpiceCSM toward a web-call endpoint: it POSTs the form variables
   (`intUser`/`intPass` always, only the search variables that hold data) and validates the XML
   answer strictly against the document's structure;
-- `SpiceRpcServer` is a JSON-RPC server with sessions (that expire), the core methods over an
+- `SpiceCSMEmulator` is a JSON-RPC server with sessions (that expire), the core methods over an
   in-memory store, both encodings (form field `request` or JSON body) and both protocol
   versions (2.0 with batches);
 - the telephony pop page echoes what it received.
@@ -28,7 +28,7 @@ import httpx
 from .sandbox import BackendEmulator
 from .server import EmulatedRequest, EmulatedResponse
 
-__all__ = ["DriverError", "SpiceDriver", "SpiceRpcServer", "create_emulator"]
+__all__ = ["DriverError", "SpiceCSMEmulator", "SpiceDriver", "create_emulator"]
 
 RPC_PATH = "/api/spiceAPIServer/spiceAPIServer.php"
 POP_PATH = "/spiceinstall/integrations/telephony/telephonypop.php"
@@ -223,7 +223,7 @@ class SpiceDriver:
         )
 
 
-class SpiceRpcServer:
+class SpiceCSMEmulator:
     """The JSON-RPC API and the telephony pop page.
 
     Calls have the shapes of SpiceCSM's PHP client (`spiceAPIClient`): `load(obj, session)`
@@ -458,7 +458,7 @@ class _RpcFail(Exception):
 
 def create_emulator(seed: int = 0) -> BackendEmulator:
     """The sandbox's SpiceCSM JSON-RPC API and telephony pop page."""
-    server = SpiceRpcServer(seed)
+    server = SpiceCSMEmulator(seed)
     return BackendEmulator(
         name="spicecsm",
         app=server,

@@ -23,7 +23,7 @@ from typing import Any
 from .sandbox import BackendEmulator
 from .server import EmulatedRequest, EmulatedResponse
 
-__all__ = ["ScpEmulator", "create_emulator"]
+__all__ = ["SupportCenterEmulator", "create_emulator"]
 
 API_KEY = "sandbox-scp-technician-key"
 PREFIX = "/api/v3/"
@@ -113,7 +113,7 @@ def _time(ms: int) -> dict[str, str]:
     }
 
 
-class ScpEmulator:
+class SupportCenterEmulator:
     """In-memory SupportCenter Plus.
 
     Args:
@@ -741,7 +741,7 @@ def _matches_group(record: dict[str, Any], first: bool, children: list[dict[str,
 
 def create_emulator(seed: int = 0) -> BackendEmulator:
     """The sandbox's SupportCenter Plus."""
-    emulator = ScpEmulator(seed)
+    emulator = SupportCenterEmulator(seed)
     return BackendEmulator(
         name="supportcenter",
         app=emulator,

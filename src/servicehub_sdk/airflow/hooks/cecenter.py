@@ -12,7 +12,7 @@ __all__ = ["CECenterHook"]
 
 
 class CECenterHook(TicketSystemHook):
-    """SAP hybris CECenter Mashup (`CECenterMashup` / `AsyncCECenterMashup`).
+    """SAP hybris CECenter Mashup (`CECenterClient` / `AsyncCECenterClient`).
 
     Host is the YaaS API URL, schema the tenant, login and password the API client; the
     customer tickets are created for is in the extras. Linked cases become service tickets
@@ -20,9 +20,9 @@ class CECenterHook(TicketSystemHook):
     """
 
     spec = CONNECTION_SPECS["cecenter"]
-    client_class = "servicehub_sdk.cecenter:CECenterMashup"
-    async_client_class = "servicehub_sdk.cecenter:AsyncCECenterMashup"
-    target_class = "servicehub_sdk.sync:CECenterTarget"
+    client_class = "servicehub_sdk.cecenter:CECenterClient"
+    async_client_class = "servicehub_sdk.cecenter:AsyncCECenterClient"
+    target_class = "servicehub_sdk.integrations:CECenterTarget"
 
     def ticket_target(self, client: Any, **options: Any) -> Any:
         if not {**self.target_settings(), **options}.get("customer_id"):

@@ -11,15 +11,15 @@ __all__ = ["CrowdPartnerHook"]
 
 
 class CrowdPartnerHook(ServiceHubHook):
-    """SAP FSM Crowd Partner API (`CrowdPartnerClient` / `AsyncCrowdPartnerClient`).
+    """SAP FSM Crowd Partner API (`FSMClient` / `AsyncFSMClient`).
 
     Login and password are the FSM user's (`account/user`), host the service URL (empty: the
     cluster the token names); the OAuth client and the context are extras.
     """
 
     spec = CONNECTION_SPECS["fsm"]
-    client_class = "servicehub_sdk.fsm:CrowdPartnerClient"
-    async_client_class = "servicehub_sdk.fsm:AsyncCrowdPartnerClient"
+    client_class = "servicehub_sdk.fsm:FSMClient"
+    async_client_class = "servicehub_sdk.fsm:AsyncFSMClient"
 
     def probe(self, client: Any) -> str:
         """Resolves the account, company and cluster (the token request, then the Directory

@@ -11,16 +11,16 @@ __all__ = ["SpiceCsmHook"]
 
 
 class SpiceCsmHook(TicketSystemHook):
-    """SpiceCSM JSON-RPC (`SpiceJsonRpcClient` / `AsyncSpiceJsonRpcClient`).
+    """SpiceCSM JSON-RPC (`SpiceCSMClient` / `AsyncSpiceCSMClient`).
 
     Host is the installation URL, login and password the API user. Linked cases become rows
-    of `table` (`SpiceCsmTarget`, with the extras `table` and `userkey`).
+    of `table` (`SpiceCSMTarget`, with the extras `table` and `userkey`).
     """
 
     spec = CONNECTION_SPECS["spicecsm"]
-    client_class = "servicehub_sdk.spicecsm:SpiceJsonRpcClient"
-    async_client_class = "servicehub_sdk.spicecsm:AsyncSpiceJsonRpcClient"
-    target_class = "servicehub_sdk.sync:SpiceCsmTarget"
+    client_class = "servicehub_sdk.spicecsm:SpiceCSMClient"
+    async_client_class = "servicehub_sdk.spicecsm:AsyncSpiceCSMClient"
+    target_class = "servicehub_sdk.integrations:SpiceCSMTarget"
 
     def probe(self, client: Any) -> str:
         """Logs in (`connect`), which checks the user and password."""

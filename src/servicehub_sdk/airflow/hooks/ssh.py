@@ -11,15 +11,15 @@ __all__ = ["SecureServiceHubHook"]
 
 
 class SecureServiceHubHook(ServiceHubHook):
-    """Secure Service Hub (`SecureServiceHub` / `AsyncSecureServiceHub`).
+    """Secure Service Hub (`SSHClient` / `AsyncSSHClient`).
 
     Host is the GraphQL URL (empty: the environment's), login and password the portal
     application's client id and secret, `api_key` in the extras.
     """
 
     spec = CONNECTION_SPECS["ssh"]
-    client_class = "servicehub_sdk.ssh:SecureServiceHub"
-    async_client_class = "servicehub_sdk.ssh:AsyncSecureServiceHub"
+    client_class = "servicehub_sdk.ssh:SSHClient"
+    async_client_class = "servicehub_sdk.ssh:AsyncSSHClient"
 
     def probe(self, client: Any) -> str:
         """Reads the first service organisation (`serviceOrganisationsPaginated`)."""

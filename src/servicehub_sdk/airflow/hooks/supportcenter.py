@@ -12,16 +12,16 @@ __all__ = ["SupportCenterPlusHook"]
 
 
 class SupportCenterPlusHook(TicketSystemHook):
-    """ManageEngine SupportCenter Plus (`SupportCenterPlus` / `AsyncSupportCenterPlus`).
+    """ManageEngine SupportCenter Plus (`SupportCenterClient` / `AsyncSupportCenterClient`).
 
     Host is the server URL, password the support rep's API key. Linked cases become requests
-    (`SupportCenterPlusTarget`, with the extras `requester` and `priority`).
+    (`SupportCenterTarget`, with the extras `requester` and `priority`).
     """
 
     spec = CONNECTION_SPECS["supportcenter"]
-    client_class = "servicehub_sdk.supportcenter:SupportCenterPlus"
-    async_client_class = "servicehub_sdk.supportcenter:AsyncSupportCenterPlus"
-    target_class = "servicehub_sdk.sync:SupportCenterPlusTarget"
+    client_class = "servicehub_sdk.supportcenter:SupportCenterClient"
+    async_client_class = "servicehub_sdk.supportcenter:AsyncSupportCenterClient"
+    target_class = "servicehub_sdk.integrations:SupportCenterTarget"
 
     def probe(self, client: Any) -> str:
         """Reads one request (`GET requests`, one row)."""

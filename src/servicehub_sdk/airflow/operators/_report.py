@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...sync import SyncReport
+from ...integrations import SyncReport
 
 __all__ = ["MAX_FAILED_ROWS", "finish", "summarize"]
 

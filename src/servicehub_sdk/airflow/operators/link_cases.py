@@ -1,5 +1,5 @@
 """`LinkServiceCasesOperator`: new Secure Service Hub service cases linked to tickets exactly
-once (`servicehub_sdk.sync.link_service_cases`), in one task or split over mapped tasks."""
+once (`servicehub_sdk.integrations.link_service_cases`), in one task or split over mapped tasks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from airflow.sdk import BaseOperator
 
 from ...core.errors import ConfigurationError
 from ...ssh import ServiceCaseView
-from ...sync import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
+from ...integrations import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
 from ..connections import CONNECTION_SPECS
 from ..hooks.base import ServiceHubHook, TicketSystemHook
 from ..hooks.ssh import SecureServiceHubHook

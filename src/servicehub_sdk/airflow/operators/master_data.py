@@ -1,5 +1,5 @@
 """`SyncMasterDataOperator`: ERP master data from files or object storage into Secure Service
-Hub (`servicehub_sdk.sync.sync_master_data`)."""
+Hub (`servicehub_sdk.integrations.sync_master_data`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from ...sync import sync_master_data
+from ...integrations import sync_master_data
 from ..connections import CONNECTION_SPECS
 from ..hooks.ssh import SecureServiceHubHook
 from ._report import finish, summarize

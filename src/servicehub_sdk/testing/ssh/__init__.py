@@ -35,7 +35,7 @@ from ..server import EmulatedRequest, EmulatedResponse
 from .store import STATES, SshStore
 from .variants import VARIANTS, Variant, add_typename, load_schema, symmedia_case
 
-__all__ = ["REFUSALS", "VARIANTS", "Refusal", "SshEmulator", "Variant", "create_emulator"]
+__all__ = ["REFUSALS", "VARIANTS", "Refusal", "SSHEmulator", "Variant", "create_emulator"]
 
 Refusal = Literal["complexity", "no-data", "too-large"]
 REFUSALS: tuple[Refusal, ...] = ("complexity", "no-data", "too-large")
@@ -180,7 +180,7 @@ class _Root:
         return self._case(self.store.link_case(serviceCaseId, externalId))
 
 
-class SshEmulator:
+class SSHEmulator:
     """The HTTP side: gateway checks (`api-key`, bearer), token endpoint, GraphQL execution.
 
     Args:
@@ -373,8 +373,8 @@ def create_emulator(
     max_root_fields: int | None = None,
     refusal: Refusal = "complexity",
 ) -> BackendEmulator:
-    """The sandbox's Secure Service Hub (the options as for `SshEmulator`)."""
-    emulator = SshEmulator(
+    """The sandbox's Secure Service Hub (the options as for `SSHEmulator`)."""
+    emulator = SSHEmulator(
         seed,
         variant=variant,
         introspection=introspection,

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.sync import (
+from servicehub_sdk.integrations import (
     SCHEMA_VERSION,
     JournalVersionError,
     open_journal,
     open_journal_async,
 )
-from servicehub_sdk.sync.journal_sqlite import SqliteJournal
+from servicehub_sdk.integrations.journal_sqlite import SqliteJournal
 
 from ._journal_db import execute, expire_leases
 

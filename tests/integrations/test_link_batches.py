@@ -9,53 +9,53 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
-from servicehub_sdk.sync import (
-    SupportCenterPlusTarget,
+from servicehub_sdk.integrations import (
+    SupportCenterTarget,
     link_service_cases,
     link_service_cases_async,
     open_journal,
 )
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import VARIANTS, SshEmulator
+from servicehub_sdk.testing.ssh import VARIANTS, SSHEmulator
 from servicehub_sdk.testing.ssh.store import SshStore
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 
 
 @pytest.fixture(params=VARIANTS)
-def emulator(request: pytest.FixtureRequest) -> SshEmulator:
-    return SshEmulator(store=SshStore(4, cases=20), variant=request.param)
+def emulator(request: pytest.FixtureRequest) -> SSHEmulator:
+    return SSHEmulator(store=SshStore(4, cases=20), variant=request.param)
 
 
 async def link(
     mode: str, config: dict[str, Any], scp_config: dict[str, Any], journal: Path, **options: Any
 ) -> Any:
     if mode == "sync":
-        with SecureServiceHub(**config) as hub, SupportCenterPlus(**scp_config) as scp:
-            return link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, **options)
+        with SSHClient(**config) as hub, SupportCenterClient(**scp_config) as scp:
+            return link_service_cases(hub, SupportCenterTarget(scp), journal=journal, **options)
     async with (
-        AsyncSecureServiceHub(**config) as hub,
-        AsyncSupportCenterPlus(**scp_config) as scp,
+        AsyncSSHClient(**config) as hub,
+        AsyncSupportCenterClient(**scp_config) as scp,
     ):
         return await link_service_cases_async(
-            hub, SupportCenterPlusTarget(scp), journal=journal, **options
+            hub, SupportCenterTarget(scp), journal=journal, **options
         )
 
 
-def unlinked(emulator: SshEmulator) -> list[str]:
+def unlinked(emulator: SSHEmulator) -> list[str]:
     return [c["id"] for c in emulator.store.cases.values() if not c["externalId"]]
 
 
-def link_documents(emulator: SshEmulator) -> list[str]:
+def link_documents(emulator: SSHEmulator) -> list[str]:
     return [d for d in emulator.requests if "updateServiceCaseExternalId" in d]
 
 
 async def test_external_ids_go_out_one_document_per_group(
     mode: str,
     config: dict[str, Any],
-    emulator: SshEmulator,
-    scp_emulator: ScpEmulator,
+    emulator: SSHEmulator,
+    scp_emulator: SupportCenterEmulator,
     scp_server: EmulatorServer,
     tmp_path: Path,
 ) -> None:
@@ -83,8 +83,8 @@ async def test_external_ids_go_out_one_document_per_group(
 async def test_a_link_failing_inside_a_document_fails_alone_and_is_resumed(
     mode: str,
     config: dict[str, Any],
-    emulator: SshEmulator,
-    scp_emulator: ScpEmulator,
+    emulator: SSHEmulator,
+    scp_emulator: SupportCenterEmulator,
     scp_server: EmulatorServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

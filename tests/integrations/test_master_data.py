@@ -10,19 +10,19 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.sync import load_master_data, sync_master_data, sync_master_data_async
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.integrations import load_master_data, sync_master_data, sync_master_data_async
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.testing.ssh import SSHEmulator
 
 
 @pytest.fixture
-def emulator() -> SshEmulator:
-    return SshEmulator(seed=2)
+def emulator() -> SSHEmulator:
+    return SSHEmulator(seed=2)
 
 
 @pytest.fixture
-def hub(config: dict[str, Any]) -> Iterator[SecureServiceHub]:
-    with SecureServiceHub(**config) as client:
+def hub(config: dict[str, Any]) -> Iterator[SSHClient]:
+    with SSHClient(**config) as client:
         yield client
 
 
@@ -83,11 +83,11 @@ def master_data(org_name: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def org_name(emulator: SshEmulator) -> str:
+def org_name(emulator: SSHEmulator) -> str:
     return str(next(iter(emulator.store.organisations.values()))["name"])
 
 
-def test_sync_then_resync_changes_nothing(hub: SecureServiceHub, emulator: SshEmulator) -> None:
+def test_sync_then_resync_changes_nothing(hub: SSHClient, emulator: SSHEmulator) -> None:
     data = master_data(org_name(emulator))
     first = sync_master_data(hub, data)
     by_key = {r.key: r for r in first.results}
@@ -109,7 +109,7 @@ def test_sync_then_resync_changes_nothing(hub: SecureServiceHub, emulator: SshEm
     ]
 
 
-def test_dry_run_writes_nothing(hub: SecureServiceHub, emulator: SshEmulator) -> None:
+def test_dry_run_writes_nothing(hub: SSHClient, emulator: SSHEmulator) -> None:
     report = sync_master_data(hub, master_data(org_name(emulator)), dry_run=True)
     assert report.dry_run and report.counts["created"] == 4
     assert sum(emulator.store.writes.values()) == 0
@@ -117,7 +117,7 @@ def test_dry_run_writes_nothing(hub: SecureServiceHub, emulator: SshEmulator) ->
 
 
 def test_a_write_that_fails_fails_alone(
-    hub: SecureServiceHub, emulator: SshEmulator, monkeypatch: pytest.MonkeyPatch
+    hub: SSHClient, emulator: SSHEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from graphql import GraphQLError
 
@@ -138,7 +138,7 @@ def test_a_write_that_fails_fails_alone(
 
 
 async def test_async_with_bounded_concurrency(
-    config: dict[str, Any], emulator: SshEmulator
+    config: dict[str, Any], emulator: SSHEmulator
 ) -> None:
     rows = [
         {
@@ -149,14 +149,14 @@ async def test_async_with_bounded_concurrency(
         }
         for i in range(40)
     ]
-    async with AsyncSecureServiceHub(**config) as hub:
+    async with AsyncSSHClient(**config) as hub:
         report = await sync_master_data_async(hub, {"customers": rows}, concurrency=4)
         again = await sync_master_data_async(hub, {"customers": rows}, concurrency=4)
     assert report.counts == {"created": 40} and again.counts == {"unchanged": 40}
 
 
 def test_sources_csv_jsonl_dataframe_and_dicts(
-    tmp_path: Path, hub: SecureServiceHub, emulator: SshEmulator
+    tmp_path: Path, hub: SSHClient, emulator: SSHEmulator
 ) -> None:
     name = org_name(emulator)
     (tmp_path / "customers.csv").write_text(

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from ..core.errors import RequestValidationError
 from ..core.models import validate_input
 from ..ssh import (
-    AsyncSecureServiceHub,
+    AsyncSSHClient,
     Customer,
     CustomerInput,
     CustomerMachine,
@@ -33,7 +33,7 @@ from ..ssh import (
     CustomerUpdate,
     MachineModel,
     MachineModelInput,
-    SecureServiceHub,
+    SSHClient,
 )
 from ..ssh.batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
 from ..ssh.customers import differences as customer_differences
@@ -48,7 +48,7 @@ MISSING_ORGANISATION = (
     "service_organisation= (command line: --service-organisation)"
 )
 
-Hub = SecureServiceHub | AsyncSecureServiceHub
+Hub = SSHClient | AsyncSSHClient
 InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
 
 
@@ -142,7 +142,7 @@ def _plan_models(
         if existing is not None:
             differs = [
                 k
-                for k, v in wanted.to_arguments().items()
+                for k, v in wanted.to_wire().items()
                 if existing.model_dump(by_alias=True).get(k) != v
             ]
             note = "the API cannot update machine models" if differs else None
@@ -413,7 +413,7 @@ async def _sync(
 
 
 def sync_master_data(
-    hub: SecureServiceHub,
+    hub: SSHClient,
     source: Any,
     *,
     dry_run: bool = False,
@@ -446,7 +446,7 @@ def sync_master_data(
 
 
 async def sync_master_data_async(
-    hub: AsyncSecureServiceHub,
+    hub: AsyncSSHClient,
     source: Any,
     *,
     dry_run: bool = False,

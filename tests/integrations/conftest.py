@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 
 START_TIMEOUT_SECONDS = 90
 
@@ -61,11 +61,11 @@ def journal_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def scp_emulator() -> ScpEmulator:
-    return ScpEmulator(seed=1, requests=5)
+def scp_emulator() -> SupportCenterEmulator:
+    return SupportCenterEmulator(seed=1, requests=5)
 
 
 @pytest.fixture
-def scp_server(scp_emulator: ScpEmulator) -> Iterator[EmulatorServer]:
+def scp_server(scp_emulator: SupportCenterEmulator) -> Iterator[EmulatorServer]:
     with EmulatorServer(scp_emulator) as running:
         yield running

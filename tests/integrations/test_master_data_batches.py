@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.sync import sync_master_data, sync_master_data_async
+from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import VARIANTS, SshEmulator
+from servicehub_sdk.testing.ssh import VARIANTS, SSHEmulator
 from tests.helpers import close
 
 MODELS, CUSTOMERS, MACHINES = 12, 60, 60
@@ -24,8 +24,8 @@ def variant(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def emulator(variant: str) -> SshEmulator:
-    return SshEmulator(seed=2, variant=variant)  # type: ignore[arg-type]
+def emulator(variant: str) -> SSHEmulator:
+    return SSHEmulator(seed=2, variant=variant)  # type: ignore[arg-type]
 
 
 def records(org: str) -> dict[str, list[dict[str, Any]]]:
@@ -66,21 +66,21 @@ def inputs(data: dict[str, list[dict[str, Any]]]) -> Counter[tuple[str, str]]:
 
 async def run(mode: str, config: dict[str, Any], data: Any, **options: Any) -> Any:
     if mode == "sync":
-        with SecureServiceHub(**config) as hub:
+        with SSHClient(**config) as hub:
             return sync_master_data(hub, data, **options)
-    client = AsyncSecureServiceHub(**config)
+    client = AsyncSSHClient(**config)
     try:
         return await sync_master_data_async(client, data, concurrency=3, **options)
     finally:
         await close(client)
 
 
-def org_name(emulator: SshEmulator) -> str:
+def org_name(emulator: SSHEmulator) -> str:
     return str(next(iter(emulator.store.organisations.values()))["name"])
 
 
 async def test_writes_go_out_in_batches_and_a_rerun_only_reads(
-    mode: str, config: dict[str, Any], emulator: SshEmulator, server: EmulatorServer
+    mode: str, config: dict[str, Any], emulator: SSHEmulator, server: EmulatorServer
 ) -> None:
     data = records(org_name(emulator))
     report = await run(mode, config, data, batch_size=25)
@@ -97,7 +97,7 @@ async def test_writes_go_out_in_batches_and_a_rerun_only_reads(
 
 
 async def test_failures_inside_a_batch_fail_alone_and_nothing_vanishes(
-    mode: str, config: dict[str, Any], emulator: SshEmulator, variant: str
+    mode: str, config: dict[str, Any], emulator: SSHEmulator, variant: str
 ) -> None:
     data = records(org_name(emulator))
     data["customers"][7]["external_id"] = "C-10001"  # exists: unchanged or updated, not created
@@ -126,7 +126,7 @@ async def test_failures_inside_a_batch_fail_alone_and_nothing_vanishes(
 async def test_a_server_refusing_large_documents_gets_smaller_ones(
     mode: str, variant: str, refusal: str
 ) -> None:
-    emulator = SshEmulator(seed=2, variant=variant, max_root_fields=8, refusal=refusal)  # type: ignore[arg-type]
+    emulator = SSHEmulator(seed=2, variant=variant, max_root_fields=8, refusal=refusal)  # type: ignore[arg-type]
     with EmulatorServer(emulator) as server:
         data = records(org_name(emulator))
         report = await run(mode, emulator.client_config(server.url), data, batch_size=50)

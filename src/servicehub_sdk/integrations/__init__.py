@@ -2,10 +2,10 @@
 cases linked to help-desk tickets, safe to re-run.
 
 ```python
-from servicehub_sdk.sync import SupportCenterPlusTarget, link_service_cases, sync_master_data
+from servicehub_sdk.integrations import SupportCenterTarget, link_service_cases, sync_master_data
 
 report = sync_master_data(hub, ["customers.csv", "machine_models.csv", "customer_machines.csv"])
-links = link_service_cases(hub, SupportCenterPlusTarget(scp), journal="links.sqlite3")
+links = link_service_cases(hub, SupportCenterTarget(scp), journal="links.sqlite3")
 # runs on several hosts share a PostgreSQL journal:
 # link_service_cases(hub, target, journal="postgresql://sync@db.example/servicehub")
 ```
@@ -30,7 +30,7 @@ from .master_data import sync_master_data, sync_master_data_async
 from .records import MasterData, load_master_data
 from .report import RecordResult, SyncReport
 from .shards import Shard
-from .targets import CECenterTarget, SpiceCsmTarget, SupportCenterPlusTarget, TicketTarget, marker
+from .targets import CECenterTarget, SpiceCSMTarget, SupportCenterTarget, TicketTarget, marker
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -48,9 +48,9 @@ __all__ = [
     "PostgresJournal",
     "RecordResult",
     "Shard",
-    "SpiceCsmTarget",
+    "SpiceCSMTarget",
     "SqliteJournal",
-    "SupportCenterPlusTarget",
+    "SupportCenterTarget",
     "SyncReport",
     "TicketTarget",
     "is_postgres_url",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError, ServiceHubError
-from ..ssh import AsyncSecureServiceHub, SecureServiceHub, ServiceCaseView
+from ..ssh import AsyncSSHClient, ServiceCaseView, SSHClient
 from ..ssh.batch import DEFAULT_BATCH_SIZE
 from ..ssh.models import ServiceCase
 from ._drive import maybe, run_sync
@@ -172,7 +172,7 @@ async def _link(
 
 
 def link_service_cases(
-    hub: SecureServiceHub,
+    hub: SSHClient,
     target: TicketTarget,
     *,
     journal: str | Path | Journal = DEFAULT_JOURNAL,
@@ -218,7 +218,7 @@ def link_service_cases(
 
 
 async def link_service_cases_async(
-    hub: AsyncSecureServiceHub,
+    hub: AsyncSSHClient,
     target: TicketTarget,
     *,
     journal: str | Path | AsyncJournal = DEFAULT_JOURNAL,

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from ..ssh.models import ServiceCase
 from ._drive import maybe
 
-__all__ = ["CECenterTarget", "SpiceCsmTarget", "SupportCenterPlusTarget", "TicketTarget", "marker"]
+__all__ = ["CECenterTarget", "SpiceCSMTarget", "SupportCenterTarget", "TicketTarget", "marker"]
 
 
 def marker(case: ServiceCase) -> str:
@@ -45,7 +45,7 @@ class TicketTarget(Protocol):
         ...
 
 
-class SupportCenterPlusTarget:
+class SupportCenterTarget:
     """Cases become SupportCenter Plus requests (subject `[SSH SC-1] title`)."""
 
     def __init__(
@@ -105,7 +105,7 @@ class CECenterTarget:
         )
 
 
-class SpiceCsmTarget:
+class SpiceCSMTarget:
     """Cases become SpiceCSM cases through JSON-RPC (`create([{"type": table, ...}])`,
     `table` defaulting to `cases`)."""
 

@@ -11,20 +11,20 @@ import os
 from pathlib import Path
 from typing import Any
 
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.ssh.models import ServiceCase
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
-from servicehub_sdk.sync import (
-    SupportCenterPlusTarget,
+from servicehub_sdk.integrations import (
+    SupportCenterTarget,
     link_service_cases,
     link_service_cases_async,
 )
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.ssh.models import ServiceCase
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 
 KILLED = 3
 """The exit code of a run that was killed on purpose."""
 
 
-class DyingTarget(SupportCenterPlusTarget):
+class DyingTarget(SupportCenterTarget):
     """Kills the process (no cleanup, like `kill -9`) just before or just after it creates
     the ticket: the run dies holding its claim."""
 
@@ -55,8 +55,8 @@ def run(
     if mode == "async":
         asyncio.run(_run_async(ssh, scp, journal, limit, report_path, start))
         return
-    with SecureServiceHub(**ssh) as hub, SupportCenterPlus(**scp) as client:
-        target = DyingTarget(client, die) if die else SupportCenterPlusTarget(client)
+    with SSHClient(**ssh) as hub, SupportCenterClient(**scp) as client:
+        target = DyingTarget(client, die) if die else SupportCenterTarget(client)
         if start is not None:
             start.wait(60)
         report = link_service_cases(hub, target, journal=journal, limit=limit)
@@ -66,10 +66,10 @@ def run(
 async def _run_async(
     ssh: dict[str, Any], scp: dict[str, Any], journal: str, limit: int, report_path: str, start: Any
 ) -> None:
-    async with AsyncSecureServiceHub(**ssh) as hub, AsyncSupportCenterPlus(**scp) as client:
+    async with AsyncSSHClient(**ssh) as hub, AsyncSupportCenterClient(**scp) as client:
         if start is not None:
             await asyncio.to_thread(start.wait, 60)
         report = await link_service_cases_async(
-            hub, SupportCenterPlusTarget(client), journal=journal, limit=limit
+            hub, SupportCenterTarget(client), journal=journal, limit=limit
         )
     Path(report_path).write_text(report.to_json(), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from servicehub_sdk.sync import is_postgres_url
+from servicehub_sdk.integrations import is_postgres_url
 
 
 def execute(location: str, sql: str) -> None:

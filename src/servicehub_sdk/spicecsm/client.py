@@ -1,4 +1,4 @@
-"""`SpiceJsonRpcClient` and `AsyncSpiceJsonRpcClient`: SpiceCSM's JSON-RPC API.
+"""`SpiceCSMClient` and `AsyncSpiceCSMClient`: SpiceCSM's JSON-RPC API.
 
 `connect(user, pass)` opens a session; every later call carries the session id as its last
 positional parameter, after the call's own argument, in the shapes of SpiceCSM's PHP client
@@ -43,9 +43,9 @@ from .objects import Objects
 __all__ = [
     "DEFAULT_ENDPOINT",
     "READ_METHODS",
-    "AsyncSpiceJsonRpcClient",
+    "AsyncSpiceCSMClient",
     "SpiceApiError",
-    "SpiceJsonRpcClient",
+    "SpiceCSMClient",
     "is_error_result",
     "normalise_rows",
 ]
@@ -100,7 +100,7 @@ def _expired(error: JsonRpcError) -> bool:
     return error.code in EXPIRED_CODES or "session" in error.message.lower()
 
 
-class _SpiceJsonRpc(ClientBase[M]):
+class _SpiceCSMClientBase(ClientBase[M]):
     """SpiceCSM JSON-RPC API: `agents`, `companies`, `cases`, `accounts`, `objects`,
     `query`, `check_session`, and `call(method, *params)` for any other method.
 
@@ -406,9 +406,9 @@ def _error_text(result: dict[str, Any]) -> str:
     return "error"
 
 
-class SpiceJsonRpcClient(_SpiceJsonRpc[Sync], SyncClient):
-    __doc__ = _SpiceJsonRpc.__doc__
+class SpiceCSMClient(_SpiceCSMClientBase[Sync], SyncClient):
+    __doc__ = _SpiceCSMClientBase.__doc__
 
 
-class AsyncSpiceJsonRpcClient(_SpiceJsonRpc[Async], AsyncClient):
-    __doc__ = _SpiceJsonRpc.__doc__
+class AsyncSpiceCSMClient(_SpiceCSMClientBase[Async], AsyncClient):
+    __doc__ = _SpiceCSMClientBase.__doc__

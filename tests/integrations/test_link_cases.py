@@ -9,70 +9,70 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import ConfigurationError
-from servicehub_sdk.spicecsm import SpiceJsonRpcClient
-from servicehub_sdk.ssh import AsyncSecureServiceHub, SecureServiceHub
-from servicehub_sdk.ssh.models import ServiceCase
-from servicehub_sdk.supportcenter import AsyncSupportCenterPlus, SupportCenterPlus
-from servicehub_sdk.sync import (
+from servicehub_sdk.integrations import (
     CECenterTarget,
     LinkJournal,
     Shard,
-    SpiceCsmTarget,
-    SupportCenterPlusTarget,
+    SpiceCSMTarget,
+    SupportCenterTarget,
     link_service_cases,
     link_service_cases_async,
     open_journal,
 )
+from servicehub_sdk.spicecsm import SpiceCSMClient
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.ssh.models import ServiceCase
+from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
-from servicehub_sdk.testing.ssh import SshEmulator
+from servicehub_sdk.testing.ssh import SSHEmulator
 from servicehub_sdk.testing.ssh.store import SshStore
-from servicehub_sdk.testing.supportcenter import ScpEmulator
+from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
 
 from ._journal_db import expire_leases
 
 
 @pytest.fixture
-def emulator() -> SshEmulator:
-    return SshEmulator(store=SshStore(4, cases=20))
+def emulator() -> SSHEmulator:
+    return SSHEmulator(store=SshStore(4, cases=20))
 
 
 @pytest.fixture
 def clients(
-    config: dict[str, Any], scp_emulator: ScpEmulator, scp_server: EmulatorServer
-) -> Iterator[tuple[SecureServiceHub, SupportCenterPlus]]:
+    config: dict[str, Any], scp_emulator: SupportCenterEmulator, scp_server: EmulatorServer
+) -> Iterator[tuple[SSHClient, SupportCenterClient]]:
     """The sync hub and SupportCenter Plus clients of the emulators."""
     with (
-        SecureServiceHub(**config) as hub,
-        SupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+        SSHClient(**config) as hub,
+        SupportCenterClient(**scp_emulator.client_config(scp_server.url)) as scp,
     ):
         yield hub, scp
 
 
-def unlinked(emulator: SshEmulator) -> int:
+def unlinked(emulator: SSHEmulator) -> int:
     return sum(1 for c in emulator.store.cases.values() if not c["externalId"])
 
 
 def test_links_every_unlinked_case_once(
-    clients: tuple[SecureServiceHub, SupportCenterPlus],
-    emulator: SshEmulator,
-    scp_emulator: ScpEmulator,
+    clients: tuple[SSHClient, SupportCenterClient],
+    emulator: SSHEmulator,
+    scp_emulator: SupportCenterEmulator,
     tmp_path: Path,
 ) -> None:
     before = unlinked(emulator)
     hub, scp = clients
     dry = link_service_cases(
-        hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
+        hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
     )
     assert len(dry.results) == before and scp_emulator.writes["add request"] == 0
-    report = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3")
-    again = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j.sqlite3")
+    report = link_service_cases(hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3")
+    again = link_service_cases(hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3")
     assert report.counts == {"linked": before} and again.results == []
     assert unlinked(emulator) == 0 and scp_emulator.writes["add request"] == before
     linked_to = {c["externalId"] for c in emulator.store.cases.values()}
     assert {r.reference for r in report.results} <= linked_to
 
 
-class AfterCreate(SupportCenterPlusTarget):
+class AfterCreate(SupportCenterTarget):
     """Creates the ticket, then runs `then(case)`: what happens before the run records it."""
 
     def __init__(self, scp: Any, then: Callable[[ServiceCase], object]) -> None:
@@ -91,10 +91,10 @@ def hub_refuses_links(ssh_server: EmulatorServer) -> Callable[[ServiceCase], obj
 
 
 def test_resume_after_a_crash_between_create_and_link(
-    clients: tuple[SecureServiceHub, SupportCenterPlus],
-    emulator: SshEmulator,
+    clients: tuple[SSHClient, SupportCenterClient],
+    emulator: SSHEmulator,
     server: EmulatorServer,
-    scp_emulator: ScpEmulator,
+    scp_emulator: SupportCenterEmulator,
     tmp_path: Path,
 ) -> None:
     journal = tmp_path / "links.sqlite3"
@@ -105,7 +105,7 @@ def test_resume_after_a_crash_between_create_and_link(
     assert first.counts == {"failed": 1}
     case_id = first.results[0].key
     assert LinkJournal(journal).get(case_id).state == "created"  # type: ignore[union-attr]
-    second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal)
+    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal)
     assert scp_emulator.writes["add request"] == unlinked_total(second)
     resumed = next(r for r in second.results if r.key == case_id)
     assert resumed.action == "linked" and resumed.reason == "ticket from an earlier run"
@@ -116,7 +116,7 @@ def unlinked_total(report: Any) -> int:
     return sum(1 for r in report.results if r.action == "linked")
 
 
-class LostAnswer(SupportCenterPlusTarget):
+class LostAnswer(SupportCenterTarget):
     """The ticket is created, but the answer never arrives (a timeout after sending)."""
 
     async def create_ticket(self, case: ServiceCase) -> str:
@@ -127,16 +127,16 @@ class LostAnswer(SupportCenterPlusTarget):
 
 
 def test_resume_after_a_lost_create_answer_finds_the_ticket(
-    clients: tuple[SecureServiceHub, SupportCenterPlus],
-    emulator: SshEmulator,
-    scp_emulator: ScpEmulator,
+    clients: tuple[SSHClient, SupportCenterClient],
+    emulator: SSHEmulator,
+    scp_emulator: SupportCenterEmulator,
     tmp_path: Path,
 ) -> None:
     journal = tmp_path / "links.sqlite3"
     hub, scp = clients
     first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
     assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
-    second = link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, limit=1)
+    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal, limit=1)
     assert (
         second.results[0].action == "linked"
         and second.results[0].reason == "ticket from an earlier run"
@@ -146,17 +146,17 @@ def test_resume_after_a_lost_create_answer_finds_the_ticket(
 
 async def test_async_linking(
     config: dict[str, Any],
-    emulator: SshEmulator,
+    emulator: SSHEmulator,
     scp_server: EmulatorServer,
-    scp_emulator: ScpEmulator,
+    scp_emulator: SupportCenterEmulator,
     tmp_path: Path,
 ) -> None:
     async with (
-        AsyncSecureServiceHub(**config) as hub,
-        AsyncSupportCenterPlus(**scp_emulator.client_config(scp_server.url)) as scp,
+        AsyncSSHClient(**config) as hub,
+        AsyncSupportCenterClient(**scp_emulator.client_config(scp_server.url)) as scp,
     ):
         report = await link_service_cases_async(
-            hub, SupportCenterPlusTarget(scp), journal=tmp_path / "a.sqlite3", limit=3
+            hub, SupportCenterTarget(scp), journal=tmp_path / "a.sqlite3", limit=3
         )
     assert report.counts == {"linked": 3}
 
@@ -164,9 +164,9 @@ async def test_async_linking(
 async def test_shards_split_one_run_between_workers(
     mode: str,
     config: dict[str, Any],
-    emulator: SshEmulator,
+    emulator: SSHEmulator,
     scp_server: EmulatorServer,
-    scp_emulator: ScpEmulator,
+    scp_emulator: SupportCenterEmulator,
     tmp_path: Path,
 ) -> None:
     before = unlinked(emulator)
@@ -174,24 +174,24 @@ async def test_shards_split_one_run_between_workers(
     reports = []
     for index in range(3):
         if mode == "sync":
-            with SecureServiceHub(**config) as hub, SupportCenterPlus(**scp_config) as scp:
+            with SSHClient(**config) as hub, SupportCenterClient(**scp_config) as scp:
                 reports.append(
                     link_service_cases(
                         hub,
-                        SupportCenterPlusTarget(scp),
+                        SupportCenterTarget(scp),
                         journal=tmp_path / "j",
                         shard=Shard(index, 3),
                     )
                 )
         else:
             async with (
-                AsyncSecureServiceHub(**config) as hub,
-                AsyncSupportCenterPlus(**scp_config) as scp,
+                AsyncSSHClient(**config) as hub,
+                AsyncSupportCenterClient(**scp_config) as scp,
             ):
                 reports.append(
                     await link_service_cases_async(
                         hub,
-                        SupportCenterPlusTarget(scp),
+                        SupportCenterTarget(scp),
                         journal=tmp_path / "j",
                         shard=Shard(index, 3),
                     )
@@ -204,11 +204,11 @@ async def test_shards_split_one_run_between_workers(
 
 
 def test_a_shard_limit_counts_only_its_cases(
-    clients: tuple[SecureServiceHub, SupportCenterPlus], tmp_path: Path
+    clients: tuple[SSHClient, SupportCenterClient], tmp_path: Path
 ) -> None:
     hub, scp = clients
     report = link_service_cases(
-        hub, SupportCenterPlusTarget(scp), journal=tmp_path / "j", shard=Shard(1, 2), limit=2
+        hub, SupportCenterTarget(scp), journal=tmp_path / "j", shard=Shard(1, 2), limit=2
     )
     assert len(report.results) == 2 and all(Shard(1, 2).holds(r.key) for r in report.results)
 
@@ -230,9 +230,9 @@ def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:
             limit=2,
         )
         assert report.counts == {"linked": 2}
-        with SpiceJsonRpcClient(**sandbox.config("spicecsm")) as rpc:
+        with SpiceCSMClient(**sandbox.config("spicecsm")) as rpc:
             spice = link_service_cases(
-                hub, SpiceCsmTarget(rpc), journal=tmp_path / "s.sqlite3", limit=2
+                hub, SpiceCSMTarget(rpc), journal=tmp_path / "s.sqlite3", limit=2
             )
             assert spice.counts == {"linked": 2}
             assert (
@@ -245,24 +245,24 @@ async def test_links_through_a_sqlite_or_postgresql_journal(
     mode: str,
     journal_location: str,
     config: dict[str, Any],
-    emulator: SshEmulator,
+    emulator: SSHEmulator,
     scp_server: EmulatorServer,
-    scp_emulator: ScpEmulator,
+    scp_emulator: SupportCenterEmulator,
 ) -> None:
     scp_config = scp_emulator.client_config(scp_server.url)
 
     async def run(**options: Any) -> Any:
         if mode == "sync":
-            with SecureServiceHub(**config) as hub, SupportCenterPlus(**scp_config) as scp:
+            with SSHClient(**config) as hub, SupportCenterClient(**scp_config) as scp:
                 return link_service_cases(
-                    hub, SupportCenterPlusTarget(scp), journal=journal_location, **options
+                    hub, SupportCenterTarget(scp), journal=journal_location, **options
                 )
         async with (
-            AsyncSecureServiceHub(**config) as hub,
-            AsyncSupportCenterPlus(**scp_config) as scp,
+            AsyncSSHClient(**config) as hub,
+            AsyncSupportCenterClient(**scp_config) as scp,
         ):
             return await link_service_cases_async(
-                hub, SupportCenterPlusTarget(scp), journal=journal_location, **options
+                hub, SupportCenterTarget(scp), journal=journal_location, **options
             )
 
     dry = await run(limit=3, dry_run=True)
@@ -286,8 +286,8 @@ def another_run_takes_over(journal: str) -> Callable[[ServiceCase], object]:
 
 
 def test_a_run_whose_claim_lapsed_does_not_link_its_ticket(
-    clients: tuple[SecureServiceHub, SupportCenterPlus],
-    emulator: SshEmulator,
+    clients: tuple[SSHClient, SupportCenterClient],
+    emulator: SSHEmulator,
     tmp_path: Path,
 ) -> None:
     journal = str(tmp_path / "links.sqlite3")
@@ -296,7 +296,7 @@ def test_a_run_whose_claim_lapsed_does_not_link_its_ticket(
         hub, AfterCreate(scp, another_run_takes_over(journal)), journal=journal, limit=1
     )
     with pytest.raises(ConfigurationError, match="lease_seconds"):
-        link_service_cases(hub, SupportCenterPlusTarget(scp), journal=journal, lease_seconds=0)
+        link_service_cases(hub, SupportCenterTarget(scp), journal=journal, lease_seconds=0)
     (row,) = report.results
     assert row.action == "failed" and "claim lapsed" in (row.reason or "")
     assert not emulator.store.cases[row.key]["externalId"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.sync import SyncReport, open_journal
+from servicehub_sdk.integrations import SyncReport, open_journal
 from servicehub_sdk.testing import Sandbox
 
 from ._journal_db import expire_leases
