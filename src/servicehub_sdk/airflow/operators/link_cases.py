@@ -9,8 +9,8 @@ from typing import Any
 from airflow.sdk import BaseOperator
 
 from ...core.errors import ConfigurationError
-from ...ssh import ServiceCaseView
 from ...integrations import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
+from ...ssh import ServiceCaseView
 from ..connections import CONNECTION_SPECS
 from ..hooks.base import ServiceHubHook, TicketSystemHook
 from ..hooks.ssh import SecureServiceHubHook
