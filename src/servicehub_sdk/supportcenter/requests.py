@@ -10,22 +10,18 @@ from typing import Any, Unpack
 from pydantic import BaseModel
 
 from ..core.boundary import path_segment
-from ..core.client import ClientBase, M, Resource, operation, paged
+from ..core.client import ClientBase, M, operation
 from ..core.errors import RequestValidationError
 from ..core.models import validate_input
-from ..core.pagination import Page
-from ..core.request import Call, CallOptions, ListOptions
+from ..core.request import Call, CallOptions
 from .attachments import Attachments
 from .conversations import Conversations
 from .entities import (
-    MAX_ROW_COUNT,
     Entity,
-    Search,
+    ReadOnlyCollection,
     create_call,
     delete_call,
     entity_or_empty,
-    get_call,
-    list_call,
     no_result,
     update_call,
 )
@@ -89,32 +85,14 @@ def _request_payload(data: Mapping[str, Any] | BaseModel, *, creating: bool) -> 
     return model.to_wire()
 
 
-class Requests(Resource[M]):
-    """Requests (`/api/v3/requests`)."""
+class Requests(ReadOnlyCollection[M, Request]):
+    """Requests (`/api/v3/requests`): `list()` and `get(id)` as for every collection, and
+    the request's own verbs and sub-resources."""
 
     def __init__(self, client: ClientBase[M], paths: RequestPaths, max_upload_bytes: int) -> None:
-        super().__init__(client)
+        super().__init__(client, REQUEST)
         self._paths = paths
         self._max_upload_bytes = max_upload_bytes
-
-    @paged
-    def list(
-        self,
-        *,
-        search: Search = None,
-        sort: str | None = None,
-        fields: Sequence[str] | None = None,
-        row_count: int = MAX_ROW_COUNT,
-        **options: Unpack[ListOptions],
-    ) -> Call[Page[Request]]:
-        """Requests, page by page (`GET requests` with `list_info`). `search` takes a
-        `Criteria`; `sort` a field (`-created_time` for newest first)."""
-        return list_call(REQUEST, row_count=row_count, search=search, sort=sort, fields=fields)
-
-    @operation
-    def get(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[Request]:
-        """One request (`GET requests/{id}`)."""
-        return get_call(REQUEST, request_id)
 
     @operation
     def create(
