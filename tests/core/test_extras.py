@@ -17,7 +17,9 @@ def test_a_missing_module_names_the_extra_and_the_command() -> None:
     with pytest.raises(MissingExtraError) as caught:
         require_extra("ssh", "httpx", "no_such_module_here", feature="servicehub_sdk.ssh")
     error = caught.value
-    assert isinstance(error, ImportError)
+    assert isinstance(
+        error, ModuleNotFoundError
+    )  # what `except ImportError` and importorskip catch
     assert (error.extra, error.missing, error.name) == (
         "ssh",
         ["no_such_module_here"],

@@ -7,7 +7,7 @@ from importlib.util import find_spec
 __all__ = ["MissingExtraError", "require_extra"]
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(ModuleNotFoundError):
     """A feature needs an optional extra of servicehub-sdk that is not installed.
 
     The message names the extra and the `pip install` command; `extra` and `missing` say the
