@@ -132,14 +132,14 @@ class _Backend:
     ) -> _Stream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _Stream(
-            self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+            self._backend.connect_tcp(host, port, timeout, local_address, *_given(socket_options))
         )
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> _Stream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
+        return _Stream(self._backend.connect_unix_socket(path, timeout, *_given(socket_options)))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
@@ -158,17 +158,27 @@ class _AsyncBackend:
         socket_options: Iterable[Any] | None = None,
     ) -> _AsyncStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
-        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        stream = await self._backend.connect_tcp(
+            host, port, timeout, local_address, *_given(socket_options)
+        )
         return _AsyncStream(stream)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> _AsyncStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+        return _AsyncStream(
+            await self._backend.connect_unix_socket(path, timeout, *_given(socket_options))
+        )
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
+
+
+def _given(socket_options: Iterable[Any] | None) -> tuple[Iterable[Any], ...]:
+    """`socket_options` as an argument only when there are some: httpcore before 0.17 takes
+    no such parameter."""
+    return () if socket_options is None else (socket_options,)
 
 
 def install(client: httpx.Client | httpx.AsyncClient) -> bool:
