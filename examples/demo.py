@@ -11,7 +11,12 @@ single tasks in full.
 
 from __future__ import annotations
 
-from servicehub_sdk.cli.demo import INTRODUCTION, DemoStep, render_step, run_demo
+from servicehub_sdk.cli._demo import (
+    INTRODUCTION,
+    DemoStep,
+    render_step,
+    run_demo,
+)
 
 
 def show(number: int, step: DemoStep) -> None:

@@ -75,7 +75,7 @@ def test_fan_out_over_aiohttp(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pytest.importorskip("servicehub_sdk.core.aiohttp_client")
+    pytest.importorskip("servicehub_sdk.core._aiohttp_client")
     fan_out = importlib.import_module("fan_out")
     monkeypatch.setattr(fan_out, "ROUNDS", 3)
     fan_out.main(calls=20)

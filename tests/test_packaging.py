@@ -109,7 +109,7 @@ def test_wheel_with_one_extra(tmp_path: Path, wheel: Path, extra: str) -> None:
         assert outcome.returncode != 0, name
         if name in NEEDS:
             last = outcome.stderr.strip().splitlines()[-1]
-            assert last.startswith("servicehub_sdk.core.extras.MissingExtraError"), last
+            assert last.startswith("servicehub_sdk.core._extras.MissingExtraError"), last
             assert NEEDS[name] in last, last
             assert f"pip install 'servicehub-sdk[{name}]'" in last, last
 

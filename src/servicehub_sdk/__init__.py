@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .core.errors import (
+    from .core._errors import (
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from .core import errors
+        from .core import _errors as errors
 
         return getattr(errors, name)
     raise AttributeError(f"module 'servicehub_sdk' has no attribute {name!r}")

@@ -58,7 +58,7 @@ def sandbox() -> Iterator[Any]:
 def airflow_connections(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Each backend's default connection, reaching the sandbox (as `AIRFLOW_CONN_*`
     variables, which Airflow reads like any secrets backend)."""
-    from servicehub_sdk.airflow.connections import CONNECTION_SPECS
+    from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 
     ids = {}
     for backend in BACKENDS:

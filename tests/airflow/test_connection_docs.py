@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from servicehub_sdk.airflow.connections import CONNECTION_SPECS, ConnectionSpec
+from servicehub_sdk.airflow._connections import CONNECTION_SPECS, ConnectionSpec
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "running-at-scale.md"
 

@@ -12,7 +12,7 @@ pytest.importorskip("airflow.sdk", reason="Airflow is not installed")
 
 from pydantic import SecretStr
 
-from servicehub_sdk.airflow.connections import CONNECTION_SPECS
+from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from servicehub_sdk.airflow.hooks import (
     CECenterHook,
     CrowdPartnerHook,

@@ -15,8 +15,8 @@ pytest.importorskip("airflow.providers_manager", reason="Airflow is not installe
 import jsonschema
 from airflow.providers_manager import ProvidersManager
 
-from servicehub_sdk.airflow.connections import CONNECTION_SPECS
-from servicehub_sdk.airflow.get_provider_info import get_provider_info
+from servicehub_sdk.airflow._connections import CONNECTION_SPECS
+from servicehub_sdk.airflow._get_provider_info import get_provider_info
 from servicehub_sdk.airflow.hooks import (
     CECenterHook,
     CrowdPartnerHook,

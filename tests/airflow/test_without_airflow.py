@@ -8,7 +8,7 @@ from importlib.util import find_spec
 
 import pytest
 
-from servicehub_sdk.core.extras import MissingExtraError
+from servicehub_sdk.core._extras import MissingExtraError
 
 pytestmark = pytest.mark.skipif(find_spec("airflow") is not None, reason="Airflow is installed")
 
@@ -27,7 +27,7 @@ def test_the_provider_needs_the_airflow_extra(module: str) -> None:
 
 
 def test_the_provider_info_needs_no_airflow() -> None:
-    from servicehub_sdk.airflow.get_provider_info import get_provider_info
+    from servicehub_sdk.airflow._get_provider_info import get_provider_info
 
     info = get_provider_info()
     assert len(info["connection-types"]) == 5

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.cecenter import ServiceTicket, TicketQuery, localized, next_link
-from servicehub_sdk.cecenter.client import decode_yaas_error
+from servicehub_sdk.cecenter._client import decode_yaas_error
 from servicehub_sdk.core import (
     AuthenticationError,
     ConfigurationError,
@@ -18,7 +18,7 @@ from servicehub_sdk.core import (
     RequestValidationError,
 )
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.cecenter import CECenterEmulator
+from servicehub_sdk.testing._cecenter import CECenterEmulator
 from tests.cecenter.conftest import client_class
 from tests.helpers import close, collect, resolve
 

@@ -18,7 +18,7 @@ from servicehub_sdk.cecenter import (
 )
 from servicehub_sdk.core import AsyncPager, Pager, RequestValidationError
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.cecenter import CECenterEmulator
+from servicehub_sdk.testing._cecenter import CECenterEmulator
 from tests.cecenter.conftest import client_class
 from tests.helpers import close, collect, resolve
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from servicehub_sdk.cli.app import app
-from servicehub_sdk.cli.demo import DEMO_DATA
+from servicehub_sdk.cli._app import app
+from servicehub_sdk.cli._demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
 
 runner = CliRunner()

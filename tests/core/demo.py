@@ -27,7 +27,7 @@ from servicehub_sdk.core import (
     operation,
     paged,
 )
-from servicehub_sdk.core.client import M
+from servicehub_sdk.core._client import M
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, TokenEndpoint
 
 FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.01)

@@ -11,7 +11,7 @@ from servicehub_sdk.core import APIConnectionError, APITimeoutError, NotFoundErr
 from servicehub_sdk.testing import EmulatorServer
 from tests.proof.backends import BACKENDS, Backend
 
-aiohttp_client = pytest.importorskip("servicehub_sdk.core.aiohttp_client")
+aiohttp_client = pytest.importorskip("servicehub_sdk.core._aiohttp_client")
 
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)

@@ -20,7 +20,7 @@ from servicehub_sdk.core import (
     OAuth2PasswordGrant,
     ServerError,
 )
-from servicehub_sdk.core.auth import ASSUMED_LIFETIME
+from servicehub_sdk.core._auth import ASSUMED_LIFETIME
 from servicehub_sdk.testing import EmulatorServer, Reply
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient

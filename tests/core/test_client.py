@@ -295,7 +295,7 @@ async def test_connection_errors_name_the_host_and_endpoint(mode: str) -> None:
 def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
     from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
     from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-    from servicehub_sdk.ssh.models import Customer
+    from servicehub_sdk.ssh._models import Customer
 
     sync_args: dict[str, Any] = {"api_key": "k", "client_id": "i", "client_secret": "s"}
     hub = SSHClient(**sync_args, base_url=server.url, token_url=f"{server.url}/token")
@@ -303,7 +303,7 @@ def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
     get = inspect.signature(hub.customers.get)
     assert get.return_annotation is Customer
     assert list(get.parameters) == ["external_id", "options"]
-    assert "-> servicehub_sdk.ssh.models.Customer" in pydoc.render_doc(hub.customers.get)
+    assert "-> servicehub_sdk.ssh._models.Customer" in pydoc.render_doc(hub.customers.get)
     assert inspect.signature(ahub.customers.get).return_annotation == Coroutine[Any, Any, Customer]
     assert inspect.iscoroutinefunction(ahub.customers.get)
     assert inspect.signature(hub.customers.list).return_annotation == Pager[Customer]

@@ -147,7 +147,7 @@ def test_from_env_refuses_a_flag_it_cannot_read(monkeypatch: pytest.MonkeyPatch)
 def test_from_env_reads_numbers_and_lists_by_the_parameters_type(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from servicehub_sdk.core.environment import env_value
+    from servicehub_sdk.core._environment import env_value
 
     assert env_value("2048", "V", "int") == 2048
     assert env_value("2.5", "V", "float | httpx.Timeout | None") == 2.5

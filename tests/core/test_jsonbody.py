@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import ResponseValidationError
-from servicehub_sdk.core.jsonbody import body_or_text, read_json
+from servicehub_sdk.core._jsonbody import body_or_text, read_json
 from servicehub_sdk.testing import EmulatorServer, Malformed
 from tests.helpers import resolve
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import AllOf, ApiKeyHeader, OAuth2ClientCredentials, OAuth2PasswordGrant
-from servicehub_sdk.core.redaction import REDACTED, redact_headers, redact_url
+from servicehub_sdk.core._redaction import REDACTED, redact_headers, redact_url
 from servicehub_sdk.testing import EmulatorServer, Reply
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close, resolve

@@ -18,7 +18,7 @@ from servicehub_sdk.core import (
     RetryPolicy,
     ServerError,
 )
-from servicehub_sdk.core.retry import parse_retry_after
+from servicehub_sdk.core._retry import parse_retry_after
 from servicehub_sdk.testing import Delay, Drop, EmulatorServer, Reply
 from tests.core.demo import FAST, AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close, resolve

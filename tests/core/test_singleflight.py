@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import APIConnectionError
-from servicehub_sdk.core.singleflight import SingleFlight
+from servicehub_sdk.core._singleflight import SingleFlight
 from servicehub_sdk.testing import Drop, EmulatorServer
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoClient

@@ -18,7 +18,7 @@ from servicehub_sdk.testing import (
     TokenEndpoint,
     register_emulator,
 )
-from servicehub_sdk.testing.cassettes import find_secrets, scrub_body, scrubbing_vcr
+from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
 
 
 def echo(request: EmulatedRequest) -> EmulatedResponse:

@@ -11,7 +11,7 @@ import pytest
 
 from servicehub_sdk.core import AuthenticationError, ConfigurationError
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.fsm import (
+from servicehub_sdk.testing._fsm import (
     ACCOUNT_ID,
     CLIENT_ID,
     CLIENT_SECRET,

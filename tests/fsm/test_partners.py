@@ -16,7 +16,12 @@ from servicehub_sdk.core import (
 )
 from servicehub_sdk.fsm import ContactRole, Partner, PartnerInput, RadiusUnit
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.fsm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, FSMEmulator
+from servicehub_sdk.testing._fsm import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TOKEN_PATH,
+    FSMEmulator,
+)
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve
 

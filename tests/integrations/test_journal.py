@@ -16,7 +16,7 @@ from servicehub_sdk.integrations import (
     open_journal,
     open_journal_async,
 )
-from servicehub_sdk.integrations.journal_sqlite import SqliteJournal
+from servicehub_sdk.integrations._journal_sqlite import SqliteJournal
 
 from ._journal_db import execute, expire_leases
 

@@ -18,9 +18,9 @@ from servicehub_sdk.integrations import (
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import VARIANTS, SSHEmulator
-from servicehub_sdk.testing.ssh.store import SshStore
-from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
+from servicehub_sdk.testing._ssh.store import SshStore
+from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 
 
 @pytest.fixture(params=VARIANTS)

@@ -25,8 +25,8 @@ from servicehub_sdk.core import (
     ServerError,
     ServiceHubError,
 )
-from servicehub_sdk.core.http import status_error
-from servicehub_sdk.supportcenter.criteria import Criteria
+from servicehub_sdk.core._http import status_error
+from servicehub_sdk.supportcenter._criteria import Criteria
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS
 from tests.proof.transport import client_for, emulated

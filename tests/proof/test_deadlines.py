@@ -16,7 +16,7 @@ import pytest
 from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import APITimeoutError, OAuth2ClientCredentials, RetryPolicy
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.cecenter import CECenterEmulator
+from servicehub_sdk.testing._cecenter import CECenterEmulator
 from tests.core.demo import AsyncDemoClient, DemoClient
 from tests.helpers import close, resolve
 from tests.proof.stalling import Behaviour, StallingServer
@@ -93,7 +93,7 @@ async def test_total_timeout_bounds_retries_too(mode: str) -> None:
 
 @pytest.mark.parametrize("behaviour", ["silent", "trickle"])
 async def test_a_transport_of_its_own_is_bounded_too(behaviour: Behaviour) -> None:
-    AioHttpClient = pytest.importorskip("servicehub_sdk.core.aiohttp_client").AioHttpClient
+    AioHttpClient = pytest.importorskip("servicehub_sdk.core._aiohttp_client").AioHttpClient
 
     with StallingServer(behaviour) as server:
         async with AioHttpClient() as http:

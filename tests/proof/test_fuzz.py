@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicehub_sdk.cecenter import next_link
-from servicehub_sdk.cecenter.client import decode_yaas_error
+from servicehub_sdk.cecenter._client import decode_yaas_error
 from servicehub_sdk.core import ServiceHubError
 from servicehub_sdk.spicecsm import (
     WebCallApp,
@@ -21,8 +21,8 @@ from servicehub_sdk.spicecsm import (
     parse_userdata,
     parse_users,
 )
-from servicehub_sdk.ssh.graphql import decode_gateway_error, read_data
-from servicehub_sdk.supportcenter.envelope import decode_envelope_error, read_entity, read_list
+from servicehub_sdk.ssh._graphql import decode_gateway_error, read_data
+from servicehub_sdk.supportcenter._envelope import decode_envelope_error, read_entity, read_list
 
 JSON = st.recursive(
     st.none()

@@ -16,11 +16,11 @@ import pytest
 from servicehub_sdk.core import APIConnectionError, RequestValidationError, ServiceHubError
 from servicehub_sdk.supportcenter import SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.cassettes import find_secrets, scrubbing_vcr
-from servicehub_sdk.testing.cecenter import TOKEN_PATH as CEC_TOKEN_PATH
-from servicehub_sdk.testing.fsm import TOKEN_PATH as FSM_TOKEN_PATH
-from servicehub_sdk.testing.ssh import TOKEN_PATH as SSH_TOKEN_PATH
-from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing._cassettes import find_secrets, scrubbing_vcr
+from servicehub_sdk.testing._cecenter import TOKEN_PATH as CEC_TOKEN_PATH
+from servicehub_sdk.testing._fsm import TOKEN_PATH as FSM_TOKEN_PATH
+from servicehub_sdk.testing._ssh import TOKEN_PATH as SSH_TOKEN_PATH
+from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
 from tests.realworld.replay import artefact_files
@@ -236,7 +236,7 @@ def test_cli_output_never_shows_a_secret(
     line break inside a secret it refuses to start, without printing the secret."""
     from typer.testing import CliRunner
 
-    from servicehub_sdk.cli.app import app
+    from servicehub_sdk.cli._app import app
 
     prefix = backend.name.upper()
     command = {

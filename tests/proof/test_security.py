@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import RequestValidationError, ResponseValidationError, ServiceHubError
-from servicehub_sdk.core.boundary import path_segment
-from servicehub_sdk.fsm.context import SERVICE_PATH
+from servicehub_sdk.core._boundary import path_segment
+from servicehub_sdk.fsm._context import SERVICE_PATH
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
 from tests.proof.transport import client_for, emulated

@@ -11,7 +11,7 @@ from typing import Any
 
 from servicehub_sdk.core import RetryPolicy, ServerError, ServiceHubError
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.cecenter import TENANT
+from servicehub_sdk.testing._cecenter import TENANT
 from tests.helpers import close, collect, resolve
 from tests.proof.backends import BACKENDS
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from servicehub_sdk.spicecsm import WebCallApp
-from servicehub_sdk.spicecsm.xml import XmlError, parse_case_xml, parse_userdata
+from servicehub_sdk.spicecsm._xml import XmlError, parse_case_xml, parse_userdata
 
 USER, PASSWORD = "spice", "int-pass-5e1f"
 SECRET_IN_DTD = "ENTITY-SECRET-VALUE"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-import servicehub_sdk.testing.ssh
+import servicehub_sdk.testing._ssh
 from servicehub_sdk.core import RequestValidationError, ServiceHubError
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from tests.helpers import collect, resolve
@@ -266,7 +266,7 @@ async def conforms(client: Any, replay: Replay, operation: Any) -> None:
 
 
 SYMMEDIA_SDL = (
-    Path(servicehub_sdk.testing.ssh.__file__).with_name("schema_symmedia.graphql").read_text()
+    Path(servicehub_sdk.testing._ssh.__file__).with_name("schema_symmedia.graphql").read_text()
 )
 
 

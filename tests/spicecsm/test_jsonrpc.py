@@ -13,7 +13,7 @@ import pytest
 from servicehub_sdk.core import JsonRpcError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient, telephony_pop_url
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.spicecsm import API_PASSWORD, SpiceCSMEmulator
+from servicehub_sdk.testing._spicecsm import API_PASSWORD, SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 

@@ -16,9 +16,9 @@ import pytest
 
 from servicehub_sdk.core import JsonRpcError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
-from servicehub_sdk.spicecsm.client import SpiceApiError
+from servicehub_sdk.spicecsm._client import SpiceApiError
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.spicecsm import SpiceCSMEmulator
+from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from servicehub_sdk.spicecsm import AccountData, CaseUpdate, SearchRequest, WebCallApp
-from servicehub_sdk.testing.spicecsm import DriverError, SpiceDriver
+from servicehub_sdk.testing._spicecsm import DriverError, SpiceDriver
 
 SECRET = "int-pass-S3cr3t"
 
@@ -208,7 +208,7 @@ def test_driver_rejects_unencoded_answers() -> None:
     bad = WebCallApp(int_user="u", int_pass="p", on_search=lambda r: [])
     bad._render = staticmethod(
         lambda kind, result: __import__(
-            "servicehub_sdk.spicecsm.webcall", fromlist=["_Answer"]
+            "servicehub_sdk.spicecsm._webcall", fromlist=["_Answer"]
         )._Answer(  # type: ignore[method-assign]
             200, b'<?xml version="1.0"?><users><user userkey="j doe"/></users>', "text/xml"
         )
@@ -271,7 +271,7 @@ def _big_case_update(user: str, password: str) -> bytes:
 
 def _counting_form_parser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the thread of every full form parse the app makes."""
-    from servicehub_sdk.spicecsm import webcall
+    from servicehub_sdk.spicecsm import _webcall as webcall
 
     threads: list[str] = []
     real = webcall.parse_qs

@@ -20,7 +20,7 @@ from servicehub_sdk.spicecsm import (
     parse_search_form,
     render_case_xml,
 )
-from servicehub_sdk.spicecsm.webcall import DEFAULT_PATHS
+from servicehub_sdk.spicecsm._webcall import DEFAULT_PATHS
 
 SECRET = "int-pass-S3cr3t"
 FORM = "application/x-www-form-urlencoded"

@@ -7,7 +7,7 @@ import pytest
 
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing.ssh import VARIANTS, SSHEmulator
+from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
 from tests.helpers import close, resolve
 
 

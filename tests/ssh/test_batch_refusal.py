@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.testing.ssh import REFUSALS, SSHEmulator
+from servicehub_sdk.testing._ssh import REFUSALS, SSHEmulator
 from tests.helpers import resolve
 from tests.ssh.test_batch import customer
 

@@ -23,9 +23,9 @@ from servicehub_sdk.ssh import (
     CustomerUpdate,
     MachineModelInput,
 )
-from servicehub_sdk.ssh.customer_machines import create_machine, list_machines
-from servicehub_sdk.ssh.customers import create_customer, get_customer, update_customer
-from servicehub_sdk.ssh.graphql import (
+from servicehub_sdk.ssh._customer_machines import create_machine, list_machines
+from servicehub_sdk.ssh._customers import create_customer, get_customer, update_customer
+from servicehub_sdk.ssh._graphql import (
     GraphQLCall,
     Plan,
     PlanRequest,
@@ -34,9 +34,9 @@ from servicehub_sdk.ssh.graphql import (
     load_schema,
     paged_call,
 )
-from servicehub_sdk.ssh.machine_models import create_model, list_models
-from servicehub_sdk.ssh.models import ServiceCase, ServiceOrganisation
-from servicehub_sdk.testing.ssh import VARIANTS
+from servicehub_sdk.ssh._machine_models import create_model, list_models
+from servicehub_sdk.ssh._models import ServiceCase, ServiceOrganisation
+from servicehub_sdk.testing._ssh import VARIANTS
 
 ADDRESS = {"country": "DE", "city": "Köln", "postalCode": "50667", "street": 'Haupt "str." 1\\a'}
 MACHINE = CustomerMachineInput(
@@ -46,7 +46,7 @@ MACHINE = CustomerMachineInput(
 
 def emulator_sdl(variant: str) -> str:
     name = {"document": "schema.graphql", "symmedia": "schema_symmedia.graphql"}[variant]
-    return resources.files("servicehub_sdk.testing.ssh").joinpath(name).read_text()
+    return resources.files("servicehub_sdk.testing._ssh").joinpath(name).read_text()
 
 
 def plan_of(variant: str) -> Plan:

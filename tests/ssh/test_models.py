@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from servicehub_sdk.ssh import CustomerInput, ServiceCase, Severity
-from servicehub_sdk.ssh.models import Customer, CustomField
+from servicehub_sdk.ssh._models import Customer, CustomField
 
 # Trimmed from a recorded portal answer in NikolaiFalke/simple-agent-from-scratch,
 # agents/services/service-case-report/frontend-examples/solve-service-case.json.

@@ -15,7 +15,7 @@ import pytest
 from servicehub_sdk.core import ResponseValidationError
 from servicehub_sdk.ssh import AsyncSSHClient, SchemaReport, Severity, SSHClient
 from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox
-from servicehub_sdk.testing.ssh import SSHEmulator
+from servicehub_sdk.testing._ssh import SSHEmulator
 from tests.helpers import close, collect, resolve
 
 
@@ -29,7 +29,7 @@ def client(mode: str, config: dict[str, Any], **options: Any) -> Any:
 
 
 def symmedia_sdl() -> str:
-    package = resources.files("servicehub_sdk.testing.ssh")
+    package = resources.files("servicehub_sdk.testing._ssh")
     return package.joinpath("schema_symmedia.graphql").read_text()
 
 

@@ -18,9 +18,9 @@ from servicehub_sdk.core import (
     UnprocessableError,
 )
 from servicehub_sdk.supportcenter import Criteria
-from servicehub_sdk.supportcenter.admin import ADMIN_LISTS
+from servicehub_sdk.supportcenter._admin import ADMIN_LISTS
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.supportcenter import API_KEY
+from servicehub_sdk.testing._supportcenter import API_KEY
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 

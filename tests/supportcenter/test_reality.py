@@ -26,9 +26,9 @@ from servicehub_sdk.core import (
     UnprocessableError,
 )
 from servicehub_sdk.supportcenter import Time
-from servicehub_sdk.supportcenter.envelope import missing_fields
+from servicehub_sdk.supportcenter._envelope import missing_fields
 from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing.supportcenter import API_KEY, SupportCenterEmulator
+from servicehub_sdk.testing._supportcenter import API_KEY, SupportCenterEmulator
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 
@@ -300,7 +300,7 @@ async def test_every_family_has_its_module_and_list_is_a_pager(
     for family, handle in handles.items():
         assert isinstance(handle, family)
         assert family.__module__.startswith("servicehub_sdk.supportcenter.")
-        assert family.__module__ != "servicehub_sdk.supportcenter.entities"
+        assert family.__module__ != "servicehub_sdk.supportcenter._entities"
         assert isinstance(handle.list(), pager)
     assert isinstance(scp.requests.resolution(rid), Resolutions)
     assert isinstance(scp.requests.list(), pager)

@@ -15,9 +15,9 @@ from servicehub_sdk.core import (
     RequestValidationError,
 )
 from servicehub_sdk.supportcenter import Criteria, Request
-from servicehub_sdk.supportcenter.envelope import missing_fields
+from servicehub_sdk.supportcenter._envelope import missing_fields
 from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
-from servicehub_sdk.testing.supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 

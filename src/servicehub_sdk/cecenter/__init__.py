@@ -11,8 +11,13 @@ with CECenterClient(tenant=..., client_id=..., client_secret=...,
 ```
 """
 
-from .client import DEFAULT_API_URL, DEFAULT_SCOPES, AsyncCECenterClient, CECenterClient
-from .models import (
+from ._client import (
+    DEFAULT_API_URL,
+    DEFAULT_SCOPES,
+    AsyncCECenterClient,
+    CECenterClient,
+)
+from ._models import (
     ChatTranscript,
     Classification,
     Customer,
@@ -27,8 +32,8 @@ from .models import (
     TicketStatus,
     localized,
 )
-from .query import TRANSIENT_FIELDS, TicketQuery
-from .wire import next_link
+from ._query import TRANSIENT_FIELDS, TicketQuery
+from ._wire import next_link
 
 __all__ = [
     "DEFAULT_API_URL",

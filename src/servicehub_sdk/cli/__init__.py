@@ -1,13 +1,13 @@
 """The `servicehub` command line (extra `cli`): sandbox, demo, syncs and everyday calls.
 
-The Typer application itself is `servicehub_sdk.cli.app.app`.
+The Typer application itself is `servicehub_sdk.cli._app.app`.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..core.extras import MissingExtraError, require_extra
+from ..core._extras import MissingExtraError, require_extra
 
 __all__ = ["main"]
 
@@ -19,6 +19,6 @@ def main() -> None:
     except MissingExtraError as exc:
         print(f"servicehub: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
-    from .app import main as run
+    from ._app import main as run
 
     run()

@@ -3,7 +3,7 @@
 Nothing here knows a vendor; each backend package builds on these pieces.
 """
 
-from .auth import (
+from ._auth import (
     AllOf,
     ApiKeyHeader,
     BearerToken,
@@ -13,8 +13,17 @@ from .auth import (
     OAuth2TokenAuth,
     Token,
 )
-from .client import Async, AsyncClient, ClientBase, Resource, Sync, SyncClient, operation, paged
-from .errors import (
+from ._client import (
+    Async,
+    AsyncClient,
+    ClientBase,
+    Resource,
+    Sync,
+    SyncClient,
+    operation,
+    paged,
+)
+from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -36,11 +45,22 @@ from .errors import (
     ServiceHubError,
     UnprocessableError,
 )
-from .http import DEFAULT_TIMEOUT, AsyncEngine, SyncEngine, capture_responses
-from .models import ServiceHubModel, validate_input
-from .pagination import AsyncPager, Page, PageData, Pager, counter_pages
-from .request import Call, CallOptions, ListOptions
-from .retry import RetryPolicy
+from ._http import (
+    DEFAULT_TIMEOUT,
+    AsyncEngine,
+    SyncEngine,
+    capture_responses,
+)
+from ._models import ServiceHubModel, validate_input
+from ._pagination import (
+    AsyncPager,
+    Page,
+    PageData,
+    Pager,
+    counter_pages,
+)
+from ._request import Call, CallOptions, ListOptions
+from ._retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -11,15 +11,15 @@ with FSMClient(client_id=..., client_secret=..., username="acme/admin", password
 ```
 """
 
-from .client import (
+from ._client import (
     CLUSTERS,
     DEFAULT_DIRECTORY_URL,
     DEFAULT_TOKEN_URL,
     AsyncFSMClient,
     FSMClient,
 )
-from .context import FsmContext
-from .models import (
+from ._context import FsmContext
+from ._models import (
     Contact,
     ContactInput,
     ContactRole,
@@ -35,7 +35,7 @@ from .models import (
     ServiceArea,
     ServiceAreaInput,
 )
-from .origin import FSM_DOMAINS
+from ._origin import FSM_DOMAINS
 
 __all__ = [
     "CLUSTERS",

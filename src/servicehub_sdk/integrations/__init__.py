@@ -11,7 +11,7 @@ links = link_service_cases(hub, SupportCenterTarget(scp), journal="links.sqlite3
 ```
 """
 
-from .journal import (
+from ._journal import (
     DEFAULT_LEASE_SECONDS,
     SCHEMA_VERSION,
     AsyncJournal,
@@ -23,14 +23,20 @@ from .journal import (
     open_journal,
     open_journal_async,
 )
-from .journal_postgres import AsyncPostgresJournal, PostgresJournal
-from .journal_sqlite import AsyncSqliteJournal, LinkJournal, SqliteJournal
-from .link_cases import link_service_cases, link_service_cases_async
-from .master_data import sync_master_data, sync_master_data_async
-from .records import MasterData, load_master_data
-from .report import RecordResult, SyncReport
-from .shards import Shard
-from .targets import CECenterTarget, SpiceCSMTarget, SupportCenterTarget, TicketTarget, marker
+from ._journal_postgres import AsyncPostgresJournal, PostgresJournal
+from ._journal_sqlite import AsyncSqliteJournal, LinkJournal, SqliteJournal
+from ._link_cases import link_service_cases, link_service_cases_async
+from ._master_data import sync_master_data, sync_master_data_async
+from ._records import MasterData, load_master_data
+from ._report import RecordResult, SyncReport
+from ._shards import Shard
+from ._targets import (
+    CECenterTarget,
+    SpiceCSMTarget,
+    SupportCenterTarget,
+    TicketTarget,
+    marker,
+)
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",

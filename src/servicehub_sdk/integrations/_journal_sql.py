@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from ._drive import maybe, run_sync
-from .journal import SCHEMA_VERSION, Claim, JournalEntry, JournalVersionError
+from ._journal import (
+    SCHEMA_VERSION,
+    Claim,
+    JournalEntry,
+    JournalVersionError,
+)
 
 COLUMNS = "case_id, state, ticket_id, updated_at, owner, lease_until"
 

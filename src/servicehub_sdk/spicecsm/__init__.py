@@ -1,15 +1,20 @@
 """SpiceCSM: the web calls it makes to you (`WebCallApp`), its JSON-RPC API
 (`SpiceCSMClient`) and the telephony screen pop (`telephony_pop_url`)."""
 
-from .client import AsyncSpiceCSMClient, SpiceApiError, SpiceCSMClient, normalise_rows
-from .encoding import percent_decode, percent_encode
-from .forms import (
+from ._client import (
+    AsyncSpiceCSMClient,
+    SpiceApiError,
+    SpiceCSMClient,
+    normalise_rows,
+)
+from ._encoding import percent_decode, percent_encode
+from ._forms import (
     parse_account_update_form,
     parse_case_update_form,
     parse_load_form,
     parse_search_form,
 )
-from .models import (
+from ._models import (
     AccountData,
     AccountUser,
     ApiObject,
@@ -19,9 +24,9 @@ from .models import (
     SearchRequest,
     UserSummary,
 )
-from .telephony import telephony_pop_url
-from .webcall import DEFAULT_PATHS, WebCallApp
-from .xml import (
+from ._telephony import telephony_pop_url
+from ._webcall import DEFAULT_PATHS, WebCallApp
+from ._xml import (
     XmlError,
     parse_case_xml,
     parse_userdata,

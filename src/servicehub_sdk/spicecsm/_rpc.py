@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.errors import RequestValidationError
+from ..core._errors import RequestValidationError
 
 __all__ = ["criteria_object"]
 

@@ -10,10 +10,15 @@ with SSHClient(api_key=..., client_id=..., client_secret=...) as hub:
 """
 
 from . import _extra  # noqa: F401  (first: names a missing extra before gql is needed)
-from .batch import BatchResult, BatchResults
-from .client import ENVIRONMENTS, AsyncSSHClient, Environment, SSHClient
-from .customer_machines import MachineShape
-from .models import (
+from ._batch import BatchResult, BatchResults
+from ._client import (
+    ENVIRONMENTS,
+    AsyncSSHClient,
+    Environment,
+    SSHClient,
+)
+from ._customer_machines import MachineShape
+from ._models import (
     Address,
     AddressInput,
     ClosingReport,
@@ -34,7 +39,7 @@ from .models import (
     Severity,
     UpsertResult,
 )
-from .schemas import SchemaReport
+from ._schemas import SchemaReport
 
 __all__ = [
     "ENVIRONMENTS",

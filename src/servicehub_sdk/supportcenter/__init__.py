@@ -11,12 +11,12 @@ with SupportCenterClient(base_url="https://scp.example.com:8080", api_key=...) a
 ```
 """
 
-from .attachments import Attachments
-from .client import DEFAULT_ACCEPT, AsyncSupportCenterClient, SupportCenterClient
-from .conversations import Conversations
-from .criteria import Criteria
-from .custom_modules import CustomModule, CustomRecord
-from .models import (
+from ._attachments import Attachments
+from ._client import DEFAULT_ACCEPT, AsyncSupportCenterClient, SupportCenterClient
+from ._conversations import Conversations
+from ._criteria import Criteria
+from ._custom_modules import CustomModule, CustomRecord
+from ._models import (
     AdminEntry,
     Attachment,
     ClosureInfo,
@@ -37,13 +37,13 @@ from .models import (
     Worklog,
     WorklogInput,
 )
-from .notes import Notes
-from .notifications import Notifications
-from .requesters import Requesters
-from .requests import Requests
-from .resolutions import Resolutions
-from .support_reps import SupportReps
-from .worklogs import Worklogs
+from ._notes import Notes
+from ._notifications import Notifications
+from ._requesters import Requesters
+from ._requests import Requests
+from ._resolutions import Resolutions
+from ._support_reps import SupportReps
+from ._worklogs import Worklogs
 
 __all__ = [
     "DEFAULT_ACCEPT",

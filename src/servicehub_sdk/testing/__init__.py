@@ -10,10 +10,27 @@
 The emulators are written from the vendors' documents and never import client code.
 """
 
-from .faults import Delay, Drop, Fault, Faults, Malformed, Reply
-from .oauth import IssuedToken, TokenEndpoint
-from .sandbox import BackendEmulator, Sandbox, register_emulator, registered_backends
-from .server import App, EmulatedRequest, EmulatedResponse, EmulatorServer
+from ._faults import (
+    Delay,
+    Drop,
+    Fault,
+    Faults,
+    Malformed,
+    Reply,
+)
+from ._oauth import IssuedToken, TokenEndpoint
+from ._sandbox import (
+    BackendEmulator,
+    Sandbox,
+    register_emulator,
+    registered_backends,
+)
+from ._server import (
+    App,
+    EmulatedRequest,
+    EmulatedResponse,
+    EmulatorServer,
+)
 
 __all__ = [
     "App",

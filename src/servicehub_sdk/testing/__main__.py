@@ -8,7 +8,7 @@ import json
 import signal
 import threading
 
-from .sandbox import Sandbox, registered_backends
+from ._sandbox import Sandbox, registered_backends
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Operators of the servicehub-sdk Airflow provider."""
 
 from .. import _extra  # noqa: F401  (Airflow is installed)
-from .link_cases import LinkServiceCasesOperator
-from .master_data import SyncMasterDataOperator
+from ._link_cases import LinkServiceCasesOperator
+from ._master_data import SyncMasterDataOperator
 
 __all__ = ["LinkServiceCasesOperator", "SyncMasterDataOperator"]

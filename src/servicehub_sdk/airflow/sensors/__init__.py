@@ -1,6 +1,6 @@
 """Sensors of the servicehub-sdk Airflow provider."""
 
 from .. import _extra  # noqa: F401  (Airflow is installed)
-from .service_cases import UnlinkedServiceCasesSensor
+from ._service_cases import UnlinkedServiceCasesSensor
 
 __all__ = ["UnlinkedServiceCasesSensor"]

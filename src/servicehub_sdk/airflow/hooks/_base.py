@@ -1,0 +1,178 @@
+"""What every hook of the provider shares: reading its Airflow connection into client
+settings, building the sync and async clients, the connection form and the connection test."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import SecretStr
+
+from ...core._errors import ConfigurationError, ServiceHubError
+from .._connections import ConnectionSpec
+
+try:  # Airflow 3.1 and later
+    from airflow.sdk import BaseHook
+except ImportError:  # Airflow 3.0
+    from airflow.hooks.base import BaseHook
+
+__all__ = ["ServiceHubHook"]
+
+
+def _url(host: str, port: int | None) -> str:
+    """The connection's host as a URL: `https://` unless it names its scheme."""
+    if "://" in host:
+        return host
+    return f"https://{host}:{port}" if port else f"https://{host}"
+
+
+class ServiceHubHook(BaseHook):
+    """A hook reading one connection of a servicehub-sdk connection type.
+
+    Args:
+        servicehub_conn_id: the Airflow connection (default: `<conn_type>_default`).
+        client_options: client constructor arguments that win over the connection
+            (`timeout`, `max_retries`, `http_client`...).
+
+    Subclasses set `spec` (the connection type), `client_class` and `async_client_class`
+    (`"module:Class"`) and `probe(client)`, the cheap read `test_connection` makes.
+    """
+
+    spec: ClassVar[ConnectionSpec]
+    client_class: ClassVar[str]
+    async_client_class: ClassVar[str]
+    conn_name_attr = "servicehub_conn_id"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = cls.__dict__.get("spec")
+        if spec is None:
+            return
+        cls.conn_type = spec.conn_type
+        cls.hook_name = spec.hook_name
+        cls.default_conn_name = spec.default_conn_name
+        # Airflow 3.0 and 3.1 read the connection form only from methods the hook class
+        # itself defines (not inherited ones); later releases read `get_provider_info()`.
+        cls.get_ui_field_behaviour = classmethod(_ui_field_behaviour)
+        cls.get_connection_form_widgets = classmethod(_connection_form_widgets)
+
+    def __init__(self, servicehub_conn_id: str | None = None, **client_options: Any) -> None:
+        super().__init__()
+        self.servicehub_conn_id = servicehub_conn_id or self.spec.default_conn_name
+        self.client_options = client_options
+        self._read: dict[str, Any] | None = None
+
+    def _settings(self) -> dict[str, Any]:
+        """Every value the connection holds, by client (or target) parameter name (the
+        connection is read once per hook)."""
+        if self._read is None:
+            self._read = self._read_connection()
+        return self._read
+
+    def _read_connection(self) -> dict[str, Any]:
+        conn = self.get_connection(self.servicehub_conn_id)
+        conn_id = self.servicehub_conn_id
+        if conn.conn_type and conn.conn_type != self.spec.conn_type:
+            raise ConfigurationError(
+                f"connection {conn_id!r} is of type {conn.conn_type!r}, "
+                f"{type(self).__name__} reads {self.spec.conn_type!r}"
+            )
+        settings: dict[str, Any] = {}
+        for name, standard in self.spec.standard.items():
+            value = getattr(conn, name, None)
+            if not value:
+                continue
+            if name == "host":
+                value = _url(value, conn.port)
+            elif name == "password":
+                value = SecretStr(value)
+            settings[standard.parameter] = value
+        extra = conn.extra_dejson
+        if not isinstance(extra, Mapping):
+            raise ConfigurationError(f"connection {conn_id!r}: extra must be a JSON object")
+        settings.update(self.spec.read_extras(extra, conn_id))
+        return settings
+
+    def client_config(self) -> dict[str, Any]:
+        """The client constructor's keyword arguments: the connection's, then
+        `client_options`."""
+        targets = self.spec.target_fields
+        config = {k: v for k, v in self._settings().items() if k not in targets}
+        return {**config, **self.client_options}
+
+    def target_settings(self) -> dict[str, Any]:
+        """The connection's settings for tickets created through it (`customer_id`...)."""
+        return {k: v for k, v in self._settings().items() if k in self.spec.target_fields}
+
+    def get_client(self) -> Any:
+        """A new sync client of the connection; use it in a `with` block to close it."""
+        return _load(self.client_class)(**self.client_config())
+
+    def get_async_client(self) -> Any:
+        """A new async client of the connection; use it in an `async with` block."""
+        return _load(self.async_client_class)(**self.client_config())
+
+    def get_conn(self) -> Any:
+        """Airflow's name for `get_client()`."""
+        return self.get_client()
+
+    @abstractmethod
+    def probe(self, client: Any) -> str:
+        """Make one cheap read with `client` and say what it found."""
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Airflow's connection test: one cheap read. Returns `(ok, message)`; the message
+        carries no secret."""
+        try:
+            with self.get_client() as client:
+                found = self.probe(client)
+        except ServiceHubError as exc:
+            return False, f"{type(exc).__name__}: {exc.message}"
+        return True, f"Connected to {self.spec.hook_name}: {found}"
+
+
+def _load(path: str) -> Any:
+    import importlib
+
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _ui_field_behaviour(cls: type[ServiceHubHook]) -> dict[str, Any]:
+    """Hidden, relabelled and prefilled standard fields of the connection form."""
+    return cls.spec.ui_field_behaviour()
+
+
+def _connection_form_widgets(cls: type[ServiceHubHook]) -> dict[str, Any]:
+    """The form fields of the connection's extras (WTForms fields, as Airflow 3.0 and 3.1
+    expect; their API server renders them without Flask)."""
+    from wtforms import BooleanField, IntegerField, PasswordField, StringField
+    from wtforms.validators import Optional, any_of
+
+    classes = {"integer": IntegerField, "boolean": BooleanField}
+    widgets: dict[str, Any] = {}
+    for field in cls.spec.extras:
+        field_class = PasswordField if field.secret else classes.get(field.kind, StringField)
+        validators: list[Any] = [Optional()]
+        if field.choices:
+            validators.append(any_of(list(field.choices)))
+        widgets[field.name] = field_class(
+            field.label, validators=validators, description=field.description or ""
+        )
+    return widgets
+
+
+class TicketSystemHook(ServiceHubHook):
+    """A hook of a ticket system service cases can be linked to (`link_service_cases`).
+
+    Subclasses set `target_class` (`"module:Class"`, a `TicketTarget`); the connection's
+    target settings and `options` are its keyword arguments.
+    """
+
+    target_class: ClassVar[str]
+
+    def ticket_target(self, client: Any, **options: Any) -> Any:
+        """The `TicketTarget` creating tickets through `client` (this connection's client)."""
+        settings = {**self.target_settings(), **options}
+        return _load(self.target_class)(client, **settings)

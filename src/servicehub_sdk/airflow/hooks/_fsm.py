@@ -1,0 +1,28 @@
+"""`CrowdPartnerHook`: the `servicehub_fsm` connection and SAP FSM Crowd Partner clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._connections import CONNECTION_SPECS
+from ._base import ServiceHubHook
+
+__all__ = ["CrowdPartnerHook"]
+
+
+class CrowdPartnerHook(ServiceHubHook):
+    """SAP FSM Crowd Partner API (`FSMClient` / `AsyncFSMClient`).
+
+    Login and password are the FSM user's (`account/user`), host the service URL (empty: the
+    cluster the token names); the OAuth client and the context are extras.
+    """
+
+    spec = CONNECTION_SPECS["fsm"]
+    client_class = "servicehub_sdk.fsm:FSMClient"
+    async_client_class = "servicehub_sdk.fsm:AsyncFSMClient"
+
+    def probe(self, client: Any) -> str:
+        """Resolves the account, company and cluster (the token request, then the Directory
+        API when the token names no cluster)."""
+        context = client.resolve_context()
+        return f"account {context.account_name!r}, company {context.company_name!r}"

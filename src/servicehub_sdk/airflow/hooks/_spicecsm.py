@@ -1,0 +1,28 @@
+"""`SpiceCsmHook`: the `servicehub_spicecsm` connection and SpiceCSM JSON-RPC clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._connections import CONNECTION_SPECS
+from ._base import TicketSystemHook
+
+__all__ = ["SpiceCsmHook"]
+
+
+class SpiceCsmHook(TicketSystemHook):
+    """SpiceCSM JSON-RPC (`SpiceCSMClient` / `AsyncSpiceCSMClient`).
+
+    Host is the installation URL, login and password the API user. Linked cases become rows
+    of `table` (`SpiceCSMTarget`, with the extras `table` and `userkey`).
+    """
+
+    spec = CONNECTION_SPECS["spicecsm"]
+    client_class = "servicehub_sdk.spicecsm:SpiceCSMClient"
+    async_client_class = "servicehub_sdk.spicecsm:AsyncSpiceCSMClient"
+    target_class = "servicehub_sdk.integrations:SpiceCSMTarget"
+
+    def probe(self, client: Any) -> str:
+        """Logs in (`connect`), which checks the user and password."""
+        client.connect()
+        return f"logged in as {client.username!r}"

@@ -1,0 +1,187 @@
+"""`cec.service_tickets`: a customer's service tickets (`/{tenant}/serviceTickets`), sent with
+the customer's token."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, Unpack
+
+import httpx
+
+from ..core._boundary import path_segment
+from ..core._client import (
+    ClientBase,
+    M,
+    Resource,
+    operation,
+    paged,
+)
+from ..core._errors import ConfigurationError
+from ..core._models import validate_input
+from ..core._pagination import Page
+from ..core._request import Call, CallOptions, ListOptions
+from ._models import ServiceTicket, ServiceTicketInput, ServiceTicketUpdate
+from ._query import TicketQuery, query_param, sort_param
+from ._wire import (
+    MAX_PAGE_SIZE,
+    created_id,
+    json_body,
+    paged_call,
+)
+
+__all__ = ["ServiceTickets"]
+
+# Filled in by the service for reading; never sent back.
+TRANSIENT = (
+    "typeDescription",
+    "statusDescription",
+    "priorityDescription",
+    "customerEmail",
+    "customerTitle",
+    "customerFirstName",
+    "customerLastName",
+    "productName",
+)
+
+
+def _ticket_id(ticket_id: str) -> str:
+    return path_segment(ticket_id, field="ticket_id")
+
+
+def persisted(ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """A ticket as read, without its transient fields (`classification.description` too)."""
+    body = {k: v for k, v in ticket.items() if k not in TRANSIENT}
+    classification = body.get("classification")
+    if isinstance(classification, dict):
+        body["classification"] = {k: v for k, v in classification.items() if k != "description"}
+    return body
+
+
+class ServiceTickets(Resource[M]):
+    """A customer's service tickets (`/{tenant}/serviceTickets`), sent with the customer token."""
+
+    def __init__(self, client: ClientBase[M], customer_auth: httpx.Auth | None) -> None:
+        super().__init__(client)
+        self._customer_auth = customer_auth
+
+    def _customer(self) -> httpx.Auth:
+        if self._customer_auth is None:
+            raise ConfigurationError(
+                "service tickets are customer-scoped: give customer_email and customer_password, "
+                "or customer_token (or use with_customer(...))"
+            )
+        return self._customer_auth
+
+    @paged
+    def list(
+        self,
+        *,
+        q: TicketQuery | str | None = None,
+        sort: Sequence[str] | str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        **options: Unpack[ListOptions],
+    ) -> Call[Page[ServiceTicket]]:
+        """The customer's tickets, page by page (`GET serviceTickets`, `pageNumber`/`pageSize`
+        up to 64, following `Link: rel="next"`). `q` and `sort` refuse transient fields."""
+        params: dict[str, Any] = {}
+        if (query := query_param(q)) is not None:
+            params["q"] = query
+        if (order := sort_param(sort)) is not None:
+            params["sort"] = order
+        return paged_call(
+            "serviceTickets",
+            params,
+            ServiceTicket,
+            self._customer(),
+            page_size,
+            "list serviceTickets",
+            self._client,
+        )
+
+    def _get(self, ticket_id: str, parse: Any = ServiceTicket.model_validate) -> Call[Any]:
+        return Call(
+            "GET",
+            f"serviceTickets/{_ticket_id(ticket_id)}",
+            parse=lambda r: parse(json_body(r)),
+            auth=self._customer(),
+            name="get serviceTicket",
+        )
+
+    @operation
+    def get(self, ticket_id: str, **options: Unpack[CallOptions]) -> Call[ServiceTicket]:
+        """One ticket (`GET serviceTickets/{id}`).
+
+        Raises:
+            NotFoundError: no ticket of this customer has that id.
+        """
+        return self._get(ticket_id)
+
+    @operation
+    def create(
+        self, ticket: ServiceTicketInput | Mapping[str, Any], **options: Unpack[CallOptions]
+    ) -> Call[ServiceTicket]:
+        """Create a ticket (`POST serviceTickets`, 201); the id comes from `Location`. Not
+        retried once sent."""
+        body = validate_input(ServiceTicketInput, ticket).to_wire()
+
+        def parse(response: httpx.Response) -> ServiceTicket:
+            data = json_body(response)
+            data = data if isinstance(data, dict) else {}
+            ticket_id = data.get("id") or created_id(response)
+            return ServiceTicket.model_validate({**body, **data, "id": ticket_id})
+
+        return Call(
+            "POST",
+            "serviceTickets",
+            json=body,
+            parse=parse,
+            auth=self._customer(),
+            name="create serviceTicket",
+        ).creating()
+
+    @operation
+    def update(
+        self,
+        ticket_id: str,
+        changes: ServiceTicketUpdate | Mapping[str, Any],
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, ServiceTicket]:
+        """Change some fields of a ticket and return it as stored.
+
+        The service's PUT replaces the ticket (the document's example sends the whole ticket it
+        read), so this reads it (`GET serviceTickets/{id}`), merges the changes in, sends the
+        result without the transient fields (`PUT serviceTickets/{id}`, 204, no body) and reads
+        the ticket again to return what the service stored. A customer may set the status only
+        to OPEN or CONFIRMED.
+        """
+        path_id = _ticket_id(ticket_id)
+        update = validate_input(ServiceTicketUpdate, changes).to_wire()
+        current: dict[str, Any] = yield self._get(ticket_id, parse=_mapping)
+        body = {**persisted(current), **update, "id": current.get("id") or ticket_id}
+        yield Call(
+            "PUT",
+            f"serviceTickets/{path_id}",
+            json=body,
+            parse=lambda r: None,
+            auth=self._customer(),
+            name="update serviceTicket",
+        )
+        stored: ServiceTicket = yield self._get(ticket_id)
+        return stored
+
+    @operation
+    def delete(self, ticket_id: str, **options: Unpack[CallOptions]) -> Call[None]:
+        """Delete a ticket (`DELETE serviceTickets/{id}`, 204)."""
+        return Call(
+            "DELETE",
+            f"serviceTickets/{_ticket_id(ticket_id)}",
+            parse=lambda r: None,
+            auth=self._customer(),
+            name="delete serviceTicket",
+        )
+
+
+def _mapping(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    return body

@@ -1,0 +1,153 @@
+"""Client configuration for the command line: `SERVICEHUB_<BACKEND>_*` variables and an
+optional TOML profile file (`~/.config/servicehub/config.toml`, or `SERVICEHUB_CONFIG`).
+
+```toml
+[default.ssh]
+api_key = "…"
+client_id = "…"
+client_secret = "…"
+
+[default.supportcenter]
+base_url = "https://supportcenter.example.com:8080"
+api_key = "…"
+```
+
+Profile values come first; the environment fills what they leave out. Every mistake in the
+file is reported in one line naming the file, the section and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..core._errors import ConfigurationError
+
+__all__ = ["BACKENDS", "Profile", "client_for", "env_prefix", "load_profile"]
+
+# backend name (package, CLI, environment, sandbox) -> (module, sync client class)
+BACKENDS: dict[str, tuple[str, str]] = {
+    "ssh": ("servicehub_sdk.ssh", "SSHClient"),
+    "fsm": ("servicehub_sdk.fsm", "FSMClient"),
+    "supportcenter": ("servicehub_sdk.supportcenter", "SupportCenterClient"),
+    "cecenter": ("servicehub_sdk.cecenter", "CECenterClient"),
+    "spicecsm": ("servicehub_sdk.spicecsm", "SpiceCSMClient"),
+}
+
+_NOT_CONFIGURABLE = frozenset({"self", "http_client", "auth"})
+_NUMBERS = {"timeout": (int, float), "max_retries": (int,)}
+
+
+def env_prefix(backend: str) -> str:
+    """`SERVICEHUB_<BACKEND>_`: the prefix of a backend's environment variables."""
+    return f"SERVICEHUB_{backend.upper()}_"
+
+
+@dataclass
+class Profile:
+    """The settings of one profile of a config file, per backend."""
+
+    name: str = "default"
+    path: Path | None = None
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def where(self, backend: str, key: str | None = None) -> str:
+        """`file [profile.backend] key`, for messages."""
+        place = f"{self.path} [{self.name}.{backend}]"
+        return f"{place} {key}" if key else place
+
+
+def default_path() -> Path:
+    return Path(
+        os.environ.get("SERVICEHUB_CONFIG")
+        or Path.home() / ".config" / "servicehub" / "config.toml"
+    )
+
+
+def load_profile(name: str = "default", path: str | Path | None = None) -> Profile:
+    """Profile `name` of the config file (empty when there is no file)."""
+    file = Path(path) if path else default_path()
+    if not file.exists():
+        if path:
+            raise ConfigurationError(f"no config file at {file}")
+        return Profile(name)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"{file}: not valid TOML: {exc}") from None
+    profile = data.get(name)
+    if profile is None:
+        if name != "default":
+            known = ", ".join(f"[{k}]" for k in data) or "none"
+            raise ConfigurationError(f"{file} has no profile [{name}] (it has: {known})")
+        return Profile(name, file)
+    if not isinstance(profile, dict):
+        raise ConfigurationError(f"{file} [{name}] must be a table of backends")
+    sections: dict[str, dict[str, Any]] = {}
+    for backend, values in profile.items():
+        if backend not in BACKENDS:
+            raise ConfigurationError(
+                f"{file} [{name}.{backend}]: unknown backend{_suggest(backend, BACKENDS)}; "
+                f"the backends are {', '.join(BACKENDS)}"
+            )
+        if not isinstance(values, dict):
+            raise ConfigurationError(f"{file} [{name}] {backend}: must be a table of settings")
+        sections[backend] = dict(values)
+    return Profile(name, file, sections)
+
+
+def client_for(backend: str, profile: Profile) -> Any:
+    """A sync client of `backend` from the profile and the environment."""
+    if backend not in BACKENDS:
+        raise ConfigurationError(
+            f"unknown backend {backend!r}{_suggest(backend, BACKENDS)}; "
+            f"use one of {', '.join(BACKENDS)}"
+        )
+    module, name = BACKENDS[backend]
+    cls = getattr(importlib.import_module(module), name)
+    settings = profile.sections.get(backend, {})
+    _check(cls, backend, settings, profile)
+    try:
+        return cls.from_env(**settings)
+    except (TypeError, ValueError, ValidationError) as exc:
+        where = profile.where(backend) if settings else f"{env_prefix(backend)}* variables"
+        raise ConfigurationError(f"{where}: {_first_line(exc)}") from None
+
+
+def _check(cls: type[Any], backend: str, settings: dict[str, Any], profile: Profile) -> None:
+    """Refuse unknown keys and values of the wrong kind, naming file, section and key."""
+    accepted = [p for p in inspect.signature(cls.__init__).parameters if p not in _NOT_CONFIGURABLE]
+    for key, value in settings.items():
+        if key not in accepted:
+            raise ConfigurationError(
+                f"{profile.where(backend, key)}: unknown key{_suggest(key, accepted)}; "
+                f"the keys are {', '.join(accepted)}"
+            )
+        kinds = _NUMBERS.get(key)
+        if kinds and (isinstance(value, bool) or not isinstance(value, kinds)):
+            wanted = "a whole number" if kinds == (int,) else "a number of seconds"
+            raise ConfigurationError(
+                f"{profile.where(backend, key)}: expected {wanted}, got {value!r}"
+            )
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -1,0 +1,367 @@
+"""Lazy listings: `Pager` (sync) and `AsyncPager` (async) over `Page`s described as `Call`s.
+
+A backend describes a listing as the `Call` for its first page; reading a page gives its items
+and the `Call` for the next page (or `None`). The pagers fetch one page at a time and keep only
+that page, so memory stays flat however long the listing is.
+
+Every listing ends. A server that keeps saying "more" without making progress (the next
+request is one already made, a page repeats the one before it, or `MAX_EMPTY_PAGES` empty
+pages in a row claim more) gets a `PaginationError`, raised after every valid item was yielded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
+from contextlib import aclosing, closing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from ._errors import ConfigurationError, PaginationError
+from ._redaction import redact_url
+from ._request import Call, CallOptions
+
+if TYPE_CHECKING:
+    from ._http import AsyncEngine, SyncEngine
+
+__all__ = [
+    "MAX_EMPTY_PAGES",
+    "AsyncPager",
+    "Page",
+    "PageData",
+    "Pager",
+    "counter_pages",
+    "fingerprint",
+]
+
+MAX_EMPTY_PAGES = 3
+"""Empty pages in a row that may claim more before the listing is declared endless."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing.
+
+    Attributes:
+        items: the page's items.
+        next: the `Call` that fetches the next page, `None` on the last page.
+        total: the total number of items when the server said so.
+        fetched: how many rows the server sent, when items were filtered on the client
+            side (`None`: as many as `items`).
+        fingerprint: identifies the rows the server sent, when items were filtered
+            (`None`: the items identify the page); see `fingerprint()`.
+    """
+
+    items: list[T]
+    next: Call[Page[T]] | None = None
+    total: int | None = None
+    fetched: int | None = None
+    fingerprint: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageData(Generic[T]):
+    """What a backend reads from one page's answer.
+
+    Attributes:
+        items: the items.
+        has_more: whether more pages follow; `None` when the server does not say, and then
+            a short or empty page ends the listing. Backends that filter items on the client
+            side compute it from the unfiltered page.
+        total: the total number of items when the server said so.
+        fetched, fingerprint: as for `Page`, for backends that filter on the client side.
+    """
+
+    items: list[T]
+    has_more: bool | None = None
+    total: int | None = None
+    fetched: int | None = None
+    fingerprint: bytes | None = None
+
+
+def fingerprint(rows: Any) -> bytes:
+    """A short digest that is equal for equal rows (to notice a page sent twice)."""
+    return hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).digest()
+
+
+def counter_pages(
+    make_call: Callable[[int], Call[PageData[T]]],
+    *,
+    start: int,
+    step: int,
+    page_size: int,
+) -> Call[Page[T]]:
+    """A listing paged by a counter: page numbers (`step=1`) or offsets (`step=page_size`).
+
+    `make_call(counter)` describes the request for one page and how to read its `PageData`.
+    The listing ends when the server says so, on an empty page, or on a short page.
+    """
+
+    def build(counter: int) -> Call[Page[T]]:
+        call = make_call(counter)
+
+        def parse(response: httpx.Response) -> Page[T]:
+            data = call.parse(response)
+            if data.has_more is None:
+                more = bool(data.items) and len(data.items) >= page_size
+            else:
+                more = data.has_more
+            following = build(counter + step) if more else None
+            return Page(
+                items=data.items,
+                next=following,
+                total=data.total,
+                fetched=data.fetched,
+                fingerprint=data.fingerprint,
+            )
+
+        return call.with_parse(parse)
+
+    return build(start)
+
+
+class _Progress(Generic[T]):
+    """What a pager checks between pages so that every listing ends (sans-I/O)."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.number = 0  # pages read so far
+        self._requests: set[bytes] = set()
+        self._previous: object = None
+        self._empty_run = 0
+
+    @staticmethod
+    def ask(call: Call[Page[T]]) -> Call[tuple[Page[T], httpx.Response]]:
+        """`call`, read together with its answer (whose request is checked as sent)."""
+        parse = call.parse
+        return call.with_parse(lambda response: (parse(response), response))
+
+    def check(self, page: Page[T], response: httpx.Response) -> None:
+        """Refuse a page whose request was already made, a page that repeats the one before
+        it, or one empty page too many."""
+        self.number += 1
+        request = response.request
+        try:
+            body = request.content
+        except httpx.RequestNotRead:  # a streamed body: the URL alone identifies it
+            body = b""
+        identity = fingerprint((request.method, str(request.url), body))
+        if identity in self._requests:
+            raise self._error(
+                f"page {self.number} repeats a request already made ({redact_url(request.url)})",
+                response,
+                self.number,
+            )
+        self._requests.add(identity)
+        rows = len(page.items) if page.fetched is None else page.fetched
+        if rows == 0:
+            self._previous = None
+            self._empty_run = self._empty_run + 1 if page.next is not None else 0
+            if self._empty_run >= MAX_EMPTY_PAGES:
+                raise self._error(
+                    f"{self._empty_run} empty pages in a row still claim more (page {self.number})",
+                    response,
+                    self.number,
+                )
+            return
+        self._empty_run = 0
+        # A page is known by its first and last item (the backend's fingerprint when it
+        # filters): cheap for every page, and a page sent twice is caught.
+        current = (
+            page.fingerprint
+            if page.fingerprint is not None
+            else (len(page.items), page.items[0], page.items[-1])
+        )
+        if current == self._previous:
+            raise self._error(
+                f"page {self.number} repeats page {self.number - 1}", response, self.number
+            )
+        self._previous = current
+
+    def _error(self, what: str, response: httpx.Response, number: int) -> PaginationError:
+        return PaginationError(
+            f"{self.backend}: the listing does not end: {what}",
+            response=response,
+            backend=self.backend,
+            page=number,
+        )
+
+
+class _PagerBase(Generic[T]):
+    def __init__(
+        self, first: Call[Page[T]], options: CallOptions | None, progress: bool, backend: str
+    ) -> None:
+        self._first = first
+        self._options = options
+        self._progress = progress
+        self._backend = backend or first.name or first.url
+
+    def _bar(self, total: int | None) -> Any:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ConfigurationError(
+                "progress=True needs tqdm: pip install 'servicehub-sdk[progress]'"
+            ) from None
+        return tqdm(total=total, unit="item")
+
+    @staticmethod
+    def _frame(items: Sequence[Any]) -> Any:
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ConfigurationError(
+                "to_pandas() needs pandas: pip install 'servicehub-sdk[pandas]'"
+            ) from None
+        rows = [
+            item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in items
+        ]
+        return pd.json_normalize(rows) if rows else pd.DataFrame()
+
+
+class Pager(_PagerBase[T]):
+    """A lazy listing: iterate it for items, or use `pages()`, `first()`, `to_list()`.
+
+    ```python
+    for customer in hub.customers.list(page_size=100):
+        ...
+    ```
+    Nothing is fetched until it is iterated; each iteration starts from the first page.
+    """
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        first: Call[Page[T]],
+        options: CallOptions | None = None,
+        *,
+        progress: bool = False,
+        backend: str = "",
+    ) -> None:
+        super().__init__(first, options, progress, backend)
+        self._engine = engine
+
+    def pages(self) -> Iterator[Page[T]]:
+        """The pages, fetched one at a time (`PaginationError` if they never end)."""
+        progress: _Progress[T] = _Progress(self._backend)
+        call: Call[Page[T]] | None = self._first
+        while call is not None:
+            page, response = self._engine.execute(progress.ask(call), self._options)
+            progress.check(page, response)
+            del response
+            yield page
+            call = page.next
+
+    def __iter__(self) -> Generator[T, None, None]:
+        bar = None
+        try:
+            for page in self.pages():
+                if self._progress and bar is None:
+                    bar = self._bar(page.total)
+                if bar is not None:
+                    bar.update(len(page.items))
+                yield from page.items
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def first(self) -> T | None:
+        """The first item, or `None` for an empty listing (fetches pages until one has
+        items: normally one)."""
+        for page in self.pages():
+            if page.items:
+                return page.items[0]
+        return None
+
+    def to_list(self, limit: int | None = None) -> list[T]:
+        """The items as a list, at most `limit` of them (fetching only the pages needed)."""
+        items: list[T] = []
+        if limit is not None and limit <= 0:
+            return items
+        with closing(self.__iter__()) as iterator:
+            for item in iterator:
+                items.append(item)
+                if limit is not None and len(items) >= limit:
+                    break
+        return items
+
+    def to_pandas(self, limit: int | None = None) -> Any:
+        """A `pandas.DataFrame` of the items, nested fields flattened (`address.country`)."""
+        return self._frame(self.to_list(limit))
+
+    def __repr__(self) -> str:
+        return f"<Pager {self._first.name or self._first.url}>"
+
+
+class AsyncPager(_PagerBase[T]):
+    """The async listing: `async for` items, or `pages()`, `await first()`, `await to_list()`."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        first: Call[Page[T]],
+        options: CallOptions | None = None,
+        *,
+        progress: bool = False,
+        backend: str = "",
+    ) -> None:
+        super().__init__(first, options, progress, backend)
+        self._engine = engine
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """The pages, fetched one at a time (`PaginationError` if they never end)."""
+        progress: _Progress[T] = _Progress(self._backend)
+        call: Call[Page[T]] | None = self._first
+        while call is not None:
+            page, response = await self._engine.execute(progress.ask(call), self._options)
+            progress.check(page, response)
+            del response
+            yield page
+            call = page.next
+
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
+        bar = None
+        try:
+            async with aclosing(self.pages()) as pages:
+                async for page in pages:
+                    if self._progress and bar is None:
+                        bar = self._bar(page.total)
+                    if bar is not None:
+                        bar.update(len(page.items))
+                    for item in page.items:
+                        yield item
+        finally:
+            if bar is not None:
+                bar.close()
+
+    async def first(self) -> T | None:
+        """The first item, or `None` for an empty listing (fetches pages until one has
+        items: normally one)."""
+        async with aclosing(self.pages()) as pages:
+            async for page in pages:
+                if page.items:
+                    return page.items[0]
+        return None
+
+    async def to_list(self, limit: int | None = None) -> list[T]:
+        """The items as a list, at most `limit` of them (fetching only the pages needed)."""
+        items: list[T] = []
+        if limit is not None and limit <= 0:
+            return items
+        async with aclosing(self.__aiter__()) as iterator:
+            async for item in iterator:
+                items.append(item)
+                if limit is not None and len(items) >= limit:
+                    break
+        return items
+
+    async def to_pandas(self, limit: int | None = None) -> Any:
+        """A `pandas.DataFrame` of the items, nested fields flattened (`address.country`)."""
+        return self._frame(await self.to_list(limit))
+
+    def __repr__(self) -> str:
+        return f"<AsyncPager {self._first.name or self._first.url}>"

@@ -1,0 +1,135 @@
+"""The sans-I/O description of one HTTP exchange.
+
+A backend describes each operation as one or more `Call` values: what to send and how to read
+the answer. The sync and async engines in `core.http` run them; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+
+import httpx
+
+from ._errors import ResponseValidationError
+
+if TYPE_CHECKING:
+    from ._singleflight import SingleFlight
+
+__all__ = ["IDEMPOTENT_METHODS", "USE_CLIENT_AUTH", "Call", "CallOptions", "ListOptions"]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class _UseClientAuth:
+    def __repr__(self) -> str:
+        return "USE_CLIENT_AUTH"
+
+
+USE_CLIENT_AUTH: Any = _UseClientAuth()
+"""Marker for `Call.auth`: authenticate with the client's own strategy (the default)."""
+
+
+class CallOptions(TypedDict, total=False):
+    """Per-call overrides every operation accepts as keyword arguments.
+
+    Attributes:
+        timeout: seconds for this call (an `httpx.Timeout` for finer control).
+        max_retries: retries for this call; `0` disables them.
+        extra_headers: headers added to this call's requests.
+    """
+
+    timeout: float | httpx.Timeout
+    max_retries: int
+    extra_headers: Mapping[str, str]
+
+
+class ListOptions(CallOptions, total=False):
+    """Per-call overrides of listings: those of `CallOptions`, plus
+
+    Attributes:
+        progress: show a progress bar (needs the `progress` extra, tqdm).
+    """
+
+    progress: bool
+
+
+CALL_OPTION_KEYS = frozenset(CallOptions.__annotations__)
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """One request to send and how to read its answer.
+
+    Attributes:
+        method: HTTP method.
+        url: a path relative to the client's base URL, or an absolute URL.
+        parse: turns a successful (2xx) `httpx.Response` into the result. It may raise
+            any `ServiceHubError` (for failures reported inside a 200 envelope); other
+            exceptions it raises become `ResponseValidationError`.
+        params, headers, json, data, files, content: as for `httpx.Client.request`.
+        idempotent: whether repeating the request is harmless; by default true for GET,
+            HEAD, OPTIONS, PUT and DELETE. Non-idempotent calls are retried only when the
+            request provably never left the machine.
+        auth: an `httpx.Auth` for this call only, `None` for none, or the client's.
+        name: the vendor's name for the operation, used in logs and errors.
+        single_flight: the `SingleFlight` that holds this call's result (a session): the
+            call is sent only when it holds no usable result and no other caller is sending
+            it; everyone else waits for that caller and shares its outcome.
+    """
+
+    method: str
+    url: str
+    parse: Callable[[httpx.Response], T]
+    params: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
+    json: Any = None
+    data: Mapping[str, Any] | None = None
+    files: Any = None
+    content: bytes | None = None
+    idempotent: bool | None = None
+    auth: Any = field(default=USE_CLIENT_AUTH)
+    name: str | None = None
+    single_flight: SingleFlight[T] | None = None
+
+    @property
+    def is_idempotent(self) -> bool:
+        if self.idempotent is not None:
+            return self.idempotent
+        return self.method.upper() in IDEMPOTENT_METHODS
+
+    def with_parse(self, parse: Callable[[httpx.Response], U]) -> Call[U]:
+        """The same request, read by another parser."""
+        return replace(self, parse=parse)  # type: ignore[arg-type, return-value]
+
+    def then(self, fn: Callable[[T], U]) -> Call[U]:
+        """The same request, with `fn` applied to the parsed result."""
+        parse = self.parse
+        return self.with_parse(lambda response: fn(parse(response)))
+
+    def creating(self, id_attribute: str = "id") -> Call[T]:
+        """The same create, refusing an answer that does not say what was created.
+
+        A create answered without the new object's id (an empty `201`, no `Location`) raises
+        `ResponseValidationError` with `may_have_been_applied=True` instead of returning an
+        object without an id: the server may have created it, so look before repeating it.
+        """
+        parse = self.parse
+        name = self.name or f"{self.method} {self.url}"
+
+        def parse_created(response: httpx.Response) -> T:
+            created = parse(response)
+            if getattr(created, id_attribute, None) in (None, ""):
+                error = ResponseValidationError(
+                    f"{name}: the server answered without the id of what it created",
+                    response=response,
+                )
+                error.may_have_been_applied = True
+                raise error
+            return created
+
+        return replace(self, parse=parse_created)

@@ -1,0 +1,249 @@
+"""Link new Secure Service Hub service cases to tickets, exactly once.
+
+For every case without an external ID: claim the case in the journal, create a ticket in the
+target, record it, then write the ticket's id back with `updateServiceCaseExternalId`. Cases
+go in groups of `batch_size`: each case of a group is claimed, gets its ticket and has it
+recorded, one after the other; then the group's ticket ids are written back in one document
+(`hub.service_cases.set_external_ids`), and each case is recorded as linked or released.
+
+Any number of runs may share one journal at once: a case is worked on only by the run holding
+its claim, and the others skip it. A run that stops releases its claims; one that dies keeps
+them until their lease (`lease_seconds`) lapses, and the run that takes a case over resumes
+from the journal: a recorded ticket is only linked; a case claimed without a recorded ticket
+is first looked up in the target (`find_ticket`), because the dead run may have created the
+ticket just before dying.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ..core._errors import ConfigurationError, ServiceHubError
+from ..ssh import AsyncSSHClient, ServiceCaseView, SSHClient
+from ..ssh._batch import DEFAULT_BATCH_SIZE
+from ..ssh._models import ServiceCase
+from ._drive import maybe, run_sync
+from ._journal import (
+    DEFAULT_LEASE_SECONDS,
+    AsyncJournal,
+    Journal,
+    open_journal,
+    open_journal_async,
+)
+from ._report import Action, RecordResult, SyncReport
+from ._shards import Shard
+from ._targets import TicketTarget
+
+__all__ = ["link_service_cases", "link_service_cases_async"]
+
+DEFAULT_JOURNAL = "servicehub-links.sqlite3"
+
+
+def _run_owner() -> str:
+    """This run's name in the journal: host, process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _result(
+    case: ServiceCase, action: Action, reason: str | None, ticket_id: str | None = None
+) -> RecordResult:
+    return RecordResult(
+        kind="service_case", key=case.id, action=action, reason=reason, reference=ticket_id
+    )
+
+
+async def _preview(book: Any, case: ServiceCase) -> RecordResult:
+    entry = await maybe(book.get(case.id))
+    note = (
+        f"would link to ticket {entry.ticket_id}"
+        if entry and entry.ticket_id
+        else "would create a ticket"
+    )
+    return _result(case, "linked", f"dry run: {note}")
+
+
+async def _claim_and_create(
+    target: TicketTarget, book: Any, case: ServiceCase, owner: str, lease: float
+) -> tuple[str, bool] | RecordResult:
+    """Claim the case and make sure its ticket exists and is recorded: `(ticket id, from an
+    earlier run)` with the claim still held, or the case's report row when it goes no further
+    (its claim released)."""
+    claim = await maybe(book.claim(case.id, owner, lease))
+    if claim is None:
+        return _result(case, "unchanged", "another run holds the case")
+    held = False
+    try:
+        ticket_id = claim.ticket_id
+        if claim.interrupted:  # an earlier run may have created the ticket before it stopped
+            ticket_id = await target.find_ticket(case)
+        reused = ticket_id is not None
+        if ticket_id is None:
+            ticket_id = await target.create_ticket(case)
+        if not await maybe(book.created(case.id, ticket_id, owner)):
+            return _result(
+                case,
+                "failed",
+                f"the claim lapsed while ticket {ticket_id} was being created: another run may "
+                "have created a ticket for the case too",
+                ticket_id,
+            )
+        held = True
+        return ticket_id, reused
+    except ServiceHubError as exc:
+        return _result(case, "failed", exc.message)
+    finally:
+        if not held:
+            await maybe(book.release(case.id, owner))
+
+
+async def _link_group(
+    hub: Any,
+    target: TicketTarget,
+    book: Any,
+    cases: list[ServiceCase],
+    owner: str,
+    lease: float,
+) -> list[RecordResult]:
+    """Claim, create and record each case of the group, then link them in one document
+    (`set_external_ids`); every claim still held at the end is released."""
+    rows: dict[str, RecordResult] = {}
+    ready: list[tuple[ServiceCase, str, bool]] = []
+    done: set[str] = set()
+    try:
+        for case in cases:
+            outcome = await _claim_and_create(target, book, case, owner, lease)
+            if isinstance(outcome, RecordResult):
+                rows[case.id] = outcome
+            else:
+                ready.append((case, *outcome))
+        if ready:
+            links = [(case.id, ticket_id) for case, ticket_id, _ in ready]
+            results = await maybe(hub.service_cases.set_external_ids(links, batch_size=len(links)))
+            for (case, ticket_id, reused), result in zip(ready, results, strict=True):
+                if result.status in ("ok", "applied"):
+                    if await maybe(book.linked(case.id, ticket_id, owner)):
+                        done.add(case.id)
+                    note = "ticket from an earlier run" if reused else None
+                    rows[case.id] = _result(case, "linked", note, ticket_id)
+                else:
+                    reason = result.error.message if result.error else result.status
+                    rows[case.id] = _result(case, "failed", reason, ticket_id)
+    finally:
+        for case, _, _ in ready:
+            if case.id not in done:
+                await maybe(book.release(case.id, owner))
+    return [rows[case.id] for case in cases]
+
+
+async def _link(
+    hub: Any,
+    target: TicketTarget,
+    book: Journal | AsyncJournal,
+    *,
+    view: ServiceCaseView | str,
+    limit: int | None,
+    dry_run: bool,
+    lease_seconds: float,
+    shard: Shard | None,
+    batch_size: int,
+) -> SyncReport:
+    if not lease_seconds > 0:
+        raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
+    report = SyncReport(dry_run=dry_run)
+    owner = _run_owner()
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, not {batch_size}")
+    listing = hub.service_cases.list_unlinked(view=view)
+    if shard is None:
+        cases = await maybe(listing.to_list(limit))
+    else:
+        cases = [case for case in await maybe(listing.to_list()) if shard.holds(case.id)][:limit]
+    for start in range(0, len(cases), batch_size):
+        group = cases[start : start + batch_size]
+        if dry_run:
+            report.results.extend([await _preview(book, case) for case in group])
+        else:
+            report.results.extend(await _link_group(hub, target, book, group, owner, lease_seconds))
+    return report
+
+
+def link_service_cases(
+    hub: SSHClient,
+    target: TicketTarget,
+    *,
+    journal: str | Path | Journal = DEFAULT_JOURNAL,
+    view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
+    limit: int | None = None,
+    dry_run: bool = False,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    shard: Shard | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> SyncReport:
+    """Create a ticket in `target` for every unlinked case (at most `limit`) and link it.
+
+    Returns a `SyncReport` with one row per case: `linked` with the ticket id in
+    `reference`, `unchanged` when another run holds the case, or `failed` with the reason.
+
+    Args:
+        journal: what makes runs safe to repeat and to overlap — a SQLite file path (one
+            host), a `postgresql://…` URL (several hosts; the `postgres` extra), or a journal
+            from `open_journal` (left open). Keep it between runs.
+        lease_seconds: how long a claim of a run that died blocks other runs; longer than
+            linking a group of `batch_size` cases can take (see "Running from several hosts"
+            in the docs).
+        batch_size: cases per group: their tickets are created one by one, then their ids
+            written back in one GraphQL document.
+    """
+    book = open_journal(journal) if isinstance(journal, str | Path) else journal
+    try:
+        flow = _link(
+            hub,
+            target,
+            book,
+            view=view,
+            limit=limit,
+            dry_run=dry_run,
+            lease_seconds=lease_seconds,
+            shard=shard,
+            batch_size=batch_size,
+        )
+        return run_sync(flow)
+    finally:
+        if book is not journal:
+            book.close()
+
+
+async def link_service_cases_async(
+    hub: AsyncSSHClient,
+    target: TicketTarget,
+    *,
+    journal: str | Path | AsyncJournal = DEFAULT_JOURNAL,
+    view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
+    limit: int | None = None,
+    dry_run: bool = False,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    shard: Shard | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> SyncReport:
+    """`link_service_cases` for async clients (hub and target); `journal` as there, or a
+    journal from `open_journal_async`."""
+    book = await open_journal_async(journal) if isinstance(journal, str | Path) else journal
+    try:
+        return await _link(
+            hub,
+            target,
+            book,
+            view=view,
+            limit=limit,
+            dry_run=dry_run,
+            lease_seconds=lease_seconds,
+            shard=shard,
+            batch_size=batch_size,
+        )
+    finally:
+        if book is not journal:
+            await book.close()

@@ -1,0 +1,470 @@
+"""Keep Secure Service Hub master data in step with the ERP, by external ID.
+
+The run reads the hub once (service organisations, machine models, customers, machines),
+plans every record against it, then writes in dependency order: machine models and customers
+before the machines that refer to them. A bad record fails alone with its reason; the rest go
+on. Everything is decided from the hub's current state, so a second run changes nothing and a
+run after a crash picks up where the first stopped.
+
+Record columns (CSV-style, flat):
+
+- machine models: `external_id`, `model_name`, `technology`, `brand`;
+- customers: `external_id`, `name`, `service_organisation` (its id or name), `country`,
+  `state`, `city`, `postal_code`, `street`, `street2`;
+- customer machines: `external_id`, `serial_number`, `customer_external_id`,
+  `machine_model_external_id`, `edge_device_serial_number`, `is_sp1_migration`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..core._errors import RequestValidationError
+from ..core._models import validate_input
+from ..ssh import (
+    AsyncSSHClient,
+    Customer,
+    CustomerInput,
+    CustomerMachine,
+    CustomerMachineInput,
+    CustomerUpdate,
+    MachineModel,
+    MachineModelInput,
+    SSHClient,
+)
+from ..ssh._batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
+from ..ssh._customers import differences as customer_differences
+from ._drive import maybe, run_sync
+from ._records import MasterData, load_master_data
+from ._report import Action, RecordResult, SyncReport
+
+__all__ = ["sync_master_data", "sync_master_data_async"]
+
+MISSING_ORGANISATION = (
+    "service_organisation is missing: add a service_organisation column, or pass "
+    "service_organisation= (command line: --service-organisation)"
+)
+
+Hub = SSHClient | AsyncSSHClient
+InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
+
+
+@dataclass
+class _Step:
+    kind: str
+    key: str
+    action: Action  # "created" | "updated": with `kind`, which operation sends it
+    send: Callable[..., Any]  # a `*_many` method of the hub
+    payload: Any
+    differences: list[str]
+
+
+@dataclass
+class _State:
+    organisations: dict[str, str]  # id or name -> id
+    models: dict[str, MachineModel]
+    customers: dict[str, Customer]
+    machines: dict[str, CustomerMachine]
+
+
+def _truthy(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "y", "x")
+
+
+async def _read_state(hub: Hub) -> _State:
+    organisations = await maybe(hub.service_organisations.list().to_list())
+    models = await maybe(hub.machine_models.list(page_size=200).to_list())
+    customers = await maybe(hub.customers.list(page_size=200).to_list())
+    machines = await maybe(hub.customer_machines.list(page_size=200).to_list())
+    by_org: dict[str, str] = {}
+    for org in organisations:
+        by_org[org.id] = org.id
+        if org.name:
+            by_org.setdefault(org.name, org.id)
+    return _State(
+        organisations=by_org,
+        models={m.external_id: m for m in models if m.external_id},
+        customers={c.external_id: c for c in customers if c.external_id},
+        machines={m.external_id: m for m in machines if m.external_id},
+    )
+
+
+def _key(row: dict[str, Any], index: int) -> str:
+    return str(row.get("external_id") or row.get("externalId") or f"row {index + 1}")
+
+
+def _failure(kind: str, key: str, reason: str) -> RecordResult:
+    return RecordResult(kind=kind, key=key, action="failed", reason=reason)
+
+
+def _validated(
+    model: type[InputT], data: dict[str, Any], kind: str, key: str, report: SyncReport
+) -> tuple[InputT, str] | None:
+    """`model` from `data` and its external ID, or `None` after reporting why it fails."""
+    try:
+        wanted = validate_input(model, data)
+    except RequestValidationError as exc:
+        report.results.append(_failure(kind, key, exc.message))
+        return None
+    if not wanted.external_id:
+        report.results.append(_failure(kind, key, "external_id is missing"))
+        return None
+    return wanted, wanted.external_id
+
+
+def _plan_models(
+    hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
+) -> list[_Step]:
+    steps = []
+    for index, row in enumerate(rows):
+        key = _key(row, index)
+        checked = _validated(
+            MachineModelInput,
+            {
+                "external_id": row.get("external_id"),
+                "model_name": row.get("model_name"),
+                "technology": row.get("technology"),
+                "brand": row.get("brand"),
+            },
+            "machine_model",
+            key,
+            report,
+        )
+        if checked is None:
+            continue
+        wanted, external_id = checked
+        existing = state.models.get(external_id)
+        if existing is not None:
+            differs = [
+                k
+                for k, v in wanted.to_wire().items()
+                if existing.model_dump(by_alias=True).get(k) != v
+            ]
+            note = "the API cannot update machine models" if differs else None
+            report.results.append(
+                RecordResult(
+                    kind="machine_model",
+                    key=key,
+                    action="unchanged",
+                    reason=note,
+                    differences=differs,
+                )
+            )
+            continue
+        steps.append(
+            _Step("machine_model", key, "created", hub.machine_models.create_many, wanted, [])
+        )
+    return steps
+
+
+def _plan_customers(
+    hub: Hub,
+    rows: list[dict[str, Any]],
+    state: _State,
+    report: SyncReport,
+    default_organisation: str | None,
+) -> list[_Step]:
+    steps = []
+    for index, row in enumerate(rows):
+        key = _key(row, index)
+        organisation = str(
+            row.get("service_organisation")
+            or row.get("serviceOrganisation")
+            or default_organisation
+            or ""
+        )
+        if not organisation:
+            report.results.append(_failure("customer", key, MISSING_ORGANISATION))
+            continue
+        org_id = state.organisations.get(organisation)
+        if org_id is None:
+            report.results.append(
+                _failure("customer", key, f"unknown service organisation {organisation!r}")
+            )
+            continue
+        address = {
+            k: row.get(k) for k in ("country", "state", "city", "postal_code", "street", "street2")
+        }
+        checked = _validated(
+            CustomerInput,
+            {
+                "name": row.get("name"),
+                "external_id": row.get("external_id"),
+                "service_organisation": org_id,
+                "address": {k: (str(v) if v is not None else None) for k, v in address.items()},
+            },
+            "customer",
+            key,
+            report,
+        )
+        if checked is None:
+            continue
+        wanted, external_id = checked
+        existing = state.customers.get(external_id)
+        if existing is None:
+            steps.append(_Step("customer", key, "created", hub.customers.create_many, wanted, []))
+            continue
+        changed = customer_differences(existing, wanted)
+        if not changed:
+            report.results.append(RecordResult(kind="customer", key=key, action="unchanged"))
+            continue
+        update = CustomerUpdate(
+            external_id=external_id,
+            name=wanted.name,
+            service_organisation=wanted.service_organisation,
+            address=wanted.address,
+        )
+        steps.append(_Step("customer", key, "updated", hub.customers.update_many, update, changed))
+    return steps
+
+
+def _plan_machines(
+    hub: Hub,
+    rows: list[dict[str, Any]],
+    state: _State,
+    report: SyncReport,
+    pending: set[str],
+    failed: set[str],
+) -> list[_Step]:
+    steps = []
+    for index, row in enumerate(rows):
+        key = _key(row, index)
+        checked = _validated(
+            CustomerMachineInput,
+            {
+                "external_id": row.get("external_id"),
+                "serial_number": row.get("serial_number"),
+                "customer_external_id": row.get("customer_external_id"),
+                "machine_model_external_id": row.get("machine_model_external_id"),
+                "edge_device_serial_number": row.get("edge_device_serial_number"),
+                "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
+            },
+            "customer_machine",
+            key,
+            report,
+        )
+        if checked is None:
+            continue
+        wanted, external_id = checked
+        problem = None
+        for kind, ref, known in (
+            ("customer", wanted.customer_external_id, state.customers),
+            ("machine model", wanted.machine_model_external_id, state.models),
+        ):
+            if f"{kind}:{ref}" in failed:
+                problem = f"its {kind} {ref!r} failed in this run"
+            elif ref not in known and f"{kind}:{ref}" not in pending:
+                problem = f"unknown {kind} {ref!r}"
+        if problem:
+            report.results.append(_failure("customer_machine", key, problem))
+            continue
+        if external_id in state.machines:
+            report.results.append(
+                RecordResult(kind="customer_machine", key=key, action="unchanged")
+            )
+            continue
+        steps.append(
+            _Step("customer_machine", key, "created", hub.customer_machines.create_many, wanted, [])
+        )
+    return steps
+
+
+def _outcome(step: _Step, result: BatchResult[Any]) -> RecordResult:
+    """The report row of a step from its result in the batch."""
+    if result.status in ("ok", "applied"):
+        note = None
+        if result.status == "applied":
+            note = "applied; the answer carried no result, as another record of its batch failed"
+        return RecordResult(
+            kind=step.kind,
+            key=step.key,
+            action=step.action,
+            differences=step.differences,
+            reason=note,
+        )
+    error = result.error
+    message = error.message if error is not None else result.status
+    if result.status == "not_run":
+        message += " (not sent: a re-run will send it)"
+    elif result.may_have_been_applied:
+        message += " (it may have been applied: a re-run will tell)"
+    return _failure(step.kind, step.key, message)
+
+
+def _chunks(steps: list[_Step], size: int) -> list[list[_Step]]:
+    """The steps in runs of one operation, at most `size` each, in order."""
+    chunks: list[list[_Step]] = []
+    for step in steps:
+        last = chunks[-1][-1] if chunks else None
+        same = last is not None and (last.kind, last.action) == (step.kind, step.action)
+        if same and len(chunks[-1]) < size:
+            chunks[-1].append(step)
+        else:
+            chunks.append([step])
+    return chunks
+
+
+async def _execute(
+    steps: list[_Step],
+    report: SyncReport,
+    *,
+    dry_run: bool,
+    concurrency: int | None,
+    batch_size: int,
+    tick: Callable[[], None],
+) -> set[str]:
+    """Send the steps, `batch_size` per document (up to `concurrency` documents at once when
+    set); return the keys of those that failed."""
+    failed: set[str] = set()
+
+    async def run(chunk: list[_Step]) -> None:
+        if dry_run:
+            results = [
+                RecordResult(
+                    kind=step.kind,
+                    key=step.key,
+                    action=step.action,
+                    differences=step.differences,
+                    reason="dry run",
+                )
+                for step in chunk
+            ]
+        else:
+            sent = chunk[0].send([step.payload for step in chunk], batch_size=batch_size)
+            batch: BatchResults[Any] = await maybe(sent)
+            results = [_outcome(step, result) for step, result in zip(chunk, batch, strict=True)]
+        for step, result in zip(chunk, results, strict=True):
+            if result.action == "failed":
+                failed.add(f"{step.kind.replace('_', ' ')}:{step.key}")
+            report.results.append(result)
+            tick()
+
+    chunks = _chunks(steps, batch_size)
+    if concurrency is None:
+        for chunk in chunks:
+            await run(chunk)
+    else:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def bounded(chunk: list[_Step]) -> None:
+            async with gate:
+                await run(chunk)
+
+        await asyncio.gather(*(bounded(c) for c in chunks))
+    return failed
+
+
+async def _sync(
+    hub: Hub,
+    source: Any,
+    *,
+    dry_run: bool,
+    concurrency: int | None,
+    progress: bool,
+    batch_size: int,
+    service_organisation: str | None = None,
+) -> SyncReport:
+    if batch_size < 1:
+        raise RequestValidationError("batch_size must be at least 1")
+    data: MasterData = load_master_data(source)
+    report = SyncReport(dry_run=dry_run)
+    state = await _read_state(hub)
+    bar: Any = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(data), unit="record")
+
+    def tick() -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
+            hub, data.customers, state, report, service_organisation
+        )
+        failed = await _execute(
+            first,
+            report,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            batch_size=batch_size,
+            tick=tick,
+        )
+        pending = {f"{s.kind.replace('_', ' ')}:{s.key}" for s in first}
+        machines = _plan_machines(hub, data.customer_machines, state, report, pending, failed)
+        await _execute(
+            machines,
+            report,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            batch_size=batch_size,
+            tick=tick,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    return report
+
+
+def sync_master_data(
+    hub: SSHClient,
+    source: Any,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    service_organisation: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> SyncReport:
+    """Create or update machine models, customers and customer machines in the hub from
+    `source` (files, DataFrames or dicts; see `load_master_data`), by external ID.
+
+    Returns a `SyncReport`: per record `created`, `updated`, `unchanged` or `failed` with the
+    reason. With `dry_run=True` nothing is written and the report shows the plan.
+    `service_organisation` (an id or name) is used for customers that name none.
+
+    Writes go out `batch_size` per GraphQL document (machine models and customers first,
+    then the machines that refer to them); a server that refuses large documents gets
+    smaller ones (see "Batches" in the Secure Service Hub docs).
+    """
+    return run_sync(
+        _sync(
+            hub,
+            source,
+            dry_run=dry_run,
+            concurrency=None,
+            progress=progress,
+            batch_size=batch_size,
+            service_organisation=service_organisation,
+        )
+    )
+
+
+async def sync_master_data_async(
+    hub: AsyncSSHClient,
+    source: Any,
+    *,
+    dry_run: bool = False,
+    concurrency: int = 8,
+    progress: bool = False,
+    service_organisation: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> SyncReport:
+    """`sync_master_data` for the async client, with up to `concurrency` documents of
+    `batch_size` writes in flight at once."""
+    if concurrency < 1:
+        raise RequestValidationError("concurrency must be at least 1")
+    return await _sync(
+        hub,
+        source,
+        dry_run=dry_run,
+        concurrency=concurrency,
+        progress=progress,
+        batch_size=batch_size,
+        service_organisation=service_organisation,
+    )

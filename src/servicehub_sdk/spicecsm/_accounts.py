@@ -1,0 +1,26 @@
+"""`spice.accounts`: account search (`accountLoad`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Unpack
+
+from ..core._client import M, Resource, operation
+from ..core._http import Flow
+from ..core._request import CallOptions
+from ._rpc import criteria_object
+
+__all__ = ["Accounts"]
+
+
+class Accounts(Resource[M]):
+    """SpiceCSM accounts."""
+
+    @operation
+    def load(
+        self, criteria: Mapping[str, Any], **options: Unpack[CallOptions]
+    ) -> Flow[list[dict[str, Any]]]:
+        """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as a list
+        of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
+        obj = criteria_object(criteria, "accountLoad")
+        return self._client._rows("accountLoad", [obj])  # type: ignore[attr-defined, no-any-return]

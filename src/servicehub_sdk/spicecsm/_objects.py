@@ -1,0 +1,68 @@
+"""`spice.objects`: SpiceCSM's generic record calls (`load`, `create`, `update`, `delete`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
+
+from pydantic import BaseModel
+
+from ..core._client import M, Resource, operation
+from ..core._errors import RequestValidationError
+from ..core._http import Flow
+from ..core._models import validate_input
+from ..core._request import CallOptions
+from ._models import ApiObject
+
+__all__ = ["Objects"]
+
+Obj = Mapping[str, Any] | ApiObject
+
+
+def _one(obj: Obj, method: str) -> dict[str, Any]:
+    if not isinstance(obj, Mapping | BaseModel):
+        raise RequestValidationError(
+            f"{method} takes one object with its `type`; arrays are not allowed"
+        )
+    return validate_input(ApiObject, obj).to_wire()
+
+
+def _many(objects: Sequence[Obj], method: str) -> list[dict[str, Any]]:
+    if isinstance(objects, Mapping | BaseModel | str) or not isinstance(objects, Sequence):
+        raise RequestValidationError(f"{method} takes a list of objects, each with its `type`")
+    if not objects:
+        raise RequestValidationError(f"{method} needs at least one object")
+    return [_one(obj, method) for obj in objects]
+
+
+class Objects(Resource[M]):
+    """Records of any SpiceCSM table, addressed by the object's `type`."""
+
+    @operation
+    def load(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[list[dict[str, Any]]]:
+        """Rows matching one object (`load(obj, session)`): `{"type": "cases", "company": 1}`.
+        Returns a list of rows (`[]` for `{"msg": "no results"}`)."""
+        wire = _one(obj, "load")
+        return self._client._rows("load", [wire])  # type: ignore[attr-defined, no-any-return]
+
+    @operation
+    def create(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
+        """Create records (`create([obj, …], session)`), each object with its `type`.
+        Returns the server's result as sent. Not retried once it may have reached the
+        server."""
+        wire = _many(objects, "create")
+        return self._client._call_flow("create", [wire])  # type: ignore[attr-defined, no-any-return]
+
+    @operation
+    def update(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
+        """Change records (`update([obj, …], session)`), each object with its `type` and the
+        fields identifying and changing the record. Returns the server's result as sent."""
+        wire = _many(objects, "update")
+        return self._client._call_flow("update", [wire])  # type: ignore[attr-defined, no-any-return]
+
+    @operation
+    def delete(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[Any]:
+        """Delete the records one object identifies (`delete(obj, session)`). Returns the
+        server's result as sent."""
+        wire = _one(obj, "delete")
+        return self._client._call_flow("delete", [wire])  # type: ignore[attr-defined, no-any-return]

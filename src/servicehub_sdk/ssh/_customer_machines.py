@@ -1,0 +1,227 @@
+"""`hub.customer_machines`: list, create and upsert customer machines."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Mapping
+from typing import Any, Literal, Unpack
+
+from ..core._client import (
+    M,
+    Resource,
+    operation,
+    paged,
+)
+from ..core._errors import RequestValidationError
+from ..core._models import validate_input
+from ..core._pagination import Page
+from ..core._request import Call, CallOptions, ListOptions
+from ._batch import (
+    DEFAULT_BATCH_SIZE,
+    BatchLimit,
+    BatchResults,
+    checked,
+    limit_of,
+    run_many,
+)
+from ._graphql import graphql_call, paged_call
+from ._lookup import create_missing, find_by_external_id, find_many_by_external_id
+from ._models import CustomerMachine, CustomerMachineInput, UpsertResult
+
+__all__ = ["CustomerMachines", "MachineShape"]
+
+MachineShape = Literal["object", "flat"]
+LOOKUP_PAGE_SIZE = 200
+
+
+def list_machines(page_size: int) -> Call[Page[CustomerMachine]]:
+    return paged_call(
+        "customerMachinesPaginated", "CustomerMachine", CustomerMachine, page_size=page_size
+    )
+
+
+def create_machine(machine: CustomerMachineInput, shape: MachineShape) -> Call[CustomerMachine]:
+    if shape not in ("object", "flat"):
+        raise RequestValidationError("shape must be 'object' or 'flat'")
+    arguments = machine.to_wire()
+    return graphql_call(
+        "mutation",
+        "createCustomerMachine",
+        {"customerMachine": arguments} if shape == "object" else arguments,
+        "CustomerMachine",
+        lambda value, _: CustomerMachine.model_validate(value),
+    )
+
+
+def _differences(existing: CustomerMachine, wanted: CustomerMachineInput) -> list[str]:
+    current = {
+        "serialNumber": existing.serial_number,
+        "edgeDeviceSerialNumber": existing.edge_device_serial_number,
+        "isSp1Migration": existing.is_sp1_migration,
+        "customer": existing.customer.external_id if existing.customer else None,
+        "machineModel": existing.machine_model.external_id if existing.machine_model else None,
+    }
+    wanted_values = {
+        "serialNumber": wanted.serial_number,
+        "edgeDeviceSerialNumber": wanted.edge_device_serial_number,
+        "isSp1Migration": wanted.is_sp1_migration,
+        "customer": wanted.customer_external_id,
+        "machineModel": wanted.machine_model_external_id,
+    }
+    return [k for k, v in wanted_values.items() if v is not None and current[k] != v]
+
+
+def find_machine(external_id: str) -> Generator[Call[Any], Any, CustomerMachine | None]:
+    return (
+        yield from find_by_external_id(
+            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            external_id,
+            lookup=("customerMachine", "CustomerMachine", CustomerMachine),
+        )
+    )
+
+
+def find_machines(
+    external_ids: list[str], limit: BatchLimit, batch_size: int
+) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+    return (
+        yield from find_many_by_external_id(
+            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            external_ids,
+            lookup=("customerMachine", "CustomerMachine", CustomerMachine),
+            limit=limit,
+            batch_size=batch_size,
+        )
+    )
+
+
+MachineData = CustomerMachineInput | Mapping[str, Any]
+
+
+class CustomerMachines(Resource[M]):
+    """Customer machines (`customerMachinesPaginated`, `createCustomerMachine`)."""
+
+    @paged
+    def list(
+        self, *, page_size: int = 100, **options: Unpack[ListOptions]
+    ) -> Call[Page[CustomerMachine]]:
+        """Every customer machine, page by page (`customerMachinesPaginated`)."""
+        return list_machines(page_size)
+
+    @operation
+    def find(
+        self, external_id: str, **options: Unpack[CallOptions]
+    ) -> Generator[Call[Any], Any, CustomerMachine | None]:
+        """The customer machine with this external ID, or `None`.
+
+        Asks `customerMachine(externalId:)` where the schema has it; the vendor document has
+        no such query, so there this reads the listing.
+        """
+        return (yield from find_machine(external_id))
+
+    @operation
+    def create(
+        self,
+        machine: CustomerMachineInput | Mapping[str, Any],
+        *,
+        shape: MachineShape = "object",
+        **options: Unpack[CallOptions],
+    ) -> Call[CustomerMachine]:
+        """Create a customer machine (`createCustomerMachine`). Not retried once sent.
+
+        The vendor document shows two forms of this mutation: one input object
+        (`customerMachine: {...}`, `shape="object"`, the default: it is the form the document
+        presents first and the one its input rules describe) and flat arguments
+        (`shape="flat"`, the document's alternative). Both carry the same fields.
+        """
+        return create_machine(validate_input(CustomerMachineInput, machine), shape)
+
+    @operation
+    def upsert(
+        self,
+        machine: CustomerMachineInput | Mapping[str, Any],
+        *,
+        shape: MachineShape = "object",
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, UpsertResult[CustomerMachine]]:
+        """Create the machine unless one with its external ID exists.
+
+        The API offers no update of machines: an existing one is reported `unchanged`, with
+        the fields that differ in `differences`.
+        """
+        wanted = validate_input(CustomerMachineInput, machine)
+        if not wanted.external_id:
+            raise RequestValidationError("upsert needs the machine's external_id")
+        existing = yield from find_machine(wanted.external_id)
+        if existing is None:
+            created: CustomerMachine = yield create_machine(wanted, shape)
+            return UpsertResult(action="created", item=created)
+        return UpsertResult(
+            action="unchanged", item=existing, differences=_differences(existing, wanted)
+        )
+
+    @operation
+    def find_many(
+        self,
+        external_ids: Iterable[str],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+        """Look machines up by external ID: `batch_size` `customerMachine(externalId:)`
+        lookups per document where the schema has that query, else one read of the listing.
+
+        Returns one `BatchResult` per external ID, in order; `value` is `None` where there
+        is no such machine.
+        """
+        ids = [str(external_id) for external_id in external_ids]
+        return (yield from find_machines(ids, limit_of(self), batch_size))
+
+    @operation
+    def create_many(
+        self,
+        machines: Iterable[MachineData],
+        *,
+        shape: MachineShape = "object",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine]]:
+        """Create customer machines, `batch_size` `createCustomerMachine` mutations per
+        document (`shape` as for `create`).
+
+        Returns one `BatchResult` per machine, in order. Documents that may have reached the
+        server are never sent again.
+        """
+        return (
+            yield from run_many(
+                self,
+                CustomerMachineInput,
+                machines,
+                lambda machine: create_machine(machine, shape),
+                batch_size,
+            )
+        )
+
+    @operation
+    def upsert_many(
+        self,
+        machines: Iterable[MachineData],
+        *,
+        shape: MachineShape = "object",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[CustomerMachine]]]:
+        """`upsert` for many machines: one `find_many`, then the missing ones created in
+        batches. Returns one `BatchResult` per machine, its `value` an `UpsertResult`."""
+        values, keys = checked(CustomerMachineInput, machines)
+        limit = limit_of(self)
+        return (
+            yield from create_missing(
+                values,
+                keys,
+                find=lambda ids: find_machines(ids, limit, batch_size),
+                create=lambda machine: create_machine(machine, shape),
+                differences=_differences,
+                limit=limit,
+                batch_size=batch_size,
+            )
+        )

@@ -1,0 +1,624 @@
+"""GraphQL documents for Secure Service Hub, built against the schema the server has.
+
+A `Plan` builds documents against one schema (the live one from introspection, one the user
+pinned, or the bundled `schema.graphql` derived from the vendor document): selection sets of
+the fields its types have, printed once per shape; arguments inline, only those it declares,
+printed against their declared types with graphql-core's string escaping (never by string
+formatting of raw values), so any text round-trips exactly and IDs stay strings. No document
+names an input type, because the vendor does not publish those names.
+
+Operations describe their calls as `GraphQLCall`s: the client binds each to its plan before
+sending it (see `schemas`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from types import SimpleNamespace
+from typing import Any, Literal, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from ..core._errors import GraphQLError, RequestValidationError, ResponseValidationError
+from ..core._http import ErrorInfo, decode_error
+from ..core._jsonbody import read_json
+from ..core._pagination import (
+    Page,
+    PageData,
+    counter_pages,
+    fingerprint,
+)
+from ..core._request import Call
+
+__all__ = [
+    "SELECTIONS",
+    "FieldSpec",
+    "GraphQLCall",
+    "Plan",
+    "PlanRequest",
+    "bundled_plan",
+    "decode_gateway_error",
+    "document",
+    "graphql_call",
+    "load_schema",
+    "paged_call",
+    "plan_request",
+    "print_value",
+    "read_data",
+]
+
+T = TypeVar("T")
+U = TypeVar("U")
+B = TypeVar("B", bound=BaseModel)
+
+Kind = Literal["query", "mutation"]
+Printer = Callable[[Any], str]
+
+# The fields the SDK asks for, per selection: those the vendor document lists. A selection is
+# applied to whatever type the schema gives the field; fields the type lacks are left out.
+SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
+    "ServiceOrganisation": ("id", "name", "description"),
+    "Address": ("country", "state", "city", "postalCode", "street", "street2"),
+    "Customer": (
+        "id",
+        "name",
+        "status",
+        "externalId",
+        ("serviceOrganisation", "ServiceOrganisation"),
+        ("address", "Address"),
+    ),
+    "CustomerSummary": ("id", "name", "externalId"),
+    "MachineModel": ("id", "modelName", "technology", "brand", "externalId"),
+    "CustomerMachine": (
+        "id",
+        "serialNumber",
+        "displayName",
+        "externalId",
+        "status",
+        "isSp1Migration",
+        "edgeDeviceSerialNumber",
+        ("machineModel", "MachineModel"),
+        ("customer", "CustomerSummary"),
+    ),
+    "CustomerMachineSummary": ("id", "externalId", "serialNumber"),
+    "ServiceCaseLink": ("id", "externalId", "displayId"),
+    "ServiceCase": (
+        "id",
+        "displayId",
+        "externalId",
+        "title",
+        "description",
+        "priority",
+        "severity",
+        "createdAt",
+        "updatedAt",
+        "closedAt",
+        ("state", "ServiceCaseState"),
+        ("creator", "Person"),
+        ("assignee", "Person"),
+        ("customerMachine", "CustomerMachineSummary"),
+        ("customFields", "CustomField"),
+        ("closingReport", "ClosingReport"),
+    ),
+    "ServiceCaseState": ("name",),
+    "Person": ("name",),
+    # `{ key value }` in the vendor document, `{ definition { key } value }` in symmedia's
+    # services: each schema keeps the fields it has.
+    "CustomField": ("key", ("definition", "CustomFieldDefinition"), "value"),
+    "CustomFieldDefinition": ("key",),
+    "ClosingReport": ("isSolved", "notes"),
+}
+
+
+class Plan:
+    """Documents built against one schema: the live one, a pinned one or the bundled one.
+
+    Only what the schema declares is sent: root arguments must exist (a `KeyError` names the
+    one that does not), input-object fields it does not declare are left out, and selections
+    keep only the fields its types have. Values are printed against the declared types: `ID`
+    and text always as GraphQL strings (escaped by graphql-core's `print_string`), enums as
+    names. Printed selection sets are cached per plan.
+
+    Attributes:
+        schema: the `graphql.GraphQLSchema` the documents are built against.
+        source: where it came from: `"live"`, `"pinned"` or `"bundled"`.
+    """
+
+    def __init__(self, schema: Any, source: str = "bundled") -> None:
+        self.schema = schema
+        self.source = source
+        self._selections: dict[tuple[Kind, str, str], str] = {}
+        self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
+        self._required: dict[tuple[Kind, str], tuple[str, ...]] = {}
+        self._printers: dict[Any, Printer] = {}
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.source}>"
+
+    def root_field(self, kind: Kind, field: str) -> Any:
+        """The schema's definition of a root field, or `None` when it has none."""
+        root = self.schema.query_type if kind == "query" else self.schema.mutation_type
+        return None if root is None else root.fields.get(field)
+
+    def has_field(self, kind: Kind, field: str) -> bool:
+        return self.root_field(kind, field) is not None
+
+    def arguments(self, kind: Kind, field: str) -> dict[str, Any]:
+        """The declared arguments of a root field and their types (empty when it has none)."""
+        key = (kind, field)
+        found = self._arguments.get(key)
+        if found is None:
+            definition = self.root_field(kind, field)
+            if definition is None:
+                raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
+            found = {name: argument.type for name, argument in definition.args.items()}
+            self._arguments[key] = found
+            self._required[key] = _required(definition.args)
+        return found
+
+    def input_fields(self, kind: Kind, field: str, argument: str) -> dict[str, Any]:
+        """The fields of the input object an argument takes (empty when it is no object)."""
+        from graphql import GraphQLInputObjectType, get_named_type
+
+        named = get_named_type(self.arguments(kind, field).get(argument))
+        return dict(named.fields) if isinstance(named, GraphQLInputObjectType) else {}
+
+    def field_text(
+        self,
+        kind: Kind,
+        field: str,
+        arguments: Mapping[str, Any] | None,
+        selection: str | None,
+        *,
+        alias: str | None = None,
+    ) -> str:
+        """One root field as it stands in a document: `alias: field(arguments) { ... }`.
+
+        The building block of `document`; several of them, each under its own alias, make a
+        document with many operations.
+        """
+        head = field if alias is None else f"{alias}: {field}"
+        types = self.arguments(kind, field)
+        if arguments:
+            printed = []
+            for name, value in arguments.items():
+                if name not in types:
+                    raise KeyError(f"Argument {name} does not exist in Field: {field}.")
+                printed.append(f"{name}: {print_value(value, types[name], self._printers)}")
+            head = f"{head}({', '.join(printed)})"
+        required = self._required[(kind, field)]
+        if required:
+            _check_required(field, required, arguments or {})
+        body = "" if selection is None else self.selection_text(kind, field, selection)
+        return f"{head} {body}" if body else head
+
+    def document(
+        self, kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
+    ) -> str:
+        """The printed document for one root field with inline arguments."""
+        operation = "" if kind == "query" else "mutation "
+        text = self.field_text(kind, field, arguments, selection).replace("\n", "\n  ")
+        return f"{operation}{{\n  {text}\n}}"
+
+    def selection_text(self, kind: Kind, field: str, selection: str) -> str:
+        """The printed selection set of a root field (the same for every call).
+
+        `selection` names an entry of `SELECTIONS`; paged fields are selected as
+        `{ data { ... } }`. Empty where the field is a scalar; `{ __typename }` where the
+        schema's type has none of the fields wanted.
+        """
+        key = (kind, field, selection)
+        text = self._selections.get(key)
+        if text is None:
+            from graphql import get_named_type, is_leaf_type
+
+            definition = self.root_field(kind, field)
+            if definition is None:
+                raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
+            named = get_named_type(definition.type)
+            if is_leaf_type(named):
+                lines = []
+            elif field.endswith("Paginated") and "data" in named.fields:
+                rows = get_named_type(named.fields["data"].type)
+                inner = _selection_lines(rows, selection) or ["__typename"]
+                lines = ["data {", *(f"  {line}" for line in inner), "}"]
+            else:
+                lines = _selection_lines(named, selection) or ["__typename"]
+            text = "{\n" + "\n".join(f"  {line}" for line in lines) + "\n}" if lines else ""
+            self._selections[key] = text
+        return text
+
+    def takes_pagination(self, field: str) -> bool:
+        """Whether a listing's `options` declare `pagination` (else it answers unpaged)."""
+        if "options" not in self.arguments("query", field):
+            return False
+        return "pagination" in self.input_fields("query", field, "options")
+
+
+def _selection_lines(schema_type: Any, selection: str) -> list[str]:
+    """The lines inside a selection set, of the fields the schema type has; an object field
+    none of whose wanted fields exist is left out."""
+    from graphql import GraphQLObjectType, get_named_type, is_leaf_type
+
+    fields = getattr(schema_type, "fields", None) or {}
+    lines: list[str] = []
+    for entry in SELECTIONS[selection]:
+        name, nested = entry if isinstance(entry, tuple) else (entry, None)
+        definition = fields.get(name)
+        if definition is None:
+            continue
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            lines.append(name)
+        elif nested is not None and isinstance(named, GraphQLObjectType):
+            inner = _selection_lines(named, nested)
+            if inner:
+                lines.extend([f"{name} {{", *(f"  {line}" for line in inner), "}"])
+    return lines
+
+
+def print_value(value: Any, type_: Any, printers: dict[Any, Printer] | None = None) -> str:
+    """A value printed on one line as the schema types it.
+
+    `ID` and every text-like scalar print as strings (escaped by graphql-core's
+    `print_string`): an ID that looks like a number stays an ID. Input objects keep only the
+    fields they declare, in their declared order, and must carry the ones they require
+    (`RequestValidationError` before anything is sent). `printers` caches the printer of
+    each type (a `Plan` keeps one per schema).
+    """
+    return _printer(type_, {} if printers is None else printers)(value)
+
+
+def _printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
+    """The printer of one schema type, made once per type (printing then only walks data)."""
+    found = printers.get(type_)
+    if found is None:
+        found = printers[type_] = _make_printer(type_, printers)
+    return found
+
+
+def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
+    g = _graphql()
+    if isinstance(type_, g.GraphQLNonNull):
+        return _printer(type_.of_type, printers)
+    if isinstance(type_, g.GraphQLList):
+        return _list_printer(type_, printers)
+    if isinstance(type_, g.GraphQLInputObjectType):
+        return _object_printer(type_, printers)
+    if isinstance(type_, g.GraphQLEnumType):
+        values = type_.values
+
+        def print_enum(value: Any) -> str:
+            if value is None:
+                return "null"
+            name = getattr(value, "value", value)
+            if name not in values:
+                raise RequestValidationError(f"{name!r} is not a value of {type_.name}")
+            return str(name)
+
+        return print_enum
+    if type_ is g.GraphQLBoolean:
+        return _print_boolean
+    if type_ is g.GraphQLInt or type_ is g.GraphQLFloat:
+        as_number = int if type_ is g.GraphQLInt else float
+
+        def print_number(value: Any) -> str:
+            if value is None:
+                return "null"
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (as_number is int and value != int(value))
+            ):
+                raise RequestValidationError(f"{type_.name} takes a number, got {value!r}")
+            return repr(as_number(value))
+
+        return print_number
+    print_string: Callable[[str], str] = g.print_string
+
+    def print_text(value: Any) -> str:
+        if value is None:
+            return "null"
+        return print_string(value if isinstance(value, str) else str(value))
+
+    return print_text
+
+
+def _print_boolean(value: Any) -> str:
+    if value is None:
+        return "null"
+    if not isinstance(value, bool):
+        raise RequestValidationError(f"Boolean takes true or false, got {value!r}")
+    return "true" if value else "false"
+
+
+def _list_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
+    def print_list(value: Any) -> str:
+        if value is None:
+            return "null"
+        item = _printer(type_.of_type, printers)
+        items = value if isinstance(value, list | tuple) else [value]
+        return f"[{', '.join(item(v) for v in items)}]"
+
+    return print_list
+
+
+def _object_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
+    # Fields are resolved on first use: input types may refer to themselves.
+    resolved: list[tuple[tuple[tuple[str, Printer], ...], tuple[str, ...]]] = []
+
+    def print_object(value: Any) -> str:
+        if value is None:
+            return "null"
+        if not isinstance(value, Mapping):
+            raise RequestValidationError(
+                f"{type_.name} takes an object, got {type(value).__name__}"
+            )
+        if not resolved:
+            fields = tuple((n, _printer(f.type, printers)) for n, f in type_.fields.items())
+            resolved.append((fields, _required(type_.fields)))
+        fields, required = resolved[0]
+        _check_required(type_.name, required, value)
+        return f"{{{', '.join(f'{n}: {p(value[n])}' for n, p in fields if n in value)}}}"
+
+    return print_object
+
+
+def _required(declared: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names of the arguments or input fields a schema requires (non-null, no default)."""
+    g = _graphql()
+    return tuple(
+        name
+        for name, definition in declared.items()
+        if isinstance(definition.type, g.GraphQLNonNull)
+        and getattr(definition, "default_value", g.Undefined) is g.Undefined
+    )
+
+
+def _check_required(where: str, required: tuple[str, ...], given: Mapping[str, Any]) -> None:
+    """Refuse, before sending, a value the schema requires and the caller left out."""
+    for name in required:
+        if given.get(name) is None:
+            raise RequestValidationError(f"{where}.{name} is required by the server's schema")
+
+
+@functools.cache
+def _graphql() -> Any:
+    """What printing needs of graphql-core, imported on first use (a function-level import
+    on every value cost more than printing it)."""
+    import graphql
+    from graphql.language.print_string import print_string
+
+    names = (
+        "GraphQLBoolean GraphQLEnumType GraphQLFloat GraphQLInputObjectType GraphQLInt "
+        "GraphQLList GraphQLNonNull Undefined"
+    )
+    return SimpleNamespace(
+        print_string=print_string, **{name: getattr(graphql, name) for name in names.split()}
+    )
+
+
+@functools.cache
+def load_schema() -> Any:
+    """The bundled schema as a `graphql.GraphQLSchema` (parsed once)."""
+    from graphql import build_schema
+
+    text = resources.files(__package__).joinpath("schema.graphql").read_text("utf-8")
+    return build_schema(text)
+
+
+@functools.cache
+def bundled_plan() -> Plan:
+    """Documents built against the bundled, document-derived schema."""
+    return Plan(load_schema(), "bundled")
+
+
+def document(
+    kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
+) -> str:
+    """The printed document for one root field, built against the bundled schema."""
+    return bundled_plan().document(kind, field, arguments, selection)
+
+
+def answer_errors(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `errors` of an answer, each a dict (text and other shapes become `message`)."""
+    errors = body.get("errors") or []
+    if not isinstance(errors, list):
+        errors = [{"message": str(errors)}]
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
+def read_data(response: httpx.Response, *, name: str, mutation: bool = False) -> dict[str, Any]:
+    """The `data` of a GraphQL answer; `GraphQLError` when it carries `errors`."""
+    body = read_json(response, name=name, expect=dict)
+    data = body.get("data")
+    errors = answer_errors(body)
+    if errors:
+        first = str(errors[0].get("message", "unknown error"))
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        applied = mutation and isinstance(data, dict) and any(v is not None for v in data.values())
+        raise GraphQLError(
+            f"{name} failed: {first}{more}",
+            errors=errors,
+            data=data,
+            response=response,
+            may_have_been_applied=applied,
+        )
+    if not isinstance(data, dict):
+        raise ResponseValidationError(f"{name}: the answer has no data", response=response)
+    return data
+
+
+Arguments = Mapping[str, Any] | Callable[[Plan], Mapping[str, Any] | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One root field of a document, before it is printed: what `graphql_call` sends alone
+    and what a batch sends under an alias, next to others (see `batch`).
+
+    Attributes:
+        kind: `"query"` or `"mutation"`.
+        field: the root field's name.
+        arguments: its arguments, or a function of the plan giving them.
+        selection: the `SELECTIONS` entry to select, `None` for none.
+        read: `read(value, response)` makes the result from the field's value.
+    """
+
+    kind: Kind
+    field: str
+    arguments: Arguments
+    selection: str | None
+    read: Callable[[Any, httpx.Response], Any]
+
+    def text(self, plan: Plan, alias: str | None = None) -> str:
+        """The field as it stands in a document built against `plan`."""
+        values = self.arguments(plan) if callable(self.arguments) else self.arguments
+        return plan.field_text(self.kind, self.field, values, self.selection, alias=alias)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLCall(Call[T]):
+    """A GraphQL POST whose document is built against the schema of the client running it.
+
+    `build(plan)` gives the JSON body; the client binds it (`bind`) once it knows its schema.
+    Until then `json` is empty. `spec` is the one root field it sends, for batching; a call
+    read by another parser (`with_parse`, `then`) has none, as its result is no longer the
+    field's.
+    """
+
+    build: Callable[[Plan], Any] | None = None
+    spec: FieldSpec | None = None
+
+    def bind(self, plan: Plan) -> Call[T]:
+        """The same call with its document built against `plan`."""
+        if self.build is None:
+            return self
+        return replace(self, json=self.build(plan), build=None)
+
+    def with_parse(self, parse: Callable[[httpx.Response], U]) -> Call[U]:
+        return replace(self, parse=parse, spec=None)  # type: ignore[arg-type, return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest(Call[Plan]):
+    """Asks the client running a flow for the plan of its schema (sends nothing itself)."""
+
+
+def plan_request() -> PlanRequest:
+    """A flow yields this to learn which schema the client builds its documents against."""
+    return PlanRequest("POST", "", parse=_no_parse, idempotent=True, name="schema")
+
+
+def _no_parse(response: httpx.Response) -> Plan:
+    raise ResponseValidationError("a schema request is answered by the client", response=response)
+
+
+def graphql_call(
+    kind: Kind,
+    field: str,
+    arguments: Arguments,
+    selection: str | None,
+    read: Callable[[Any, httpx.Response], T],
+    *,
+    idempotent: bool | None = None,
+) -> GraphQLCall[T]:
+    """A POST of one root field; `read(field_value, response)` makes the result.
+
+    `arguments` is a mapping, or a function of the plan giving them (for arguments that
+    depend on what the schema declares).
+    """
+    name = f"Secure Service Hub {field}"
+    mutation = kind == "mutation"
+    spec = FieldSpec(kind, field, arguments, selection, read)
+
+    def build(plan: Plan) -> dict[str, Any]:
+        values = arguments(plan) if callable(arguments) else arguments
+        return {"query": plan.document(kind, field, values, selection)}
+
+    def parse(response: httpx.Response) -> T:
+        data = read_data(response, name=name, mutation=mutation)
+        if field not in data:
+            raise ResponseValidationError(f"{name}: the answer has no {field!r}", response=response)
+        return read(data[field], response)
+
+    return GraphQLCall(
+        "POST",
+        "",
+        parse=parse,
+        idempotent=(not mutation) if idempotent is None else idempotent,
+        name=name,
+        build=build,
+        spec=spec,
+    )
+
+
+def paged_call(
+    field: str,
+    selection: str,
+    model: type[B],
+    *,
+    page_size: int,
+    options: Mapping[str, Any] | None = None,
+    keep: Callable[[B], bool] | None = None,
+) -> Call[Page[B]]:
+    """A listing over `options: {pagination: {page, pageSize}}` (0-based).
+
+    Where the schema's options declare no `pagination` (or the field takes no options), the
+    one unpaged answer is the whole listing. The API's totals are unreliable, so a paged
+    listing ends on a short page. `keep` filters items on the client side without ending the
+    listing early.
+    """
+    if page_size < 1:
+        raise RequestValidationError("page_size must be at least 1")
+
+    def page(number: int) -> Call[PageData[B]]:
+        paged = [True]
+
+        def arguments(plan: Plan) -> dict[str, Any] | None:
+            paged[0] = plan.takes_pagination(field)
+            if "options" not in plan.arguments("query", field):
+                return None
+            pagination = {"pagination": {"page": number, "pageSize": page_size}}
+            wanted = {**(options or {}), **(pagination if paged[0] else {})}
+            return {"options": wanted} if wanted else None
+
+        def read(value: Any, response: httpx.Response) -> PageData[B]:
+            rows = value.get("data") if isinstance(value, dict) else None
+            if not isinstance(rows, list):
+                raise ResponseValidationError(f"{field}: no data list", response=response)
+            items = [model.model_validate(row) for row in rows]
+            more = paged[0] and len(rows) >= page_size and bool(rows)
+            if keep is None:
+                return PageData(items=items, has_more=more)
+            return PageData(
+                items=[i for i in items if keep(i)],
+                has_more=more,
+                fetched=len(rows),
+                fingerprint=fingerprint(rows),
+            )
+
+        return graphql_call("query", field, arguments, selection, read)
+
+    return counter_pages(page, start=0, step=1, page_size=page_size)
+
+
+def decode_gateway_error(body: Any) -> ErrorInfo:
+    """Errors of the API gateway (`{"statusCode", "message"}`) or of GraphQL (`errors`)."""
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        first = body["errors"][0]
+        if isinstance(first, dict):
+            extensions = first.get("extensions") or {}
+            return ErrorInfo(
+                code=extensions.get("code") if isinstance(extensions, dict) else None,
+                message=str(first.get("message")),
+                details=body["errors"],
+            )
+    info = decode_error(body)
+    if isinstance(body, dict) and info.code is None and "statusCode" in body:
+        return ErrorInfo(code=body["statusCode"], message=info.message, details=info.details)
+    return info

@@ -1,0 +1,123 @@
+"""`hub.service_cases`: list cases, find the unlinked ones, and link them by external ID."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Mapping
+from functools import partial
+from typing import Any, Unpack
+
+from ..core._client import (
+    M,
+    Resource,
+    operation,
+    paged,
+)
+from ..core._errors import RequestValidationError
+from ..core._pagination import Page
+from ..core._request import Call, CallOptions, ListOptions
+from ._batch import (
+    DEFAULT_BATCH_SIZE,
+    BatchResults,
+    limit_of,
+    or_error,
+    run_batch,
+)
+from ._graphql import graphql_call, paged_call
+from ._models import ServiceCase, ServiceCaseView
+
+__all__ = ["ServiceCases"]
+
+
+def _view(view: ServiceCaseView | str) -> str:
+    try:
+        return ServiceCaseView(view).value
+    except ValueError:
+        known = ", ".join(v.value for v in ServiceCaseView)
+        raise RequestValidationError(f"view must be one of {known}, got {view!r}") from None
+
+
+def set_external_id(service_case_id: str, external_id: str) -> Call[ServiceCase]:
+    if not service_case_id or not external_id:
+        raise RequestValidationError("service_case_id and external_id must not be empty")
+    return graphql_call(
+        "mutation",
+        "updateServiceCaseExternalId",
+        {"serviceCaseId": service_case_id, "externalId": external_id},
+        "ServiceCaseLink",
+        lambda value, _: ServiceCase.model_validate(value),
+        idempotent=True,
+    )
+
+
+class ServiceCases(Resource[M]):
+    """Service cases (`serviceCasesPaginated`, `updateServiceCaseExternalId`)."""
+
+    @paged
+    def list(
+        self,
+        *,
+        view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Call[Page[ServiceCase]]:
+        """Every service case visible in `view`, page by page (`serviceCasesPaginated`), with
+        state, creator, assignee, machine, custom fields and closing report."""
+        return paged_call(
+            "serviceCasesPaginated",
+            "ServiceCase",
+            ServiceCase,
+            page_size=page_size,
+            options={"view": _view(view)},
+        )
+
+    @paged
+    def list_unlinked(
+        self,
+        *,
+        view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Call[Page[ServiceCase]]:
+        """The service cases without an external ID: the ones the ERP does not know yet.
+
+        The vendor's own workaround: read all cases and keep the new ones.
+        """
+        return paged_call(
+            "serviceCasesPaginated",
+            "ServiceCase",
+            ServiceCase,
+            page_size=page_size,
+            options={"view": _view(view)},
+            keep=lambda case: not case.is_linked,
+        )
+
+    @operation
+    def set_external_id(
+        self, service_case_id: str, external_id: str, **options: Unpack[CallOptions]
+    ) -> Call[ServiceCase]:
+        """Link a service case to an ERP notification or ticket
+        (`updateServiceCaseExternalId`); returns the case's `id`, `externalId`, `displayId`.
+
+        Setting the same ID twice is harmless, so this is retried like a read.
+        """
+        return set_external_id(service_case_id, external_id)
+
+    @operation
+    def set_external_ids(
+        self,
+        links: Mapping[str, str] | Iterable[tuple[str, str]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        **options: Unpack[CallOptions],
+    ) -> Generator[Call[Any], Any, BatchResults[ServiceCase]]:
+        """Link many service cases, `batch_size` `updateServiceCaseExternalId` mutations per
+        document. `links` maps service case IDs to external IDs (or is a sequence of such
+        pairs).
+
+        Returns one `BatchResult` per link, in order (`key`: the service case ID). Like
+        `set_external_id`, these documents are retried like reads.
+        """
+        pairs = list(links.items()) if isinstance(links, Mapping) else list(links)
+        steps = [or_error(partial(set_external_id, case, ext)) for case, ext in pairs]
+        keys = [str(case) for case, _ in pairs]
+        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
