@@ -1,5 +1,5 @@
 """Async fan-out over loopback: the SDK over httpx's own pool against the SDK over
-`AioHttpClient` (aiohttp), at concurrency 1, 8 and 64, in one run.
+`AiohttpClient` (aiohttp), at concurrency 1, 8 and 64, in one run.
 
 The server is an asyncio process replaying a CECenter read (`_serve.replayed_apart`), so that
 the client is what is measured. Each round sends `CALLS` reads through each client, which
@@ -22,7 +22,7 @@ from _timing import apaired
 from backends import recorded
 from tests.proof.backends import BACKENDS
 
-from servicehub_sdk.core._aiohttp_client import AioHttpClient
+from servicehub_sdk.core._aiohttp_client import AiohttpClient
 
 CALLS = 1000  # per round and client
 ROUNDS = 7
@@ -36,7 +36,7 @@ async def compare(url: str, concurrency: int, calls: int) -> str:
     gate = asyncio.Semaphore(concurrency)
     async with (
         httpx.AsyncClient(limits=limits) as pooled,
-        AioHttpClient(limits=limits) as aio,
+        AiohttpClient(limits=limits) as aio,
     ):
         over_httpx = backend.client(emulator, url, "async", http_client=pooled)
         over_aiohttp = backend.client(emulator, url, "async", http_client=aio)

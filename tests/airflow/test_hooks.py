@@ -14,22 +14,22 @@ from pydantic import SecretStr
 
 from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from servicehub_sdk.airflow.hooks import (
-    CECenterHook,
-    CrowdPartnerHook,
-    SecureServiceHubHook,
+    ServiceHubCECenterHook,
+    ServiceHubFSMHook,
+    ServiceHubSSHHook,
     ServiceHubHook,
-    SpiceCsmHook,
-    SupportCenterPlusHook,
+    ServiceHubSpiceCSMHook,
+    ServiceHubSupportCenterHook,
 )
 from servicehub_sdk.core import ConfigurationError
 from servicehub_sdk.integrations import CECenterTarget, SpiceCSMTarget, SupportCenterTarget
 
 HOOKS: dict[str, type[ServiceHubHook]] = {
-    "ssh": SecureServiceHubHook,
-    "fsm": CrowdPartnerHook,
-    "supportcenter": SupportCenterPlusHook,
-    "cecenter": CECenterHook,
-    "spicecsm": SpiceCsmHook,
+    "ssh": ServiceHubSSHHook,
+    "fsm": ServiceHubFSMHook,
+    "supportcenter": ServiceHubSupportCenterHook,
+    "cecenter": ServiceHubCECenterHook,
+    "spicecsm": ServiceHubSpiceCSMHook,
 }
 
 
@@ -71,7 +71,7 @@ def test_a_wrong_secret_fails_the_test_without_showing_it(
     set_connection(monkeypatch, "broken", **connection)
     ok, message = HOOKS[backend]("broken", max_retries=0).test_connection()
     assert not ok and "wrong-Secret-4711" not in message
-    assert message.split(":")[0] in ("AuthenticationError", "JsonRpcError", "PermissionDeniedError")
+    assert message.split(":")[0] in ("AuthenticationError", "JSONRPCError", "PermissionDeniedError")
 
 
 def test_airflow_tests_a_connection_through_its_hook(
@@ -81,19 +81,19 @@ def test_airflow_tests_a_connection_through_its_hook(
 
     connection = Connection.get(airflow_connections["supportcenter"])
     hook = connection.get_hook()
-    assert isinstance(hook, SupportCenterPlusHook)
+    assert isinstance(hook, ServiceHubSupportCenterHook)
     assert hook.test_connection()[0]
 
 
 async def test_async_clients(sandbox: Any, airflow_connections: dict[str, str]) -> None:
-    async with SecureServiceHubHook().get_async_client() as hub:
+    async with ServiceHubSSHHook().get_async_client() as hub:
         assert await hub.service_cases.list_unlinked().first() is not None
-    async with SupportCenterPlusHook().get_async_client() as scp:
+    async with ServiceHubSupportCenterHook().get_async_client() as scp:
         assert await scp.requests.list().first() is not None
 
 
 def test_client_options_win_over_the_connection(airflow_connections: dict[str, str]) -> None:
-    hook = SupportCenterPlusHook(timeout=7.5, max_retries=1)
+    hook = ServiceHubSupportCenterHook(timeout=7.5, max_retries=1)
     assert hook.client_config()["timeout"] == 7.5
     with hook.get_client() as scp:
         assert scp.requests.list().first() is not None
@@ -109,7 +109,7 @@ def test_a_host_without_scheme_is_https_with_its_port(monkeypatch: pytest.Monkey
         password="s3cr3t-value",
         extra={"timeout": "30", "max_retries": "2", "auth_header": "TECHNICIAN_KEY"},
     )
-    config = SupportCenterPlusHook("scp").client_config()
+    config = ServiceHubSupportCenterHook("scp").client_config()
     assert config["base_url"] == "https://helpdesk.example.com:8080"
     assert (config["timeout"], config["max_retries"]) == (30.0, 2)
     assert isinstance(config["api_key"], SecretStr) and "s3cr3t" not in repr(config)
@@ -124,7 +124,7 @@ def test_extras_under_airflows_old_form_prefix_are_read(monkeypatch: pytest.Monk
         password="secret",
         extra={"extra__servicehub_ssh__api_key": "k", "environment": "staging"},
     )
-    config = SecureServiceHubHook("hub").client_config()
+    config = ServiceHubSSHHook("hub").client_config()
     assert config["api_key"].get_secret_value() == "k" and config["environment"] == "staging"
     assert "base_url" not in config  # empty host: the environment's URL
 
@@ -142,13 +142,13 @@ def test_a_wrong_extra_is_refused(
 ) -> None:
     set_connection(monkeypatch, "hub", conn_type="servicehub_ssh", extra=extra)
     with pytest.raises(ConfigurationError, match=message.replace("(", r"\(")):
-        SecureServiceHubHook("hub").client_config()
+        ServiceHubSSHHook("hub").client_config()
 
 
 def test_a_connection_of_another_type_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     set_connection(monkeypatch, "other", conn_type="servicehub_spicecsm", host="h")
     with pytest.raises(ConfigurationError, match="is of type 'servicehub_spicecsm'"):
-        SecureServiceHubHook("other").client_config()
+        ServiceHubSSHHook("other").client_config()
 
 
 def test_ticket_targets_take_the_connections_settings(
@@ -162,17 +162,17 @@ def test_ticket_targets_take_the_connections_settings(
         connection = CONNECTION_SPECS[backend].to_connection(sandbox.config(backend))
         connection["extra"] = {**connection.get("extra", {}), **extra}
         set_connection(monkeypatch, backend, **connection)
-    scp_hook = SupportCenterPlusHook("supportcenter")
+    scp_hook = ServiceHubSupportCenterHook("supportcenter")
     with scp_hook.get_client() as scp:
         target = scp_hook.ticket_target(scp, requester="Ann")
     assert isinstance(target, SupportCenterTarget)
     assert target.defaults == {"priority": "High", "requester": "Ann"}
-    cec_hook = CECenterHook("cecenter")
+    cec_hook = ServiceHubCECenterHook("cecenter")
     with cec_hook.get_client() as cec:
         cec_target = cec_hook.ticket_target(cec)
     assert isinstance(cec_target, CECenterTarget)
     assert (cec_target.customer_id, cec_target.ticket_type) == ("C-1", "COMPLAINT")
-    spice_hook = SpiceCsmHook("spicecsm")
+    spice_hook = ServiceHubSpiceCSMHook("spicecsm")
     with spice_hook.get_client() as rpc:
         assert isinstance(spice_target := spice_hook.ticket_target(rpc), SpiceCSMTarget)
     assert spice_target.table == "tickets"
@@ -181,7 +181,7 @@ def test_ticket_targets_take_the_connections_settings(
 def test_linking_to_cecenter_needs_the_customer(
     sandbox: Any, airflow_connections: dict[str, str]
 ) -> None:
-    hook = CECenterHook()
+    hook = ServiceHubCECenterHook()
     with hook.get_client() as cec, pytest.raises(ConfigurationError, match="customer_id"):
         hook.ticket_target(cec)
 

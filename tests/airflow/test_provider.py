@@ -18,14 +18,20 @@ from airflow.providers_manager import ProvidersManager
 from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from servicehub_sdk.airflow._get_provider_info import get_provider_info
 from servicehub_sdk.airflow.hooks import (
-    CECenterHook,
-    CrowdPartnerHook,
-    SecureServiceHubHook,
-    SpiceCsmHook,
-    SupportCenterPlusHook,
+    ServiceHubCECenterHook,
+    ServiceHubFSMHook,
+    ServiceHubSSHHook,
+    ServiceHubSpiceCSMHook,
+    ServiceHubSupportCenterHook,
 )
 
-HOOKS = [SecureServiceHubHook, CrowdPartnerHook, SupportCenterPlusHook, CECenterHook, SpiceCsmHook]
+HOOKS = [
+    ServiceHubSSHHook,
+    ServiceHubFSMHook,
+    ServiceHubSupportCenterHook,
+    ServiceHubCECenterHook,
+    ServiceHubSpiceCSMHook,
+]
 
 
 def airflow_schema(name: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""`AioHttpClient`: every backend's async client over aiohttp behaves as over httpx's pool."""
+"""`AiohttpClient`: every backend's async client over aiohttp behaves as over httpx's pool."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ aiohttp_client = pytest.importorskip("servicehub_sdk.core._aiohttp_client")
 async def test_every_backend_reads_lists_and_writes(backend: Backend) -> None:
     emulator = backend.make_emulator()
     with EmulatorServer(emulator) as server:
-        async with aiohttp_client.AioHttpClient() as http:
+        async with aiohttp_client.AiohttpClient() as http:
             client = backend.client(emulator, server.url, "async", http_client=http)
             async with client:
                 await asyncio.gather(*(backend.read(client, emulator) for _ in range(10)))
@@ -32,7 +32,7 @@ async def test_errors_are_the_sdks() -> None:
     cecenter = next(b for b in BACKENDS if b.name == "cecenter")
     emulator = cecenter.make_emulator()
     with EmulatorServer(emulator) as server:
-        async with aiohttp_client.AioHttpClient() as http:
+        async with aiohttp_client.AiohttpClient() as http:
             client = cecenter.client(emulator, server.url, "async", http_client=http)
             with pytest.raises(NotFoundError):
                 await client.service_tickets.get("no-such-ticket")
@@ -40,7 +40,7 @@ async def test_errors_are_the_sdks() -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    async with aiohttp_client.AioHttpClient() as http:
+    async with aiohttp_client.AiohttpClient() as http:
         config = emulator.client_config(f"http://127.0.0.1:{port}")
         client = cecenter.async_client(**config, http_client=http, max_retries=0)
         with pytest.raises(APIConnectionError):
@@ -56,7 +56,7 @@ async def test_a_silent_server_times_out() -> None:
     supportcenter = next(b for b in BACKENDS if b.name == "supportcenter")
     emulator = supportcenter.make_emulator()
     try:
-        async with aiohttp_client.AioHttpClient() as http:
+        async with aiohttp_client.AiohttpClient() as http:
             config = emulator.client_config(f"http://127.0.0.1:{port}")
             client = supportcenter.async_client(
                 **config, http_client=http, timeout=0.3, max_retries=0

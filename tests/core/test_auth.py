@@ -12,7 +12,7 @@ import pytest
 
 from servicehub_sdk.core import (
     AllOf,
-    ApiKeyHeader,
+    APIKeyHeader,
     AuthenticationError,
     BearerToken,
     ConfigurationError,
@@ -180,7 +180,7 @@ async def test_all_of_sends_every_header_but_not_to_the_token_endpoint(
     mode: str, server: EmulatorServer, app: DemoApp
 ) -> None:
     seen: list[httpx.Request] = []
-    auth = AllOf(ApiKeyHeader("api-key", "k-123"), credentials(server))
+    auth = AllOf(APIKeyHeader("api-key", "k-123"), credentials(server))
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     hooks: dict[str, Any] = {"request": [seen.append]}
     if mode == "async":
@@ -210,11 +210,11 @@ def test_all_of_refuses_two_token_strategies() -> None:
 def test_header_strategies() -> None:
     request = httpx.Request("GET", "https://x")
     BearerToken("tok").apply(request)
-    ApiKeyHeader("authtoken", "key").apply(request)
+    APIKeyHeader("authtoken", "key").apply(request)
     assert request.headers["Authorization"] == "Bearer tok"
     assert request.headers["authtoken"] == "key"
     with pytest.raises(ConfigurationError):
-        ApiKeyHeader("api-key", "")
+        APIKeyHeader("api-key", "")
 
 
 # -- an identity provider outage: bounded attempts, failures shared ----------------------

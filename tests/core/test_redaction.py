@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core import AllOf, ApiKeyHeader, OAuth2ClientCredentials, OAuth2PasswordGrant
+from servicehub_sdk.core import AllOf, APIKeyHeader, OAuth2ClientCredentials, OAuth2PasswordGrant
 from servicehub_sdk.core._redaction import REDACTED, redact_headers, redact_url
 from servicehub_sdk.testing import EmulatorServer, Reply
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
@@ -23,7 +23,7 @@ async def test_no_secret_in_logs_reprs_or_errors(
     password = OAuth2PasswordGrant(
         f"{server.url}/token", "demo-client", "demo-secret", "alice", "wonderland"
     )
-    auth = AllOf(ApiKeyHeader("api-key", "K3Y-abcdef-0123"), password)
+    auth = AllOf(APIKeyHeader("api-key", "K3Y-abcdef-0123"), password)
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     client = cls(server.url, auth=auth)
     texts: list[str] = [repr(auth), repr(password), repr(client)]

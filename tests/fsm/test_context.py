@@ -28,7 +28,7 @@ TOKEN_URL = "https://auth.coresuite.com/api/oauth2/v1/token"
 CREDENTIALS = {"client_id": "c", "client_secret": "s", "username": "acme/admin", "password": "p"}
 
 
-class FakeFsm:
+class FakeFSM:
     """A transport answering the token request with `cluster_url` and every other request
     with an empty partner page; it records where each request went."""
 
@@ -69,7 +69,7 @@ class FakeFsm:
         )
 
 
-async def listed(mode: str, fake: FakeFsm, **config: Any) -> Any:
+async def listed(mode: str, fake: FakeFSM, **config: Any) -> Any:
     fsm = client_class(mode)(**{**CREDENTIALS, **config}, http_client=fake.http(mode))
     try:
         await collect(fsm.partners.list())
@@ -79,7 +79,7 @@ async def listed(mode: str, fake: FakeFsm, **config: Any) -> Any:
 
 
 async def test_the_token_cluster_beats_the_configured_one(mode: str) -> None:
-    fake = FakeFsm("https://de.coresuite.com")
+    fake = FakeFSM("https://de.coresuite.com")
     fsm = await listed(mode, fake, cluster="eu")
     assert fake.hosts() == ["auth.coresuite.com", "de.coresuite.com"]
     assert (
@@ -89,20 +89,20 @@ async def test_the_token_cluster_beats_the_configured_one(mode: str) -> None:
 
 
 async def test_the_configured_cluster_serves_when_the_token_names_none(mode: str) -> None:
-    fake = FakeFsm(None)
+    fake = FakeFSM(None)
     await listed(mode, fake, cluster="us")
     assert fake.hosts() == ["auth.coresuite.com", "us.coresuite.com"]
 
 
 async def test_base_url_beats_the_token(mode: str) -> None:
-    fake = FakeFsm("https://de.coresuite.com")
+    fake = FakeFSM("https://de.coresuite.com")
     await listed(mode, fake, base_url="https://proxy.internal.example/crowd/")
     assert fake.hosts() == ["auth.coresuite.com", "proxy.internal.example"]
     assert fake.seen[-1].url.path == "/crowd/partners"
 
 
 async def test_the_directory_names_the_cluster_when_the_token_does_not(mode: str) -> None:
-    fake = FakeFsm(None, directory_url="https://au.fsm.cloud.sap")
+    fake = FakeFSM(None, directory_url="https://au.fsm.cloud.sap")
     await listed(mode, fake)
     directory = fake.seen[1]
     assert str(directory.url) == "https://ds.coresuite.com/ds/api/directory/v1/accounts/acme"
@@ -123,7 +123,7 @@ async def test_the_directory_names_the_cluster_when_the_token_does_not(mode: str
 async def test_an_untrusted_token_cluster_gets_no_credentials(
     mode: str, cluster_url: str, why: str
 ) -> None:
-    fake = FakeFsm(cluster_url)
+    fake = FakeFSM(cluster_url)
     with pytest.raises(AuthenticationError, match=why) as caught:
         await listed(mode, fake)
     assert "cluster_url" in str(caught.value)
@@ -131,7 +131,7 @@ async def test_an_untrusted_token_cluster_gets_no_credentials(
 
 
 async def test_an_untrusted_directory_answer_gets_no_credentials(mode: str) -> None:
-    fake = FakeFsm(None, directory_url="http://eu.coresuite.com")
+    fake = FakeFSM(None, directory_url="http://eu.coresuite.com")
     with pytest.raises(AuthenticationError, match="Directory API"):
         await listed(mode, fake)
     assert fake.hosts() == ["auth.coresuite.com", "ds.coresuite.com"]
@@ -142,16 +142,16 @@ async def test_an_untrusted_directory_answer_gets_no_credentials(mode: str) -> N
     ["https://eu.coresuite.net", "https://us.coresystems.net", "https://eu.fsm.cloud.sap:443"],
 )
 async def test_fsm_domains_are_trusted(mode: str, cluster_url: str) -> None:
-    fake = FakeFsm(cluster_url)
+    fake = FakeFSM(cluster_url)
     await listed(mode, fake)
     assert fake.hosts()[-1] == httpx.URL(cluster_url).host
 
 
 async def test_an_allowed_host_is_trusted_over_https_only(mode: str) -> None:
-    fake = FakeFsm("https://fsm-gateway.corp.example")
+    fake = FakeFSM("https://fsm-gateway.corp.example")
     await listed(mode, fake, allowed_cluster_hosts=["fsm-gateway.corp.example"])
     assert fake.hosts()[-1] == "fsm-gateway.corp.example"
-    plain = FakeFsm("http://fsm-gateway.corp.example")
+    plain = FakeFSM("http://fsm-gateway.corp.example")
     with pytest.raises(AuthenticationError, match="https"):
         await listed(mode, plain, allowed_cluster_hosts="fsm-gateway.corp.example")
 

@@ -16,7 +16,7 @@ from servicehub_sdk.integrations import (
     open_journal,
     open_journal_async,
 )
-from servicehub_sdk.integrations._journal_sqlite import SqliteJournal
+from servicehub_sdk.integrations._journal_sqlite import SQLiteJournal
 
 from ._journal_db import execute, expire_leases
 
@@ -104,7 +104,7 @@ def test_a_journal_file_of_earlier_releases_is_upgraded(tmp_path: Path) -> None:
 
 def _open_journal(path: str, barrier: Any) -> None:
     barrier.wait()
-    SqliteJournal(path).close()
+    SQLiteJournal(path).close()
 
 
 def test_processes_opening_a_new_sqlite_journal_at_once(tmp_path: Path) -> None:

@@ -19,13 +19,13 @@ from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer
 from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
-from servicehub_sdk.testing._ssh.store import SshStore
+from servicehub_sdk.testing._ssh.store import SSHStore
 from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 
 
 @pytest.fixture(params=VARIANTS)
 def emulator(request: pytest.FixtureRequest) -> SSHEmulator:
-    return SSHEmulator(store=SshStore(4, cases=20), variant=request.param)
+    return SSHEmulator(store=SSHStore(4, cases=20), variant=request.param)
 
 
 async def link(

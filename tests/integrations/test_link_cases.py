@@ -25,7 +25,7 @@ from servicehub_sdk.ssh._models import ServiceCase
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
 from servicehub_sdk.testing._ssh import SSHEmulator
-from servicehub_sdk.testing._ssh.store import SshStore
+from servicehub_sdk.testing._ssh.store import SSHStore
 from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 
 from ._journal_db import expire_leases
@@ -33,7 +33,7 @@ from ._journal_db import expire_leases
 
 @pytest.fixture
 def emulator() -> SSHEmulator:
-    return SSHEmulator(store=SshStore(4, cases=20))
+    return SSHEmulator(store=SSHStore(4, cases=20))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from servicehub_sdk.core import (
     APITimeoutError,
     ConfigurationError,
     GraphQLError,
-    JsonRpcError,
+    JSONRPCError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -79,7 +79,7 @@ def _errors() -> list[ServiceHubError]:
         data={"createCustomer": None},
         response=_response_with_secrets(200, {}),
     )
-    rpc = JsonRpcError("SpiceCSM caseLoad failed", code=7, response=_response_with_secrets(200, {}))
+    rpc = JSONRPCError("SpiceCSM caseLoad failed", code=7, response=_response_with_secrets(200, {}))
     unreadable = ResponseValidationError(
         "get thing: the answer could not be read", response=_response_with_secrets(200, [])
     )

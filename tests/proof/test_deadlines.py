@@ -93,9 +93,9 @@ async def test_total_timeout_bounds_retries_too(mode: str) -> None:
 
 @pytest.mark.parametrize("behaviour", ["silent", "trickle"])
 async def test_a_transport_of_its_own_is_bounded_too(behaviour: Behaviour) -> None:
-    AioHttpClient = pytest.importorskip("servicehub_sdk.core._aiohttp_client").AioHttpClient
+    AiohttpClient = pytest.importorskip("servicehub_sdk.core._aiohttp_client").AiohttpClient
 
     with StallingServer(behaviour) as server:
-        async with AioHttpClient() as http:
+        async with AiohttpClient() as http:
             client = AsyncDemoClient(server.url, timeout=TIMEOUT, max_retries=0, http_client=http)
             await _fails_in_time(client, lambda: client.items.get(1))

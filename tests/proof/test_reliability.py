@@ -14,7 +14,7 @@ import pytest
 from servicehub_sdk.core import (
     APIConnectionError,
     APIStatusError,
-    JsonRpcError,
+    JSONRPCError,
     ResponseValidationError,
     ServiceHubError,
 )
@@ -61,7 +61,7 @@ async def test_workload_under_30_percent_faults(backend: Backend, mode: str) -> 
     assert injected > OPERATIONS * 0.2
     for error in failed_writes:
         assert isinstance(
-            error, (APIStatusError, APIConnectionError, JsonRpcError, ResponseValidationError)
+            error, (APIStatusError, APIConnectionError, JSONRPCError, ResponseValidationError)
         )
         assert isinstance(error.may_have_been_applied, bool)
     maybe_applied = sum(1 for e in failed_writes if e.may_have_been_applied)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from servicehub_sdk.spicecsm import WebCallApp
-from servicehub_sdk.spicecsm._xml import XmlError, parse_case_xml, parse_userdata
+from servicehub_sdk.spicecsm._xml import XMLError, parse_case_xml, parse_userdata
 
 USER, PASSWORD = "spice", "int-pass-5e1f"
 SECRET_IN_DTD = "ENTITY-SECRET-VALUE"
@@ -64,7 +64,7 @@ def _as_form_value(document: str | bytes) -> str:
 @pytest.mark.parametrize("parse", [parse_userdata, parse_case_xml], ids=["userXML", "caseXML"])
 def test_the_parser_refuses_hostile_documents(document: str | bytes, parse: Any) -> None:
     for given in (document, _as_form_value(document)):
-        with pytest.raises(XmlError) as caught:
+        with pytest.raises(XMLError) as caught:
             parse(given)
         assert SECRET_IN_DTD not in str(caught.value)
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk.core import JsonRpcError
+from servicehub_sdk.core import JSONRPCError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
 from tests.helpers import collect, resolve
 from tests.realworld.replay import Replay, answer, client_on, form, load
@@ -91,7 +91,7 @@ async def test_connect_is_the_form_posted_1_0_envelope(spice: Any) -> None:
 async def test_refused_connect_is_an_error(spice: Any, answers: dict[str, list[Any]]) -> None:
     client, _ = spice
     answers["connect"] = [CONNECT.exchanges[1].body]
-    with pytest.raises(JsonRpcError):
+    with pytest.raises(JSONRPCError):
         await resolve(client.connect())
 
 
@@ -152,5 +152,5 @@ async def test_error_typed_result_is_a_failure(spice: Any, answers: dict[str, An
     client, _ = spice
     recorded = PHP.exchanges[-1]
     answers[recorded.request["rpc"]["method"]] = [recorded.body]
-    with pytest.raises(JsonRpcError):
+    with pytest.raises(JSONRPCError):
         await resolve(client.call("load", {"table": "tblCase"}))

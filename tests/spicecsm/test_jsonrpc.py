@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk.core import JsonRpcError, RequestValidationError
+from servicehub_sdk.core import JSONRPCError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient, telephony_pop_url
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing._spicecsm import API_PASSWORD, SpiceCSMEmulator
@@ -76,10 +76,10 @@ async def test_reconnects_once_when_the_session_expires(
 
 
 async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
-    with pytest.raises(JsonRpcError) as caught:
+    with pytest.raises(JSONRPCError) as caught:
         await resolve(rpc.call("noSuchMethod"))
     assert caught.value.code == -32601
-    with pytest.raises(JsonRpcError):
+    with pytest.raises(JSONRPCError):
         await resolve(rpc.objects.update([{"type": "cases", "id": "nope", "status": "x"}]))
 
 
@@ -88,7 +88,7 @@ async def test_wrong_password(
 ) -> None:
     client = make(mode, server, emulator)
     client._password = __import__("pydantic").SecretStr("wrong")
-    with pytest.raises(JsonRpcError, match="Invalid username"):
+    with pytest.raises(JSONRPCError, match="Invalid username"):
         await collect(client.agents.list())
     await close(client)
 
@@ -102,7 +102,7 @@ async def test_mismatched_id_is_an_error(rpc: Any, server: EmulatorServer) -> No
             json.dumps({"id": 999, "result": [], "error": None}),
         )
     )
-    with pytest.raises(JsonRpcError, match="does not match"):
+    with pytest.raises(JSONRPCError, match="does not match"):
         await collect(rpc.agents.list(max_retries=0))
 
 

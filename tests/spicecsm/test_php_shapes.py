@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk.core import JsonRpcError, RequestValidationError
+from servicehub_sdk.core import JSONRPCError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
-from servicehub_sdk.spicecsm._client import SpiceApiError
+from servicehub_sdk.spicecsm._client import SpiceAPIError
 from servicehub_sdk.testing import EmulatorServer, Reply
 from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
@@ -87,13 +87,13 @@ async def test_every_call_has_the_php_clients_shape(
 async def test_the_emulator_refuses_the_old_shapes(rpc_pair: Any) -> None:
     rpc, emulator = rpc_pair
     # load("cases", {...}, session): the session slot holds the conditions.
-    with pytest.raises(JsonRpcError, match="session"):
+    with pytest.raises(JSONRPCError, match="session"):
         await resolve(rpc.call("load", "cases", {"id": "101"}))
     # load([obj], session): PHP refuses arrays, with its error object.
-    with pytest.raises(SpiceApiError, match="Arrays are not allowed"):
+    with pytest.raises(SpiceAPIError, match="Arrays are not allowed"):
         await resolve(rpc.call("load", [{"type": "cases"}]))
     # create(table, row, session) instead of create([obj], session)
-    with pytest.raises(JsonRpcError):
+    with pytest.raises(JSONRPCError):
         await resolve(rpc.call("create", "cases", {"issue": "x"}))
     assert not [k for k in emulator.tables["cases"] if int(k) > 1000]
 
@@ -110,12 +110,12 @@ async def rpc_pair(
 
 async def test_error_result_object_raises(rpc_pair: Any) -> None:
     rpc, _ = rpc_pair
-    with pytest.raises(SpiceApiError) as caught:
+    with pytest.raises(SpiceAPIError) as caught:
         await resolve(rpc.objects.load({"type": "no_such_table"}))
-    assert isinstance(caught.value, JsonRpcError)
+    assert isinstance(caught.value, JSONRPCError)
     assert "Unknown type" in str(caught.value)
     assert caught.value.data["type"] == "Error"
-    with pytest.raises(SpiceApiError, match="No such record"):
+    with pytest.raises(SpiceAPIError, match="No such record"):
         await resolve(rpc.objects.delete({"type": "cases", "id": "nope"}))
 
 
@@ -131,7 +131,7 @@ async def test_error_result_inside_http_200_from_the_wire(
             json.dumps({"id": 3, "result": {"type": "Error", "message": "Access denied"}}),
         )
     )
-    with pytest.raises(SpiceApiError, match="Access denied"):
+    with pytest.raises(SpiceAPIError, match="Access denied"):
         await resolve(rpc.cases.load({"id": 101}, max_retries=0))
 
 
@@ -150,7 +150,7 @@ async def test_ids_echoed_as_text_are_accepted(rpc_pair: Any, server: EmulatorSe
     server.faults.add(
         Reply(200, {"Content-Type": "application/json"}, json.dumps({"id": "999", "result": []}))
     )
-    with pytest.raises(JsonRpcError, match="does not match"):
+    with pytest.raises(JSONRPCError, match="does not match"):
         await collect(rpc.agents.list(max_retries=0))
 
 

@@ -13,7 +13,7 @@ from servicehub_sdk.spicecsm import (
     AccountUser,
     Contact,
     UserSummary,
-    XmlError,
+    XMLError,
     parse_case_xml,
     parse_search_form,
     parse_userdata,
@@ -125,7 +125,7 @@ def test_search_form_only_variables_with_data_and_cust_fields() -> None:
     assert search.last_name == "Doe" and search.secondary_phone == "555" and search.mobile == "777"
     assert search.city is None
     assert search.cust_fields == {"3": "blue", "7": "a\\b"}
-    with pytest.raises(XmlError):
+    with pytest.raises(XMLError):
         parse_search_form({"CustFields": "novalue"})
 
 
@@ -141,5 +141,5 @@ HOSTILE = [
 
 @pytest.mark.parametrize("document", HOSTILE)
 def test_hostile_and_malformed_xml_is_refused(document: str) -> None:
-    with pytest.raises(XmlError):
+    with pytest.raises(XMLError):
         parse_userdata(document)

@@ -215,7 +215,7 @@ SSH = ConnectionSpec(
     backend="ssh",
     conn_type="servicehub_ssh",
     hook_name="Secure Service Hub",
-    hook_class="servicehub_sdk.airflow.hooks._ssh.SecureServiceHubHook",
+    hook_class="servicehub_sdk.airflow.hooks._ssh.ServiceHubSSHHook",
     standard={
         **_base_url(
             "base_url", "GraphQL URL", "empty: the environment's (api.secure-service-hub.com)"
@@ -237,7 +237,7 @@ FSM = ConnectionSpec(
     backend="fsm",
     conn_type="servicehub_fsm",
     hook_name="SAP FSM Crowd Partner",
-    hook_class="servicehub_sdk.airflow.hooks._fsm.CrowdPartnerHook",
+    hook_class="servicehub_sdk.airflow.hooks._fsm.ServiceHubFSMHook",
     standard={
         **_base_url("base_url", "Service URL", "empty: the cluster from the token"),
         "login": StandardField("username", "User", "account/user"),
@@ -268,7 +268,7 @@ SUPPORTCENTER = ConnectionSpec(
     backend="supportcenter",
     conn_type="servicehub_supportcenter",
     hook_name="SupportCenter Plus",
-    hook_class="servicehub_sdk.airflow.hooks._supportcenter.SupportCenterPlusHook",
+    hook_class="servicehub_sdk.airflow.hooks._supportcenter.ServiceHubSupportCenterHook",
     standard={
         **_base_url("base_url", "Server URL", "https://helpdesk.example.com:8080"),
         "password": StandardField("api_key", "API key", "the support rep's key"),
@@ -286,7 +286,7 @@ CECENTER = ConnectionSpec(
     backend="cecenter",
     conn_type="servicehub_cecenter",
     hook_name="hybris CECenter Mashup",
-    hook_class="servicehub_sdk.airflow.hooks._cecenter.CECenterHook",
+    hook_class="servicehub_sdk.airflow.hooks._cecenter.ServiceHubCECenterHook",
     standard={
         **_base_url("api_url", "YaaS API URL", "https://api.eu.yaas.io"),
         "schema": StandardField("tenant", "Tenant", "the YaaS project id"),
@@ -312,7 +312,7 @@ SPICECSM = ConnectionSpec(
     backend="spicecsm",
     conn_type="servicehub_spicecsm",
     hook_name="SpiceCSM JSON-RPC",
-    hook_class="servicehub_sdk.airflow.hooks._spicecsm.SpiceCsmHook",
+    hook_class="servicehub_sdk.airflow.hooks._spicecsm.ServiceHubSpiceCSMHook",
     standard={
         **_base_url("base_url", "Installation URL", "https://help.example.com"),
         "login": StandardField("username", "API user"),

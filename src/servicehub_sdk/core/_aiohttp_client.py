@@ -2,14 +2,14 @@
 
 httpx's own async connection pool stalls at high concurrency (encode/httpx#3215): over
 loopback, 1,000 calls at concurrency 64 take longer than the same calls one at a time.
-`AioHttpClient` keeps httpx's API — the SDK and your event hooks see ordinary `httpx.Request`
+`AiohttpClient` keeps httpx's API — the SDK and your event hooks see ordinary `httpx.Request`
 and `httpx.Response` objects — and hands the connections to aiohttp through the maintained
 `httpx-aiohttp` transport (the one openai-python offers as its `aiohttp` extra).
 
 ```python
-from servicehub_sdk.core._aiohttp_client import AioHttpClient
+from servicehub_sdk.core._aiohttp_client import AiohttpClient
 
-async with AioHttpClient() as http, AsyncCECenterClient(..., http_client=http) as cec:
+async with AiohttpClient() as http, AsyncCECenterClient(..., http_client=http) as cec:
     await asyncio.gather(*(cec.service_tickets.get(i) for i in ids))
 ```
 
@@ -25,16 +25,16 @@ import httpx
 
 from ._extras import require_extra
 
-require_extra("aiohttp", "httpx_aiohttp", "aiohttp", feature="AioHttpClient")
+require_extra("aiohttp", "httpx_aiohttp", "aiohttp", feature="AiohttpClient")
 
 from httpx_aiohttp import HttpxAiohttpClient  # noqa: E402  (after the extra is checked)
 
-__all__ = ["AioHttpClient"]
+__all__ = ["AiohttpClient"]
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
-class AioHttpClient(HttpxAiohttpClient):
+class AiohttpClient(HttpxAiohttpClient):
     """`httpx.AsyncClient` over aiohttp; pass it as `http_client=` to any async client.
 
     Args:

@@ -1,6 +1,6 @@
 """Authentication strategies, each an `httpx.Auth` that works with sync and async clients.
 
-- `ApiKeyHeader`, `BearerToken`: a fixed header.
+- `APIKeyHeader`, `BearerToken`: a fixed header.
 - `OAuth2ClientCredentials`, `OAuth2PasswordGrant`: a token fetched from a token endpoint
   (request built and signed by authlib), cached, refreshed before it expires, fetched once
   however many threads or tasks need it at the same moment (a failure shared by all of them,
@@ -40,7 +40,7 @@ from ._singleflight import SingleFlight
 __all__ = [
     "ASSUMED_LIFETIME",
     "AllOf",
-    "ApiKeyHeader",
+    "APIKeyHeader",
     "BearerToken",
     "CachedTokenAuth",
     "HeaderAuth",
@@ -91,8 +91,8 @@ class HeaderAuth(httpx.Auth):
         yield request
 
 
-class ApiKeyHeader(HeaderAuth):
-    """Sends a key in a header: `ApiKeyHeader("api-key", key)` → `api-key: <key>`."""
+class APIKeyHeader(HeaderAuth):
+    """Sends a key in a header: `APIKeyHeader("api-key", key)` → `api-key: <key>`."""
 
     def __init__(self, name: str, key: str | SecretStr, *, prefix: str | None = None) -> None:
         if not name:
@@ -108,7 +108,7 @@ class ApiKeyHeader(HeaderAuth):
         request.headers[self.name] = f"{self.prefix} {value}" if self.prefix else value
 
     def __repr__(self) -> str:
-        return f"ApiKeyHeader(name={self.name!r}, key={REDACTED})"
+        return f"APIKeyHeader(name={self.name!r}, key={REDACTED})"
 
 
 class BearerToken(HeaderAuth):
@@ -517,7 +517,7 @@ class OAuth2PasswordGrant(OAuth2TokenAuth):
 
 class AllOf(httpx.Auth):
     """Several strategies on every request: any number of header strategies and at most one
-    token strategy. `AllOf(ApiKeyHeader("api-key", key), OAuth2ClientCredentials(...))`.
+    token strategy. `AllOf(APIKeyHeader("api-key", key), OAuth2ClientCredentials(...))`.
 
     The header strategies' headers go on the API requests only, never on token requests, so
     an API key is not sent to the identity provider.

@@ -18,7 +18,7 @@ ServiceHubError
 │   ├── RateLimitError          429
 │   └── ServerError             5xx
 ├── GraphQLError                a GraphQL `errors` array
-├── JsonRpcError                a JSON-RPC `error` member
+├── JSONRPCError                a JSON-RPC `error` member
 └── ResponseValidationError     the answer could not be read into the SDK's models
     └── PaginationError         a listing's pages never lead to its end
 ```
@@ -46,7 +46,7 @@ __all__ = [
     "ConflictError",
     "EventLoopError",
     "GraphQLError",
-    "JsonRpcError",
+    "JSONRPCError",
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
@@ -260,7 +260,7 @@ class GraphQLError(ServiceHubError):
         return [e["path"] for e in self.errors if isinstance(e.get("path"), list)]
 
 
-class JsonRpcError(ServiceHubError):
+class JSONRPCError(ServiceHubError):
     """A JSON-RPC answer carried an `error` member.
 
     Attributes:

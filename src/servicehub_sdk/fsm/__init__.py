@@ -18,7 +18,7 @@ from ._client import (
     AsyncFSMClient,
     FSMClient,
 )
-from ._context import FsmContext
+from ._context import FSMContext
 from ._models import (
     Contact,
     ContactInput,
@@ -47,7 +47,7 @@ __all__ = [
     "ContactInput",
     "ContactRole",
     "FSMClient",
-    "FsmContext",
+    "FSMContext",
     "Partner",
     "PartnerAddress",
     "PartnerAddressInput",

@@ -26,7 +26,7 @@ from ._context import (
     SERVICE_PATH,
     Configured,
     ContextResolver,
-    FsmContext,
+    FSMContext,
 )
 from ._partners import Partners
 from ._secure_hash import SecureHashCache, SecureHashes
@@ -80,7 +80,7 @@ class _FSMClientBase(ClientBase[M]):
 
     Attributes:
         secure_hash, partners: the resources.
-        context: the `FsmContext` in use; `None` until the first call (or
+        context: the `FSMContext` in use; `None` until the first call (or
             `resolve_context()`) resolved it.
     """
 
@@ -142,15 +142,15 @@ class _FSMClientBase(ClientBase[M]):
         self.partners: Partners[M] = Partners(self, self._resolver, hashes)
 
     @property
-    def context(self) -> FsmContext | None:
+    def context(self) -> FSMContext | None:
         """The account, company and service URL in use, once resolved."""
         return self._resolver.context
 
     @operation
     def resolve_context(
         self, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, FsmContext]:
-        """The `FsmContext` requests are sent with, resolving it when it is not yet known
+    ) -> Generator[Call[Any], Any, FSMContext]:
+        """The `FSMContext` requests are sent with, resolving it when it is not yet known
         (the token request, then the Directory API when the token names no cluster)."""
         return (yield from self._resolver.resolve())
 

@@ -8,7 +8,7 @@ configured, and the cluster is then looked up in SAP's Directory API
 `{"accountName", "clusterName", "URL"}`).
 
 `ContextResolver` describes the exchanges needed (the token request, the directory lookup) as
-`Call`s; once they are answered, `FsmContext` builds each request with its real headers and URL.
+`Call`s; once they are answered, `FSMContext` builds each request with its real headers and URL.
 Where the cluster comes from, in order: `base_url=`, the token's `cluster_url`, `cluster=`, the
 directory.
 """
@@ -34,7 +34,7 @@ __all__ = [
     "DEFAULT_DIRECTORY_URL",
     "SERVICE_PATH",
     "ContextResolver",
-    "FsmContext",
+    "FSMContext",
 ]
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ DEFAULT_DIRECTORY_URL = "https://ds.coresuite.com/ds/api/directory/v1/"
 
 
 @dataclass(frozen=True)
-class FsmContext:
+class FSMContext:
     """The account, company and Crowd Partner service URL requests are sent with.
 
     Attributes:
@@ -87,7 +87,7 @@ class Configured:
 
 
 class ContextResolver:
-    """Works out the `FsmContext` from configuration, the token answer and the directory.
+    """Works out the `FSMContext` from configuration, the token answer and the directory.
 
     Args:
         configured: the user's settings.
@@ -109,7 +109,7 @@ class ContextResolver:
         self.grant = grant
         self.directory_url = directory_url.rstrip("/") + "/"
         self.allowed_hosts = allowed_hosts
-        self.context: FsmContext | None = None
+        self.context: FSMContext | None = None
         self._from_token: dict[str, str] = {}
         self._token_read = grant is None
         self._token_flight: SingleFlight[Token] | None = (
@@ -140,14 +140,14 @@ class ContextResolver:
         self.context = self._finish()
         return None
 
-    def resolve(self) -> Generator[Call[Any], Any, FsmContext]:
+    def resolve(self) -> Generator[Call[Any], Any, FSMContext]:
         """An operation flow ending with the context (no exchange once it is known)."""
         while (call := self.next_call()) is not None:
             yield call
         assert self.context is not None
         return self.context
 
-    def first_page(self, build: Callable[[FsmContext], Call[Page[T]]]) -> Call[Page[T]]:
+    def first_page(self, build: Callable[[FSMContext], Call[Page[T]]]) -> Call[Page[T]]:
         """The first page of a listing: the resolving exchanges come first, as pages with no
         items, so a listing can be described before the context is known."""
         call = self.next_call()
@@ -240,7 +240,7 @@ class ContextResolver:
             name="FSM Directory API GET accounts/{accountName}",
         )
 
-    def _finish(self) -> FsmContext:
+    def _finish(self) -> FSMContext:
         values = {
             name: self._value(name)
             for name in ("account_id", "account_name", "company_id", "company_name")
@@ -255,7 +255,7 @@ class ContextResolver:
         assert cluster is not None
         base = self.configured.base_url
         service_url = base if base else cluster.rstrip("/") + SERVICE_PATH
-        return FsmContext(service_url=service_url, **values)  # type: ignore[arg-type]
+        return FSMContext(service_url=service_url, **values)  # type: ignore[arg-type]
 
 
 def _current(grant: OAuth2TokenAuth | None) -> Token:

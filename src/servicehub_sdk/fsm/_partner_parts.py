@@ -19,7 +19,7 @@ from ..core._client import (
 )
 from ..core._pagination import Page
 from ..core._request import Call, ListOptions
-from ._context import ContextResolver, FsmContext
+from ._context import ContextResolver, FSMContext
 from ._models import Contact, PartnerAddress, ServiceArea
 from ._wire import results, service_call
 
@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 def part_call(
-    context: FsmContext, partner_id: str, path: str, parse: Callable[[httpx.Response], T]
+    context: FSMContext, partner_id: str, path: str, parse: Callable[[httpx.Response], T]
 ) -> Call[T]:
     """`GET partners/{partner_id}/{path}` read by `parse`."""
     return service_call(

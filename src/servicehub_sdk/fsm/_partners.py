@@ -21,7 +21,7 @@ from ..core._jsonbody import read_json
 from ..core._models import validate_input
 from ..core._pagination import Page, PageData, counter_pages
 from ..core._request import Call, CallOptions, ListOptions
-from ._context import ContextResolver, FsmContext
+from ._context import ContextResolver, FSMContext
 from ._models import (
     Partner,
     PartnerInput,
@@ -43,7 +43,7 @@ _SCAN_PAGE_SIZE = 100
 
 
 def _page_call(
-    context: FsmContext, number: int, size: int, offset: int | None, sort: Sequence[str] | None
+    context: FSMContext, number: int, size: int, offset: int | None, sort: Sequence[str] | None
 ) -> Call[PageData[Partner]]:
     params: dict[str, Any] = {"page": number, "size": size}
     if offset is not None:
@@ -206,7 +206,7 @@ class Partners(Resource[M]):
         return (yield from self._put(context, partner_id, body))
 
     def _put(
-        self, context: FsmContext, partner_id: str, body: dict[str, Any]
+        self, context: FSMContext, partner_id: str, body: dict[str, Any]
     ) -> Generator[Call[Any], Any, Partner]:
         # Section 1.4 requires X-Secure-Hash on PUT, though the table of 1.10 leaves it out.
         secure = yield from self._hashes.header(context)
@@ -222,7 +222,7 @@ class Partners(Resource[M]):
         return updated
 
     def _current(
-        self, context: FsmContext, partner_id: str
+        self, context: FSMContext, partner_id: str
     ) -> Generator[Call[Any], Any, dict[str, Any]]:
         """The partner's record as the service sends it: listing entry and sub-resources."""
         entry: dict[str, Any] | None = None

@@ -13,14 +13,14 @@ from ..core._client import (
 )
 from ..core._errors import NotFoundError
 from ..core._request import Call, CallOptions
-from ._context import ContextResolver, FsmContext
+from ._context import ContextResolver, FSMContext
 from ._models import SecureHash
 from ._wire import first_result, service_call
 
 __all__ = ["SecureHashCache", "SecureHashes"]
 
 
-def get_call(context: FsmContext) -> Call[SecureHash]:
+def get_call(context: FSMContext) -> Call[SecureHash]:
     return service_call(
         context,
         "GET",
@@ -30,7 +30,7 @@ def get_call(context: FsmContext) -> Call[SecureHash]:
     )
 
 
-def create_call(context: FsmContext) -> Call[SecureHash]:
+def create_call(context: FSMContext) -> Call[SecureHash]:
     # Creating a hash twice is harmless (it gives the account/company hash), so it is retried.
     return service_call(
         context,
@@ -49,7 +49,7 @@ class SecureHashCache:
         self.value: SecureHash | None = None
 
     def header(
-        self, context: FsmContext, *, refresh: bool = False
+        self, context: FSMContext, *, refresh: bool = False
     ) -> Generator[Call[Any], Any, dict[str, str]]:
         """`{"X-Secure-Hash": …}`: the cached hash, else the existing one, else a new one."""
         if self.value is None or refresh:

@@ -11,7 +11,7 @@ import httpx
 from ..core._errors import ResponseValidationError
 from ..core._jsonbody import read_json
 from ..core._request import Call
-from ._context import FsmContext
+from ._context import FSMContext
 
 __all__ = ["first_result", "results", "service_call"]
 
@@ -36,7 +36,7 @@ def first_result(response: httpx.Response) -> Any:
 
 
 def service_call(
-    context: FsmContext,
+    context: FSMContext,
     method: str,
     path: str,
     parse: Callable[[httpx.Response], T],

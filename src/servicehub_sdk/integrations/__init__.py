@@ -24,7 +24,7 @@ from ._journal import (
     open_journal_async,
 )
 from ._journal_postgres import AsyncPostgresJournal, PostgresJournal
-from ._journal_sqlite import AsyncSqliteJournal, LinkJournal, SqliteJournal
+from ._journal_sqlite import AsyncSQLiteJournal, LinkJournal, SQLiteJournal
 from ._link_cases import link_service_cases, link_service_cases_async
 from ._master_data import sync_master_data, sync_master_data_async
 from ._records import MasterData, load_master_data
@@ -43,7 +43,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AsyncJournal",
     "AsyncPostgresJournal",
-    "AsyncSqliteJournal",
+    "AsyncSQLiteJournal",
     "CECenterTarget",
     "Claim",
     "Journal",
@@ -55,7 +55,7 @@ __all__ = [
     "RecordResult",
     "Shard",
     "SpiceCSMTarget",
-    "SqliteJournal",
+    "SQLiteJournal",
     "SupportCenterTarget",
     "SyncReport",
     "TicketTarget",

@@ -92,7 +92,7 @@ class Claim:
 
 @runtime_checkable
 class Journal(Protocol):
-    """A link journal for sync runs (`SqliteJournal`, `PostgresJournal`)."""
+    """A link journal for sync runs (`SQLiteJournal`, `PostgresJournal`)."""
 
     def get(self, case_id: str) -> JournalEntry | None:
         """The case's entry, if the journal has one."""
@@ -132,7 +132,7 @@ class Journal(Protocol):
 
 @runtime_checkable
 class AsyncJournal(Protocol):
-    """`Journal` for async runs (`AsyncSqliteJournal`, `AsyncPostgresJournal`)."""
+    """`Journal` for async runs (`AsyncSQLiteJournal`, `AsyncPostgresJournal`)."""
 
     async def get(self, case_id: str) -> JournalEntry | None: ...
 
@@ -168,9 +168,9 @@ def open_journal(location: str | Path) -> Journal:
         from ._journal_postgres import PostgresJournal
 
         return PostgresJournal(str(location))
-    from ._journal_sqlite import SqliteJournal
+    from ._journal_sqlite import SQLiteJournal
 
-    return SqliteJournal(location)
+    return SQLiteJournal(location)
 
 
 async def open_journal_async(location: str | Path) -> AsyncJournal:
@@ -179,6 +179,6 @@ async def open_journal_async(location: str | Path) -> AsyncJournal:
         from ._journal_postgres import AsyncPostgresJournal
 
         return await AsyncPostgresJournal.connect(str(location))
-    from ._journal_sqlite import AsyncSqliteJournal
+    from ._journal_sqlite import AsyncSQLiteJournal
 
-    return AsyncSqliteJournal(location)
+    return AsyncSQLiteJournal(location)

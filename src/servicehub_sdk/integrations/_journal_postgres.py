@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core._extras import require_extra
-from ._journal_sql import POSTGRES, AsyncSqlJournal, SqlJournal
+from ._journal_sql import POSTGRES, AsyncSQLJournal, SQLJournal
 
 __all__ = ["AsyncPostgresJournal", "PostgresJournal"]
 
@@ -33,7 +33,7 @@ def _options(url: str) -> dict[str, Any]:
     return {"autocommit": True, **timeout}
 
 
-class PostgresJournal(SqlJournal):
+class PostgresJournal(SQLJournal):
     """The journal in the PostgreSQL database at `url` (tables created on first use)."""
 
     def __init__(self, url: str) -> None:
@@ -43,7 +43,7 @@ class PostgresJournal(SqlJournal):
         return "PostgresJournal(…)"  # the URL may carry a password
 
 
-class AsyncPostgresJournal(AsyncSqlJournal):
+class AsyncPostgresJournal(AsyncSQLJournal):
     """`PostgresJournal` over an async connection: `await AsyncPostgresJournal.connect(url)`."""
 
     @classmethod

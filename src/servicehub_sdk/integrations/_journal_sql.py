@@ -66,7 +66,7 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class JournalSql:
+class JournalSQL:
     """The journal's statements over one connection `db` of `dialect`."""
 
     def __init__(self, db: Any, dialect: Dialect) -> None:
@@ -172,11 +172,11 @@ class JournalSql:
         )
 
 
-class SqlJournal:
+class SQLJournal:
     """A journal over a sync connection; safe to share between threads."""
 
     def __init__(self, db: Any, dialect: Dialect) -> None:
-        self._sql = JournalSql(db, dialect)
+        self._sql = JournalSQL(db, dialect)
         self._lock = threading.Lock()
         try:
             run_sync(self._sql.ensure_schema())
@@ -219,12 +219,12 @@ class SqlJournal:
         self.close()
 
 
-class AsyncSqlJournal:
+class AsyncSQLJournal:
     """A journal over an async connection (or a fast local sync one); safe to share between
     tasks. Build it with `await Subclass.connect(...)` or `await journal.setup()`."""
 
     def __init__(self, db: Any, dialect: Dialect) -> None:
-        self._sql = JournalSql(db, dialect)
+        self._sql = JournalSQL(db, dialect)
         self._lock = asyncio.Lock()
 
     async def setup(self) -> Self:

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from ._drive import run_sync
-from ._journal_sql import SQLITE, AsyncSqlJournal, SqlJournal
+from ._journal_sql import SQLITE, AsyncSQLJournal, SQLJournal
 
-__all__ = ["AsyncSqliteJournal", "LinkJournal", "SqliteJournal"]
+__all__ = ["AsyncSQLiteJournal", "LinkJournal", "SQLiteJournal"]
 
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long a run waits for another process's claim transaction to end."""
@@ -43,7 +43,7 @@ def _use_wal(db: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
-class SqliteJournal(SqlJournal):
+class SQLiteJournal(SQLJournal):
     """The journal file at `path` (created when missing). Safe to share between threads."""
 
     def __init__(self, path: str | Path) -> None:
@@ -51,11 +51,11 @@ class SqliteJournal(SqlJournal):
         super().__init__(_connect(path), SQLITE)
 
     def __repr__(self) -> str:
-        return f"SqliteJournal({str(self.path)!r})"
+        return f"SQLiteJournal({str(self.path)!r})"
 
 
-class AsyncSqliteJournal(AsyncSqlJournal):
-    """`SqliteJournal` for async runs (each step is a short local transaction)."""
+class AsyncSQLiteJournal(AsyncSQLJournal):
+    """`SQLiteJournal` for async runs (each step is a short local transaction)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -68,8 +68,8 @@ class AsyncSqliteJournal(AsyncSqlJournal):
             raise
 
     def __repr__(self) -> str:
-        return f"AsyncSqliteJournal({str(self.path)!r})"
+        return f"AsyncSQLiteJournal({str(self.path)!r})"
 
 
-LinkJournal = SqliteJournal
+LinkJournal = SQLiteJournal
 """The SQLite journal under its earlier name."""

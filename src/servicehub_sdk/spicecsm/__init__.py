@@ -3,7 +3,7 @@
 
 from ._client import (
     AsyncSpiceCSMClient,
-    SpiceApiError,
+    SpiceAPIError,
     SpiceCSMClient,
     normalise_rows,
 )
@@ -17,7 +17,7 @@ from ._forms import (
 from ._models import (
     AccountData,
     AccountUser,
-    ApiObject,
+    APIObject,
     CaseTicket,
     CaseUpdate,
     Contact,
@@ -27,7 +27,7 @@ from ._models import (
 from ._telephony import telephony_pop_url
 from ._webcall import DEFAULT_PATHS, WebCallApp
 from ._xml import (
-    XmlError,
+    XMLError,
     parse_case_xml,
     parse_userdata,
     parse_users,
@@ -40,17 +40,17 @@ __all__ = [
     "DEFAULT_PATHS",
     "AccountData",
     "AccountUser",
-    "ApiObject",
+    "APIObject",
     "AsyncSpiceCSMClient",
     "CaseTicket",
     "CaseUpdate",
     "Contact",
     "SearchRequest",
-    "SpiceApiError",
+    "SpiceAPIError",
     "SpiceCSMClient",
     "UserSummary",
     "WebCallApp",
-    "XmlError",
+    "XMLError",
     "normalise_rows",
     "parse_account_update_form",
     "parse_case_update_form",

@@ -35,7 +35,7 @@ from ..core._client import (
 )
 from ..core._errors import (
     ConfigurationError,
-    JsonRpcError,
+    JSONRPCError,
     RequestValidationError,
     ResponseValidationError,
 )
@@ -52,7 +52,7 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "READ_METHODS",
     "AsyncSpiceCSMClient",
-    "SpiceApiError",
+    "SpiceAPIError",
     "SpiceCSMClient",
     "is_error_result",
     "normalise_rows",
@@ -95,16 +95,16 @@ class _Session:
 def _read_session(result: Any) -> _Session:
     session = result.get("session") if isinstance(result, dict) else None
     if not session:
-        raise JsonRpcError("SpiceCSM connect returned no session", data=None)
+        raise JSONRPCError("SpiceCSM connect returned no session", data=None)
     return _Session(SecretStr(str(session)), result.get("security_level"))
 
 
-class SpiceApiError(JsonRpcError):
+class SpiceAPIError(JSONRPCError):
     """SpiceCSM answered a call with its error object (`{"type": "Error", ...}`) as the
     result. `data` holds that object."""
 
 
-def _expired(error: JsonRpcError) -> bool:
+def _expired(error: JSONRPCError) -> bool:
     return error.code in EXPIRED_CODES or "session" in error.message.lower()
 
 
@@ -257,7 +257,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         session = yield from self._session_flow()
         try:
             return (yield self._rpc(method, [*params, session.key]))
-        except JsonRpcError as error:
+        except JSONRPCError as error:
             if not _expired(error):
                 raise
         session = yield from self._session_flow(stale=session)
@@ -290,7 +290,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
             return False
         try:
             result = yield self._rpc("checkSession", [self.session.get_secret_value()])
-        except JsonRpcError as error:
+        except JSONRPCError as error:
             if _expired(error):
                 return False
             raise
@@ -309,7 +309,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         self, calls: Sequence[tuple[str, Sequence[Any]]], **options: Unpack[CallOptions]
     ) -> Generator[Call[Any], Any, list[Any]]:
         """Several calls in one JSON-RPC 2.0 batch; results in the order of `calls`. A failed
-        member raises its `JsonRpcError`."""
+        member raises its `JSONRPCError`."""
         if self.protocol != "2.0":
             raise RequestValidationError("batches need protocol='2.0'")
         if not calls:
@@ -331,7 +331,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
             by_id = {str(a.get("id")): a for a in answers if isinstance(a, dict)}
             missing = [i for i in ids if str(i) not in by_id]
             if missing:
-                raise JsonRpcError(
+                raise JSONRPCError(
                     f"SpiceCSM batch: no answer for ids {missing}", response=response
                 )
             return [
@@ -367,7 +367,7 @@ def _result(answer: Any, request_id: int, response: httpx.Response, name: str, w
     answered = answer.get("id")
     # PHP servers may echo the id as text ("1" for 1): equal after str() is the same id.
     if answered is None or isinstance(answered, bool) or str(answered) != str(request_id):
-        raise JsonRpcError(
+        raise JSONRPCError(
             f"{name}: answer id {answered!r} does not match request id {request_id}",
             response=response,
             may_have_been_applied=write,
@@ -382,7 +382,7 @@ def _result(answer: Any, request_id: int, response: httpx.Response, name: str, w
             )
         else:
             code, message, data = None, str(error), None
-        raise JsonRpcError(
+        raise JSONRPCError(
             f"{name} failed: {message}",
             code=code,
             data=data,
@@ -392,7 +392,7 @@ def _result(answer: Any, request_id: int, response: httpx.Response, name: str, w
     result = answer.get("result")
     if isinstance(result, dict) and is_error_result(result):
         message = _error_text(result)
-        raise SpiceApiError(
+        raise SpiceAPIError(
             f"{name} failed: {message}",
             data=result,
             response=response,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ._models import AccountData, CaseUpdate, SearchRequest
-from ._xml import XmlError, parse_case_xml, parse_userdata
+from ._xml import XMLError, parse_case_xml, parse_userdata
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
@@ -53,7 +53,7 @@ def parse_cust_fields(value: str) -> dict[str, str]:
             continue
         field_id, sep, field_value = pair.partition("\\")
         if not sep or not field_id.strip():
-            raise XmlError(f"CustFields pair {pair!r} is not of the form ID\\value")
+            raise XMLError(f"CustFields pair {pair!r} is not of the form ID\\value")
         fields[field_id.strip()] = field_value
     return fields
 
@@ -84,7 +84,7 @@ def parse_load_form(form: Mapping[str, str]) -> str:
     """The `Userkey` of an account load."""
     userkey = form.get("Userkey", "")
     if not userkey:
-        raise XmlError("an account load needs Userkey")
+        raise XMLError("an account load needs Userkey")
     return userkey
 
 
@@ -92,12 +92,12 @@ def parse_account_update_form(form: Mapping[str, str]) -> AccountData:
     """The account of an account update (`userXML`)."""
     account = parse_userdata(form.get("userXML", ""))
     if account is None:
-        raise XmlError("userXML holds no <user/>")
+        raise XMLError("userXML holds no <user/>")
     return account
 
 
 def parse_case_update_form(form: Mapping[str, str]) -> CaseUpdate:
     """The case update (`Userkey` and `caseXML`)."""
     if not form.get("caseXML"):
-        raise XmlError("a case update needs caseXML")
+        raise XMLError("a case update needs caseXML")
     return CaseUpdate(userkey=form.get("Userkey", ""), tickets=parse_case_xml(form["caseXML"]))

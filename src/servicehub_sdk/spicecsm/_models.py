@@ -13,7 +13,7 @@ from ..core._redaction import is_secret_name
 __all__ = [
     "AccountData",
     "AccountUser",
-    "ApiObject",
+    "APIObject",
     "CaseTicket",
     "CaseUpdate",
     "Contact",
@@ -167,7 +167,7 @@ class CaseUpdate(_Model):
     tickets: list[CaseTicket] = Field(default_factory=list)
 
 
-class ApiObject(BaseModel):
+class APIObject(BaseModel):
     """An object of SpiceCSM's generic API calls (`load`, `create`, `update`, `delete`), as its
     PHP client's `spiceAPIObj`: `type` names the table (`cases`, `accounts` …), every other
     field is a column or a criterion, sent as given."""

@@ -12,11 +12,11 @@ from ..core._errors import RequestValidationError
 from ..core._http import Flow
 from ..core._models import validate_input
 from ..core._request import CallOptions
-from ._models import ApiObject
+from ._models import APIObject
 
 __all__ = ["Objects"]
 
-Obj = Mapping[str, Any] | ApiObject
+Obj = Mapping[str, Any] | APIObject
 
 
 def _one(obj: Obj, method: str) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def _one(obj: Obj, method: str) -> dict[str, Any]:
         raise RequestValidationError(
             f"{method} takes one object with its `type`; arrays are not allowed"
         )
-    return validate_input(ApiObject, obj).to_wire()
+    return validate_input(APIObject, obj).to_wire()
 
 
 def _many(objects: Sequence[Obj], method: str) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ from ._models import (
     SearchRequest,
     UserSummary,
 )
-from ._xml import XmlError, render_userdata, render_users
+from ._xml import XMLError, render_userdata, render_users
 
 __all__ = ["DEFAULT_PATHS", "PARSE_INLINE_BYTES", "WebCallApp"]
 
@@ -176,7 +176,7 @@ class WebCallApp:
                 "account_update": parse_account_update_form,
                 "case_update": parse_case_update_form,
             }[kind](form)
-        except XmlError as exc:
+        except XMLError as exc:
             return _Answer(400, str(exc).encode("utf-8")[:500])
         except ValueError:
             return _Answer(400, b"invalid web call variables")

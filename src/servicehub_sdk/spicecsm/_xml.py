@@ -24,7 +24,7 @@ from ._models import (
 )
 
 __all__ = [
-    "XmlError",
+    "XMLError",
     "parse_case_xml",
     "parse_userdata",
     "parse_users",
@@ -36,7 +36,7 @@ __all__ = [
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-class XmlError(RequestValidationError):
+class XMLError(RequestValidationError):
     """XML that is malformed, carries a DTD, or is not of the expected structure."""
 
 
@@ -69,7 +69,7 @@ class _RefuseDoctype:
     it (whatever the document's encoding) before reading any entity declaration in it."""
 
     def doctype(self, name: Any, public_id: Any, system_id: Any) -> None:
-        raise XmlError("XML with a DTD (document type or entity declarations) is refused")
+        raise XMLError("XML with a DTD (document type or entity declarations) is refused")
 
     def start(self, tag: Any, attrib: Any) -> None:
         pass
@@ -90,7 +90,7 @@ def _parse(data: str | bytes, root: str) -> Any:
     etree = _etree()
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if raw.startswith(_FOREIGN_BOMS):
-        raise XmlError(
+        raise XMLError(
             "XML must be UTF-8 (or ASCII); a UTF-16 or UTF-32 byte order mark is refused"
         )
     try:
@@ -101,18 +101,18 @@ def _parse(data: str | bytes, root: str) -> Any:
             ),
         )
         tree = etree.fromstring(raw, parser=_parser())
-    except XmlError:
+    except XMLError:
         raise
     except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
-        raise XmlError(f"malformed XML: {_first_line(exc)}") from None
+        raise XMLError(f"malformed XML: {_first_line(exc)}") from None
     info = tree.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise XmlError("XML with a DTD (document type or entity declarations) is refused")
+        raise XMLError("XML with a DTD (document type or entity declarations) is refused")
     encoding = (info.encoding or "UTF-8").lower()
     if encoding not in _ENCODINGS:
-        raise XmlError(f"XML must be UTF-8 (or ASCII), not {info.encoding}")
+        raise XMLError(f"XML must be UTF-8 (or ASCII), not {info.encoding}")
     if tree.tag != root:
-        raise XmlError(f"expected a <{root}> document, got <{tree.tag}>")
+        raise XMLError(f"expected a <{root}> document, got <{tree.tag}>")
     return tree
 
 
@@ -131,7 +131,7 @@ def _attributes(element: Any, *, strict: bool = True, decode: bool = True) -> di
             values[str(key)] = percent_decode(str(value))
         except ValueError as exc:
             if strict:
-                raise XmlError(f"<{element.tag} {key}>: {exc}") from None
+                raise XMLError(f"<{element.tag} {key}>: {exc}") from None
             values[str(key)] = str(value)  # SpiceCSM's own case text may hold a bare `%`
     return values
 
@@ -169,7 +169,7 @@ def parse_users(data: str | bytes) -> list[UserSummary]:
     users = []
     for child in root:
         if child.tag != "user":
-            raise XmlError(f"<users> holds only <user/> elements, not <{child.tag}>")
+            raise XMLError(f"<users> holds only <user/> elements, not <{child.tag}>")
         users.append(UserSummary.model_validate(_attributes(child)))
     return users
 
@@ -195,14 +195,14 @@ def parse_userdata(data: str | bytes) -> AccountData | None:
     user = root.find("user")
     if user is None:
         if len(root):
-            raise XmlError("<userdata> needs a <user/> element")
+            raise XMLError("<userdata> needs a <user/> element")
         return None
     contacts = [Contact.model_validate(_attributes(c)) for c in root.iterfind("contacts/contact")]
     fields: dict[str, str] = {}
     for field in root.iterfind("fielddata/field"):
         attributes = _attributes(field)
         if "id" not in attributes:
-            raise XmlError("<field/> needs an id")
+            raise XMLError("<field/> needs an id")
         fields[attributes["id"]] = attributes.get("value", "")
     return AccountData(
         user=AccountUser.model_validate(_attributes(user)), contacts=contacts, fields=fields

@@ -9,7 +9,7 @@ from typing import Any, Literal, Unpack
 import httpx
 from pydantic import SecretStr
 
-from ..core._auth import AllOf, ApiKeyHeader, OAuth2ClientCredentials
+from ..core._auth import AllOf, APIKeyHeader, OAuth2ClientCredentials
 from ..core._client import (
     Async,
     AsyncClient,
@@ -119,7 +119,7 @@ class _SSHClientBase(ClientBase[M]):
                 missing = ", ".join(name for name, value in given.items() if not value)
                 raise ConfigurationError(f"Secure Service Hub needs {missing} (or auth=...)")
             auth = AllOf(
-                ApiKeyHeader("api-key", api_key),
+                APIKeyHeader("api-key", api_key),
                 OAuth2ClientCredentials(
                     token_url or env.token_url, client_id, client_secret, scope
                 ),

@@ -7,7 +7,7 @@ from typing import Literal
 import httpx
 from pydantic import SecretStr
 
-from ..core._auth import ApiKeyHeader
+from ..core._auth import APIKeyHeader
 from ..core._client import (
     Async,
     AsyncClient,
@@ -82,7 +82,7 @@ class _SupportCenterClientBase(ClientBase[M]):
             if key_in == "query":
                 auth = KeyInQuery(key_param, api_key)
             elif key_in == "header":
-                auth = ApiKeyHeader(auth_header, api_key)
+                auth = APIKeyHeader(auth_header, api_key)
             else:
                 raise ConfigurationError("key_in is 'header' or 'query'")
         root = base_url.rstrip("/")

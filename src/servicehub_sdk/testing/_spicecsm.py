@@ -323,7 +323,7 @@ class SpiceCSMEmulator:
             answer["result"] = result
             if version != "2.0":
                 answer["error"] = None
-        except _RpcFail as failure:
+        except _RPCFail as failure:
             answer["error"] = {"code": failure.code, "message": failure.message}
             if version != "2.0":
                 answer["result"] = None
@@ -338,7 +338,7 @@ class SpiceCSMEmulator:
             self.calls[method] += 1
             if name == "connect":
                 if params[:2] != [API_USER, API_PASSWORD]:
-                    raise _RpcFail(-32000, "Invalid username or password")
+                    raise _RPCFail(-32000, "Invalid username or password")
                 session = secrets.token_hex(16)
                 self.sessions[session] = time.monotonic() + self.session_ttl
                 return {
@@ -350,10 +350,10 @@ class SpiceCSMEmulator:
                 }
             arity = SESSION_POSITION.get(name)
             if arity is None:
-                raise _RpcFail(-32601, f"Method not found: {method}")
+                raise _RPCFail(-32601, f"Method not found: {method}")
             given = params[arity] if len(params) > arity else None
             if not isinstance(given, str) or not self._valid(given):
-                raise _RpcFail(-32001, "Invalid or expired session")
+                raise _RPCFail(-32001, "Invalid or expired session")
             args = params[:arity]
             try:
                 return self._method(name, args)
@@ -411,7 +411,7 @@ class SpiceCSMEmulator:
             if not isinstance(args[0], str):
                 raise _Refused("query expects the SQL text")
             return {"msg": "no results"}
-        raise _RpcFail(-32601, f"Method not found: {name}")
+        raise _RPCFail(-32601, f"Method not found: {name}")
 
     def _create(self, fields: dict[str, Any]) -> str:
         table = self._table(fields.pop("type", None))
@@ -449,7 +449,7 @@ def _matches(row: dict[str, Any], criteria: dict[str, Any]) -> bool:
     return all(str(row.get(k)) == str(v) for k, v in criteria.items())
 
 
-class _RpcFail(Exception):
+class _RPCFail(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code

@@ -2,18 +2,18 @@
 
 from .. import _extra  # noqa: F401  (Airflow is installed)
 from ._base import ServiceHubHook, TicketSystemHook
-from ._cecenter import CECenterHook
-from ._fsm import CrowdPartnerHook
-from ._spicecsm import SpiceCsmHook
-from ._ssh import SecureServiceHubHook
-from ._supportcenter import SupportCenterPlusHook
+from ._cecenter import ServiceHubCECenterHook
+from ._fsm import ServiceHubFSMHook
+from ._spicecsm import ServiceHubSpiceCSMHook
+from ._ssh import ServiceHubSSHHook
+from ._supportcenter import ServiceHubSupportCenterHook
 
 __all__ = [
-    "CECenterHook",
-    "CrowdPartnerHook",
-    "SecureServiceHubHook",
+    "ServiceHubCECenterHook",
+    "ServiceHubFSMHook",
+    "ServiceHubSSHHook",
     "ServiceHubHook",
-    "SpiceCsmHook",
-    "SupportCenterPlusHook",
+    "ServiceHubSpiceCSMHook",
+    "ServiceHubSupportCenterHook",
     "TicketSystemHook",
 ]

@@ -1,4 +1,4 @@
-"""`CECenterHook`: the `servicehub_cecenter` connection and CECenter Mashup clients."""
+"""`ServiceHubCECenterHook`: the `servicehub_cecenter` connection and CECenter Mashup clients."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from ...core._errors import ConfigurationError
 from .._connections import CONNECTION_SPECS
 from ._base import TicketSystemHook
 
-__all__ = ["CECenterHook"]
+__all__ = ["ServiceHubCECenterHook"]
 
 
-class CECenterHook(TicketSystemHook):
+class ServiceHubCECenterHook(TicketSystemHook):
     """SAP hybris CECenter Mashup (`CECenterClient` / `AsyncCECenterClient`).
 
     Host is the YaaS API URL, schema the tenant, login and password the API client; the

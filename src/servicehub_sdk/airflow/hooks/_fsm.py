@@ -1,4 +1,4 @@
-"""`CrowdPartnerHook`: the `servicehub_fsm` connection and SAP FSM Crowd Partner clients."""
+"""`ServiceHubFSMHook`: the `servicehub_fsm` connection and SAP FSM Crowd Partner clients."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from .._connections import CONNECTION_SPECS
 from ._base import ServiceHubHook
 
-__all__ = ["CrowdPartnerHook"]
+__all__ = ["ServiceHubFSMHook"]
 
 
-class CrowdPartnerHook(ServiceHubHook):
+class ServiceHubFSMHook(ServiceHubHook):
     """SAP FSM Crowd Partner API (`FSMClient` / `AsyncFSMClient`).
 
     Login and password are the FSM user's (`account/user`), host the service URL (empty: the

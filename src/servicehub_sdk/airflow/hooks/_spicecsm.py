@@ -1,4 +1,4 @@
-"""`SpiceCsmHook`: the `servicehub_spicecsm` connection and SpiceCSM JSON-RPC clients."""
+"""`ServiceHubSpiceCSMHook`: the `servicehub_spicecsm` connection and SpiceCSM JSON-RPC clients."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from .._connections import CONNECTION_SPECS
 from ._base import TicketSystemHook
 
-__all__ = ["SpiceCsmHook"]
+__all__ = ["ServiceHubSpiceCSMHook"]
 
 
-class SpiceCsmHook(TicketSystemHook):
+class ServiceHubSpiceCSMHook(TicketSystemHook):
     """SpiceCSM JSON-RPC (`SpiceCSMClient` / `AsyncSpiceCSMClient`).
 
     Host is the installation URL, login and password the API user. Linked cases become rows

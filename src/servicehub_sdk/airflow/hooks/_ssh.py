@@ -1,4 +1,4 @@
-"""`SecureServiceHubHook`: the `servicehub_ssh` connection and Secure Service Hub clients."""
+"""`ServiceHubSSHHook`: the `servicehub_ssh` connection and Secure Service Hub clients."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from .._connections import CONNECTION_SPECS
 from ._base import ServiceHubHook
 
-__all__ = ["SecureServiceHubHook"]
+__all__ = ["ServiceHubSSHHook"]
 
 
-class SecureServiceHubHook(ServiceHubHook):
+class ServiceHubSSHHook(ServiceHubHook):
     """Secure Service Hub (`SSHClient` / `AsyncSSHClient`).
 
     Host is the GraphQL URL (empty: the environment's), login and password the portal

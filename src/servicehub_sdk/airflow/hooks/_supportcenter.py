@@ -1,4 +1,4 @@
-"""`SupportCenterPlusHook`: the `servicehub_supportcenter` connection and SupportCenter Plus
+"""`ServiceHubSupportCenterHook`: the `servicehub_supportcenter` connection and SupportCenter Plus
 clients."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 from .._connections import CONNECTION_SPECS
 from ._base import TicketSystemHook
 
-__all__ = ["SupportCenterPlusHook"]
+__all__ = ["ServiceHubSupportCenterHook"]
 
 
-class SupportCenterPlusHook(TicketSystemHook):
+class ServiceHubSupportCenterHook(TicketSystemHook):
     """ManageEngine SupportCenter Plus (`SupportCenterClient` / `AsyncSupportCenterClient`).
 
     Host is the server URL, password the support rep's API key. Linked cases become requests

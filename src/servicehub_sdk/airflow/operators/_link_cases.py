@@ -13,7 +13,7 @@ from ...integrations import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
 from ...ssh import ServiceCaseView
 from .._connections import CONNECTION_SPECS
 from ..hooks._base import ServiceHubHook, TicketSystemHook
-from ..hooks._ssh import SecureServiceHubHook
+from ..hooks._ssh import ServiceHubSSHHook
 from ._report import finish, summarize
 
 __all__ = ["LinkServiceCasesOperator", "journal_url"]
@@ -118,7 +118,7 @@ class LinkServiceCasesOperator(BaseOperator):
         )
         limit = int(self.limit) if self.limit not in (None, "") else None
         with (
-            SecureServiceHubHook(self.ssh_conn_id).get_client() as hub,
+            ServiceHubSSHHook(self.ssh_conn_id).get_client() as hub,
             target_hook.get_client() as client,
         ):
             report = link_service_cases(

@@ -13,7 +13,7 @@ from airflow.sdk import BaseOperator
 
 from ...integrations import sync_master_data
 from .._connections import CONNECTION_SPECS
-from ..hooks._ssh import SecureServiceHubHook
+from ..hooks._ssh import ServiceHubSSHHook
 from ._report import finish, summarize
 
 __all__ = ["SyncMasterDataOperator"]
@@ -80,7 +80,7 @@ class SyncMasterDataOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         sources = [self.source] if isinstance(self.source, str) else list(self.source)
-        hook = SecureServiceHubHook(self.ssh_conn_id)
+        hook = ServiceHubSSHHook(self.ssh_conn_id)
         with local_files(sources) as paths, hook.get_client() as hub:
             report = sync_master_data(
                 hub,

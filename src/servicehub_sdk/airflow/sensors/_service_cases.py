@@ -10,7 +10,7 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from ...ssh import ServiceCaseView
 from .._connections import CONNECTION_SPECS
-from ..hooks._ssh import SecureServiceHubHook
+from ..hooks._ssh import ServiceHubSSHHook
 
 __all__ = ["UnlinkedServiceCasesSensor"]
 
@@ -46,7 +46,7 @@ class UnlinkedServiceCasesSensor(BaseSensorOperator):
 
     def poke(self, context: Any) -> PokeReturnValue:
         wanted = int(self.min_cases)
-        with SecureServiceHubHook(self.ssh_conn_id).get_client() as hub:
+        with ServiceHubSSHHook(self.ssh_conn_id).get_client() as hub:
             found = hub.service_cases.list_unlinked(view=self.view).to_list(wanted)
         self.log.info("%d unlinked service cases found (waiting for %d)", len(found), wanted)
         return PokeReturnValue(is_done=len(found) >= wanted, xcom_value=[case.id for case in found])

@@ -32,7 +32,7 @@ from graphql.language import OperationDefinitionNode
 from .._oauth import IssuedToken, TokenEndpoint
 from .._sandbox import BackendEmulator
 from .._server import EmulatedRequest, EmulatedResponse
-from .store import STATES, SshStore
+from .store import STATES, SSHStore
 from .variants import (
     VARIANTS,
     Variant,
@@ -85,7 +85,7 @@ class _Root:
     Fields only one variant declares are only reached through that variant's schema.
     """
 
-    def __init__(self, store: SshStore, variant: Variant) -> None:
+    def __init__(self, store: SSHStore, variant: Variant) -> None:
         self.store = store
         self.symmedia = variant == "symmedia"
 
@@ -210,7 +210,7 @@ class SSHEmulator:
         self,
         seed: int = 0,
         *,
-        store: SshStore | None = None,
+        store: SSHStore | None = None,
         variant: Variant = "document",
         introspection: bool = True,
         max_root_fields: int | None = None,
@@ -220,7 +220,7 @@ class SSHEmulator:
             raise ValueError(f"refusal must be one of {', '.join(REFUSALS)}, got {refusal!r}")
         self.max_root_fields = max_root_fields
         self.refusal: Refusal = refusal
-        self.store = store or SshStore(seed)
+        self.store = store or SSHStore(seed)
         self.variant: Variant = variant
         self.schema = load_schema(variant)
         self.root = _Root(self.store, variant)

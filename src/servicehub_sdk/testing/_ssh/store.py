@@ -67,7 +67,7 @@ def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-class SshStore:
+class SSHStore:
     """Service organisations, customers, machine models, machines and service cases.
 
     Attributes:
