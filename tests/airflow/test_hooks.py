@@ -16,9 +16,9 @@ from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from servicehub_sdk.airflow.hooks import (
     ServiceHubCECenterHook,
     ServiceHubFSMHook,
-    ServiceHubSSHHook,
     ServiceHubHook,
     ServiceHubSpiceCSMHook,
+    ServiceHubSSHHook,
     ServiceHubSupportCenterHook,
 )
 from servicehub_sdk.core import ConfigurationError

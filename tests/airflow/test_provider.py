@@ -20,8 +20,8 @@ from servicehub_sdk.airflow._get_provider_info import get_provider_info
 from servicehub_sdk.airflow.hooks import (
     ServiceHubCECenterHook,
     ServiceHubFSMHook,
-    ServiceHubSSHHook,
     ServiceHubSpiceCSMHook,
+    ServiceHubSSHHook,
     ServiceHubSupportCenterHook,
 )
 

@@ -65,10 +65,10 @@ from ._retry import RetryPolicy
 __all__ = [
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
+    "APIKeyHeader",
     "APIStatusError",
     "APITimeoutError",
     "AllOf",
-    "APIKeyHeader",
     "Async",
     "AsyncClient",
     "AsyncEngine",

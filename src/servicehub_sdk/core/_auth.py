@@ -39,8 +39,8 @@ from ._singleflight import SingleFlight
 
 __all__ = [
     "ASSUMED_LIFETIME",
-    "AllOf",
     "APIKeyHeader",
+    "AllOf",
     "BearerToken",
     "CachedTokenAuth",
     "HeaderAuth",

@@ -38,9 +38,9 @@ from ._xml import (
 
 __all__ = [
     "DEFAULT_PATHS",
+    "APIObject",
     "AccountData",
     "AccountUser",
-    "APIObject",
     "AsyncSpiceCSMClient",
     "CaseTicket",
     "CaseUpdate",

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..core._redaction import is_secret_name
 
 __all__ = [
+    "APIObject",
     "AccountData",
     "AccountUser",
-    "APIObject",
     "CaseTicket",
     "CaseUpdate",
     "Contact",

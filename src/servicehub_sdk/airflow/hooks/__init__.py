@@ -11,8 +11,8 @@ from ._supportcenter import ServiceHubSupportCenterHook
 __all__ = [
     "ServiceHubCECenterHook",
     "ServiceHubFSMHook",
-    "ServiceHubSSHHook",
     "ServiceHubHook",
+    "ServiceHubSSHHook",
     "ServiceHubSpiceCSMHook",
     "ServiceHubSupportCenterHook",
     "TicketSystemHook",
