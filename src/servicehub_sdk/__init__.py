@@ -6,27 +6,67 @@ Import the backend you need; importing this package loads none of them:
 from servicehub_sdk.ssh import SSHClient
 ```
 
-The error hierarchy is re-exported here so `except servicehub_sdk.NotFoundError` works for
-every backend.
+Every error class of the SDK is re-exported here, so `except servicehub_sdk.NotFoundError`
+works for every backend. A backend's own errors (`NotRunError`, `SpiceAPIError`…) load that
+backend when first named.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+
+_ERRORS = {
+    "APIConnectionError": ".core._errors",
+    "APIStatusError": ".core._errors",
+    "APITimeoutError": ".core._errors",
+    "AppliedWithoutResult": ".ssh._batch",
+    "AuthenticationError": ".core._errors",
+    "BadRequestError": ".core._errors",
+    "ClientClosedError": ".core._errors",
+    "ConfigurationError": ".core._errors",
+    "ConflictError": ".core._errors",
+    "EventLoopError": ".core._errors",
+    "GraphQLError": ".core._errors",
+    "JSONRPCError": ".core._errors",
+    "JournalVersionError": ".integrations._journal",
+    "MissingExtraError": ".core._extras",
+    "NotASchema": ".ssh._schemas",
+    "NotFoundError": ".core._errors",
+    "NotRunError": ".ssh._batch",
+    "PaginationError": ".core._errors",
+    "PermissionDeniedError": ".core._errors",
+    "RateLimitError": ".core._errors",
+    "RequestValidationError": ".core._errors",
+    "ResponseValidationError": ".core._errors",
+    "ServerError": ".core._errors",
+    "ServiceHubError": ".core._errors",
+    "SpiceAPIError": ".spicecsm._client",
+    "UnprocessableError": ".core._errors",
+    "XMLError": ".spicecsm._xml",
+}
+"""Every error class of the SDK and the module defining it, imported on first use."""
 
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AppliedWithoutResult",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "EventLoopError",
     "GraphQLError",
     "JSONRPCError",
+    "JournalVersionError",
+    "MissingExtraError",
+    "NotASchema",
     "NotFoundError",
+    "NotRunError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -34,7 +74,9 @@ __all__ = [
     "ResponseValidationError",
     "ServerError",
     "ServiceHubError",
+    "SpiceAPIError",
     "UnprocessableError",
+    "XMLError",
     "__version__",
 ]
 
@@ -45,8 +87,10 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        ClientClosedError,
         ConfigurationError,
         ConflictError,
+        EventLoopError,
         GraphQLError,
         JSONRPCError,
         NotFoundError,
@@ -59,11 +103,20 @@ if TYPE_CHECKING:
         ServiceHubError,
         UnprocessableError,
     )
+    from .core._extras import MissingExtraError
+    from .integrations._journal import JournalVersionError
+    from .spicecsm._client import SpiceAPIError
+    from .spicecsm._xml import XMLError
+    from .ssh._batch import AppliedWithoutResult, NotRunError
+    from .ssh._schemas import NotASchema
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from .core import _errors as errors
-
-        return getattr(errors, name)
+    module = _ERRORS.get(name)
+    if module is not None:
+        return getattr(import_module(module, __name__), name)
     raise AttributeError(f"module 'servicehub_sdk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,7 +1,10 @@
 """Shared machinery of every backend: auth, the HTTP engines, errors, paging and models.
 
 Nothing here knows a vendor; each backend package builds on these pieces.
+`AiohttpClient` (extra `aiohttp`) is imported when first named.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._auth import (
     AllOf,
@@ -45,6 +48,7 @@ from ._errors import (
     ServiceHubError,
     UnprocessableError,
 )
+from ._extras import MissingExtraError
 from ._http import (
     DEFAULT_TIMEOUT,
     AsyncEngine,
@@ -68,6 +72,7 @@ __all__ = [
     "APIKeyHeader",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpClient",
     "AllOf",
     "Async",
     "AsyncClient",
@@ -87,6 +92,7 @@ __all__ = [
     "GraphQLError",
     "JSONRPCError",
     "ListOptions",
+    "MissingExtraError",
     "NotFoundError",
     "OAuth2ClientCredentials",
     "OAuth2PasswordGrant",
@@ -115,3 +121,14 @@ __all__ = [
     "paged",
     "validate_input",
 ]
+
+if TYPE_CHECKING:
+    from ._aiohttp_client import AiohttpClient
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AiohttpClient":  # its extra is optional: import it only when asked for
+        from ._aiohttp_client import AiohttpClient
+
+        return AiohttpClient
+    raise AttributeError(f"module 'servicehub_sdk.core' has no attribute {name!r}")
