@@ -67,8 +67,9 @@ def register_emulator(
         name: the backend's name.
         factory: a callable `(seed, **options) -> BackendEmulator`, or its `"module:function"` path
             (imported only when a sandbox starts that backend).
-        client_module, sync_client, async_client: where `Sandbox.client()` finds the
-            client classes, by name.
+        client_module: the module `Sandbox.client()` imports the client classes from.
+        sync_client: the name of the sync client class in `client_module`.
+        async_client: the name of the async client class in `client_module`.
     """
     _REGISTRY[name] = (factory, client_module, sync_client, async_client)
 
