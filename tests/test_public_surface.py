@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,11 +187,13 @@ def test_importing_testing_loads_no_emulator() -> None:
 
 def test_the_emulators_are_exported_by_testing() -> None:
     import servicehub_sdk.testing as testing
-    from servicehub_sdk.testing._cecenter import CECenterEmulator
-    from servicehub_sdk.testing._fsm import FSMEmulator
-    from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
-    from servicehub_sdk.testing._ssh import SSHEmulator
-    from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
+    from servicehub_sdk.testing import (
+        CECenterEmulator,
+        FSMEmulator,
+        SpiceCSMEmulator,
+        SSHEmulator,
+        SupportCenterEmulator,
+    )
 
     assert testing.SSHEmulator is SSHEmulator
     assert testing.FSMEmulator is FSMEmulator
@@ -198,3 +201,56 @@ def test_the_emulators_are_exported_by_testing() -> None:
     assert testing.CECenterEmulator is CECenterEmulator
     assert testing.SpiceCSMEmulator is SpiceCSMEmulator
     assert "SSHEmulator" in dir(testing)
+
+
+ROOT = SRC.parents[1]
+_IMPORT = re.compile(r"^\s*from (servicehub_sdk[\w.]*\._\w+[\w.]*) import \(?([\w ,]+)\)?\s*$")
+
+
+def _public_package(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[: next(i for i, p in enumerate(parts) if p.startswith("_"))])
+
+
+def _imports_from_internal_modules(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, module, names) of each `from servicehub_sdk.<package>._<module> import ...`."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        return [
+            (node.lineno, node.module, [alias.name for alias in node.names])
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("servicehub_sdk.")
+            and "._" in node.module
+        ]
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _IMPORT.match(line)
+        if match:
+            names = [name.strip() for name in match.group(2).split(",") if name.strip()]
+            found.append((number, match.group(1), names))
+    return found
+
+
+def test_users_code_imports_public_names_from_their_package() -> None:
+    """README, docs, examples, bench and tests import what a package exports from the
+    package, never from the module that defines it."""
+    paths = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    for folder in ("examples", "bench", "tests"):
+        paths += sorted((ROOT / folder).rglob("*.py"))
+    offenders = []
+    for path in paths:
+        for line, module, names in _imports_from_internal_modules(path):
+            package = importlib.import_module(_public_package(module))
+            defining = importlib.import_module(module)
+            public = [
+                name
+                for name in names
+                if name in getattr(package, "__all__", ())
+                and getattr(package, name) is getattr(defining, name, None)
+            ]
+            if public:
+                where = path.relative_to(ROOT)
+                offenders.append(f"{where}:{line}: from {package.__name__} import {public}")
+    assert offenders == []

@@ -8,7 +8,7 @@ from importlib.util import find_spec
 
 import pytest
 
-from servicehub_sdk.core._extras import MissingExtraError
+from servicehub_sdk.core import MissingExtraError
 
 pytestmark = pytest.mark.skipif(find_spec("airflow") is not None, reason="Airflow is installed")
 

@@ -294,8 +294,7 @@ async def test_connection_errors_name_the_host_and_endpoint(mode: str) -> None:
 
 def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
     from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
-    from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-    from servicehub_sdk.ssh._models import Customer
+    from servicehub_sdk.ssh import AsyncSSHClient, Customer, SSHClient
 
     sync_args: dict[str, Any] = {"api_key": "k", "client_id": "i", "client_secret": "s"}
     hub = SSHClient(**sync_args, base_url=server.url, token_url=f"{server.url}/token")

@@ -7,7 +7,7 @@ from enum import Enum
 from IPython.lib.pretty import pretty
 from pydantic import SecretStr
 
-from servicehub_sdk.core._models import ServiceHubModel
+from servicehub_sdk.core import ServiceHubModel
 
 
 class Colour(Enum):

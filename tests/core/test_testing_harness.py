@@ -16,9 +16,11 @@ from servicehub_sdk.testing import (
     Reply,
     Sandbox,
     TokenEndpoint,
+    find_secrets,
     register_emulator,
+    scrub_body,
+    scrubbing_vcr,
 )
-from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
 
 
 def echo(request: EmulatedRequest) -> EmulatedResponse:

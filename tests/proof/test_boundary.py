@@ -26,7 +26,7 @@ from servicehub_sdk.core import (
     ServiceHubError,
 )
 from servicehub_sdk.core._http import status_error
-from servicehub_sdk.supportcenter._criteria import Criteria
+from servicehub_sdk.supportcenter import Criteria
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS
 from tests.proof.transport import client_for, emulated

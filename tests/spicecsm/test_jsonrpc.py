@@ -12,8 +12,8 @@ import pytest
 
 from servicehub_sdk.core import JSONRPCError, RequestValidationError
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient, telephony_pop_url
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._spicecsm import API_PASSWORD, SpiceCSMEmulator
+from servicehub_sdk.testing import EmulatorServer, Reply, SpiceCSMEmulator
+from servicehub_sdk.testing._spicecsm import API_PASSWORD
 from tests.helpers import close, collect, resolve
 
 

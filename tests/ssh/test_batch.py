@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
+from servicehub_sdk.ssh import CustomerInput
 from servicehub_sdk.ssh._batch import run_batch
 from servicehub_sdk.ssh._customers import create_customer
-from servicehub_sdk.ssh._models import CustomerInput
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, Reply, SSHEmulator
 from tests.helpers import resolve
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.testing._ssh import REFUSALS, SSHEmulator
+from servicehub_sdk.testing import SSH_REFUSALS as REFUSALS
+from servicehub_sdk.testing import SSHEmulator
 from tests.helpers import resolve
 from tests.ssh.test_batch import customer
 

@@ -22,6 +22,8 @@ from servicehub_sdk.ssh import (
     CustomerMachineInput,
     CustomerUpdate,
     MachineModelInput,
+    ServiceCase,
+    ServiceOrganisation,
 )
 from servicehub_sdk.ssh._customer_machines import create_machine, list_machines
 from servicehub_sdk.ssh._customers import create_customer, get_customer, update_customer
@@ -35,8 +37,7 @@ from servicehub_sdk.ssh._graphql import (
     paged_call,
 )
 from servicehub_sdk.ssh._machine_models import create_model, list_models
-from servicehub_sdk.ssh._models import ServiceCase, ServiceOrganisation
-from servicehub_sdk.testing._ssh import VARIANTS
+from servicehub_sdk.testing import SSH_VARIANTS as VARIANTS
 
 ADDRESS = {"country": "DE", "city": "Köln", "postalCode": "50667", "street": 'Haupt "str." 1\\a'}
 MACHINE = CustomerMachineInput(

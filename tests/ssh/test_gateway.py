@@ -10,8 +10,8 @@ import pytest
 
 from servicehub_sdk.core import AuthenticationError, ConfigurationError, PermissionDeniedError
 from servicehub_sdk.ssh import ENVIRONMENTS, AsyncSSHClient, SSHClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import OTHER_TENANT_API_KEY, SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
+from servicehub_sdk.testing._ssh import OTHER_TENANT_API_KEY
 from tests.helpers import close, resolve
 
 

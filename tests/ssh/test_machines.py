@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import GraphQLError, RequestValidationError, capture_responses
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import SSHEmulator
 from tests.helpers import collect, resolve
 
 

@@ -25,10 +25,9 @@ from servicehub_sdk.core import (
     RequestValidationError,
     UnprocessableError,
 )
-from servicehub_sdk.supportcenter import Time
-from servicehub_sdk.supportcenter._envelope import missing_fields
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._supportcenter import API_KEY, SupportCenterEmulator
+from servicehub_sdk.supportcenter import Time, missing_fields
+from servicehub_sdk.testing import EmulatorServer, Reply, SupportCenterEmulator
+from servicehub_sdk.testing._supportcenter import API_KEY
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 
