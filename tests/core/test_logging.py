@@ -63,5 +63,5 @@ def test_unset_leaves_logging_alone(
 
 def test_an_unknown_level_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVICEHUB_LOG", "verbose")
-    with pytest.raises(ConfigurationError, match="SERVICEHUB_LOG='verbose'.*debug, info, warning"):
+    with pytest.raises(ConfigurationError, match=r"SERVICEHUB_LOG='verbose'.*debug, info, warning"):
         _logging.configure_from_env()
