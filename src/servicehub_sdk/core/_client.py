@@ -37,6 +37,7 @@ from ._http import (
     capture_responses,
     decode_error,
 )
+from ._logging import configure_from_env
 from ._pagination import AsyncPager, Page, Pager
 from ._request import CALL_OPTION_KEYS, Call, CallOptions
 from ._retry import RetryPolicy, check_max_retries
@@ -95,6 +96,7 @@ class ClientBase(Generic[M]):
         error_decoder: ErrorDecoder = decode_error,
         retry: RetryPolicy | None = None,
     ) -> None:
+        configure_from_env()
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=check_max_retries(max_retries))
