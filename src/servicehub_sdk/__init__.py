@@ -7,7 +7,8 @@ from servicehub_sdk.ssh import SSHClient
 ```
 
 The error hierarchy is re-exported here so `except servicehub_sdk.NotFoundError` works for
-every backend.
+every backend. `servicehub_sdk.backends` maps each backend's name to its `BackendSpec`;
+`register_backend()` adds one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "BackendSpec",
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
@@ -31,14 +33,29 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResourceCommands",
     "ResponseValidationError",
     "ServerError",
     "ServiceHubError",
     "UnprocessableError",
     "__version__",
+    "backends",
+    "register_backend",
+    "unregister_backend",
 ]
 
+_REGISTRY = frozenset(
+    {"BackendSpec", "ResourceCommands", "backends", "register_backend", "unregister_backend"}
+)
+
 if TYPE_CHECKING:
+    from ._backends import (
+        BackendSpec,
+        ResourceCommands,
+        backends,
+        register_backend,
+        unregister_backend,
+    )
     from .core._errors import (
         APIConnectionError,
         APIStatusError,
@@ -62,8 +79,16 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name in _REGISTRY:
+        from . import _backends
+
+        return getattr(_backends, name)
     if name in __all__:
         from .core import _errors as errors
 
         return getattr(errors, name)
     raise AttributeError(f"module 'servicehub_sdk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -221,7 +221,7 @@ def test_sandbox_command_serves_until_stopped() -> None:
             "[default.ssh]\nmax_retries = 1.5\n",
             "[default.ssh] max_retries: expected a whole number",
         ),
-        ('[default.scp]\napi_key = "x"\n', "[default.scp]: unknown backend; the backends are ssh"),
+        ('[default.scp]\napi_key = "x"\n', "[default.scp]: unknown backend; the backends are cecenter, fsm"),
         ("[default.ssh\n", "not valid TOML"),
     ],
 )

@@ -7,7 +7,8 @@
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
   `python -m servicehub_sdk.testing` to run the sandbox as a process.
 
-The emulators are written from the vendors' documents and never import client code.
+The emulators are written from the vendors' documents and never import client code. The
+sandbox runs every backend of `servicehub_sdk.backends` whose spec names an emulator.
 """
 
 from ._faults import (
@@ -50,5 +51,3 @@ __all__ = [
     "register_emulator",
     "registered_backends",
 ]
-
-from . import _builtin  # noqa: F401  (registers the built-in emulators)
