@@ -25,6 +25,7 @@ __all__ = [
     "BackendSpec",
     "BadRequestError",
     "ConfigurationError",
+    "ConfigurationWarning",
     "ConflictError",
     "GraphQLError",
     "JSONRPCError",
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         register_backend,
         unregister_backend,
     )
+    from .core._environment import ConfigurationWarning
     from .core._errors import (
         APIConnectionError,
         APIStatusError,
@@ -79,6 +81,10 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "ConfigurationWarning":
+        from .core._environment import ConfigurationWarning
+
+        return ConfigurationWarning
     if name in _REGISTRY:
         from . import _backends
 

@@ -13,6 +13,7 @@ import shlex
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from rich.table import Table
 from typer.models import TyperInfo
 
 from .._backends import BackendSpec, ResourceCommands, backends, load_object
+from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError, RequestValidationError, ServiceHubError
 from ._profiles import client_for, load_profile
 
@@ -81,7 +83,19 @@ def _handled() -> Iterator[None]:
 
 
 def _client(backend: str) -> Any:
-    return client_for(backend, load_profile(_State.profile, _State.config))
+    """The backend's client from the profile and the environment; a warning about the
+    configuration (a misspelt variable) is one line on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConfigurationWarning)
+        client = client_for(backend, load_profile(_State.profile, _State.config))
+    for warning in caught:
+        if issubclass(warning.category, ConfigurationWarning):
+            errors.print(f"[yellow]warning:[/yellow] {escape(str(warning.message))}")
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return client
 
 
 # -- sandbox and demo --------------------------------------------------------------------

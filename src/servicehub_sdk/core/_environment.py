@@ -107,8 +107,9 @@ def misspelt_variables(
         if variable in wanted or variable in GLOBAL_VARIABLES or not variable.startswith(_ROOT):
             continue
         if variable.startswith(prefix):
-            close = difflib.get_close_matches(variable, list(wanted), n=1, cutoff=0.75)
-            found[variable] = close[0] if close else None
+            setting = variable.removeprefix(prefix)
+            close = difflib.get_close_matches(setting, list(wanted.values()), n=1, cutoff=0.7)
+            found[variable] = f"{prefix}{close[0]}" if close else None
             continue
         backend, _, setting = variable.removeprefix(_ROOT).partition("_")
         if setting.upper() not in wanted.values():
