@@ -290,3 +290,50 @@ def test_an_unregistered_backend_is_gone_everywhere() -> None:
 # -- the design notes' convention table --------------------------------------------------
 
 DESIGN = SRC.parent.parent / "docs" / "concepts" / "design.md"
+
+
+def _design_table() -> dict[str, dict[str, str]]:
+    """The convention table of design.md: row label -> backend column -> cell."""
+    text = DESIGN.read_text(encoding="utf-8")
+    section = text.split("## One house convention", 1)[1]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows: dict[str, dict[str, str]] = {}
+    for line in lines[2:]:
+        label, *cells = (cell.strip() for cell in line.strip("|").split("|"))
+        rows[label] = dict(zip(header[1:], cells, strict=True))
+    return rows
+
+
+def _expected_cells(spec: BackendSpec) -> dict[str, str]:
+    """The table's cells that the spec of `spec` declares."""
+    sync, asynchronous = spec.client_class(), spec.client_class(asynchronous=True)
+    emulator = spec.emulator_factory()(0).state
+    commands = ", ".join(
+        f"`{c.resource} {verb}`"
+        for c in spec.commands()
+        for verb in (("list", "get") if c.get else ("list",))
+    )
+    assert spec.airflow_hook is not None
+    target = load_object(spec.ticket_target) if spec.ticket_target else None
+    return {
+        "package, CLI, environment, sandbox name": f"`{spec.name}`, `{spec.env_prefix}*`",
+        "clients": f"`{sync.__name__}`, `{asynchronous.__name__}`",
+        "emulator, run by `Sandbox`": f"`{type(emulator).__name__}`",
+        "CLI, `servicehub <name> …`": commands,
+        "Airflow connection type, hook": (
+            f"`{spec.airflow_conn_type}`, `{spec.airflow_hook.partition(':')[2]}`"
+        ),
+        "service cases link to it as": f"`{target.__name__}`" if target else "—",
+    }
+
+
+def test_the_design_notes_convention_table_says_what_the_registry_says() -> None:
+    table = _design_table()
+    columns = list(next(iter(table.values())))
+    assert sorted(columns) == sorted(BUILT_IN)
+    for name in BUILT_IN:
+        for label, expected in _expected_cells(servicehub_sdk.backends[name]).items():
+            cell = table[label][name]
+            # a cell may add a remark after a semicolon (SpiceCSM's `WebCallApp`)
+            assert cell.split(";")[0].split(" (")[0] == expected, (label, name, cell)
