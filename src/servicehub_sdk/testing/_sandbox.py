@@ -69,8 +69,9 @@ def register_emulator(
         name: the backend's name.
         factory: a callable `(seed, **options) -> BackendEmulator`, or its `"module:function"` path
             (imported only when a sandbox starts that backend).
-        client_module, sync_client, async_client: where `Sandbox.client()` finds the
-            client classes, by name.
+        client_module: the module `Sandbox.client()` finds the client classes in.
+        sync_client: the sync client class's name in `client_module`.
+        async_client: the async client class's name in `client_module`.
     """
     sync = f"{client_module}:{sync_client}" if client_module and sync_client else None
     asynchronous = f"{client_module}:{async_client}" if client_module and async_client else None
