@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -95,6 +97,27 @@ def test_every_built_in_spec_is_complete(name: str) -> None:
     if spec.ticket_target is not None:
         assert hasattr(load_object(spec.ticket_target), "create_ticket")
     assert spec.help_desk is None
+
+
+READ_EVERY_SPEC = """
+import sys
+import servicehub_sdk
+assert "servicehub_sdk._backends" not in sys.modules  # `import servicehub_sdk` stays cheap
+for spec in servicehub_sdk.backends.values():
+    spec.commands()
+from servicehub_sdk.airflow._get_provider_info import get_provider_info
+from servicehub_sdk.testing import registered_backends
+get_provider_info(), registered_backends()
+names = set(servicehub_sdk.backends)
+print(sorted(m for m in sys.modules if m.split(".")[1:2] and m.split(".")[1] in names))
+"""
+
+
+def test_reading_the_registry_imports_no_client_code() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", READ_EVERY_SPEC], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_registry_is_read_only_and_refuses_a_second_spec_under_a_name() -> None:

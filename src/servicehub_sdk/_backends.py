@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -39,6 +40,7 @@ ENTRY_POINT_GROUP = "servicehub_sdk.backends"
 Ref = Any
 """An object, or its `"module:attribute"` path (imported on first use)."""
 
+_NONE_HINT = "is servicehub-sdk installed? (`pip install -e .` refreshes a checkout's entry points)"
 _NAME = re.compile(r"[a-z][a-z0-9]*\Z")
 
 
@@ -154,7 +156,16 @@ def _load_entry_points() -> None:
             return
         _loaded = True
         for point in entry_points(group=ENTRY_POINT_GROUP):
-            spec = point.load()
+            try:
+                spec = point.load()
+            except Exception as exc:  # one broken plug-in must not hide the other backends
+                warnings.warn(
+                    f"backend entry point {point.name} = {point.value!r} could not be loaded: "
+                    f"{type(exc).__name__}: {exc}",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                continue
             if not isinstance(spec, BackendSpec):
                 raise TypeError(
                     f"entry point {point.name} = {point.value!r} is a "
@@ -204,7 +215,7 @@ class _Backends(Mapping[str, BackendSpec]):
         try:
             return _specs[name]
         except KeyError:
-            known = ", ".join(_specs) or "none"
+            known = ", ".join(_specs) or f"none; {_NONE_HINT}"
             raise KeyError(f"no backend named {name!r} (registered: {known})") from None
 
     def __iter__(self) -> Iterator[str]:

@@ -235,6 +235,22 @@ def master_data(
     _finish(result, report)
 
 
+def _ticket_backends() -> list[str]:
+    """The backends service cases can be linked to (their spec names a ticket target)."""
+    return [name for name, spec in backends.items() if spec.ticket_target is not None]
+
+
+def _required_keywords(cls: Any) -> set[str]:
+    import inspect
+
+    return {
+        name
+        for name, parameter in inspect.signature(cls).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        and parameter.default is inspect.Parameter.empty
+    }
+
+
 @sync_app.command("link-cases")
 def link_cases(
     target: Annotated[
@@ -279,22 +295,6 @@ def link_cases(
                 hub, ticket_target, journal=journal, limit=limit, dry_run=dry_run
             )
     _finish(result, report)
-
-
-def _ticket_backends() -> list[str]:
-    """The backends service cases can be linked to (their spec names a ticket target)."""
-    return [name for name, spec in backends.items() if spec.ticket_target is not None]
-
-
-def _required_keywords(cls: Any) -> set[str]:
-    import inspect
-
-    return {
-        name
-        for name, parameter in inspect.signature(cls).parameters.items()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-        and parameter.default is inspect.Parameter.empty
-    }
 
 
 # -- everyday calls ----------------------------------------------------------------------
