@@ -8,7 +8,8 @@ from servicehub_sdk.ssh import SSHClient
 
 Every error class of the SDK is re-exported here, so `except servicehub_sdk.NotFoundError`
 works for every backend. A backend's own errors (`NotRunError`, `SpiceAPIError`…) load that
-backend when first named.
+backend when first named. `servicehub_sdk.backends` maps each backend's name to its
+`BackendSpec`; `register_backend()` adds one.
 """
 
 from __future__ import annotations
@@ -55,9 +56,11 @@ __all__ = [
     "APITimeoutError",
     "AppliedWithoutResult",
     "AuthenticationError",
+    "BackendSpec",
     "BadRequestError",
     "ClientClosedError",
     "ConfigurationError",
+    "ConfigurationWarning",
     "ConflictError",
     "EventLoopError",
     "GraphQLError",
@@ -71,6 +74,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResourceCommands",
     "ResponseValidationError",
     "ServerError",
     "ServiceHubError",
@@ -78,9 +82,29 @@ __all__ = [
     "UnprocessableError",
     "XMLError",
     "__version__",
+    "backends",
+    "register_backend",
+    "unregister_backend",
 ]
 
+_LAZY = {
+    **dict.fromkeys(
+        ("BackendSpec", "ResourceCommands", "backends", "register_backend", "unregister_backend"),
+        "._backends",
+    ),
+    "ConfigurationWarning": ".core._environment",
+}
+"""The backend registry and configuration warnings, imported on first use."""
+
 if TYPE_CHECKING:
+    from ._backends import (
+        BackendSpec,
+        ResourceCommands,
+        backends,
+        register_backend,
+        unregister_backend,
+    )
+    from .core._environment import ConfigurationWarning
     from .core._errors import (
         APIConnectionError,
         APIStatusError,
@@ -112,11 +136,11 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    module = _ERRORS.get(name)
+    module = _ERRORS.get(name) or _LAZY.get(name)
     if module is not None:
         return getattr(import_module(module, __name__), name)
     raise AttributeError(f"module 'servicehub_sdk' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted({*globals(), *__all__})

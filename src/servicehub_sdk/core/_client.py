@@ -167,16 +167,22 @@ class ClientBase(Generic[M]):
         `SERVICEHUB_SSH_API_KEY` for `api_key`; keyword arguments win over the environment.
         Values are read by the parameter's type: flags as `true`/`false` (`1`/`0`, `yes`/`no`,
         `on`/`off`), `max_retries` and other counts as integers, `timeout` as seconds, lists
-        comma-separated. A missing setting is reported by its variable's name.
+        comma-separated. A missing setting is reported by its variable's name. A set
+        `<env_prefix>*` variable that names no parameter (`SERVICEHUB_SSH_BASEURL`) is
+        reported with the closest one, as a `ConfigurationWarning`, or as a
+        `ConfigurationError` when `SERVICEHUB_STRICT_ENV=1`.
         """
         import inspect
 
+        from ._environment import misspelt_variables, warn_misspelt
+
         params = inspect.signature(cls.__init__).parameters
+        settings = [name for name in params if name not in ("self", "http_client", "auth")]
         variables = {
-            name: f"{cls.env_prefix}{name.upper()}"
-            for name in params
-            if name not in ("self", "http_client", "auth") and name not in overrides
+            name: f"{cls.env_prefix}{name.upper()}" for name in settings if name not in overrides
         }
+        misspelt = misspelt_variables(cls.env_prefix, settings, os.environ)
+        warn_misspelt(misspelt, cls.__name__, os.environ)
         kwargs: dict[str, Any] = {}
         for name, variable in variables.items():
             raw = os.environ.get(variable)
@@ -188,7 +194,9 @@ class ClientBase(Generic[M]):
         try:
             return cls(**kwargs)
         except ConfigurationError as exc:
-            message = environment_hint(str(exc), cls.__name__, cls.env_prefix, variables, found)
+            message = environment_hint(
+                str(exc), cls.__name__, cls.env_prefix, variables, found, misspelt
+            )
             raise type(exc)(message) from None
 
 

@@ -11,12 +11,12 @@
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
   `python -m servicehub_sdk.testing` to run the sandbox as a process.
 
-The emulators are written from the vendors' documents and never import client code.
+The emulators are written from the vendors' documents and never import client code. The
+sandbox runs every backend of `servicehub_sdk.backends` whose spec names an emulator.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from . import _builtin  # noqa: F401  (registers the built-in emulators)
 from ._cassettes import find_secrets, scrub_body, scrubbing_vcr
 from ._faults import (
     Delay,
