@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
 from contextlib import aclosing, closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
@@ -90,6 +90,14 @@ def fingerprint(rows: Any) -> bytes:
     return hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).digest()
 
 
+@overload
+def counter_pages(
+    make_call: Callable[[int], Call[PageData[T]]], *, start: int, step: int, page_size: int
+) -> Call[Page[T]]: ...
+@overload
+def counter_pages(
+    make_call: Callable[[int], Step[PageData[T]]], *, start: int, step: int, page_size: int
+) -> Step[Page[T]]: ...
 def counter_pages(
     make_call: Callable[[int], Step[PageData[T]]],
     *,
