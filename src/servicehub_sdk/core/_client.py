@@ -23,6 +23,7 @@ import copy
 import functools
 import inspect
 import os
+import types
 import typing
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
@@ -136,6 +137,11 @@ class ClientBase(Generic[M]):
             f"{type(self).__name__} needs an {wanted.__module__}.{wanted.__name__}, "
             f"got {type(given).__name__}"
         )
+
+    @property
+    def _engine(self) -> SyncEngine | AsyncEngine:
+        """The engine of the client's context (typed exactly by `SyncClient`/`AsyncClient`)."""
+        return self._context.engine
 
     @property
     def base_url(self) -> httpx.URL:
@@ -503,11 +509,14 @@ class _Signatures:
 
 
 def _produced(declared: Any) -> Any:
-    """What a `Call[T]` or a flow `Generator[Call, Any, T]` produces: `T` (`Any` if unknown)."""
+    """What a `Call[T]`, a flow `Generator[Call, Any, T]` or a `Step[T]` produces: `T` (`Any`
+    if unknown)."""
     origin = typing.get_origin(declared)
     args = typing.get_args(declared)
     if origin is Call and args:
         return args[0]
+    if origin in (typing.Union, types.UnionType):  # a `Step`: a Call, or a flow's function
+        return next((found for a in args if (found := _produced(a)) is not Any), Any)
     if origin is not None and len(args) == 3 and getattr(origin, "__name__", "") == "Generator":
         return args[2]
     return Any

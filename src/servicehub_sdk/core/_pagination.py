@@ -149,7 +149,8 @@ def _name_of(step: Step[Any]) -> str:
 
 def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
     """The flow of one page, keeping the answer of every call it makes (the last one is the
-    page's own, which the pager checks)."""
+    page's own, which the pager checks); calls that fetch shared state through a
+    `SingleFlight` pass as they are, so that concurrent callers still share them."""
     flow = start(step)
     value: Any = None
     error: ServiceHubError | None = None
@@ -162,6 +163,9 @@ def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
             page: Page[T] = stop.value
             return page
         try:
+            if call.single_flight is not None:  # shared state (a session, a plan): no page
+                value, error = (yield call), None
+                continue
             value, response = yield _Progress.ask(call)
             error = None
             seen.append(response)
