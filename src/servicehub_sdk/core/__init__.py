@@ -26,6 +26,7 @@ from ._client import (
     operation,
     paged,
 )
+from ._context import ClientContext
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -63,7 +64,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
-from ._request import Call, CallOptions, ListOptions
+from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -86,9 +87,11 @@ __all__ = [
     "CallOptions",
     "ClientBase",
     "ClientClosedError",
+    "ClientContext",
     "ConfigurationError",
     "ConflictError",
     "EventLoopError",
+    "Flow",
     "GraphQLError",
     "JSONRPCError",
     "ListOptions",
@@ -110,6 +113,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "ServiceHubModel",
+    "Step",
     "Sync",
     "SyncClient",
     "SyncEngine",
@@ -117,6 +121,7 @@ __all__ = [
     "UnprocessableError",
     "capture_responses",
     "counter_pages",
+    "flow_of",
     "operation",
     "paged",
     "validate_input",
