@@ -19,16 +19,19 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._errors import ConfigurationError, PaginationError
+from ._errors import PaginationError
+from ._extras import MissingExtraError
 from ._redaction import redact_url
 from ._request import Call, CallOptions
 
 if TYPE_CHECKING:
-    from ._http import AsyncEngine, SyncEngine
+    from ._http import AsyncEngine, Flow, SyncEngine
 
 __all__ = [
     "MAX_EMPTY_PAGES",
+    "AsyncFlowPager",
     "AsyncPager",
+    "FlowPager",
     "Page",
     "PageData",
     "Pager",
@@ -203,20 +206,16 @@ class _PagerBase(Generic[T]):
     def _bar(self, total: int | None) -> Any:
         try:
             from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "progress=True needs tqdm: pip install 'servicehub-sdk[progress]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("progress=True", "progress", ["tqdm"]) from None
         return tqdm(total=total, unit="item")
 
     @staticmethod
     def _frame(items: Sequence[Any]) -> Any:
         try:
             import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "to_pandas() needs pandas: pip install 'servicehub-sdk[pandas]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("to_pandas()", "pandas", ["pandas"]) from None
         rows = [
             item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in items
         ]
@@ -365,3 +364,52 @@ class AsyncPager(_PagerBase[T]):
 
     def __repr__(self) -> str:
         return f"<AsyncPager {self._first.name or self._first.url}>"
+
+
+class FlowPager(Pager[T]):
+    """A `Pager` whose one page is what an operation flow returns: a listing that takes more
+    than one exchange (a session opened first, reopened once when it expired).
+
+    `flow` makes the flow afresh for every iteration; it returns the page's items.
+    """
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        flow: Callable[[], Flow[list[T]]],
+        name: str,
+        options: CallOptions | None = None,
+        *,
+        progress: bool = False,
+    ) -> None:
+        super().__init__(engine, _named(name), options, progress=progress, backend=name)
+        self._flow = flow
+
+    def pages(self) -> Iterator[Page[T]]:
+        """The one page."""
+        yield Page(items=self._engine.run(self._flow(), self._options))
+
+
+class AsyncFlowPager(AsyncPager[T]):
+    """The async `FlowPager`."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        flow: Callable[[], Flow[list[T]]],
+        name: str,
+        options: CallOptions | None = None,
+        *,
+        progress: bool = False,
+    ) -> None:
+        super().__init__(engine, _named(name), options, progress=progress, backend=name)
+        self._flow = flow
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """The one page."""
+        yield Page(items=await self._engine.run(self._flow(), self._options))
+
+
+def _named(name: str) -> Call[Page[Any]]:
+    """A flow pager's stand-in first `Call`, never sent: it names the pager in reprs."""
+    return Call("POST", "", parse=lambda response: Page(items=[]), name=name)
