@@ -23,6 +23,7 @@ from ._client import (
     operation,
     paged,
 )
+from ._context import ClientContext
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -59,7 +60,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
-from ._request import Call, CallOptions, ListOptions
+from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -81,9 +82,11 @@ __all__ = [
     "CallOptions",
     "ClientBase",
     "ClientClosedError",
+    "ClientContext",
     "ConfigurationError",
     "ConflictError",
     "EventLoopError",
+    "Flow",
     "GraphQLError",
     "JSONRPCError",
     "ListOptions",
@@ -104,6 +107,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "ServiceHubModel",
+    "Step",
     "Sync",
     "SyncClient",
     "SyncEngine",
@@ -111,6 +115,7 @@ __all__ = [
     "UnprocessableError",
     "capture_responses",
     "counter_pages",
+    "flow_of",
     "operation",
     "paged",
     "validate_input",
