@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..core._client import M, operation
-from ..core._http import Flow
-from ..core._request import CallOptions
+from ..core._client import M, Resource, operation
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
 from ._models import AccountRow
-from ._rpc import SpiceResource, criteria_object
+from ._rpc import criteria_object
 
 __all__ = ["Accounts"]
 
 
-class Accounts(SpiceResource[M]):
+class Accounts(Resource[M, SpiceCSMContext]):
     """SpiceCSM accounts."""
 
     @operation
@@ -24,4 +24,4 @@ class Accounts(SpiceResource[M]):
         """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as a list
         of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "accountLoad")
-        return self._rpc.rows("accountLoad", [obj], AccountRow)
+        return self._context.rows("accountLoad", [obj], AccountRow)

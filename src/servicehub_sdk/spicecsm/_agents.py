@@ -5,24 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..core._client import M
-from ..core._http import Flow
-from ..core._request import ListOptions
-from ._listing import flow_listing
+from ..core._client import M, Resource, paged
+from ..core._pagination import Page
+from ..core._request import ListOptions, Step
+from ._context import SpiceCSMContext
 from ._models import AgentRow
-from ._rpc import SpiceResource, criteria_object
+from ._rpc import criteria_object
 
 __all__ = ["Agents"]
 
 
-class Agents(SpiceResource[M]):
+class Agents(Resource[M, SpiceCSMContext]):
     """SpiceCSM agents."""
 
-    @flow_listing
+    @paged
     def list(
         self, criteria: Mapping[str, Any] | None = None, **options: Unpack[ListOptions]
-    ) -> Flow[list[AgentRow]]:
+    ) -> Step[Page[AgentRow]]:
         """The agents (`agentList(obj, session)`; `obj` is `null` without criteria), as a
         one-page listing of the rows as sent."""
         obj = criteria_object(criteria, "agentList") or None
-        return self._rpc.rows("agentList", [obj], AgentRow)
+        return self._context.page("agentList", [obj], AgentRow)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..core._client import M, operation
-from ..core._http import Flow
-from ..core._request import CallOptions
+from ..core._client import M, Resource, operation
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
 from ._models import CaseRow
-from ._rpc import SpiceResource, criteria_object
+from ._rpc import criteria_object
 
 __all__ = ["Cases"]
 
 
-class Cases(SpiceResource[M]):
+class Cases(Resource[M, SpiceCSMContext]):
     """SpiceCSM cases."""
 
     @operation
@@ -24,4 +24,4 @@ class Cases(SpiceResource[M]):
         """Case/response data matching `criteria` (`caseLoad(obj, session)`, one object),
         as a list of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "caseLoad")
-        return self._rpc.rows("caseLoad", [obj], CaseRow)
+        return self._context.rows("caseLoad", [obj], CaseRow)

@@ -40,17 +40,17 @@ from ._accounts import Accounts
 from ._agents import Agents
 from ._cases import Cases
 from ._companies import Companies
-from ._objects import Objects
-from ._session import (
+from ._context import (
     READ_METHODS,
-    JSONRPCSession,
     SpiceAPIError,
     SpiceAuthenticationError,
+    SpiceCSMContext,
     expired,
     is_error_result,
     normalise_rows,
     read_result,
 )
+from ._objects import Objects
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -101,60 +101,63 @@ class _SpiceCSMClientBase(ClientBase[M]):
             raise ConfigurationError("SpiceCSM JSON-RPC needs base_url, username and password")
         if protocol not in ("1.0", "2.0") or encoding not in ("form", "json"):
             raise ConfigurationError("protocol is '1.0' or '2.0'; encoding 'form' or 'json'")
-        self._rpc = JSONRPCSession(
-            username=username,
-            password=secret(password),
-            protocol=protocol,
-            encoding=encoding,
-            allow_raw_sql=allow_raw_sql,
-        )
-        self._init_engine(
+        engine = self._open_engine(
             base_url=base_url.rstrip("/") + "/" + endpoint_path.lstrip("/"),
             auth=None,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.agents: Agents[M] = Agents(self, self._rpc)
-        self.companies: Companies[M] = Companies(self, self._rpc)
-        self.cases: Cases[M] = Cases(self, self._rpc)
-        self.accounts: Accounts[M] = Accounts(self, self._rpc)
-        self.objects: Objects[M] = Objects(self, self._rpc)
+        self._context: SpiceCSMContext = SpiceCSMContext(
+            engine=engine,
+            client_name=type(self).__name__,
+            username=username,
+            password=secret(password),
+            protocol=protocol,
+            encoding=encoding,
+            allow_raw_sql=allow_raw_sql,
+        )
+        context = self._context
+        self.agents: Agents[M] = Agents(context)
+        self.companies: Companies[M] = Companies(context)
+        self.cases: Cases[M] = Cases(context)
+        self.accounts: Accounts[M] = Accounts(context)
+        self.objects: Objects[M] = Objects(context)
 
     @property
     def username(self) -> str:
         """The API user."""
-        return self._rpc.username
+        return self._context.username
 
     @property
     def protocol(self) -> Literal["1.0", "2.0"]:
         """The JSON-RPC protocol version sent."""
-        return self._rpc.protocol
+        return self._context.protocol
 
     @property
     def encoding(self) -> Literal["form", "json"]:
         """How the request travels: the form field `request` or the JSON body."""
-        return self._rpc.encoding
+        return self._context.encoding
 
     @property
     def allow_raw_sql(self) -> bool:
         """Whether `query` (raw SQL) may be sent."""
-        return self._rpc.allow_raw_sql
+        return self._context.allow_raw_sql
 
     @property
     def session(self) -> SecretStr | None:
         """The session id of the last `connect`, `None` before the first."""
-        return self._rpc.session
+        return self._context.session
 
     @property
     def security_level(self) -> Any:
         """The security level `connect` answered, `None` before the first."""
-        return self._rpc.security_level
+        return self._context.security_level
 
     @property
     def sessions_opened(self) -> int:
         """How many `connect` requests this client started, for tests and monitoring."""
-        return self._rpc.sessions_opened
+        return self._context.sessions_opened
 
     # -- operations ---------------------------------------------------------------------
 
@@ -162,7 +165,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
     def connect(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, str]:
         """Open a session (`connect(user, pass)`); returns nothing secret — the session id is
         kept on the client (`client.session`, a `SecretStr`), with `security_level`."""
-        yield from self._rpc.reconnect()
+        yield from self._context.reconnect()
         return str(self.security_level) if self.security_level is not None else ""
 
     @operation
@@ -175,7 +178,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         Methods with a typed wrapper (`agents.list()`, `cases.load()`…) are better called
         through it; an attribute this client does not have raises `AttributeError` and sends
         nothing (there is no `client.caseLoad(...)`)."""
-        return (yield from self._rpc.call(method, params))
+        return (yield from self._context.call(method, params))
 
     @operation
     def check_session(self, **options: Unpack[CallOptions]) -> Generator[Call[Any], Any, bool]:
@@ -183,7 +186,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         if self.session is None:
             return False
         try:
-            result = yield self._rpc.request("checkSession", [self.session.get_secret_value()])
+            result = yield self._context.request("checkSession", [self.session.get_secret_value()])
         except JSONRPCError as error:
             if expired(error):
                 return False
@@ -196,7 +199,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         `allow_raw_sql=True`. Returns the server's result as sent."""
         if not isinstance(sql, str) or not sql.strip():
             raise RequestValidationError("query needs the SQL text")
-        return (yield from self._rpc.call("query", [sql]))
+        return (yield from self._context.call("query", [sql]))
 
     @operation
     def batch(
@@ -208,11 +211,12 @@ class _SpiceCSMClientBase(ClientBase[M]):
             raise RequestValidationError("batches need protocol='2.0'")
         if not calls:
             return []
-        self._rpc.check_raw_sql([method for method, _ in calls])
-        session = (yield from self._rpc.session_flow()).key
-        ids = [self._rpc.next_id() for _ in calls]
+        self._context.check_raw_sql([method for method, _ in calls])
+        session = (yield from self._context.session_flow()).key
+        ids = [self._context.next_id() for _ in calls]
         payload = [
-            self._rpc.envelope(m, [*p, session], i) for (m, p), i in zip(calls, ids, strict=True)
+            self._context.envelope(m, [*p, session], i)
+            for (m, p), i in zip(calls, ids, strict=True)
         ]
         idempotent = all(m in READ_METHODS for m, _ in calls)
 
@@ -233,7 +237,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
                 for i in ids
             ]
 
-        results: list[Any] = yield self._rpc.post(
+        results: list[Any] = yield self._context.post(
             payload, parse, idempotent=idempotent, name="SpiceCSM batch"
         )
         return results

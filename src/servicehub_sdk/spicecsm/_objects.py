@@ -7,13 +7,12 @@ from typing import Any, Unpack
 
 from pydantic import BaseModel
 
-from ..core._client import M, operation
+from ..core._client import M, Resource, operation
 from ..core._errors import RequestValidationError
-from ..core._http import Flow
 from ..core._models import validate_input
-from ..core._request import CallOptions
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
 from ._models import APIObject, ObjectRow
-from ._rpc import SpiceResource
 
 __all__ = ["Objects"]
 
@@ -36,7 +35,7 @@ def _many(objects: Sequence[Obj], method: str) -> list[dict[str, Any]]:
     return [_one(obj, method) for obj in objects]
 
 
-class Objects(SpiceResource[M]):
+class Objects(Resource[M, SpiceCSMContext]):
     """Records of any SpiceCSM table, addressed by the object's `type`."""
 
     @operation
@@ -44,7 +43,7 @@ class Objects(SpiceResource[M]):
         """Rows matching one object (`load(obj, session)`): `{"type": "cases", "company": 1}`.
         Returns a list of rows (`[]` for `{"msg": "no results"}`)."""
         wire = _one(obj, "load")
-        return self._rpc.rows("load", [wire], ObjectRow)
+        return self._context.rows("load", [wire], ObjectRow)
 
     @operation
     def create(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
@@ -52,18 +51,18 @@ class Objects(SpiceResource[M]):
         Returns the server's result as sent. Not retried once it may have reached the
         server."""
         wire = _many(objects, "create")
-        return self._rpc.call("create", [wire])
+        return self._context.call("create", [wire])
 
     @operation
     def update(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
         """Change records (`update([obj, …], session)`), each object with its `type` and the
         fields identifying and changing the record. Returns the server's result as sent."""
         wire = _many(objects, "update")
-        return self._rpc.call("update", [wire])
+        return self._context.call("update", [wire])
 
     @operation
     def delete(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[Any]:
         """Delete the records one object identifies (`delete(obj, session)`). Returns the
         server's result as sent."""
         wire = _one(obj, "delete")
-        return self._rpc.call("delete", [wire])
+        return self._context.call("delete", [wire])

@@ -1,25 +1,13 @@
-"""What the JSON-RPC resource families share: the session they call through, and checking
-the object a call takes."""
+"""What the JSON-RPC resource families share: checking the object a call takes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..core._client import ClientBase, M, Resource
 from ..core._errors import RequestValidationError
-from ._session import JSONRPCSession
 
-__all__ = ["SpiceResource", "criteria_object"]
-
-
-class SpiceResource(Resource[M]):
-    """A family of SpiceCSM calls: described through the client's `JSONRPCSession`
-    (`self._rpc`), run by the client's engine."""
-
-    def __init__(self, client: ClientBase[M], rpc: JSONRPCSession) -> None:
-        super().__init__(client)
-        self._rpc = rpc
+__all__ = ["criteria_object"]
 
 
 def criteria_object(criteria: Mapping[str, Any] | None, what: str) -> dict[str, Any]:

@@ -1,10 +1,10 @@
-"""The JSON-RPC session a SpiceCSM client and its resources share.
+"""`SpiceCSMContext`: the JSON-RPC session a SpiceCSM client and its resources share.
 
 `connect(user, pass)` opens a session; every later call carries the session id as its last
-positional parameter, after the call's own arguments. `JSONRPCSession` holds what that needs
+positional parameter, after the call's own arguments. The context holds what that needs
 (credentials, envelope settings, the session, the request ids) and describes calls as flows
 the client's engine runs: `call()` for a result as sent, `rows()` for a result read as typed
-rows. It sends nothing itself.
+rows, `page()` for a listing's one page. It sends nothing itself.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -20,24 +20,25 @@ import pydantic
 from pydantic import SecretStr
 
 from ..core._boundary import json_text
+from ..core._context import ClientContext
 from ..core._errors import (
     AuthenticationError,
     JSONRPCError,
     RequestValidationError,
     ResponseValidationError,
 )
-from ..core._http import Flow
 from ..core._jsonbody import read_json
-from ..core._request import Call
+from ..core._pagination import Page
+from ..core._request import Call, Flow
 from ..core._singleflight import SingleFlight
 from ._models import Row
 
 __all__ = [
     "EXPIRED_CODES",
     "READ_METHODS",
-    "JSONRPCSession",
     "SpiceAPIError",
     "SpiceAuthenticationError",
+    "SpiceCSMContext",
     "expired",
     "is_error_result",
     "normalise_rows",
@@ -121,58 +122,65 @@ def expired(error: JSONRPCError) -> bool:
     return error.code in EXPIRED_CODES or "session" in error.message.lower()
 
 
-class JSONRPCSession:
-    """SpiceCSM's JSON-RPC envelope and session, shared by a client, its copies
-    (`with_options`) and its resources.
+class RequestIds:
+    """The ids of one client's JSON-RPC requests: 1, 2, 3 … however many threads send."""
 
-    Args:
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        """An id not used before."""
+        with self._lock:
+            return next(self._ids)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpiceCSMContext(ClientContext):
+    """SpiceCSM's JSON-RPC envelope and session, shared by a client, its copies
+    (`with_options`: same session, other engine) and its resources.
+
+    Attributes:
         username, password: the API user `connect` sends.
         protocol: `"1.0"` (no `jsonrpc` member) or `"2.0"`.
         encoding: `"form"` (the form field `request`) or `"json"` (the body).
         allow_raw_sql: whether `query` (raw SQL) may be sent.
+        sessions: the session `connect` opened, fetched by one caller at a time.
+        request_ids: the ids requests are sent with.
     """
 
-    def __init__(
-        self,
-        *,
-        username: str,
-        password: SecretStr,
-        protocol: Literal["1.0", "2.0"],
-        encoding: Literal["form", "json"],
-        allow_raw_sql: bool,
-    ) -> None:
-        self.username = username
-        self._password = password
-        self.protocol = protocol
-        self.encoding = encoding
-        self.allow_raw_sql = allow_raw_sql
-        self._sessions: SingleFlight[_Session] = SingleFlight("SpiceCSM connect")
-        self._ids = itertools.count(1)
-        self._id_lock = threading.Lock()
+    username: str
+    password: SecretStr = field(repr=False)
+    protocol: Literal["1.0", "2.0"] = "1.0"
+    encoding: Literal["form", "json"] = "form"
+    allow_raw_sql: bool = False
+    sessions: SingleFlight[_Session] = field(
+        default_factory=lambda: SingleFlight("SpiceCSM connect"), repr=False
+    )
+    request_ids: RequestIds = field(default_factory=RequestIds, repr=False)
 
     # -- state ----------------------------------------------------------------------------
 
     @property
     def session(self) -> SecretStr | None:
         """The session id of the last `connect`, `None` before the first."""
-        current = self._sessions.value
+        current = self.sessions.value
         return current.id if current is not None else None
 
     @property
     def security_level(self) -> Any:
         """The security level `connect` answered, `None` before the first."""
-        current = self._sessions.value
+        current = self.sessions.value
         return current.security_level if current is not None else None
 
     @property
     def sessions_opened(self) -> int:
         """How many `connect` requests were started."""
-        return self._sessions.attempts
+        return self.sessions.attempts
 
     def next_id(self) -> int:
         """A request id not used before on this session."""
-        with self._id_lock:
-            return next(self._ids)
+        return self.request_ids.next()
 
     # -- the wire -------------------------------------------------------------------------
 
@@ -233,19 +241,19 @@ class JSONRPCSession:
         many callers report it.
         """
         if stale is not None:
-            self._sessions.invalidate(stale)
-        session = self._sessions.current()
+            self.sessions.invalidate(stale)
+        session = self.sessions.current()
         if session is None:
             connect = self._connect_call()
-            session = yield replace(connect, single_flight=self._sessions)
+            session = yield replace(connect, single_flight=self.sessions)
         return session
 
     def reconnect(self) -> Generator[Call[Any], Any, _Session]:
         """A new session, replacing the current one."""
-        return (yield from self.session_flow(stale=self._sessions.value))
+        return (yield from self.session_flow(stale=self.sessions.value))
 
     def _connect_call(self) -> Call[_Session]:
-        call = self.request("connect", [self.username, self._password.get_secret_value()])
+        call = self.request("connect", [self.username, self.password.get_secret_value()])
         parse = call.parse
 
         def read_session(response: httpx.Response) -> _Session:
@@ -284,10 +292,15 @@ class JSONRPCSession:
         more when the server says it expired. Returns the `result` as sent, or as `read`
         makes it (`read` runs while the answer is read, so its failures are
         `ResponseValidationError`s)."""
-        self.check_raw_sql([method])
-        if not method or not method.replace("_", "").isalnum():
-            raise RequestValidationError(f"invalid JSON-RPC method name {method!r}")
+        self.check_method(method)
         return self._call_flow(method, params, read)
+
+    def check_method(self, method: str) -> None:
+        """Refuse a method name that is not one (`RequestValidationError`), and `query`
+        unless raw SQL is allowed."""
+        self.check_raw_sql([method])
+        if not isinstance(method, str) or not method.replace("_", "").isalnum():
+            raise RequestValidationError(f"invalid JSON-RPC method name {method!r}")
 
     def _call_flow(
         self, method: str, params: Sequence[Any], read: Callable[[Any], T] | None
@@ -313,7 +326,22 @@ class JSONRPCSession:
     def rows(self, method: str, params: Sequence[Any], row: type[R]) -> Flow[list[R]]:
         """`method(*params, session)`, its result as a list of `row`s (`[]` for
         `{"msg": "no results"}`, a lone object as a list of one)."""
-        return self.call(method, params, read=lambda result: read_rows(result, row))
+        return self.call(method, params, read=read_of(row))
+
+    def page(self, method: str, params: Sequence[Any], row: type[R]) -> Callable[[], Flow[Page[R]]]:
+        """A listing's one page: `rows()` started afresh on every iteration of its pager.
+        The method is checked now, when the listing is made."""
+        self.check_method(method)
+
+        def flow() -> Flow[Page[R]]:
+            return Page(items=(yield from self._call_flow(method, params, read_of(row))))
+
+        return flow
+
+
+def read_of(row: type[R]) -> Callable[[Any], list[R]]:
+    """What reads a result as a list of `row`s."""
+    return lambda result: read_rows(result, row)
 
 
 def read_rows(result: Any, row: type[R]) -> list[R]:
