@@ -21,7 +21,7 @@ class Accounts(Resource[M, SpiceCSMContext]):
     def load(
         self, criteria: Mapping[str, Any], **options: Unpack[CallOptions]
     ) -> Flow[list[AccountRow]]:
-        """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as a list
-        of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
+        """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as
+        `AccountRow`s (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "accountLoad")
         return self._context.rows("accountLoad", [obj], AccountRow)

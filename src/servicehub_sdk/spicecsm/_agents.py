@@ -23,6 +23,6 @@ class Agents(Resource[M, SpiceCSMContext]):
         self, criteria: Mapping[str, Any] | None = None, **options: Unpack[ListOptions]
     ) -> Step[Page[AgentRow]]:
         """The agents (`agentList(obj, session)`; `obj` is `null` without criteria), as a
-        one-page listing of the rows as sent."""
+        one-page listing of `AgentRow`s."""
         obj = criteria_object(criteria, "agentList") or None
         return self._context.page("agentList", [obj], AgentRow)

@@ -22,6 +22,6 @@ class Cases(Resource[M, SpiceCSMContext]):
         self, criteria: Mapping[str, Any], **options: Unpack[CallOptions]
     ) -> Flow[list[CaseRow]]:
         """Case/response data matching `criteria` (`caseLoad(obj, session)`, one object),
-        as a list of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
+        as `CaseRow`s (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "caseLoad")
         return self._context.rows("caseLoad", [obj], CaseRow)

@@ -18,6 +18,6 @@ class Companies(Resource[M, SpiceCSMContext]):
 
     @paged
     def list(self, **options: Unpack[ListOptions]) -> Step[Page[CompanyRow]]:
-        """The companies (`companyList(session)`), as a one-page listing; a single company,
+        """The companies (`companyList(session)`), as a one-page listing of `CompanyRow`s; a single company,
         which SpiceCSM sends as a bare object, is a list of one."""
         return self._context.page("companyList", [], CompanyRow)

@@ -41,7 +41,7 @@ class Objects(Resource[M, SpiceCSMContext]):
     @operation
     def load(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[list[ObjectRow]]:
         """Rows matching one object (`load(obj, session)`): `{"type": "cases", "company": 1}`.
-        Returns a list of rows (`[]` for `{"msg": "no results"}`)."""
+        Returns `ObjectRow`s, every column kept (`[]` for `{"msg": "no results"}`)."""
         wire = _one(obj, "load")
         return self._context.rows("load", [wire], ObjectRow)
 
