@@ -4,7 +4,8 @@
 positional parameter, after the call's own argument, in the shapes of SpiceCSM's PHP client
 (`spiceAPIClient`): `agentList(obj|null, session)`, `load(obj, session)`,
 `create([obj, …], session)` … The resource families (`agents`, `companies`, `cases`,
-`accounts`, `objects`) live in their own modules. The client connects on first use and once
+`accounts`, `objects`) live in their own modules and reach the session through the client's
+`SpiceCSMContext` (`_context.py`). The client connects on first use and once
 more when the server says the session expired; however many threads or tasks call at that
 moment, one `connect` is sent (each sends the password and may take a licence seat) and the
 others wait for its session or share its error.
