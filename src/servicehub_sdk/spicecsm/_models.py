@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..core._display import brief_repr_args
 from ..core._models import ServiceHubModel
 from ..core._redaction import is_secret_name
 
@@ -38,9 +39,13 @@ class _Model(ServiceHubModel):
     model_config = ConfigDict(alias_generator=None)
 
     def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            if value not in (None, "", [], {}):
-                yield name, value
+        # Empty variables are as good as absent: SpiceCSM posts only those holding data.
+        set_fields = (
+            (name, value)
+            for name, value in BaseModel.__repr_args__(self)
+            if value not in (None, "", [], {})
+        )
+        return brief_repr_args(set_fields)
 
 
 class SearchRequest(_Model):
