@@ -36,12 +36,16 @@ from ._models import Row
 __all__ = [
     "EXPIRED_CODES",
     "READ_METHODS",
+    "RequestIds",
     "SpiceAPIError",
     "SpiceAuthenticationError",
     "SpiceCSMContext",
     "expired",
     "is_error_result",
     "normalise_rows",
+    "read_of",
+    "read_result",
+    "read_rows",
 ]
 
 READ_METHODS = frozenset(
