@@ -95,7 +95,7 @@ async def test_not_run_operations_can_be_left_to_the_caller(
         [c.external_id for c in items],
         resend_not_run=False,
     )
-    results = await resolve(hub._engine.run(flow))
+    results = await resolve(hub._context.engine.run(flow))
     statuses = [r.status for r in results]
     if variant == "document":
         assert statuses == ["applied", "failed", "not_run", "not_run"]

@@ -32,6 +32,7 @@ from servicehub_sdk.ssh._graphql import (
     Plan,
     bundled_plan,
     document,
+    graphql_call,
     load_schema,
     page_request,
 )
@@ -362,6 +363,19 @@ def test_string_arguments_round_trip(external_id: str) -> None:
 def test_unknown_arguments_are_refused() -> None:
     with pytest.raises(KeyError, match="nickname"):
         document("query", "customer", {"nickname": "x"}, "Customer")
+    # A flow binding such a field gets an SDK error before anything is sent.
+    request = graphql_call("query", "customer", {"nickname": "x"}, "Customer", lambda v, _: v)
+    with pytest.raises(RequestValidationError, match="nickname"):
+        request.bind(bundled_plan())
+
+
+def test_a_flow_sends_nothing_to_plan_once_the_plan_is_known() -> None:
+    context = context_of(PLANS["document"])
+    flow = context.send(get_customer("7"))
+    call = next(flow)  # the field itself: no introspection first
+    assert call.json["query"].startswith('{\n  customer(externalId: "7")')
+    with pytest.raises(StopIteration):
+        flow.send("answer")
 
 
 def test_the_bundled_schema_is_the_one_shipped() -> None:

@@ -27,7 +27,18 @@ import types
 import typing
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
-from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar, cast, overload
+from typing import (
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Self,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
 
 import httpx
 from typing_extensions import TypeVar as DefaultedTypeVar
@@ -38,6 +49,7 @@ from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
 from ._http import (
     AsyncEngine,
+    EngineSettings,
     ErrorDecoder,
     SyncEngine,
     capture_responses,
@@ -128,7 +140,7 @@ class ClientBase(Generic[M]):
     def _new_engine(
         self,
         http_client: httpx.Client | httpx.AsyncClient | None,
-        **settings: Any,
+        **settings: Unpack[EngineSettings],
     ) -> SyncEngine | AsyncEngine:
         raise NotImplementedError  # SyncClient and AsyncClient each make their own engine
 
@@ -217,7 +229,9 @@ class SyncClient(ClientBase[Sync]):
     """A blocking client: a context manager that closes the connections it opened."""
 
     def _new_engine(
-        self, http_client: httpx.Client | httpx.AsyncClient | None, **settings: Any
+        self,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        **settings: Unpack[EngineSettings],
     ) -> SyncEngine:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise self._wrong_http_client(httpx.Client, http_client)
@@ -266,7 +280,9 @@ class AsyncClient(ClientBase[Async]):
     """An async client: an async context manager that closes the connections it opened."""
 
     def _new_engine(
-        self, http_client: httpx.Client | httpx.AsyncClient | None, **settings: Any
+        self,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        **settings: Unpack[EngineSettings],
     ) -> AsyncEngine:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise self._wrong_http_client(httpx.AsyncClient, http_client)

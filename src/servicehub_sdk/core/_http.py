@@ -15,7 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack, cast
 
 import httpx
 import tenacity
@@ -48,6 +48,7 @@ from ._retry import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncEngine",
+    "EngineSettings",
     "ErrorInfo",
     "Flow",
     "SyncEngine",
@@ -91,6 +92,17 @@ class ErrorInfo:
 
 
 ErrorDecoder = Callable[[Any], ErrorInfo]
+
+
+class EngineSettings(TypedDict, total=False):
+    """What an engine is configured with, besides its `httpx` client (see `_Engine`)."""
+
+    base_url: str | httpx.URL
+    auth: httpx.Auth | None
+    timeout: float | httpx.Timeout | None
+    retry: RetryPolicy | None
+    headers: Mapping[str, str] | None
+    error_decoder: ErrorDecoder
 
 
 def decode_error(body: Any) -> ErrorInfo:
@@ -454,8 +466,14 @@ class SyncEngine(_Engine[httpx.Client]):
 class AsyncEngine(_Engine[httpx.AsyncClient]):
     """Runs calls and operation flows with an `httpx.AsyncClient`."""
 
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
+    def __init__(
+        self,
+        *,
+        http_client: httpx.AsyncClient,
+        owns_client: bool,
+        **settings: Unpack[EngineSettings],
+    ) -> None:
+        super().__init__(http_client=http_client, owns_client=owns_client, **settings)
         self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
 
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
