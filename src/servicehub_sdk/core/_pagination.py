@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
-from ._errors import ConfigurationError, PaginationError, ServiceHubError
+from ._errors import PaginationError, ServiceHubError
+from ._extras import MissingExtraError
 from ._redaction import redact_url
 from ._request import Call, CallOptions, Flow, Step, start
 
@@ -256,20 +257,16 @@ class _PagerBase(Generic[T]):
     def _bar(self, total: int | None) -> Any:
         try:
             from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "progress=True needs tqdm: pip install 'servicehub-sdk[progress]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("progress=True", "progress", ["tqdm"]) from None
         return tqdm(total=total, unit="item")
 
     @staticmethod
     def _frame(items: Sequence[Any]) -> Any:
         try:
             import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "to_pandas() needs pandas: pip install 'servicehub-sdk[pandas]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("to_pandas()", "pandas", ["pandas"]) from None
         rows = [
             item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in items
         ]
