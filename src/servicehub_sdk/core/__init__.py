@@ -47,9 +47,9 @@ from ._errors import (
     UnprocessableError,
 )
 from ._flows import (
+    BoundStep,
     Listing,
     Runner,
-    Step,
     Steps,
     Together,
     engine_of,
@@ -90,6 +90,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BearerToken",
+    "BoundStep",
     "CachedTokenAuth",
     "Call",
     "CallOptions",
@@ -121,7 +122,6 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "ServiceHubModel",
-    "Step",
     "Steps",
     "Sync",
     "SyncClient",

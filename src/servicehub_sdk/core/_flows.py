@@ -1,7 +1,7 @@
 """Flows over several clients: one generator body, driven by a sync or an async driver.
 
 An operation of one client is a `Call`, or a flow of `Call`s, that the client's engine runs. A
-flow that touches several clients (a hub and a ticket system, and a journal) yields `Step`s
+flow that touches several clients (a hub and a ticket system, and a journal) yields `BoundStep`s
 instead: each is a piece of work bound to the runner that carries it out (a client's engine,
 or anything with a `run(work, options)` method), and the flow receives the step's result.
 `run_steps` drives such a flow with sync runners, `run_steps_async` with async ones.
@@ -34,9 +34,9 @@ from ._pagination import Page, _Progress
 from ._request import Call, CallOptions
 
 __all__ = [
+    "BoundStep",
     "Listing",
     "Runner",
-    "Step",
     "Steps",
     "Together",
     "engine_of",
@@ -59,7 +59,7 @@ class Runner(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class BoundStep:
     """One piece of work of a flow, bound to the runner that carries it out."""
 
     runner: Runner
@@ -76,8 +76,8 @@ class Together:
     concurrency: int | None = None
 
 
-Steps = Generator[Step | Together, Any, T]
-"""A flow over several clients: it yields `Step`s (or `Together`) and receives their results."""
+Steps = Generator[BoundStep | Together, Any, T]
+"""A flow over several clients: it yields `BoundStep`s (or `Together`) and receives their results."""
 
 
 def engine_of(owner: Resource[Any] | ClientBase[Any]) -> SyncEngine | AsyncEngine:
@@ -99,7 +99,7 @@ def step(
     (`timeout`, `max_retries`…) are honoured as in a direct call."""
     options = _pop_options(kwargs)
     work: Call[T] | Flow[T] = op.fn(owner, *args, **kwargs)
-    result: T = yield Step(engine_of(owner), work, options)
+    result: T = yield BoundStep(engine_of(owner), work, options)
     return result
 
 
@@ -113,7 +113,7 @@ class Listing(Generic[T]):
 
     def to_list(self, limit: int | None = None) -> Steps[list[T]]:
         """The items, at most `limit` of them (fetching only the pages needed)."""
-        found: list[T] = yield Step(engine_of(self._owner), self._pages(limit))
+        found: list[T] = yield BoundStep(engine_of(self._owner), self._pages(limit))
         return found
 
     def first(self) -> Steps[T | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..core._flows import Runner, Step, Steps
+from ..core._flows import BoundStep, Runner, Steps
 from ._journal import AsyncJournal, Claim, Journal, JournalEntry
 
 __all__ = ["JournalSteps"]
@@ -51,8 +51,8 @@ class JournalSteps:
     def of_async(cls, journal: AsyncJournal) -> JournalSteps:
         return cls(_AsyncRunner(journal))
 
-    def _step(self, method: str, *args: Any) -> Step:
-        return Step(self._runner, _JournalCall(method, args))
+    def _step(self, method: str, *args: Any) -> BoundStep:
+        return BoundStep(self._runner, _JournalCall(method, args))
 
     def get(self, case_id: str) -> Steps[JournalEntry | None]:
         entry: JournalEntry | None = yield self._step("get", case_id)
