@@ -259,7 +259,7 @@ def test_key_in_query_configuration() -> None:
     with pytest.raises(ConfigurationError):
         cls(base_url="https://h", api_key="k", key_in="cookie")
     client = cls(base_url="https://h", api_key="secret-4711", key_in="query")
-    assert "secret-4711" not in repr(client._engine.auth)
+    assert "secret-4711" not in repr(client._context.engine.auth)
 
 
 def _async(seen: list[httpx.Request]) -> Any:

@@ -23,6 +23,7 @@ from ._client import (
     operation,
     paged,
 )
+from ._context import ClientContext
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -73,7 +74,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
-from ._request import Call, CallOptions, ListOptions
+from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -96,9 +97,11 @@ __all__ = [
     "CallOptions",
     "ClientBase",
     "ClientClosedError",
+    "ClientContext",
     "ConfigurationError",
     "ConflictError",
     "EventLoopError",
+    "Flow",
     "GraphQLError",
     "InputFileError",
     "JSONRPCError",
@@ -122,6 +125,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "ServiceHubModel",
+    "Step",
     "Steps",
     "Sync",
     "SyncClient",
@@ -132,6 +136,7 @@ __all__ = [
     "capture_responses",
     "counter_pages",
     "engine_of",
+    "flow_of",
     "listing",
     "operation",
     "paged",

@@ -27,11 +27,13 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
+import httpx
+
 from ._client import ClientBase, Operation, PagedOperation, Resource, _pop_options
 from ._errors import ConfigurationError
-from ._http import AsyncEngine, Flow, SyncEngine
-from ._pagination import Page, _Progress
-from ._request import Call, CallOptions
+from ._http import AsyncEngine, SyncEngine
+from ._pagination import Page, _Progress, _tracked
+from ._request import Call, CallOptions, Flow, Step
 
 __all__ = [
     "BoundStep",
@@ -49,6 +51,9 @@ __all__ = [
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+Owner = Resource[Any, Any] | ClientBase[Any]
+"""What an operation belongs to: a client, or one of its resources."""
 
 
 class Runner(Protocol):
@@ -80,16 +85,14 @@ Steps = Generator[BoundStep | Together, Any, T]
 """A flow over several clients: it yields `BoundStep`s (or `Together`) and receives their results."""
 
 
-def engine_of(owner: Resource[Any] | ClientBase[Any]) -> SyncEngine | AsyncEngine:
+def engine_of(owner: Owner) -> SyncEngine | AsyncEngine:
     """The engine that runs the operations of `owner` (a client or one of its resources)."""
-    client = owner if isinstance(owner, ClientBase) else owner._client
-    engine: SyncEngine | AsyncEngine = client._engine
-    return engine
+    return owner._context.engine
 
 
 def step(
     op: Operation[P, T],
-    owner: Resource[Any] | ClientBase[Any],
+    owner: Owner,
     /,
     *args: P.args,
     **kwargs: P.kwargs,
@@ -107,7 +110,7 @@ class Listing(Generic[T]):
     """A listing of one client as steps: `to_list(limit)` and `first()`, with the pagers'
     guard against listings that never end."""
 
-    def __init__(self, owner: Resource[Any] | ClientBase[Any], first: Call[Page[T]]) -> None:
+    def __init__(self, owner: Owner, first: Step[Page[T]]) -> None:
         self._owner = owner
         self._first = first
 
@@ -122,23 +125,23 @@ class Listing(Generic[T]):
         return found[0] if found else None
 
     def _pages(self, limit: int | None) -> Flow[list[T]]:
-        client = self._owner if isinstance(self._owner, ClientBase) else self._owner._client
-        progress: _Progress[T] = _Progress(type(client).__name__)
+        progress: _Progress[T] = _Progress(self._owner._context.client_name)
         items: list[T] = []
-        call: Call[Page[T]] | None = self._first if limit is None or limit > 0 else None
-        while call is not None:
-            page, response = yield progress.ask(call)
-            progress.check(page, response)
+        step: Step[Page[T]] | None = self._first if limit is None or limit > 0 else None
+        while step is not None:
+            seen: list[httpx.Response] = []
+            page = yield from _tracked(step, seen)
+            progress.check(page, seen[-1])
             items.extend(page.items)
             if limit is not None and len(items) >= limit:
                 return items[:limit]
-            call = page.next
+            step = page.next
         return items
 
 
 def listing(
     op: PagedOperation[P, T],
-    owner: Resource[Any] | ClientBase[Any],
+    owner: Owner,
     /,
     *args: P.args,
     **kwargs: P.kwargs,

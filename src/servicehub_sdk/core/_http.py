@@ -13,9 +13,9 @@ import logging
 import platform
 import time
 import weakref
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
 import tenacity
@@ -37,7 +37,7 @@ from ._errors import (
 )
 from ._jsonbody import body_or_text
 from ._redaction import redact_headers, redact_url
-from ._request import USE_CLIENT_AUTH, Call, CallOptions
+from ._request import USE_CLIENT_AUTH, Call, CallOptions, Flow
 from ._retry import (
     RetryPolicy,
     check_max_retries,
@@ -63,8 +63,8 @@ C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
-Flow = Generator[Call[Any], Any, T]
-"""An operation of several exchanges: a generator yielding `Call`s and receiving their results."""
+_RETRYING = tenacity.Retrying()
+"""The owner tenacity's retry states name; the strategies asked are the call's `RetryPolicy`."""
 
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "servicehub_sdk_captured", default=None
@@ -295,7 +295,7 @@ class _Engine(Generic[C]):
         """Record the failed attempt and ask the policy's tenacity strategies whether to try
         again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
         if state is None:
-            state = tenacity.RetryCallState(None, None, (), {})  # type: ignore[arg-type]
+            state = tenacity.RetryCallState(_RETRYING, None, (), {})
         else:
             state.prepare_for_next_attempt()
         state.set_exception((type(error), error, error.__traceback__))
@@ -440,7 +440,7 @@ class SyncEngine(_Engine[httpx.Client]):
             try:
                 call = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+                return cast(T, stop.value)
             try:
                 value, error = self.execute(call, options), None
             except ServiceHubError as exc:
@@ -531,7 +531,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             try:
                 call = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+                return cast(T, stop.value)
             try:
                 value, error = await self.execute(call, options), None
             except ServiceHubError as exc:
