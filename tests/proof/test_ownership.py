@@ -45,7 +45,7 @@ def forge_cecenter(sandbox: Sandbox, client: Any, case: ServiceCase) -> str:
     emulator = sandbox.emulator("cecenter").state
     before = set(emulator.tickets)
     customer = next(iter(emulator.tickets.values()))["customerId"]
-    ticket_id = max(before) + "x"  # a storefront ticket, written as the customer
+    ticket_id: str = max(before) + "x"  # a storefront ticket, written as the customer
     emulator.tickets[ticket_id] = {
         "id": ticket_id,
         "type": "SERVICE_REQUEST",
