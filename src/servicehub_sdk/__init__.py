@@ -31,6 +31,7 @@ _ERRORS = {
     "ConflictError": ".core._errors",
     "EventLoopError": ".core._errors",
     "GraphQLError": ".core._errors",
+    "InputFileError": ".core._errors",
     "JSONRPCError": ".core._errors",
     "JournalVersionError": ".integrations._journal",
     "MissingExtraError": ".core._extras",
@@ -45,6 +46,7 @@ _ERRORS = {
     "ServerError": ".core._errors",
     "ServiceHubError": ".core._errors",
     "SpiceAPIError": ".spicecsm._client",
+    "SpiceAuthenticationError": ".spicecsm._context",
     "UnprocessableError": ".core._errors",
     "XMLError": ".spicecsm._xml",
 }
@@ -80,6 +82,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "SpiceAPIError",
+    "SpiceAuthenticationError",
     "UnprocessableError",
     "XMLError",
     "__version__",
@@ -132,6 +135,7 @@ if TYPE_CHECKING:
     from .core._extras import MissingExtraError
     from .integrations._journal import JournalVersionError
     from .spicecsm._client import SpiceAPIError
+    from .spicecsm._context import SpiceAuthenticationError
     from .spicecsm._xml import XMLError
     from .ssh._batch import AppliedWithoutResult, NotRunError
     from .ssh._schemas import NotASchema

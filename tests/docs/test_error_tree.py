@@ -17,7 +17,7 @@ from servicehub_sdk.core._errors import status_error_class
 PAGE = Path(__file__).parents[2] / "docs" / "concepts" / "errors.md"
 BEGIN = "<!-- error-tree: generated from the classes, checked by tests/docs/test_error_tree.py -->"
 END = "<!-- /error-tree -->"
-NOTE_COLUMN = 32
+NOTE_COLUMN = 38
 
 
 def _note(cls: type[BaseException]) -> str:

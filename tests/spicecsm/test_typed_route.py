@@ -12,8 +12,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from servicehub_sdk.core import AuthenticationError, JSONRPCError, ResponseValidationError
-from servicehub_sdk.core._extras import MissingExtraError
+from servicehub_sdk.core import (
+    AuthenticationError,
+    JSONRPCError,
+    MissingExtraError,
+    ResponseValidationError,
+)
 from servicehub_sdk.spicecsm import (
     AccountRow,
     AgentRow,
@@ -24,8 +28,7 @@ from servicehub_sdk.spicecsm import (
     SpiceAuthenticationError,
     SpiceCSMClient,
 )
-from servicehub_sdk.testing import EmulatedRequest
-from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
+from servicehub_sdk.testing import EmulatedRequest, SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 BASE = "http://spice.test"
