@@ -2,6 +2,8 @@
 
 - `Sandbox`: run emulators and get clients configured for them.
 - `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
+- `EmulatorTransport`: serve an emulator in-process to an httpx client (no socket, no
+  thread), faults included; `FakeClock`: time that passes instantly when the SDK waits.
 - `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
 - `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
@@ -10,6 +12,7 @@
 The emulators are written from the vendors' documents and never import client code.
 """
 
+from ._clock import FakeClock
 from ._faults import (
     Delay,
     Drop,
@@ -31,8 +34,10 @@ from ._server import (
     EmulatedResponse,
     EmulatorServer,
 )
+from ._transport import IN_PROCESS_URL, EmulatorTransport
 
 __all__ = [
+    "IN_PROCESS_URL",
     "App",
     "BackendEmulator",
     "Delay",
@@ -40,6 +45,8 @@ __all__ = [
     "EmulatedRequest",
     "EmulatedResponse",
     "EmulatorServer",
+    "EmulatorTransport",
+    "FakeClock",
     "Fault",
     "Faults",
     "IssuedToken",
