@@ -5,6 +5,10 @@ A fixed workload of 510 operations (reads, listings, writes) runs while the emul
 client's timeout and 429 with Retry-After. Every read and listing must succeed through
 retries; no write may be applied twice; every write that finally fails must raise a typed
 error that says whether it may have been applied.
+
+The emulators run in-process on a fake clock (`serve`): a slow answer past the timeout costs
+the timeout on that clock, not in real time; the loopback behaviour of the same faults is
+proven by the transport tests in `tests/core` and `test_deadlines.py`.
 """
 
 from __future__ import annotations
