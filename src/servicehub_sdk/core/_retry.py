@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import tenacity
 
-from ._clock import SYSTEM_CLOCK, Clock
+from ._clock import SYSTEM_CLOCK, Clock, current_clock
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -153,7 +153,7 @@ def _transient(exc: ServiceHubError) -> bool:
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds from a `Retry-After` header: delta-seconds or an HTTP-date (counted from `now`,
-    seconds since the epoch, by default the current time).
+    seconds since the epoch, by default the current clock's `time()`).
 
     Never raises and never negative: a negative delay or a date in the past is `0.0`; a value
     that is neither a finite number nor a date (garbage, `inf`, `nan`) is `None`, as if the
@@ -167,7 +167,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-            seconds = when.timestamp() - (SYSTEM_CLOCK.time() if now is None else now)
+            seconds = when.timestamp() - (current_clock().time() if now is None else now)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if not math.isfinite(seconds):
