@@ -232,7 +232,7 @@ def install(client: httpx.Client | httpx.AsyncClient) -> bool:
             continue
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None:
+        if pool is None or backend is None:
             _cannot_install(transport)
             continue
         if not isinstance(backend, (_Backend, _AsyncBackend)):
@@ -241,7 +241,7 @@ def install(client: httpx.Client | httpx.AsyncClient) -> bool:
                 if isinstance(transport, httpx.HTTPTransport)
                 else _AsyncBackend(backend)
             )
-            pool._network_backend = wrapper  # type: ignore[union-attr]  # (pool is not None here)
+            pool._network_backend = wrapper
         main = main or index == 0
     return main
 
