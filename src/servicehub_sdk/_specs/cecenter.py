@@ -63,4 +63,5 @@ SPEC = BackendSpec(
         ),
     ),
     ticket_target="servicehub_sdk.integrations:CECenterTarget",
+    help_desk="servicehub_sdk.helpdesk:CECenterHelpDesk",
 )

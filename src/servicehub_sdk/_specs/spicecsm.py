@@ -51,4 +51,5 @@ SPEC = BackendSpec(
         ),
     ),
     ticket_target="servicehub_sdk.integrations:SpiceCSMTarget",
+    help_desk="servicehub_sdk.helpdesk:SpiceCSMHelpDesk",
 )

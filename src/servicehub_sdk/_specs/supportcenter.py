@@ -55,4 +55,5 @@ SPEC = BackendSpec(
         ),
     ),
     ticket_target="servicehub_sdk.integrations:SupportCenterTarget",
+    help_desk="servicehub_sdk.helpdesk:SupportCenterHelpDesk",
 )
