@@ -93,10 +93,11 @@ def test_every_built_in_spec_is_complete(name: str) -> None:
         f.name for f in connection.extras if f.client
     ]
     assert set(client_fields) <= set(spec.settings)
-    # optional capabilities: a ticket target for the ticket systems, no help desk adapter yet
-    if spec.ticket_target is not None:
-        assert hasattr(load_object(spec.ticket_target), "create_ticket")
-    assert spec.help_desk is None
+    # optional capability: a help desk adapter for the ticket systems
+    if name in ("supportcenter", "cecenter", "spicecsm"):
+        assert load_object(spec.help_desk).backend == name
+    else:
+        assert spec.help_desk is None
 
 
 READ_EVERY_SPEC = """

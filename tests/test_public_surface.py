@@ -31,6 +31,7 @@ PUBLIC_PACKAGES = {
     "servicehub_sdk.cli",
     "servicehub_sdk.core",
     "servicehub_sdk.fsm",
+    "servicehub_sdk.helpdesk",
     "servicehub_sdk.integrations",
     "servicehub_sdk.spicecsm",
     "servicehub_sdk.ssh",

@@ -48,6 +48,7 @@ _ERRORS = {
     "SpiceAPIError": ".spicecsm._client",
     "SpiceAuthenticationError": ".spicecsm._context",
     "UnprocessableError": ".core._errors",
+    "UnsupportedOperationError": ".helpdesk._errors",
     "XMLError": ".spicecsm._xml",
 }
 """Every error class of the SDK and the module defining it, imported on first use."""
@@ -84,6 +85,7 @@ __all__ = [
     "SpiceAPIError",
     "SpiceAuthenticationError",
     "UnprocessableError",
+    "UnsupportedOperationError",
     "XMLError",
     "__version__",
     "backends",

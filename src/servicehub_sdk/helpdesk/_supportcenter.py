@@ -42,8 +42,9 @@ __all__ = [
 
 SUPPORTCENTER_ON_PREMISE_URL = "{base_url}/WorkOrder.do?woMode=viewWO&woID={id}"
 """The request's page on an on-premise server."""
-SUPPORTCENTER_CLOUD_URL = "{base_url}/app/itdesk/ui/requests/{id}/details"
-"""The request's page on the Zoho-hosted (cloud) service."""
+SUPPORTCENTER_CLOUD_URL = "{base_url}/ui/requests/{id}/details"
+"""The request's page on the Zoho-hosted (cloud) service, whose API lives under
+`{host}/app/{portal}/api/v3` (so `{base_url}` is `{host}/app/{portal}`)."""
 
 S, P = TicketStatus, TicketPriority
 
