@@ -339,7 +339,7 @@ def _expected_cells(spec: BackendSpec) -> dict[str, str]:
         for verb in (("list", "get") if c.get else ("list",))
     )
     assert spec.airflow_hook is not None
-    target = load_object(spec.ticket_target) if spec.ticket_target else None
+    desk = load_object(spec.help_desk) if spec.help_desk else None
     return {
         "package, CLI, environment, sandbox name": f"`{spec.name}`, `{spec.env_prefix}*`",
         "clients": f"`{sync.__name__}`, `{asynchronous.__name__}`",
@@ -348,7 +348,7 @@ def _expected_cells(spec: BackendSpec) -> dict[str, str]:
         "Airflow connection type, hook": (
             f"`{spec.airflow_conn_type}`, `{spec.airflow_hook.partition(':')[2]}`"
         ),
-        "service cases link to it as": f"`{target.__name__}`" if target else "—",
+        "help desk (`HelpDesk(client)`), linked to as": f"`{desk.__name__}`" if desk else "—",
     }
 
 

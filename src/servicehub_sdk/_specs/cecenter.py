@@ -62,6 +62,5 @@ SPEC = BackendSpec(
             MAX_RETRIES,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:CECenterTarget",
     help_desk="servicehub_sdk.helpdesk:CECenterHelpDesk",
 )

@@ -50,6 +50,5 @@ SPEC = BackendSpec(
             MAX_RETRIES,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:SpiceCSMTarget",
     help_desk="servicehub_sdk.helpdesk:SpiceCSMHelpDesk",
 )

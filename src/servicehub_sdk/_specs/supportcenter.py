@@ -54,6 +54,5 @@ SPEC = BackendSpec(
             MAX_RETRIES,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:SupportCenterTarget",
     help_desk="servicehub_sdk.helpdesk:SupportCenterHelpDesk",
 )

@@ -25,7 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.models import TyperInfo
 
-from .._backends import BackendSpec, ResourceCommands, backends, load_object
+from .._backends import BackendSpec, ResourceCommands, backends
 from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError, RequestValidationError, ServiceHubError
 from ._profiles import client_for, load_profile
@@ -238,8 +238,8 @@ def master_data(
 
 
 def _ticket_backends() -> list[str]:
-    """The backends service cases can be linked to (their spec names a ticket target)."""
-    return [name for name, spec in backends.items() if spec.ticket_target is not None]
+    """The backends service cases can be linked to (their spec names a help desk)."""
+    return [name for name, spec in backends.items() if spec.help_desk is not None]
 
 
 def _required_keywords(cls: Any) -> set[str]:
@@ -286,15 +286,19 @@ def link_cases(
                 f"--target {target!r} is not a ticket backend; "
                 f"use {' or '.join(_ticket_backends())}"
             )
+        from ..helpdesk import HelpDesk
+
         spec = backends[target]
-        target_class = load_object(spec.ticket_target)
-        options = {"customer_id": customer_id} if customer_id else {}
-        if "customer_id" in _required_keywords(target_class) and not customer_id:
+        defaults = {"customer_id": customer_id} if customer_id else {}
+        if spec.name == "cecenter" and not customer_id:
             raise ConfigurationError(f"--customer-id is needed for {spec.display_name} tickets")
         with _client("ssh") as hub, _client(target) as client:
-            ticket_target = target_class(client, **options)
             result = link_service_cases(
-                hub, ticket_target, journal=journal, limit=limit, dry_run=dry_run
+                hub,
+                HelpDesk(client, defaults=defaults),
+                journal=journal,
+                limit=limit,
+                dry_run=dry_run,
             )
     _finish(result, report)
 

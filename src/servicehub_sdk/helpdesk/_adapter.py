@@ -170,6 +170,8 @@ class Adapter:
     DEFAULT_MAPS: ClassVar[Maps]
     DEFAULTS: ClassVar[tuple[str, ...]] = ()
     """The keys `defaults=` accepts."""
+    DESCRIBES_ON_CREATE: ClassVar[bool] = True
+    """Whether a description is stored with the ticket itself (not as a separate comment)."""
 
     def __init__(
         self,
@@ -266,6 +268,11 @@ class Adapter:
     def marked(self, prefix: str, case_id: str) -> Flow[list[Ticket]]:
         """The tickets whose subject starts with `prefix` (a case's marker)."""
         raise NotImplementedError
+
+    def link_fields(self, case_id: str) -> dict[str, Any]:
+        """Custom fields that record a linked case's id on its ticket, where the vendor has a
+        column for it."""
+        return {}
 
     def created_by_integration(self, ticket: Ticket) -> bool:
         """Whether something the requester cannot write shows the client's own account

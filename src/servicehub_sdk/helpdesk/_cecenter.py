@@ -85,6 +85,7 @@ class CECenterHelpDesk(Adapter):
     }
     DEFAULT_MAPS = MAPS
     DEFAULTS = ("ticket_type", "customer_id")
+    DESCRIBES_ON_CREATE = False  # a description becomes an interaction log
 
     def __init__(self, client: Any, **options: Any) -> None:
         super().__init__(client, **options)

@@ -62,6 +62,9 @@ def _statuses(
 
 
 class _Base(Generic[E]):
+    _engine_class: type[SyncEngine] | type[AsyncEngine]
+    _client_kind: str
+
     def __init__(
         self,
         client: Any,
@@ -75,6 +78,13 @@ class _Base(Generic[E]):
         url_template: str | None = None,
     ) -> None:
         spec = help_desk_spec(client)
+        engine = getattr(getattr(client, "_context", None), "engine", None)
+        if not isinstance(engine, self._engine_class):
+            other = "AsyncHelpDesk" if isinstance(engine, AsyncEngine) else "HelpDesk"
+            raise ConfigurationError(
+                f"{type(self).__name__} drives {self._client_kind} clients; "
+                f"use {other}({type(client).__name__}(...))"
+            )
         adapter_class: type[Adapter] = load_object(spec.help_desk)
         maps = adapter_class.DEFAULT_MAPS.overridden(
             status_map=status_map,
@@ -142,6 +152,9 @@ class HelpDesk(_Base[SyncEngine]):
         url_template: the ticket page's URL (`{base_url}`, `{id}`).
     """
 
+    _engine_class = SyncEngine
+    _client_kind = "sync"
+
     def __init__(self, client: Any, **options: Any) -> None:
         super().__init__(client, **options)
         self.tickets = Tickets(self)
@@ -153,6 +166,9 @@ class HelpDesk(_Base[SyncEngine]):
 
 class AsyncHelpDesk(_Base[AsyncEngine]):
     """`HelpDesk` over an async client: the same operations, awaited."""
+
+    _engine_class = AsyncEngine
+    _client_kind = "async"
 
     def __init__(self, client: Any, **options: Any) -> None:
         super().__init__(client, **options)

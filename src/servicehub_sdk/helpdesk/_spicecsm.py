@@ -308,6 +308,9 @@ class SpiceCSMHelpDesk(Adapter):
         )
         return [self.to_ticket(r) for r in rows]
 
+    def link_fields(self, case_id: str) -> dict[str, Any]:
+        return {self.columns["case_id"]: case_id}
+
     def created_by_integration(self, ticket: Ticket) -> bool:
         row = ticket.remote_data
         creator = _text(row.get(self.columns["creator"])) if isinstance(row, ObjectRow) else None

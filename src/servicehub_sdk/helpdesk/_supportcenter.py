@@ -94,7 +94,8 @@ class SupportCenterHelpDesk(Adapter):
     """Requests of SupportCenter Plus (`/api/v3/requests`).
 
     `defaults=`: `requester` (name or e-mail; without it the request is raised as the
-    technician whose key the client uses), `template`, `technician` (the key's support rep,
+    technician whose key the client uses), `template`, `priority` (the vendor's name, for
+    tickets created without one), `technician` (the key's support rep,
     by id, name or e-mail: tickets it created are the integration's own when linking).
     Filters: `status` is sent as `search_criteria`; `requester` and `updated_since` are
     applied to the listed requests.
@@ -117,7 +118,7 @@ class SupportCenterHelpDesk(Adapter):
         }
     )
     DEFAULT_MAPS = MAPS
-    DEFAULTS = ("requester", "template", "technician")
+    DEFAULTS = ("requester", "template", "technician", "priority")
 
     def __init__(self, client: Any, **options: Any) -> None:
         options.setdefault("url_template", None)
@@ -190,7 +191,9 @@ class SupportCenterHelpDesk(Adapter):
                 "subject": ticket.subject,
                 "description": text_to_html(ticket.description) if ticket.description else None,
                 "requester": requester,
-                "priority": self.maps.priority_write[ticket.priority] if ticket.priority else None,
+                "priority": self.maps.priority_write[ticket.priority]
+                if ticket.priority
+                else self.defaults.get("priority"),
                 "template": self.defaults.get("template"),
                 "request_type": ticket.type,
                 "udf_fields": self.maps.custom_out(ticket.custom_fields) or None,
