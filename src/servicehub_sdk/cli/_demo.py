@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-__all__ = ["DEMO_DATA", "DemoStep", "render_step", "run_demo"]
+__all__ = ["DEMO_DATA", "DemoStep", "render_introduction", "render_step", "run_demo"]
 
 DEMO_DATA = Path(__file__).with_name("demo_data")
 # The record of the demo data that fails on purpose: a machine of a customer not in the export.
@@ -45,9 +45,15 @@ class DemoStep:
     summary: str = ""
 
 
-def render_step(number: int, step: DemoStep, width: int = 88) -> str:
-    """The step as plain text: a numbered title, the explanation, then `-> result` lines."""
-    lines = [f"{number}. {step.title}"]
+def render_introduction(width: int) -> str:
+    """The demo's title and introduction, wrapped to `width` (the terminal's)."""
+    return "\n".join(["servicehub demo", *textwrap.wrap(INTRODUCTION, width)])
+
+
+def render_step(number: int, step: DemoStep, width: int) -> str:
+    """The step as plain text wrapped to `width` (the terminal's): a numbered title, the
+    explanation, then `-> result` lines."""
+    lines = textwrap.wrap(f"{number}. {step.title}", width, subsequent_indent="   ")
     lines += textwrap.wrap(step.explanation, width, initial_indent="   ", subsequent_indent="   ")
     for result in step.results:
         lines += textwrap.wrap(result, width, initial_indent="   -> ", subsequent_indent="      ")
