@@ -57,8 +57,9 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 \b
-Output: --format table|json|jsonl|csv (or --json, --csv); --no-color or NO_COLOR=1 for no
-colours; shell completion: servicehub --install-completion.
+Output: --format table|json|jsonl|csv (or --json, --csv);
+no colours with --no-color or NO_COLOR=1;
+shell completion: servicehub --install-completion.
 """
 
 app = typer.Typer(
