@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -174,8 +175,10 @@ def test_demo_runs_as_a_process() -> None:
         capture_output=True,
         text=True,
         timeout=180,
+        env={**os.environ, "COLUMNS": "80"},
     )
     assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80  # an 80-column terminal
     out = " ".join(done.stdout.split())  # as one line, whatever the wrapping
     # Every step is numbered and explained before its results.
     for number in range(1, 6):

@@ -8,10 +8,8 @@ output goes through `_output`.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -122,7 +120,7 @@ def _handled() -> Iterator[None]:
         output.error("interrupted", label="stopped")
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort, click.ClickException, BrokenPipeError):
-        raise
+        raise  # typer's own: usage errors, and a reader that stopped early (`| head`)
     except Exception as exc:
         detail = "" if output.verbose else " (-v shows the traceback)"
         output.error(f"{type(exc).__name__}: {exc}{detail}", label="failed")
@@ -474,10 +472,4 @@ app.registered_groups = _WithBackendGroups(app.registered_groups)
 
 
 def main() -> None:
-    """Run the command; a reader that stops early (`servicehub … | head`) ends it quietly."""
-    try:
-        app()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # no second error while Python flushes stdout
-        raise SystemExit(1) from None
+    app()
