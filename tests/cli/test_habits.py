@@ -114,6 +114,22 @@ def test_v_is_accepted_after_the_command(env: None) -> None:
     assert "Traceback" not in quiet.output
 
 
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["ssh", "customers", "list", "--jsn"], "No such option: --jsn"),
+        (["ssh", "customers", "get"], "Missing argument"),
+        (["fsm", "partners", "list", "--format", "xml"], "'xml' is not one of"),
+        (["nope"], "No such command 'nope'"),
+    ],
+)
+def test_a_usage_error_is_one_line(command: list[str], expected: str) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2
+    line = one_line(result.output)
+    assert line.startswith("error: ") and expected in line and "--help" in line
+
+
 def test_exit_codes_completion_and_colour_are_documented() -> None:
     helped = runner.invoke(app, ["--help"])
     for code in ("0", "1", "2", "130"):

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 from typer.models import TyperInfo
 
 from .._backends import BackendSpec, ResourceCommands, backends, load_object
@@ -60,7 +60,45 @@ no colours with --no-color or NO_COLOR=1;
 shell completion: servicehub --install-completion.
 """
 
+# The click classes typer runs on (typer vendors its own click from 0.2x on).
+_USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
+_CLICK_EXCEPTION: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
+def _shown_as_one_line(error: Any) -> None:
+    """Make a usage error show as one line naming the help to read (no arguments at all
+    still show the help itself)."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return
+    hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+    message = f"{error.format_message()}{hint}"
+    error.show = lambda file=None: output.error(message)
+
+
+class _RootGroup(TyperGroup):
+    """The `servicehub` group: the usage errors of every command are one line too."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _USAGE_ERROR as error:
+            _shown_as_one_line(error)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _USAGE_ERROR as error:
+            _shown_as_one_line(error)
+            raise
+
+
 app = typer.Typer(
+    cls=_RootGroup,
     help=_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -119,7 +157,7 @@ def _handled() -> Iterator[None]:
     except KeyboardInterrupt:
         output.error("interrupted", label="stopped")
         raise typer.Exit(130) from None
-    except (typer.Exit, typer.Abort, click.ClickException, BrokenPipeError):
+    except (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError):
         raise  # typer's own: usage errors, and a reader that stopped early (`| head`)
     except Exception as exc:
         detail = "" if output.verbose else " (-v shows the traceback)"
