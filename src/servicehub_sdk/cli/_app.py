@@ -76,7 +76,7 @@ def _shown_as_one_line(error: Any) -> None:
         return
     hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
     message = f"{error.format_message()}{hint}"
-    error.show = lambda file=None: output.error(message)
+    error.show = lambda file=None: output.error(message, details=False)
 
 
 class _RootGroup(TyperGroup):

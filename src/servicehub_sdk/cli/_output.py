@@ -190,11 +190,12 @@ class Output:
 
     # -- stderr: one line each -------------------------------------------------------------
 
-    def error(self, message: object, *, label: str = "error") -> None:
-        """`error: message` on stderr, as one line; with `-v`, the traceback being handled."""
+    def error(self, message: object, *, label: str = "error", details: bool = True) -> None:
+        """`error: message` on stderr, as one line; with `-v` (and `details`), the traceback
+        being handled."""
         console = self._console(stderr=True)
         console.print(Text.assemble((f"{label}:", "red"), " ", safe_text(message, one_line=True)))
-        if self.verbose and sys.exc_info()[0] is not None:
+        if details and self.verbose and sys.exc_info()[0] is not None:
             console.print_exception()
 
     def warning(self, message: object) -> None:
