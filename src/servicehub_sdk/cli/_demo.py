@@ -13,6 +13,7 @@ Every step says in plain words what it does and why, then what happened:
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import textwrap
 import threading
@@ -45,14 +46,19 @@ class DemoStep:
     summary: str = ""
 
 
-def render_introduction(width: int) -> str:
-    """The demo's title and introduction, wrapped to `width` (the terminal's)."""
-    return "\n".join(["servicehub demo", *textwrap.wrap(INTRODUCTION, width)])
+def _terminal_width() -> int:
+    return shutil.get_terminal_size().columns  # COLUMNS, the terminal's, or 80
 
 
-def render_step(number: int, step: DemoStep, width: int) -> str:
-    """The step as plain text wrapped to `width` (the terminal's): a numbered title, the
-    explanation, then `-> result` lines."""
+def render_introduction(width: int | None = None) -> str:
+    """The demo's title and introduction, wrapped to `width` (default: the terminal's)."""
+    return "\n".join(["servicehub demo", *textwrap.wrap(INTRODUCTION, width or _terminal_width())])
+
+
+def render_step(number: int, step: DemoStep, width: int | None = None) -> str:
+    """The step as plain text wrapped to `width` (default: the terminal's): a numbered title,
+    the explanation, then `-> result` lines."""
+    width = width or _terminal_width()
     lines = textwrap.wrap(f"{number}. {step.title}", width, subsequent_indent="   ")
     lines += textwrap.wrap(step.explanation, width, initial_indent="   ", subsequent_indent="   ")
     for result in step.results:
