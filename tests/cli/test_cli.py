@@ -18,6 +18,8 @@ from servicehub_sdk.cli._app import app
 from servicehub_sdk.cli._demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
 
+from .runners import separating_runner
+
 runner = CliRunner()
 BACKENDS = tuple(backends)
 
@@ -37,11 +39,13 @@ def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 def test_everyday_lists_and_gets(env: None) -> None:
-    result = runner.invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
+    result = separating_runner().invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)  # the note on stderr says more are available
     assert len(rows) == 3 and "externalId" not in rows[0] and "external_id" in rows[0]
-    got = runner.invoke(app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"])
+    got = separating_runner().invoke(
+        app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"]
+    )
     one = json.loads(got.stdout)
     assert one["id"] == rows[0]["id"]  # the object, not a list
     assert isinstance(one["address"], dict)  # nested as the model has it

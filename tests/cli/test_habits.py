@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import servicehub_sdk.testing  # imported before a test hides one of its dependencies
 from servicehub_sdk import __version__, backends
@@ -23,7 +22,9 @@ from servicehub_sdk.cli._app import app
 from servicehub_sdk.cli._output import Format, Output
 from servicehub_sdk.testing import Sandbox
 
-runner = CliRunner()
+from .runners import printed, separating_runner
+
+runner = separating_runner()
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "integrations.md"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 assert servicehub_sdk.testing.Sandbox is Sandbox
@@ -61,10 +62,10 @@ def test_a_missing_extra_is_one_line_naming_it(
     monkeypatch.setitem(sys.modules, "lxml", None)  # as if only the `cli` extra were installed
     result = runner.invoke(app, command)
     assert result.exit_code == 2
-    line = one_line(result.output)
+    line = one_line(printed(result))
     assert "'sandbox' extra" in line and "pip install 'servicehub-sdk[sandbox]'" in line
     detailed = runner.invoke(app, [*command, "-v"])
-    assert detailed.exit_code == 2 and "Traceback" in detailed.output
+    assert detailed.exit_code == 2 and "Traceback" in printed(detailed)
 
 
 def test_a_taken_port_is_one_line() -> None:
@@ -74,7 +75,7 @@ def test_a_taken_port_is_one_line() -> None:
         port = taken.getsockname()[1]
         result = runner.invoke(app, ["sandbox", "--port", str(port)])
     assert result.exit_code == 2
-    line = one_line(result.output)
+    line = one_line(printed(result))
     assert f"port {port}" in line and "pick another --port" in line
 
 
@@ -92,26 +93,26 @@ def test_an_unexpected_error_is_one_line_and_v_after_the_command_shows_it(
     _failing_client(monkeypatch, RuntimeError("the disk is full"))
     result = runner.invoke(app, ["ssh", "customers", "list"])
     assert result.exit_code == 1
-    assert one_line(result.output) == (
+    assert one_line(printed(result)) == (
         "failed: RuntimeError: the disk is full (-v shows the traceback)"
     )
     detailed = runner.invoke(app, ["ssh", "customers", "list", "-v"])
-    assert detailed.exit_code == 1 and "Traceback" in detailed.output
+    assert detailed.exit_code == 1 and "Traceback" in printed(detailed)
 
 
 def test_ctrl_c_is_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     _failing_client(monkeypatch, KeyboardInterrupt())
     result = runner.invoke(app, ["fsm", "partners", "list"])
     assert result.exit_code == 130
-    assert one_line(result.output) == "stopped: interrupted"
+    assert one_line(printed(result)) == "stopped: interrupted"
 
 
 def test_v_is_accepted_after_the_command(env: None) -> None:
     result = runner.invoke(app, ["ssh", "customers", "get", "NOPE", "-v"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 1, printed(result)
     assert "Traceback" in result.stderr and "NOPE" in result.stderr
     quiet = runner.invoke(app, ["ssh", "customers", "get", "NOPE"])
-    assert "Traceback" not in quiet.output
+    assert "Traceback" not in printed(quiet)
 
 
 @pytest.mark.parametrize(
@@ -126,15 +127,15 @@ def test_v_is_accepted_after_the_command(env: None) -> None:
 def test_a_usage_error_is_one_line(command: list[str], expected: str) -> None:
     result = runner.invoke(app, command)
     assert result.exit_code == 2
-    line = one_line(result.output)
+    line = one_line(printed(result))
     assert line.startswith("error: ") and expected in line and "--help" in line
 
 
 def test_exit_codes_completion_and_colour_are_documented() -> None:
     helped = runner.invoke(app, ["--help"])
     for code in ("0", "1", "2", "130"):
-        assert re.search(rf"^ +{code} +[a-z]", helped.output, re.MULTILINE), code
-    assert "--install-completion" in helped.output and "NO_COLOR" in helped.output
+        assert re.search(rf"^ +{code} +[a-z]", printed(helped), re.MULTILINE), code
+    assert "--install-completion" in printed(helped) and "NO_COLOR" in printed(helped)
     docs = DOCS.read_text(encoding="utf-8")
     for needle in (
         "--install-completion",
@@ -153,7 +154,7 @@ def test_exit_codes_completion_and_colour_are_documented() -> None:
 def test_a_listing_says_on_stderr_how_much_it_left_out(env: None, sandbox: Sandbox) -> None:
     # No total from Secure Service Hub: "more available".
     shown = runner.invoke(app, ["ssh", "customers", "list", "--json"])
-    assert shown.exit_code == 0, shown.output
+    assert shown.exit_code == 0, printed(shown)
     assert len(json.loads(shown.stdout)) == 50
     assert shown.stderr.strip() == "50 shown, more available (use --all or --limit)"
     # SupportCenter Plus sends a total.
@@ -177,7 +178,7 @@ def test_all_reads_every_page(env: None, sandbox: Sandbox) -> None:
         total = len(hub.customers.list().to_list())
     assert total > 100  # more than one page
     result = runner.invoke(app, ["ssh", "customers", "list", "--all", "--format", "jsonl"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, printed(result)
     assert len(result.stdout.splitlines()) == total and result.stderr == ""
 
 
@@ -187,7 +188,7 @@ def test_all_reads_every_page(env: None, sandbox: Sandbox) -> None:
 def test_format_sits_alongside_json_and_csv(env: None) -> None:
     def out(*extra: str) -> str:
         result = runner.invoke(app, ["fsm", "partners", "list", "--limit", "3", "-q", *extra])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, printed(result)
         return result.stdout
 
     assert out("--format", "json") == out("--json")
@@ -226,7 +227,7 @@ def test_no_color_and_NO_COLOR(
 
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
-    assert result.exit_code == 0 and result.output == f"servicehub-sdk {__version__}\n"
+    assert result.exit_code == 0 and printed(result) == f"servicehub-sdk {__version__}\n"
 
 
 def test_the_installed_command_runs() -> None:
@@ -248,7 +249,7 @@ def test_uuid_columns_are_never_wrapped(env: None, monkeypatch: pytest.MonkeyPat
     assert all(UUID.fullmatch(i) for i in ids)
     chosen = "id,name,external_id,address.city,address.street"
     table = runner.invoke(app, ["ssh", "customers", "list", "--limit", "4", "--columns", chosen])
-    assert table.exit_code == 0, table.output
+    assert table.exit_code == 0, printed(table)
     for uuid in ids:
         assert uuid in table.stdout, table.stdout
 
@@ -268,7 +269,7 @@ def test_the_demo_is_wrapped_to_the_terminal(monkeypatch: pytest.MonkeyPatch) ->
     for width in (60, 80, 120):
         monkeypatch.setenv("COLUMNS", str(width))
         result = runner.invoke(app, ["demo"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, printed(result)
         lines = result.stdout.splitlines()
         assert max(len(line) for line in lines) <= width
         # no word is split across lines
