@@ -37,12 +37,16 @@ def capability_matrix() -> str:
             else:
                 cells.append("no")
         lines.append(f"| `{operation}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    for name, adapter in adapters:
+        for operation, nearest in adapter.NEAREST.items():
+            lines.append(f"- {name}, `{operation}`: {nearest}.")
     return "\n".join(lines)
 
 
 def _table(title: str, rows: dict[Any, Any], left: str, right: str) -> str:
     body = "\n".join(f"| `{k}` | `{getattr(v, 'value', v)}` |" for k, v in rows.items())
-    return f"{title}\n\n| {left} | {right} |\n| --- | --- |\n{body}\n"
+    return f"**{title}**\n\n| {left} | {right} |\n| --- | --- |\n{body}\n"
 
 
 def mapping_tables() -> str:
