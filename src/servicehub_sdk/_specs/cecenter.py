@@ -32,7 +32,7 @@ SPEC = BackendSpec(
     emulator="servicehub_sdk.testing._cecenter:create_emulator",
     cli_commands=(
         ResourceCommands(
-            "tickets",
+            "service-tickets",
             "CECenter service tickets",
             lambda client: client.service_tickets.list(),
             lambda client, key: client.service_tickets.get(key),

@@ -477,9 +477,10 @@ def _get_command(
 
 
 def backend_group(spec: BackendSpec) -> typer.Typer | None:
-    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares."""
+    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares, and
+    `tickets …` for backends with a help desk."""
     commands = spec.commands()
-    if not commands:
+    if not commands and spec.help_desk is None:
         return None
     group = typer.Typer(
         help=f"Everyday calls to {spec.description or spec.display_name}.",
@@ -496,6 +497,10 @@ def backend_group(spec: BackendSpec) -> typer.Typer | None:
         sub.command("list")(_list_command(spec.name, everyday))
         if everyday.get is not None:
             sub.command("get")(_get_command(spec.name, everyday, everyday.get))
+    if spec.help_desk is not None:
+        from ._tickets import tickets_group
+
+        group.add_typer(tickets_group(spec.name, _client, _handled), name="tickets")
     return group
 
 
