@@ -76,6 +76,8 @@ async def test_listing_filters(desk: Any, backend: str) -> None:
     opened = await collect(desk.tickets.list(status=TicketStatus.OPEN))
     assert created.id in {t.id for t in opened}
     assert opened and all(t.status is TicketStatus.OPEN for t in opened)
+    frame = await resolve(desk.tickets.list(status="open").to_pandas())
+    assert created.id in set(frame["id"]) and set(frame["status"]) == {"open"}
     closed = await collect(desk.tickets.list(status="closed"))
     assert created.id not in {t.id for t in closed}
 

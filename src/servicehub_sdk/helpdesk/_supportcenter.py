@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..core._cursor import UpdatedSince
 from ..core._pagination import Page
 from ..core._request import Flow, Step
 from ..supportcenter._criteria import Criteria
@@ -97,8 +98,8 @@ class SupportCenterHelpDesk(Adapter):
     technician whose key the client uses), `template`, `priority` (the vendor's name, for
     tickets created without one), `technician` (the key's support rep,
     by id, name or e-mail: tickets it created are the integration's own when linking).
-    Filters: `status` is sent as `search_criteria`; `requester` and `updated_since` are
-    applied to the listed requests.
+    Filters: `status` and `updated_since` are sent as `search_criteria` (`status.name`,
+    `last_updated_time`); `requester` is applied to the listed requests.
     """
 
     backend = "supportcenter"
@@ -167,10 +168,18 @@ class SupportCenterHelpDesk(Adapter):
         )
 
     def list_tickets(self, wanted: TicketFilter) -> Step[Page[Ticket]]:
-        search = None
+        search: Criteria | None = None
         vendor = sorted({v for s in wanted.statuses for v in self.maps.vendor_statuses(s)})
         if vendor:
             search = Criteria("status.name").is_in(vendor)
+        if wanted.updated_since is not None:
+            # asked from `since - overlap`: changes written late are read, and the filter
+            # on the listed requests keeps exactly those changed since
+            start = UpdatedSince(wanted.updated_since).ask_from()
+            changed = Criteria("last_updated_time").greater_than(
+                str(int(start.timestamp() * 1000) - 1)
+            )
+            search = changed if search is None else search & changed
         first = Requests.list.fn(self.client.requests, search=search)
         return mapped_pages(first, self.to_ticket, wanted)
 
