@@ -99,6 +99,10 @@ class _Base(Generic[E]):
             client, maps=maps, defaults=defaults, url_template=url_template
         )
         self.backend = spec.name
+        self._attach()
+
+    def _attach(self) -> None:
+        raise NotImplementedError
 
     @property
     def _engine(self) -> E:
@@ -146,8 +150,10 @@ class HelpDesk(_Base[SyncEngine]):
     Args:
         defaults: what the vendor needs on create that `TicketInput` lacks (see each
             adapter); every adapter also works without it.
-        status_map, priority_map: vendor value -> unified value, over the defaults.
-        status_write_map, priority_write_map: unified value -> vendor value to send.
+        status_map: vendor status -> unified status, over the defaults.
+        status_write_map: unified status -> the vendor status to send.
+        priority_map: vendor priority -> unified priority, over the defaults.
+        priority_write_map: unified priority -> the vendor priority to send.
         custom_fields: unified custom-field name -> the vendor's field.
         url_template: the ticket page's URL (`{base_url}`, `{id}`).
     """
@@ -155,8 +161,7 @@ class HelpDesk(_Base[SyncEngine]):
     _engine_class = SyncEngine
     _client_kind = "sync"
 
-    def __init__(self, client: Any, **options: Any) -> None:
-        super().__init__(client, **options)
+    def _attach(self) -> None:
         self.tickets = Tickets(self)
         self.contacts = Contacts(self)
 
@@ -170,8 +175,7 @@ class AsyncHelpDesk(_Base[AsyncEngine]):
     _engine_class = AsyncEngine
     _client_kind = "async"
 
-    def __init__(self, client: Any, **options: Any) -> None:
-        super().__init__(client, **options)
+    def _attach(self) -> None:
         self.tickets = AsyncTickets(self)
         self.contacts = AsyncContacts(self)
 
