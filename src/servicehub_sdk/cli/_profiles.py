@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core._errors import ConfigurationError
+from ..core._redaction import redact_mapping
 
 __all__ = ["BACKENDS", "Profile", "client_for", "env_prefix", "load_profile"]
 
@@ -58,6 +59,13 @@ class Profile:
     name: str = "default"
     path: Path | None = None
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The profile with every secret-looking setting's value shown as `REDACTED`."""
+        return (
+            f"Profile(name={self.name!r}, path={self.path!r}, "
+            f"sections={redact_mapping(self.sections)!r})"
+        )
 
     def where(self, backend: str, key: str | None = None) -> str:
         """`file [profile.backend] key`, for messages."""

@@ -26,6 +26,8 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 import httpx
 
+from ._auth import endpoint_urls
+from ._boundary import require_https
 from ._environment import env_value
 from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
@@ -37,6 +39,7 @@ from ._http import (
     capture_responses,
     decode_error,
 )
+from ._limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._pagination import AsyncPager, Page, Pager
 from ._request import CALL_OPTION_KEYS, Call, CallOptions
 from ._retry import RetryPolicy, check_max_retries
@@ -94,7 +97,11 @@ class ClientBase(Generic[M]):
         headers: Mapping[str, str] | None = None,
         error_decoder: ErrorDecoder = decode_error,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
+        other_urls: Mapping[str, str | None] | None = None,
     ) -> None:
+        check_transport_security(base_url, auth, allow_insecure_http, other_urls)
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=check_max_retries(max_retries))
@@ -114,6 +121,7 @@ class ClientBase(Generic[M]):
             retry=policy,
             headers=headers,
             error_decoder=error_decoder,
+            max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
         )
 
     def _engine_types(self) -> tuple[type[Any], type[Any]]:
@@ -138,6 +146,7 @@ class ClientBase(Generic[M]):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A client sharing this one's connections and credentials, with other settings.
 
@@ -148,7 +157,11 @@ class ClientBase(Generic[M]):
         """
         clone = copy.copy(self)
         clone._engine = self._engine.derive(
-            timeout=timeout, max_retries=max_retries, headers=headers, retry=retry
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            retry=retry,
+            max_response_bytes=max_response_bytes,
         )
         for name, value in vars(clone).items():
             if isinstance(value, Resource):
@@ -188,6 +201,23 @@ class ClientBase(Generic[M]):
         except ConfigurationError as exc:
             message = environment_hint(str(exc), cls.__name__, cls.env_prefix, variables, found)
             raise type(exc)(message) from None
+
+
+def check_transport_security(
+    base_url: str | httpx.URL,
+    auth: httpx.Auth | None,
+    allow_insecure_http: bool,
+    other_urls: Mapping[str, str | None] | None = None,
+) -> None:
+    """Refuse plain http to a host that is not this machine for every URL a client sends
+    credentials to (its base URL, its auth's token endpoints, `other_urls` by what they
+    are), unless `allow_insecure_http`."""
+    urls: dict[str, str | httpx.URL | None] = {"base_url": base_url, **(other_urls or {})}
+    for index, endpoint in enumerate(endpoint_urls(auth)):
+        urls[f"token endpoint{f' {index + 1}' if index else ''}"] = endpoint
+    for what, url in urls.items():
+        if url:
+            require_https(url, what=what, allow_insecure_http=allow_insecure_http)
 
 
 class SyncClient(ClientBase[Sync]):

@@ -77,6 +77,10 @@ class _FSMClientBase(ClientBase[M]):
         grant_type: `"password"` (default) or `"client_credentials"`.
         auth: any `httpx.Auth` instead of the grants (then configure the context).
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
 
     Attributes:
         secure_hash, partners: the resources.
@@ -107,6 +111,8 @@ class _FSMClientBase(ClientBase[M]):
         grant_type: Literal["password", "client_credentials"] = "password",
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -135,7 +141,10 @@ class _FSMClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
             headers={"X-Client-ID": client_identifier, "X-Client-Version": client_version},
+            other_urls={"directory_url": directory_url},
         )
         hashes = SecureHashCache()
         self.secure_hash: SecureHashes[M] = SecureHashes(self, self._resolver, hashes)

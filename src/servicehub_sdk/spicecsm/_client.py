@@ -121,6 +121,10 @@ class _SpiceCSMClientBase(ClientBase[M]):
         encoding: `"form"` (the request in the form field `request`) or `"json"` (the body).
         allow_raw_sql: `query` (raw SQL) is refused unless this is `True`.
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
     """
 
     env_prefix = "SERVICEHUB_SPICECSM_"
@@ -136,6 +140,8 @@ class _SpiceCSMClientBase(ClientBase[M]):
         encoding: Literal["form", "json"] = "form",
         allow_raw_sql: bool = False,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -157,7 +163,10 @@ class _SpiceCSMClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
+        self._engine.scrubber.add(values=[self._password])
         self.agents: Agents[M] = Agents(self)
         self.companies: Companies[M] = Companies(self)
         self.cases: Cases[M] = Cases(self)
@@ -227,6 +236,13 @@ class _SpiceCSMClientBase(ClientBase[M]):
         """How many `connect` requests this client started, for tests and monitoring."""
         return self._sessions.attempts
 
+    def _registered_session(self, result: Any) -> _Session:
+        """The session `connect` opened, made known to the client's scrubber (so that a
+        server echoing it in an error text never puts it into an SDK error)."""
+        session = _read_session(result)
+        self._engine.scrubber.add(values=[session.key])
+        return session
+
     def _session_flow(self, stale: _Session | None = None) -> Generator[Call[Any], Any, _Session]:
         """The current session, or one `connect` shared by every caller that needs one.
 
@@ -238,7 +254,8 @@ class _SpiceCSMClientBase(ClientBase[M]):
         session = self._sessions.current()
         if session is None:
             connect = self._rpc("connect", [self.username, self._password.get_secret_value()])
-            session = yield replace(connect.then(_read_session), single_flight=self._sessions)
+            opened = connect.then(self._registered_session)
+            session = yield replace(opened, single_flight=self._sessions)
         return session
 
     def _refuse_raw_sql(self, methods: Sequence[Any]) -> None:

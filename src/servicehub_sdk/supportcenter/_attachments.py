@@ -31,12 +31,19 @@ class Attachments(Resource[M]):
     """Files on a request."""
 
     def __init__(
-        self, client: ClientBase[M], request_id: str, upload_path: str, max_bytes: int
+        self,
+        client: ClientBase[M],
+        request_id: str,
+        upload_path: str,
+        max_bytes: int,
+        *,
+        max_download_bytes: int | None = None,
     ) -> None:
         super().__init__(client)
         self._request_id = request_id
         self._upload_path = upload_path
         self._max_bytes = max_bytes
+        self._max_download_bytes = max_download_bytes
 
     @operation
     def upload(
@@ -90,13 +97,17 @@ class Attachments(Resource[M]):
 
     @operation
     def download(self, attachment_id: str | int, **options: Unpack[CallOptions]) -> Call[bytes]:
-        """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`)."""
+        """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`).
+
+        A file larger than the client's `max_download_bytes` raises `ResponseTooLargeError`
+        before it is read whole."""
         segment = path_segment(attachment_id, field="attachment_id")
         return Call(
             "GET",
             f"requests/{self._request_id}/attachments/{segment}/download",
             parse=lambda r: r.content,
             name="download attachment",
+            max_response_bytes=self._max_download_bytes,
         )
 
 

@@ -95,10 +95,17 @@ class Requests(ReadOnlyCollection[M, Request]):
     """Requests (`/api/v3/requests`): `list()` and `get(id)` as for every collection, and
     the request's own verbs and sub-resources."""
 
-    def __init__(self, client: ClientBase[M], paths: RequestPaths, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        client: ClientBase[M],
+        paths: RequestPaths,
+        max_upload_bytes: int,
+        max_download_bytes: int | None = None,
+    ) -> None:
         super().__init__(client, REQUEST)
         self._paths = paths
         self._max_upload_bytes = max_upload_bytes
+        self._max_download_bytes = max_download_bytes
 
     @operation
     def create(
@@ -217,7 +224,11 @@ class Requests(ReadOnlyCollection[M, Request]):
     def attachments(self, request_id: str | int) -> Attachments[M]:
         """The request's attachments: `upload`, `list`, `download`."""
         return Attachments(
-            self._client, _request_id(request_id), self._paths.upload, self._max_upload_bytes
+            self._client,
+            _request_id(request_id),
+            self._paths.upload,
+            self._max_upload_bytes,
+            max_download_bytes=self._max_download_bytes,
         )
 
     def resolution(self, request_id: str | int) -> Resolutions[M]:

@@ -4,12 +4,14 @@
 - `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
 - `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
 - `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
+- `scrubbing_vcr`, `scrub_cassettes`, `find_secrets`: cassettes without secrets.
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
   `python -m servicehub_sdk.testing` to run the sandbox as a process.
 
 The emulators are written from the vendors' documents and never import client code.
 """
 
+from ._cassettes import find_secrets, scrub_cassettes, scrubbing_vcr
 from ._faults import (
     Delay,
     Drop,
@@ -47,8 +49,11 @@ __all__ = [
     "Reply",
     "Sandbox",
     "TokenEndpoint",
+    "find_secrets",
     "register_emulator",
     "registered_backends",
+    "scrub_cassettes",
+    "scrubbing_vcr",
 ]
 
 from . import _builtin  # noqa: F401  (registers the built-in emulators)
