@@ -40,6 +40,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
     ServiceHubError,
