@@ -100,6 +100,7 @@ __all__ = [
     "RateLimitError",
     "RequestValidationError",
     "Resource",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
     "ServerError",
