@@ -141,7 +141,7 @@ class _Progress(Generic[T]):
         return call.with_parse(lambda response: (parse(response), response))
 
     def check(self, page: Page[T], response: httpx.Response) -> None:
-        """Refuse a page whose request was already made, a page that repeats the one before
+        """Refuse a page whose request was already made, a page that repeats one read before
         it, or one empty page too many."""
         self.number += 1
         request = response.request

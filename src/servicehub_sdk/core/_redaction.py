@@ -156,6 +156,7 @@ class Scrubber:
         self.field_names: set[str] = set()
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self.param_pattern: re.Pattern[str] | None = None
         _LIVE.add(self)
         install_httpx_log_filter()
 
@@ -171,7 +172,11 @@ class Scrubber:
     ) -> None:
         """Register names that carry secrets and the secret values themselves."""
         self.header_names.update(h.lower() for h in headers if h)
-        self.param_names.update(p.lower() for p in params if p)
+        named = {p.lower() for p in params if p} - self.param_names
+        if named:
+            self.param_names |= named
+            names = "|".join(sorted(map(re.escape, self.param_names)))
+            self.param_pattern = re.compile(rf"([?&;](?:{names})=)[^&\s\"'#]*", re.IGNORECASE)
         self.field_names.update(f.lower() for f in fields if f)
         fresh = {_plain(v) for v in values} - {""}
         fresh = {v for v in fresh if len(v) >= _MIN_SECRET} - self._values
@@ -330,10 +335,8 @@ def scrub_text(text: str) -> str:
     secret-looking query parameters (`?TECHNICIAN_KEY=…`)."""
     for scrubber in list(_LIVE):
         text = scrubber.text(text)
-        for name in scrubber.param_names:
-            text = re.sub(
-                rf"([?&;]{re.escape(name)}=)[^&\s\"'#]*", rf"\1{REDACTED}", text, flags=re.I
-            )
+        if scrubber.param_pattern is not None:
+            text = scrubber.param_pattern.sub(rf"\1{REDACTED}", text)
     return _SECRET_PARAM.sub(rf"\1{REDACTED}", text)
 
 
@@ -346,6 +349,7 @@ class _AnyClient(Scrubber):
         self.field_names = set()
         self._values = set()
         self._pattern = None
+        self.param_pattern = None
 
     def text(self, text: str) -> str:
         return scrub_text(text)
