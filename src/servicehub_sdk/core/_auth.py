@@ -20,6 +20,7 @@ import asyncio
 import ipaddress
 import math
 import time
+import weakref
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any, Literal
 
@@ -233,15 +234,14 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         self.request_auth = request_auth
         self.tokens_fetched = 0
         self.flight: SingleFlight[Token] = SingleFlight(name, fresh=self._fresh)
-        self.scrubbers: list[Scrubber] = []
+        self.scrubbers: weakref.WeakSet[Scrubber] = weakref.WeakSet()
         """The scrubbers of the clients using this strategy: each new token is added to them."""
 
     def register_secrets(self, scrubber: Scrubber) -> None:
         """Tell a client's scrubber the credentials this strategy holds, its header and the
         token (now and after every refresh); so does `request_auth`."""
         scrubber.add(headers=["Authorization"], values=secret_values_of(self))
-        if scrubber not in self.scrubbers:
-            self.scrubbers.append(scrubber)
+        self.scrubbers.add(scrubber)
         if self.token is not None:
             scrubber.add(values=[self.token.access_token])
         if self.request_auth is not None:
@@ -295,7 +295,7 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
 
     def _accept(self, response: httpx.Response) -> Token:
         token = self.read_token(response)
-        for scrubber in self.scrubbers:
+        for scrubber in list(self.scrubbers):
             scrubber.add(values=[token.access_token, *_secret_fields(token.fields)])
         self.tokens_fetched += 1
         self.token_received(token)
