@@ -49,7 +49,6 @@ __all__ = [
     "OAuth2PasswordGrant",
     "OAuth2TokenAuth",
     "Token",
-    "endpoint_urls",
     "require_secure_url",
     "secret",
     "unreadable_token",
@@ -618,16 +617,6 @@ def _through(
 def _secret_fields(fields: Mapping[str, Any]) -> list[str]:
     """Secret-looking text fields of a token answer besides the token (`refresh_token`)."""
     return [v for k, v in fields.items() if isinstance(v, str) and is_secret_name(k)]
-
-
-def endpoint_urls(auth: Any) -> list[httpx.URL]:
-    """The URLs an auth strategy sends credentials to on its own (token endpoints)."""
-    if isinstance(auth, AllOf):
-        return [url for strategy in auth.strategies for url in endpoint_urls(strategy)]
-    urls = [auth.token_url] if isinstance(auth, OAuth2TokenAuth) else []
-    if isinstance(auth, CachedTokenAuth) and auth.request_auth is not None:
-        urls += endpoint_urls(auth.request_auth)
-    return urls
 
 
 def _number(value: Any) -> float | None:

@@ -35,6 +35,7 @@ __all__ = [
     "RefuseToSend",
     "check_call",
     "check_encodable",
+    "check_transport_security",
     "check_values",
     "credential",
     "describe_transport_error",
@@ -227,6 +228,38 @@ def require_https(
         "allow_insecure_http=True (SERVICEHUB_<BACKEND>_ALLOW_INSECURE_HTTP=true) for a "
         "server on a trusted network"
     )
+
+
+def check_transport_security(
+    base_url: str | httpx.URL,
+    auth: Any,
+    allow_insecure_http: bool,
+    other_urls: Mapping[str, str | None] | None = None,
+) -> None:
+    """Refuse plain http to a host that is not this machine for every URL a client sends
+    credentials to: its base URL, its auth's token endpoints (`token_url` of the strategy and
+    of those it combines or authenticates through), and `other_urls` by what they are;
+    unless `allow_insecure_http`. Called where every client builds its engine.
+
+    Raises:
+        ConfigurationError: naming the URL and the flag, in one line.
+    """
+    urls: dict[str, str | httpx.URL | None] = {"base_url": base_url, **(other_urls or {})}
+    for index, endpoint in enumerate(_endpoints(auth)):
+        urls[f"token endpoint{f' {index + 1}' if index else ''}"] = endpoint
+    for what, url in urls.items():
+        if url:
+            require_https(url, what=what, allow_insecure_http=allow_insecure_http)
+
+
+def _endpoints(auth: Any) -> list[Any]:
+    """The URLs an auth strategy sends credentials to on its own (token endpoints)."""
+    if auth is None:
+        return []
+    found = [auth.token_url] if getattr(auth, "token_url", None) else []
+    for inner in [*getattr(auth, "strategies", ()), getattr(auth, "request_auth", None)]:
+        found += _endpoints(inner)
+    return found
 
 
 def check_encodable(value: Any, *, field: str, json: bool = True) -> None:

@@ -26,8 +26,7 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 import httpx
 
-from ._auth import endpoint_urls
-from ._boundary import require_https
+from ._boundary import check_transport_security
 from ._environment import env_value
 from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
@@ -201,23 +200,6 @@ class ClientBase(Generic[M]):
         except ConfigurationError as exc:
             message = environment_hint(str(exc), cls.__name__, cls.env_prefix, variables, found)
             raise type(exc)(message) from None
-
-
-def check_transport_security(
-    base_url: str | httpx.URL,
-    auth: httpx.Auth | None,
-    allow_insecure_http: bool,
-    other_urls: Mapping[str, str | None] | None = None,
-) -> None:
-    """Refuse plain http to a host that is not this machine for every URL a client sends
-    credentials to (its base URL, its auth's token endpoints, `other_urls` by what they
-    are), unless `allow_insecure_http`."""
-    urls: dict[str, str | httpx.URL | None] = {"base_url": base_url, **(other_urls or {})}
-    for index, endpoint in enumerate(endpoint_urls(auth)):
-        urls[f"token endpoint{f' {index + 1}' if index else ''}"] = endpoint
-    for what, url in urls.items():
-        if url:
-            require_https(url, what=what, allow_insecure_http=allow_insecure_http)
 
 
 class SyncClient(ClientBase[Sync]):
