@@ -168,3 +168,35 @@ def test_cassettes_written_before_are_cleaned(tmp_path: Path) -> None:
     assert scrub_cassettes([tmp_path], secrets=[KEY]) == [cassette]
     assert find_secrets([tmp_path], [KEY]) == []
     assert scrub_cassettes([tmp_path], secrets=[KEY]) == []  # nothing left to clean
+
+
+async def test_a_token_the_client_received_is_removed_from_server_text(mode: str) -> None:
+    from servicehub_sdk.core import BadRequestError
+    from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+
+    token = "issued-token-5f4e3d2c1b"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        echoed = request.headers["authorization"]
+        return httpx.Response(400, json={"message": f"bad request with {echoed}"})
+
+    cls = SSHClient if mode == "sync" else AsyncSSHClient
+    client = cls(
+        api_key="ssh-api-key-123456",
+        client_id="c",
+        client_secret="ssh-client-secret-123456",
+        base_url=f"{ORIGIN}/graphql",
+        token_url=f"{ORIGIN}/token",
+        max_retries=0,
+        http_client=http_client(mode, handler),
+    )
+    try:
+        with pytest.raises(BadRequestError) as caught:
+            await resolve(client.request("POST", "", json={"query": "{ x }"}))
+    finally:
+        await close(client)
+    error = caught.value
+    assert "bad request with Bearer REDACTED" in str(error)
+    assert token not in repr(vars(error)) + json.dumps(error.body)
