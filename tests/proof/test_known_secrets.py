@@ -87,7 +87,8 @@ async def test_errors_keep_a_scrubbed_request(mode: str) -> None:
     finally:
         await close(client)
     error = caught.value
-    texts = [str(error), repr(error), repr(error.request), str(error.request.url)]  # type: ignore[union-attr]
+    assert error.request is not None
+    texts = [str(error), repr(error), repr(error.request), str(error.request.url)]
     texts += [json.dumps(error.body), repr(error.details), repr(error.response.request.url)]
     texts += [repr(pickle.loads(pickle.dumps(error)).__dict__)]
     assert not [t for t in texts if KEY in t]
