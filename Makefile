@@ -34,8 +34,9 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
+# Strict and not quiet: --quiet hides warnings from --strict, which then no longer fails.
 docs: $(DEV_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir .site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir .site
 
 # The built sdist and wheel, checked as an index would check them.
 package: $(DEV_STAMP)

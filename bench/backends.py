@@ -43,8 +43,7 @@ from servicehub_sdk.spicecsm import (
 )
 from servicehub_sdk.ssh import AsyncSSHClient
 from servicehub_sdk.supportcenter import SupportCenterClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
 
 CALLS = 40  # per round, over loopback
 MEMORY_CALLS = 200  # per round, in memory

@@ -22,7 +22,7 @@ from _timing import apaired
 from backends import recorded
 from tests.proof.backends import BACKENDS
 
-from servicehub_sdk.core._aiohttp_client import AiohttpClient
+from servicehub_sdk.core import AiohttpClient
 
 CALLS = 1000  # per round and client
 ROUNDS = 7

@@ -31,8 +31,7 @@ from _serve import served_apart
 
 from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.testing import Delay, Faults
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import Delay, Faults, SSHEmulator
 
 RECORDS = 10_000
 PER_RECORD = 600

@@ -101,7 +101,7 @@ def main() -> None:
         server.serve_forever()
         return
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    from servicehub_sdk.testing._spicecsm import SpiceDriver
+    from servicehub_sdk.testing import SpiceDriver
 
     driver = SpiceDriver(
         f"http://127.0.0.1:{server.server_port}",

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
+from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from tests.integrations.conftest import postgres_server, postgres_url
 
 __all__ = ["airflow_connections", "postgres_server", "postgres_url", "sandbox"]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "airflow"
-BACKENDS = ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
 REQUIRED = ("airflow", "wtforms", "pgserver")
 
 if os.environ.get("SERVICEHUB_TEST_AIRFLOW") == "required":
@@ -50,7 +50,7 @@ if find_spec("airflow") is not None:
 def sandbox() -> Iterator[Any]:
     from servicehub_sdk.testing import Sandbox
 
-    with Sandbox(BACKENDS) as running:
+    with Sandbox(list(CONNECTION_SPECS)) as running:
         yield running
 
 
@@ -58,10 +58,8 @@ def sandbox() -> Iterator[Any]:
 def airflow_connections(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Each backend's default connection, reaching the sandbox (as `AIRFLOW_CONN_*`
     variables, which Airflow reads like any secrets backend)."""
-    from servicehub_sdk.airflow._connections import CONNECTION_SPECS
-
     ids = {}
-    for backend in BACKENDS:
+    for backend in CONNECTION_SPECS:
         spec = CONNECTION_SPECS[backend]
         connection = spec.to_connection(sandbox.config(backend))
         monkeypatch.setenv(f"AIRFLOW_CONN_{spec.default_conn_name.upper()}", json.dumps(connection))

@@ -10,8 +10,7 @@ import pytest
 
 pytest.importorskip("airflow.sdk", reason="Airflow is not installed")
 
-from servicehub_sdk.integrations import open_journal
-from servicehub_sdk.integrations._targets import marker
+from servicehub_sdk.integrations import marker, open_journal
 
 from .conftest import EXAMPLES
 
@@ -106,6 +105,6 @@ def test_mapped_tasks_link_every_case_exactly_once_run_after_run(
 
 
 def marker_of(case: dict[str, Any]) -> str:
-    from servicehub_sdk.ssh._models import ServiceCase
+    from servicehub_sdk.ssh import ServiceCase
 
     return marker(ServiceCase.model_validate(case))

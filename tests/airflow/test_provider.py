@@ -49,9 +49,9 @@ def test_provider_info_follows_airflows_schema() -> None:
         jsonschema.validate(entry, connection_type)
     assert info["package-name"] == "servicehub-sdk"
     assert [e["connection-type"] for e in info["connection-types"]] == [
-        f"servicehub_{backend}"
-        for backend in ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
+        f"servicehub_{backend}" for backend in CONNECTION_SPECS
     ]
+    assert sorted(CONNECTION_SPECS) == sorted(hook.spec.backend for hook in HOOKS)
     modules = [
         m
         for group in ("hooks", "operators", "sensors")
@@ -174,7 +174,11 @@ def test_airflow_3_0_form_methods_say_what_the_provider_info_says(hook: Any) -> 
 
 
 def test_every_connection_type_names_its_hook() -> None:
-    assert [hook.spec for hook in HOOKS] == list(CONNECTION_SPECS.values())
+    assert sorted(hook.conn_type for hook in HOOKS) == sorted(
+        spec.conn_type for spec in CONNECTION_SPECS.values()
+    )
+    for hook in HOOKS:
+        assert hook.spec == CONNECTION_SPECS[hook.spec.backend]
     for hook in HOOKS:
         assert hook.spec.hook_class == f"{hook.__module__}.{hook.__name__}"
         assert hook.default_conn_name == f"{hook.conn_type}_default"

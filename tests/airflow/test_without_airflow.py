@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib
 from importlib.util import find_spec
+from pathlib import Path
 
 import pytest
 
-from servicehub_sdk.core._extras import MissingExtraError
+import servicehub_sdk
+from servicehub_sdk.core import MissingExtraError
 
 pytestmark = pytest.mark.skipif(find_spec("airflow") is not None, reason="Airflow is installed")
 
@@ -31,3 +33,10 @@ def test_the_provider_info_needs_no_airflow() -> None:
 
     info = get_provider_info()
     assert len(info["connection-types"]) == 5
+    # the modules it names exist (importing them needs Airflow, so their files are looked for)
+    src = Path(servicehub_sdk.__file__).parents[1]
+    for group in ("hooks", "operators", "sensors"):
+        for entry in info[group]:
+            for module in entry["python-modules"]:
+                path = src.joinpath(*module.split("."))
+                assert path.with_suffix(".py").exists() or (path / "__init__.py").exists()

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
-from servicehub_sdk.testing._cecenter import CECenterEmulator
+from servicehub_sdk.testing import CECenterEmulator
 from tests.helpers import close
 
 

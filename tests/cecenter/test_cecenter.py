@@ -17,8 +17,7 @@ from servicehub_sdk.core import (
     PermissionDeniedError,
     RequestValidationError,
 )
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._cecenter import CECenterEmulator
+from servicehub_sdk.testing import CECenterEmulator, EmulatorServer
 from tests.cecenter.conftest import client_class
 from tests.helpers import close, collect, resolve
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
-from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
+from servicehub_sdk.testing import find_secrets, scrub_body, scrubbing_vcr
 from tests.helpers import collect, resolve
 
 CASSETTES = Path(__file__).with_name("cassettes")

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from servicehub_sdk import backends
 from servicehub_sdk.cli._app import app
 from servicehub_sdk.cli._demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
 
 runner = CliRunner()
-BACKENDS = ("ssh", "fsm", "supportcenter", "cecenter", "spicecsm")
+BACKENDS = tuple(backends)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,19 @@ def test_everyday_lists_and_gets(env: None) -> None:
     assert runner.invoke(
         app, ["fsm", "partners", "list", "--csv", "--limit", "2"]
     ).output.startswith("id,name")
+
+
+def test_a_misspelt_variable_is_one_warning_line(
+    env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERVICEHUB_SUPPORTCENTER_APIKEY", "typo")
+    result = runner.invoke(app, ["supportcenter", "requests", "list", "--limit", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.output.splitlines() if "APIKEY" in line]
+    assert warning == [
+        "warning: SERVICEHUB_SUPPORTCENTER_APIKEY is set but SupportCenterClient.from_env() "
+        "reads no such variable (did you mean SERVICEHUB_SUPPORTCENTER_API_KEY?)"
+    ]
 
 
 def test_not_found_is_one_line_and_exit_1(env: None) -> None:
@@ -221,7 +235,10 @@ def test_sandbox_command_serves_until_stopped() -> None:
             "[default.ssh]\nmax_retries = 1.5\n",
             "[default.ssh] max_retries: expected a whole number",
         ),
-        ('[default.scp]\napi_key = "x"\n', "[default.scp]: unknown backend; the backends are ssh"),
+        (
+            '[default.scp]\napi_key = "x"\n',
+            "[default.scp]: unknown backend; the backends are cecenter, fsm",
+        ),
         ("[default.ssh\n", "not valid TOML"),
     ],
 )

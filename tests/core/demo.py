@@ -15,6 +15,7 @@ from servicehub_sdk.core import (
     Call,
     CallOptions,
     ClientBase,
+    ClientContext,
     ListOptions,
     NotFoundError,
     Page,
@@ -42,7 +43,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
-class Items(Resource[M]):
+class Items(Resource[M, ClientContext]):
     @operation
     def get(self, item_id: int, **options: Unpack[CallOptions]) -> Call[dict[str, Any]]:
         """GET /items/{id}."""
@@ -97,7 +98,7 @@ class _Demo(ClientBase[M]):
         retry: RetryPolicy | None = FAST,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
-        self._init_engine(
+        engine = self._open_engine(
             base_url=base_url,
             auth=auth,
             timeout=timeout,
@@ -105,7 +106,8 @@ class _Demo(ClientBase[M]):
             http_client=http_client,
             retry=retry,
         )
-        self.items: Items[M] = Items(self)
+        self._context = ClientContext(engine=engine, client_name=type(self).__name__)
+        self.items: Items[M] = Items(self._context)
 
 
 class DemoClient(_Demo[Sync], SyncClient):

@@ -89,7 +89,7 @@ async def test_first_reads_past_an_empty_page_that_has_a_next(mode: str, client:
     listing = client.items.list(page_size=10)._first
     resolving = client.items.list(page_size=5)._first  # another request than the listing's
     leading = resolving.then(lambda page: Page(items=[], next=listing))
-    pager = (Pager if mode == "sync" else AsyncPager)(client._engine, leading)
+    pager = (Pager if mode == "sync" else AsyncPager)(client._context.engine, leading)
     assert (await resolve(pager.first()))["id"] == 1
 
 
@@ -174,7 +174,7 @@ async def test_injected_http_client_is_not_closed(mode: str, server: EmulatorSer
 def test_owned_client_is_closed() -> None:
     with DemoClient("http://127.0.0.1:9") as client:
         pass
-    assert client._engine.http_client.is_closed
+    assert client._context.engine.http_client.is_closed
 
 
 def test_wrong_http_client_kind_is_a_configuration_error() -> None:
@@ -188,8 +188,8 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVICEHUB_DEMO_TIMEOUT", "7.5")
     client = DemoClient.from_env()
     assert str(client.base_url) == "http://127.0.0.1:9/api"
-    assert client._engine.retry.max_retries == 4
-    assert client._engine.timeout.read == 7.5
+    assert client._context.engine.retry.max_retries == 4
+    assert client._context.engine.timeout.read == 7.5
     assert str(DemoClient.from_env(base_url="http://127.0.0.1:1").base_url) == "http://127.0.0.1:1"
     monkeypatch.setenv("SERVICEHUB_DEMO_MAX_RETRIES", "lots")
     with pytest.raises(ConfigurationError, match="SERVICEHUB_DEMO_MAX_RETRIES"):
@@ -294,8 +294,7 @@ async def test_connection_errors_name_the_host_and_endpoint(mode: str) -> None:
 
 def test_signatures_show_what_a_call_returns(server: EmulatorServer) -> None:
     from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
-    from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-    from servicehub_sdk.ssh._models import Customer
+    from servicehub_sdk.ssh import AsyncSSHClient, Customer, SSHClient
 
     sync_args: dict[str, Any] = {"api_key": "k", "client_id": "i", "client_secret": "s"}
     hub = SSHClient(**sync_args, base_url=server.url, token_url=f"{server.url}/token")

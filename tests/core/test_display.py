@@ -7,7 +7,7 @@ from enum import Enum
 from IPython.lib.pretty import pretty
 from pydantic import SecretStr
 
-from servicehub_sdk.core._models import ServiceHubModel
+from servicehub_sdk.core import ServiceHubModel
 
 
 class Colour(Enum):
@@ -80,3 +80,18 @@ def test_ipython_shows_aligned_text() -> None:
 def test_long_values_are_cut() -> None:
     shown = pretty(Account(note="x" * 200))
     assert shown.splitlines()[1] == "  note  " + "x" * 79 + "…"
+
+
+def test_repr_is_one_short_line_without_secrets() -> None:
+    model = account()
+    text = repr(model)
+    assert text.startswith("Account(name='Zentral <b>Nord</b> & Co', password=SecretStr(")
+    assert "note=" not in text  # unset
+    assert "plain-text-key" not in text and "from-the-server" not in text
+    assert "['a', 'b', 'c', … 2 more]" in text
+    long = Account.model_validate(
+        {"name": "x" * 500, "note": "y" * 500, **{f"extra{i}": "z" * 40 for i in range(30)}}
+    )
+    assert len(repr(long)) < 300 and "\n" not in repr(long)
+    assert repr(long).endswith(", … 28 more)")  # fields past the budget are counted
+    assert repr(Account()) == "Account()"

@@ -6,7 +6,8 @@ import pickle
 
 import pytest
 
-from servicehub_sdk.core._extras import MissingExtraError, require_extra
+from servicehub_sdk.core import MissingExtraError
+from servicehub_sdk.core._extras import require_extra
 
 
 def test_present_modules_pass() -> None:

@@ -30,7 +30,7 @@ def test_core_does_not_load_authlib_until_a_token_is_needed() -> None:
 
 def test_errors_are_reexported_lazily() -> None:
     import servicehub_sdk
-    from servicehub_sdk.core._errors import NotFoundError
+    from servicehub_sdk.core import NotFoundError
 
     assert servicehub_sdk.NotFoundError is NotFoundError
 

@@ -66,8 +66,8 @@ async def test_with_options_shares_connections(client: Any, server: EmulatorServ
     server.faults.add([Reply(503)] * 4, path="/items/1")
     patient = client.with_options(max_retries=4)
     assert (await resolve(patient.items.get(1)))["id"] == 1
-    assert patient._engine.http_client is client._engine.http_client
-    assert client._engine.retry.max_retries == 2
+    assert patient._context.engine.http_client is client._context.engine.http_client
+    assert client._context.engine.retry.max_retries == 2
 
 
 async def test_retry_after_seconds_is_honoured(client: Any, server: EmulatorServer) -> None:

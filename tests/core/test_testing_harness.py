@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from servicehub_sdk import unregister_backend
 from servicehub_sdk.testing import (
     BackendEmulator,
     EmulatedRequest,
@@ -16,9 +17,11 @@ from servicehub_sdk.testing import (
     Reply,
     Sandbox,
     TokenEndpoint,
+    find_secrets,
     register_emulator,
+    scrub_body,
+    scrubbing_vcr,
 )
-from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
 
 
 def echo(request: EmulatedRequest) -> EmulatedResponse:
@@ -76,17 +79,20 @@ def test_token_endpoint_grants() -> None:
 
 def test_sandbox_registry_config_and_clients() -> None:
     register_emulator(
-        "echo-test",
-        lambda seed: BackendEmulator("echo-test", echo, lambda url: {"base_url": url}),
+        "echotest",
+        lambda seed: BackendEmulator("echotest", echo, lambda url: {"base_url": url}),
         client_module="tests.core.demo",
         sync_client="DemoClient",
         async_client="AsyncDemoClient",
     )
-    with Sandbox(["echo-test"]) as sandbox:
-        assert sandbox.config("echo-test") == {"base_url": sandbox.url("echo-test")}
-        client = sandbox.client("echo-test", auth=None)
-        assert client.request("GET", "hello").json()["path"] == "/hello"
-        assert sandbox.server("echo-test").requests() == 1
+    try:
+        with Sandbox(["echotest"]) as sandbox:
+            assert sandbox.config("echotest") == {"base_url": sandbox.url("echotest")}
+            client = sandbox.client("echotest", auth=None)
+            assert client.request("GET", "hello").json()["path"] == "/hello"
+            assert sandbox.server("echotest").requests() == 1
+    finally:
+        unregister_backend("echotest")
     with pytest.raises(ValueError, match="unknown sandbox backend"):
         Sandbox(["nope"])
 

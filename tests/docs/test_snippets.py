@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core._extras import MissingExtraError
+from servicehub_sdk.core import MissingExtraError
 from servicehub_sdk.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
-from servicehub_sdk.testing._fsm import FSMEmulator
+from servicehub_sdk.testing import FSMEmulator
 from tests.helpers import close
 
 

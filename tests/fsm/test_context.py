@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import AuthenticationError, ConfigurationError
-from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing import EmulatorServer, FSMEmulator
 from servicehub_sdk.testing._fsm import (
     ACCOUNT_ID,
     CLIENT_ID,
@@ -19,7 +19,6 @@ from servicehub_sdk.testing._fsm import (
     DIRECTORY_PATH,
     PREFIX,
     TOKEN_PATH,
-    FSMEmulator,
 )
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve

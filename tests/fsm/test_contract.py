@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
-from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
+from servicehub_sdk.testing import find_secrets, scrub_body, scrubbing_vcr
 from tests.fsm.make_cassette import BODY, PARTNER_ID
 from tests.helpers import collect, resolve
 

@@ -10,8 +10,8 @@ import pytest
 
 from servicehub_sdk.core import NotFoundError, RequestValidationError
 from servicehub_sdk.fsm import Partner, PartnerUpdate
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._fsm import PREFIX, FSMEmulator
+from servicehub_sdk.testing import EmulatorServer, FSMEmulator
+from servicehub_sdk.testing._fsm import PREFIX
 from tests.helpers import collect, resolve
 
 # A listing entry as SAP's partner portal test data and real answers show it.

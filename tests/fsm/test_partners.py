@@ -15,13 +15,8 @@ from servicehub_sdk.core import (
     RequestValidationError,
 )
 from servicehub_sdk.fsm import ContactRole, Partner, PartnerInput, RadiusUnit
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._fsm import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    TOKEN_PATH,
-    FSMEmulator,
-)
+from servicehub_sdk.testing import EmulatorServer, FSMEmulator
+from servicehub_sdk.testing._fsm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve
 

@@ -16,8 +16,7 @@ from servicehub_sdk.integrations import (
     link_service_cases,
     link_service_cases_async,
 )
-from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.ssh._models import ServiceCase
+from servicehub_sdk.ssh import AsyncSSHClient, ServiceCase, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
 
 KILLED = 3

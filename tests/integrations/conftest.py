@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing import EmulatorServer, SupportCenterEmulator
 
 START_TIMEOUT_SECONDS = 90
 

@@ -13,10 +13,10 @@ import pytest
 from servicehub_sdk.integrations import (
     SCHEMA_VERSION,
     JournalVersionError,
+    SQLiteJournal,
     open_journal,
     open_journal_async,
 )
-from servicehub_sdk.integrations._journal_sqlite import SQLiteJournal
 
 from ._journal_db import execute, expire_leases
 

@@ -17,10 +17,9 @@ from servicehub_sdk.integrations import (
 )
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
+from servicehub_sdk.testing import SSH_VARIANTS as VARIANTS
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator, SupportCenterEmulator
 from servicehub_sdk.testing._ssh.store import SSHStore
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 
 
 @pytest.fixture(params=VARIANTS)

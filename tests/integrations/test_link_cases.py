@@ -20,13 +20,16 @@ from servicehub_sdk.integrations import (
     open_journal,
 )
 from servicehub_sdk.spicecsm import SpiceCSMClient
-from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.ssh._models import ServiceCase
+from servicehub_sdk.ssh import AsyncSSHClient, ServiceCase, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
-from servicehub_sdk.testing import EmulatorServer, Reply, Sandbox
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import (
+    EmulatorServer,
+    Reply,
+    Sandbox,
+    SSHEmulator,
+    SupportCenterEmulator,
+)
 from servicehub_sdk.testing._ssh.store import SSHStore
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 
 from ._journal_db import expire_leases
 

@@ -12,7 +12,7 @@ import pytest
 
 from servicehub_sdk.integrations import load_master_data, sync_master_data, sync_master_data_async
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import SSHEmulator
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 
 from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
+from servicehub_sdk.testing import SSH_VARIANTS as VARIANTS
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
 from tests.helpers import close
 
 MODELS, CUSTOMERS, MACHINES = 12, 60, 60

@@ -14,11 +14,13 @@ from servicehub_sdk.fsm import AsyncFSMClient, FSMClient
 from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
-from servicehub_sdk.testing._cecenter import CECenterEmulator
-from servicehub_sdk.testing._fsm import FSMEmulator
-from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
-from servicehub_sdk.testing._ssh import SSHEmulator
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing import (
+    CECenterEmulator,
+    FSMEmulator,
+    SpiceCSMEmulator,
+    SSHEmulator,
+    SupportCenterEmulator,
+)
 
 FAST = RetryPolicy(max_retries=10, backoff_base=0.001, backoff_cap=0.01, max_total_wait=30)
 _counter = itertools.count()

@@ -26,10 +26,10 @@ from servicehub_sdk.core import (
     ServiceHubError,
 )
 from servicehub_sdk.core._http import status_error
-from servicehub_sdk.supportcenter._criteria import Criteria
+from servicehub_sdk.supportcenter import Criteria
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS
-from tests.proof.transport import client_for, emulated
+from tests.proof.transport import ORIGIN, client_for, emulated
 
 SECRETS = (
     "api-key-5f0c",
@@ -178,8 +178,9 @@ async def test_raw_sql_is_refused_however_it_is_spelled(method: str, mode: str) 
     try:
         with pytest.raises(RequestValidationError, match="allow_raw_sql"):
             await resolve(client.call(method, "SELECT * FROM users"))
-        rpc2 = client_for(backend, emulator, mode, emulated(emulator, recorded))
-        rpc2.protocol = "2.0"
+        transport = emulated(emulator, recorded)
+        http = (httpx.Client if mode == "sync" else httpx.AsyncClient)(transport=transport)
+        rpc2 = backend.client(emulator, ORIGIN, mode, http_client=http, protocol="2.0")
         with pytest.raises(RequestValidationError, match="allow_raw_sql"):
             await resolve(rpc2.batch([("agentList", []), (method, ["SELECT 1"])]))
         await close(rpc2)

@@ -15,8 +15,7 @@ import pytest
 
 from servicehub_sdk.cecenter import AsyncCECenterClient, CECenterClient
 from servicehub_sdk.core import APITimeoutError, OAuth2ClientCredentials, RetryPolicy
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._cecenter import CECenterEmulator
+from servicehub_sdk.testing import CECenterEmulator, EmulatorServer
 from tests.core.demo import AsyncDemoClient, DemoClient
 from tests.helpers import close, resolve
 from tests.proof.stalling import Behaviour, StallingServer

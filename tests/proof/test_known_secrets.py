@@ -17,7 +17,7 @@ import pytest
 
 from servicehub_sdk.cli._profiles import Profile
 from servicehub_sdk.core import JSONRPCError, NotFoundError
-from servicehub_sdk.testing._cassettes import find_secrets, scrubbing_vcr
+from servicehub_sdk.testing import find_secrets, scrubbing_vcr
 from tests.helpers import close, resolve
 from tests.proof.mock import ORIGIN, http_client, supportcenter
 

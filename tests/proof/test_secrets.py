@@ -15,12 +15,16 @@ import pytest
 
 from servicehub_sdk.core import APIConnectionError, RequestValidationError, ServiceHubError
 from servicehub_sdk.supportcenter import SupportCenterClient
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._cassettes import find_secrets, scrubbing_vcr
+from servicehub_sdk.testing import (
+    EmulatorServer,
+    Reply,
+    SupportCenterEmulator,
+    find_secrets,
+    scrubbing_vcr,
+)
 from servicehub_sdk.testing._cecenter import TOKEN_PATH as CEC_TOKEN_PATH
 from servicehub_sdk.testing._fsm import TOKEN_PATH as FSM_TOKEN_PATH
 from servicehub_sdk.testing._ssh import TOKEN_PATH as SSH_TOKEN_PATH
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, Backend
 from tests.realworld.replay import artefact_files

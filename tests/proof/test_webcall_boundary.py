@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from servicehub_sdk.spicecsm import WebCallApp
-from servicehub_sdk.spicecsm._xml import XMLError, parse_case_xml, parse_userdata
+from servicehub_sdk.spicecsm import WebCallApp, XMLError, parse_case_xml, parse_userdata
 
 USER, PASSWORD = "spice", "int-pass-5e1f"
 SECRET_IN_DTD = "ENTITY-SECRET-VALUE"

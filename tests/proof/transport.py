@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from servicehub_sdk.testing._server import EmulatedRequest
+from servicehub_sdk.testing import EmulatedRequest
 
 ORIGIN = "http://127.0.0.1:9"
 """Where the clients of these tests think the service is (nothing listens there)."""

@@ -11,9 +11,15 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import JSONRPCError, RequestValidationError
-from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient, telephony_pop_url
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._spicecsm import API_PASSWORD, SpiceCSMEmulator
+from servicehub_sdk.spicecsm import (
+    AgentRow,
+    AsyncSpiceCSMClient,
+    CompanyRow,
+    SpiceCSMClient,
+    telephony_pop_url,
+)
+from servicehub_sdk.testing import EmulatorServer, Reply, SpiceCSMEmulator
+from servicehub_sdk.testing._spicecsm import API_PASSWORD
 from tests.helpers import close, collect, resolve
 
 
@@ -24,7 +30,7 @@ def emulator() -> SpiceCSMEmulator:
 
 def make(mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator, **extra: Any) -> Any:
     cls = SpiceCSMClient if mode == "sync" else AsyncSpiceCSMClient
-    return cls(**emulator.client_config(server.url), **extra)
+    return cls(**{**emulator.client_config(server.url), **extra})
 
 
 @pytest.fixture
@@ -38,7 +44,8 @@ async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceCSM
     agents = await collect(rpc.agents.list())
     assert len(agents) == 5
     companies = await collect(rpc.companies.list())  # a lone object on the wire
-    assert companies == [{"id": "1", "name": "Sandbox Company"}]
+    assert [c.to_wire() for c in companies] == [{"id": "1", "name": "Sandbox Company"}]
+    assert isinstance(companies[0], CompanyRow) and isinstance(agents[0], AgentRow)
     assert (await resolve(rpc.cases.load({"id": 101})))[0]["id"] == "101"
     assert await resolve(rpc.cases.load({"id": 99999})) == []  # {"msg": "no results"}
     assert await resolve(rpc.objects.load({"type": "accounts", "status": "Gone"})) == []
@@ -47,7 +54,7 @@ async def test_connects_on_first_use_and_normalises(rpc: Any, emulator: SpiceCSM
 
 
 async def test_attribute_style_and_writes(rpc: Any) -> None:
-    case = await resolve(rpc.caseLoad({"id": 102}))
+    case = await resolve(rpc.call("caseLoad", {"id": 102}))
     assert case["id"] == "102"
     new_ids = await resolve(
         rpc.objects.create([{"type": "cases", "userkey": "acct1", "status": "Open"}])
@@ -86,8 +93,7 @@ async def test_errors_map_to_json_rpc_error(rpc: Any) -> None:
 async def test_wrong_password(
     mode: str, server: EmulatorServer, emulator: SpiceCSMEmulator
 ) -> None:
-    client = make(mode, server, emulator)
-    client._password = __import__("pydantic").SecretStr("wrong")
+    client = make(mode, server, emulator, password="wrong")
     with pytest.raises(JSONRPCError, match="Invalid username"):
         await collect(client.agents.list())
     await close(client)

@@ -15,10 +15,8 @@ import httpx
 import pytest
 
 from servicehub_sdk.core import JSONRPCError, RequestValidationError
-from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceCSMClient
-from servicehub_sdk.spicecsm._client import SpiceAPIError
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._spicecsm import SpiceCSMEmulator
+from servicehub_sdk.spicecsm import AsyncSpiceCSMClient, SpiceAPIError, SpiceCSMClient
+from servicehub_sdk.testing import EmulatorServer, Reply, SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
 

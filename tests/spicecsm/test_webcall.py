@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from servicehub_sdk.spicecsm import AccountData, CaseUpdate, SearchRequest, WebCallApp
-from servicehub_sdk.testing._spicecsm import DriverError, SpiceDriver
+from servicehub_sdk.testing import DriverError, SpiceDriver
 
 SECRET = "int-pass-S3cr3t"
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from servicehub_sdk.spicecsm import (
+    DEFAULT_PATHS,
     AccountData,
     CaseTicket,
     CaseUpdate,
@@ -20,7 +21,6 @@ from servicehub_sdk.spicecsm import (
     parse_search_form,
     render_case_xml,
 )
-from servicehub_sdk.spicecsm._webcall import DEFAULT_PATHS
 
 SECRET = "int-pass-S3cr3t"
 FORM = "application/x-www-form-urlencoded"

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import VARIANTS, SSHEmulator
+from servicehub_sdk.testing import SSH_VARIANTS as VARIANTS
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
 from tests.helpers import close, resolve
 
 

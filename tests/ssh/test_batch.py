@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
+from servicehub_sdk.ssh import CustomerInput
 from servicehub_sdk.ssh._batch import run_batch
 from servicehub_sdk.ssh._customers import create_customer
-from servicehub_sdk.ssh._models import CustomerInput
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, Reply, SSHEmulator
 from tests.helpers import resolve
 
 
@@ -90,12 +89,12 @@ async def test_not_run_operations_can_be_left_to_the_caller(
     items = [CustomerInput.model_validate(customer(org_id, f"N-{n}")) for n in range(4)]
     items[1] = CustomerInput.model_validate(customer(org_id, "C-10002"))
     flow = run_batch(
+        hub._context,
         [create_customer(c) for c in items],
         [c.external_id for c in items],
-        limit=hub._engine.batching,
         resend_not_run=False,
     )
-    results = await resolve(hub._engine.run(flow))
+    results = await resolve(hub._context.engine.run(flow))
     statuses = [r.status for r in results]
     if variant == "document":
         assert statuses == ["applied", "failed", "not_run", "not_run"]
@@ -186,7 +185,7 @@ async def test_machines_upsert_many_after_their_models(
             ]
         )
     )
-    assert [r.value.action for r in models] == ["created", "unchanged"]
+    assert [r.value.action for r in models] == ["created", "differs"]
     machines = [
         {
             "externalId": f"EQ-B{n}",
@@ -207,7 +206,7 @@ async def test_machines_upsert_many_after_their_models(
     assert_every_record_once(results, ["EQ-B0", "EQ-B1", "EQ-B2", "EQ-B3", "EQ-300001"])
     by_key = results.by_key()
     assert by_key["EQ-B2"].status == "failed" and "MM-NOPE" in by_key["EQ-B2"].error.message
-    assert by_key["EQ-300001"].value.action == "unchanged"
+    assert by_key["EQ-300001"].value.action == "differs"
     assert all(by_key[k].status in ("ok", "applied") for k in ("EQ-B0", "EQ-B1", "EQ-B3"))
     counts = Counter(m["externalId"] for m in emulator.store.machines.values())
     assert [counts[k] for k in ("EQ-B0", "EQ-B1", "EQ-B2", "EQ-B3")] == [1, 1, 0, 1]

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.testing._ssh import REFUSALS, SSHEmulator
+from servicehub_sdk.testing import SSH_REFUSALS as REFUSALS
+from servicehub_sdk.testing import SSHEmulator
 from tests.helpers import resolve
 from tests.ssh.test_batch import customer
 
@@ -48,7 +49,7 @@ async def test_refused_documents_are_split_and_the_size_remembered(
     sizes = [aliases(d) for d in emulator.requests]
     assert sizes[:2] == [10, 5]  # both refused as a whole, nothing run
     assert all(size <= LIMIT for size in sizes[2:])
-    assert hub._engine.batching.size == 3
+    assert hub._context.batching.size == 3
     warnings = [
         r for r in caplog.records if r.levelno == logging.WARNING and "refused" in r.message
     ]
@@ -84,4 +85,4 @@ async def test_batch_size_one_sends_single_operations(
     )
     assert [r.status for r in results] == ["ok"] * 3
     assert [aliases(d) for d in emulator.requests] == [1, 1, 1]
-    assert hub._engine.batching.size is None
+    assert hub._context.batching.size is None

@@ -15,7 +15,7 @@ import pytest
 from graphql import OperationDefinitionNode, parse, value_from_ast_untyped
 
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
-from servicehub_sdk.testing._cassettes import find_secrets, scrub_body, scrubbing_vcr
+from servicehub_sdk.testing import find_secrets, scrub_body, scrubbing_vcr
 from tests.helpers import resolve
 
 CASSETTES = Path(__file__).with_name("cassettes")

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from servicehub_sdk.core import GraphQLError, NotFoundError, RequestValidationError
 from servicehub_sdk.ssh import Customer, CustomerInput, SSHClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
 from tests.helpers import collect, resolve
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from gql import Client, gql
@@ -19,24 +19,30 @@ from servicehub_sdk.core import Call, RequestValidationError
 from servicehub_sdk.ssh import (
     Customer,
     CustomerInput,
+    CustomerMachine,
     CustomerMachineInput,
     CustomerUpdate,
+    MachineModel,
     MachineModelInput,
+    ServiceCase,
+    ServiceOrganisation,
 )
-from servicehub_sdk.ssh._customer_machines import create_machine, list_machines
+from servicehub_sdk.ssh._batch import BatchLimit
+from servicehub_sdk.ssh._context import SSHContext
+from servicehub_sdk.ssh._customer_machines import create_machine
 from servicehub_sdk.ssh._customers import create_customer, get_customer, update_customer
 from servicehub_sdk.ssh._graphql import (
-    GraphQLCall,
+    FieldRequest,
     Plan,
-    PlanRequest,
     bundled_plan,
     document,
+    graphql_call,
     load_schema,
-    paged_call,
+    page_request,
 )
-from servicehub_sdk.ssh._machine_models import create_model, list_models
-from servicehub_sdk.ssh._models import ServiceCase, ServiceOrganisation
-from servicehub_sdk.testing._ssh import VARIANTS
+from servicehub_sdk.ssh._machine_models import create_model
+from servicehub_sdk.ssh._schemas import SchemaState
+from servicehub_sdk.testing import SSH_VARIANTS as VARIANTS
 
 ADDRESS = {"country": "DE", "city": "Köln", "postalCode": "50667", "street": 'Haupt "str." 1\\a'}
 MACHINE = CustomerMachineInput(
@@ -56,30 +62,36 @@ def plan_of(variant: str) -> Plan:
 PLANS = {"bundled": bundled_plan(), **{v: plan_of(v) for v in VARIANTS}}
 
 
-def shipped() -> list[GraphQLCall[Any]]:
+def shipped() -> list[FieldRequest[Any]]:
     calls: list[Any] = [
-        paged_call(
+        page_request(
             "serviceOrganisationsPaginated",
             "ServiceOrganisation",
             ServiceOrganisation,
+            number=0,
             page_size=10,
         ),
-        paged_call("customersPaginated", "Customer", ServiceOrganisation, page_size=10),
+        page_request("customersPaginated", "Customer", ServiceOrganisation, number=0, page_size=10),
         get_customer('ERP "1" {x}'),
         create_customer(
             CustomerInput.model_validate(
                 {"name": "A", "externalId": "B", "serviceOrganisation": "O", "address": ADDRESS}
             )
         ),
-        list_models(10),
+        page_request(
+            "machineModelsPaginated", "MachineModel", MachineModel, number=0, page_size=10
+        ),
         create_model(MachineModelInput(model_name="M", technology="T", external_id="X")),
-        list_machines(10),
+        page_request(
+            "customerMachinesPaginated", "CustomerMachine", CustomerMachine, number=0, page_size=10
+        ),
         create_machine(MACHINE, "object"),
         create_machine(MACHINE, "flat"),
-        paged_call(
+        page_request(
             "serviceCasesPaginated",
             "ServiceCase",
             ServiceCase,
+            number=0,
             page_size=5,
             options={"view": "SERVICE_PROVIDER"},
         ),
@@ -87,8 +99,8 @@ def shipped() -> list[GraphQLCall[Any]]:
     return calls
 
 
-def query_of(call: Call[Any], plan: Plan | str = "bundled") -> str:
-    assert isinstance(call, GraphQLCall) and call.json is None  # built only once bound
+def query_of(call: FieldRequest[Any], plan: Plan | str = "bundled") -> str:
+    assert isinstance(call, FieldRequest)  # built only once bound to a plan
     bound = call.bind(PLANS[plan] if isinstance(plan, str) else plan)
     query: str = bound.json["query"]
     return query
@@ -202,18 +214,26 @@ def test_ids_print_as_strings_even_when_they_look_like_numbers() -> None:
     )
 
 
-def drive(flow: Generator[Any, Any, Any], plan: Plan, answers: list[Any]) -> list[str]:
-    """The documents a flow sends with this plan, fed `answers` in turn."""
+def context_of(plan: Plan) -> SSHContext:
+    """The context of a client whose plan is `plan` (no engine: `drive` answers)."""
+    return SSHContext(
+        engine=cast(Any, None),
+        client_name="SSHClient",
+        schemas=SchemaState(plan),
+        batching=BatchLimit(),
+    )
+
+
+def drive(flow: Generator[Any, Any, Any], answers: list[Any]) -> list[str]:
+    """The documents a flow sends, fed `answers` in turn (its plan is known: no
+    introspection is sent)."""
     sent: list[str] = []
     value: Any = None
     answers = list(answers)
     try:
         while True:
             call = flow.send(value)
-            if isinstance(call, PlanRequest):
-                value = plan
-                continue
-            sent.append(query_of(call, plan))
+            sent.append(call.json["query"])
             value = answers.pop(0)
     except StopIteration:
         return sent
@@ -227,7 +247,7 @@ UPDATED = Customer.model_validate({"id": "4711"})
 
 def test_update_in_the_document_form_sends_the_current_country() -> None:
     update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
-    sent = drive(update_customer(update), PLANS["document"], [EXISTING, UPDATED])
+    sent = drive(update_customer(context_of(PLANS["document"]), update), [EXISTING, UPDATED])
     assert sent[0].startswith('{\n  customer(externalId: "10001") {')
     assert sent[1].startswith(
         'mutation {\n  updateCustomer(customer: {externalId: "10001", name: "N", '
@@ -235,11 +255,11 @@ def test_update_in_the_document_form_sends_the_current_country() -> None:
     )
     # With an address the country is the caller's, and nothing is looked up.
     update = CustomerUpdate.model_validate({"externalId": "10001", "address": {"country": "DE"}})
-    sent = drive(update_customer(update), PLANS["document"], [UPDATED])
+    sent = drive(update_customer(context_of(PLANS["document"]), update), [UPDATED])
     assert len(sent) == 1 and 'address: {country: "DE"}' in sent[0]
     # A known record (an upsert has it) spares the look-up.
     update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
-    sent = drive(update_customer(update, EXISTING), PLANS["document"], [UPDATED])
+    sent = drive(update_customer(context_of(PLANS["document"]), update, EXISTING), [UPDATED])
     assert len(sent) == 1 and 'address: {country: "AT"}' in sent[0]
 
 
@@ -247,7 +267,7 @@ def test_update_uses_the_by_external_id_mutation_where_the_schema_has_it() -> No
     update = CustomerUpdate.model_validate(
         {"externalId": "10001", "name": "N", "serviceOrganisation": "55"}
     )
-    sent = drive(update_customer(update), PLANS["symmedia"], [UPDATED])
+    sent = drive(update_customer(context_of(PLANS["symmedia"]), update), [UPDATED])
     assert sent == [
         'mutation {\n  updateCustomerByExternalId(externalId: "10001", customer: {name: "N", '
         'serviceOrganisation: "55"}) {\n    id\n    name\n    status\n    externalId\n'
@@ -264,7 +284,7 @@ def test_update_by_id_looks_the_id_up_first() -> None:
     )
     plan = Plan(build_schema(only_by_id), "live")
     update = CustomerUpdate.model_validate({"externalId": "10001", "name": "N"})
-    sent = drive(update_customer(update), plan, [EXISTING, UPDATED])
+    sent = drive(update_customer(context_of(plan), update), [EXISTING, UPDATED])
     assert sent[0].startswith('{\n  customer(externalId: "10001") {')
     assert sent[1].startswith('mutation {\n  updateCustomer(id: "4711", customer: {name: "N"}) {')
 
@@ -286,14 +306,18 @@ def test_values_are_escaped_by_graphql_core() -> None:
 
 
 def test_calls_are_graphql_posts() -> None:
-    call = get_customer("x")
+    call = get_customer("x").bind(bundled_plan())
     assert call.method == "POST" and call.is_idempotent
-    assert not create_customer(
-        CustomerInput.model_validate(
-            {"name": "A", "serviceOrganisation": "O", "address": {"country": "DE"}}
+    assert (
+        not create_customer(
+            CustomerInput.model_validate(
+                {"name": "A", "serviceOrganisation": "O", "address": {"country": "DE"}}
+            )
         )
-    ).is_idempotent
-    assert json.dumps(call.bind(bundled_plan()).json)
+        .bind(bundled_plan())
+        .is_idempotent
+    )
+    assert json.dumps(call.json)
 
 
 def test_a_field_can_be_emitted_under_an_alias() -> None:
@@ -337,6 +361,19 @@ def test_string_arguments_round_trip(external_id: str) -> None:
 def test_unknown_arguments_are_refused() -> None:
     with pytest.raises(KeyError, match="nickname"):
         document("query", "customer", {"nickname": "x"}, "Customer")
+    # A flow binding such a field gets an SDK error before anything is sent.
+    request = graphql_call("query", "customer", {"nickname": "x"}, "Customer", lambda v, _: v)
+    with pytest.raises(RequestValidationError, match="nickname"):
+        request.bind(bundled_plan())
+
+
+def test_a_flow_sends_nothing_to_plan_once_the_plan_is_known() -> None:
+    context = context_of(PLANS["document"])
+    flow = context.send(get_customer("7"))
+    call = next(flow)  # the field itself: no introspection first
+    assert call.json["query"].startswith('{\n  customer(externalId: "7")')
+    with pytest.raises(StopIteration):
+        flow.send("answer")
 
 
 def test_the_bundled_schema_is_the_one_shipped() -> None:

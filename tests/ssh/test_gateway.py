@@ -10,8 +10,8 @@ import pytest
 
 from servicehub_sdk.core import AuthenticationError, ConfigurationError, PermissionDeniedError
 from servicehub_sdk.ssh import ENVIRONMENTS, AsyncSSHClient, SSHClient
-from servicehub_sdk.testing import EmulatorServer
-from servicehub_sdk.testing._ssh import OTHER_TENANT_API_KEY, SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, SSHEmulator
+from servicehub_sdk.testing._ssh import OTHER_TENANT_API_KEY
 from tests.helpers import close, resolve
 
 
@@ -38,7 +38,7 @@ async def test_every_request_has_api_key_and_bearer(mode: str, config: dict[str,
     assert b"grant_type=client_credentials" in token[0].content
     assert all(r.headers["api-key"] == config["api_key"] for r in api)
     assert all(r.headers["authorization"].startswith("Bearer ") for r in api)
-    await close(hub._engine.http_client)
+    await close(hub._context.engine.http_client)
 
 
 async def test_wrong_api_key_is_an_authentication_error(mode: str, config: dict[str, Any]) -> None:

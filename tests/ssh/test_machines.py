@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import GraphQLError, RequestValidationError, capture_responses
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import SSHEmulator
 from tests.helpers import collect, resolve
 
 
@@ -32,7 +32,13 @@ async def test_models_list_create_find_upsert(hub: Any, emulator: SSHEmulator) -
     again = await resolve(
         hub.machine_models.upsert({"modelName": "TruLine 9001", "externalId": "MAT-9"})
     )
-    assert again.action == "unchanged" and again.differences == ["modelName"]
+    # No update mutation exists: the difference is reported, nothing is changed.
+    assert again.action == "differs" and again.differences == ["modelName"]
+    assert again.item.model_name == "TruLine 9000"
+    same = await resolve(
+        hub.machine_models.upsert({"modelName": "TruLine 9000", "externalId": "MAT-9"})
+    )
+    assert same.action == "unchanged" and same.differences == []
     fresh = {"modelName": "Fresh", "technology": "Milling", "externalId": "MAT-10"}
     new = await resolve(hub.machine_models.upsert(fresh))
     assert new.action == "created"
@@ -89,5 +95,8 @@ async def test_machine_upsert(hub: Any, emulator: SSHEmulator) -> None:
     first = await resolve(hub.customer_machines.upsert(MACHINE))
     assert first.action == "created"
     second = await resolve(hub.customer_machines.upsert({**MACHINE, "serialNumber": "SN-2"}))
-    assert second.action == "unchanged" and second.differences == ["serialNumber"]
+    assert second.action == "differs" and second.differences == ["serialNumber"]
+    assert second.item.serial_number == first.item.serial_number  # left as it is
+    third = await resolve(hub.customer_machines.upsert(MACHINE))
+    assert third.action == "unchanged" and third.differences == []
     assert emulator.store.writes["createCustomerMachine"] == 1

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from servicehub_sdk.ssh import CustomerInput, ServiceCase, Severity
-from servicehub_sdk.ssh._models import Customer, CustomField
+from servicehub_sdk.ssh import Customer, CustomerInput, CustomField, ServiceCase, Severity
 
 # Trimmed from a recorded portal answer in NikolaiFalke/simple-agent-from-scratch,
 # agents/services/service-case-report/frontend-examples/solve-service-case.json.

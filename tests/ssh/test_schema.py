@@ -14,8 +14,7 @@ import pytest
 
 from servicehub_sdk.core import ResponseValidationError
 from servicehub_sdk.ssh import AsyncSSHClient, SchemaReport, Severity, SSHClient
-from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox, SSHEmulator
 from tests.helpers import close, collect, resolve
 
 

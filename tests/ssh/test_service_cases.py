@@ -8,8 +8,7 @@ import pytest
 
 from servicehub_sdk.core import GraphQLError, RequestValidationError
 from servicehub_sdk.ssh import ServiceCase, ServiceCaseView, Severity
-from servicehub_sdk.testing import EmulatorServer, Malformed, Reply
-from servicehub_sdk.testing._ssh import SSHEmulator
+from servicehub_sdk.testing import EmulatorServer, Malformed, Reply, SSHEmulator
 from tests.helpers import collect, resolve
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
+from servicehub_sdk.testing import SupportCenterEmulator
 from tests.helpers import close
 
 

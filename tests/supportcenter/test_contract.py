@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, Criteria, SupportCenterClient
-from servicehub_sdk.testing._cassettes import find_secrets, scrubbing_vcr
+from servicehub_sdk.testing import find_secrets, scrubbing_vcr
 from tests.helpers import collect, resolve
 
 CASSETTES = Path(__file__).with_name("cassettes")

@@ -25,10 +25,9 @@ from servicehub_sdk.core import (
     RequestValidationError,
     UnprocessableError,
 )
-from servicehub_sdk.supportcenter import Time
-from servicehub_sdk.supportcenter._envelope import missing_fields
-from servicehub_sdk.testing import EmulatorServer, Reply
-from servicehub_sdk.testing._supportcenter import API_KEY, SupportCenterEmulator
+from servicehub_sdk.supportcenter import Time, missing_fields
+from servicehub_sdk.testing import EmulatorServer, Reply, SupportCenterEmulator
+from servicehub_sdk.testing._supportcenter import API_KEY
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 
@@ -259,7 +258,7 @@ def test_key_in_query_configuration() -> None:
     with pytest.raises(ConfigurationError):
         cls(base_url="https://h", api_key="k", key_in="cookie")
     client = cls(base_url="https://h", api_key="secret-4711", key_in="query")
-    assert "secret-4711" not in repr(client._engine.auth)
+    assert "secret-4711" not in repr(client._context.engine.auth)
 
 
 def _async(seen: list[httpx.Request]) -> Any:

@@ -14,10 +14,13 @@ from servicehub_sdk.core import (
     NotFoundError,
     RequestValidationError,
 )
-from servicehub_sdk.supportcenter import Criteria, Request
-from servicehub_sdk.supportcenter._envelope import missing_fields
-from servicehub_sdk.testing import EmulatedRequest, EmulatedResponse, EmulatorServer
-from servicehub_sdk.testing._supportcenter import SupportCenterEmulator
+from servicehub_sdk.supportcenter import Criteria, Request, missing_fields
+from servicehub_sdk.testing import (
+    EmulatedRequest,
+    EmulatedResponse,
+    EmulatorServer,
+    SupportCenterEmulator,
+)
 from tests.helpers import close, collect, resolve
 from tests.supportcenter.conftest import client_class
 

@@ -1,8 +1,8 @@
 """An Airflow provider for servicehub-sdk (the `airflow` extra, Airflow 3).
 
-- `hooks`: one hook per backend and connection type (`servicehub_ssh`, `servicehub_fsm`,
-  `servicehub_supportcenter`, `servicehub_cecenter`, `servicehub_spicecsm`), each giving the
-  SDK's sync or async client for its connection.
+- `hooks`: one hook per backend and connection type (`servicehub_<backend>`, as each
+  backend's spec in `servicehub_sdk.backends` declares), each giving the SDK's sync or async
+  client for its connection.
 - `operators`: `SyncMasterDataOperator` and `LinkServiceCasesOperator`.
 - `sensors`: `UnlinkedServiceCasesSensor`.
 

@@ -1,23 +1,34 @@
-"""The provider's connection types, declared once as data: which Airflow connection field holds
-which client parameter, and how the connection form shows them.
+"""The provider's connection types, as data: which Airflow connection field holds which client
+parameter, and how the connection form shows them.
 
-Airflow reads the form from `get_provider_info()` (`conn-fields`, `ui-field-behaviour`, since
-Airflow 3.2) or from the hooks' `get_ui_field_behaviour()` / `get_connection_form_widgets()`
-(Airflow 3.0 and 3.1); both are built from the `ConnectionSpec`s here. Nothing in this module
-imports Airflow, so reading the provider's metadata costs no import of Airflow or the clients.
+Each backend's spec (`servicehub_sdk.backends`) declares its connection type, hook and
+`ConnectionForm`; `CONNECTION_SPECS` joins them into one `ConnectionSpec` per backend. Airflow
+reads the form from `get_provider_info()` (`conn-fields`, `ui-field-behaviour`, since Airflow
+3.2) or from the hooks' `get_ui_field_behaviour()` / `get_connection_form_widgets()` (Airflow
+3.0 and 3.1); both are built from the `ConnectionSpec`s here. Nothing in this module imports
+Airflow or a client, so reading the provider's metadata costs neither.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from ..core._errors import ConfigurationError
 
-__all__ = ["CONNECTION_SPECS", "ConnectionSpec", "ExtraField", "StandardField"]
+if TYPE_CHECKING:
+    from .._backends import BackendSpec
+
+__all__ = [
+    "CONNECTION_SPECS",
+    "ConnectionForm",
+    "ConnectionSpec",
+    "ExtraField",
+    "StandardField",
+]
 
 Kind = Literal["string", "integer", "number", "boolean"]
 STANDARD_FIELDS = ("host", "schema", "login", "password", "port", "extra", "description")
@@ -101,8 +112,22 @@ MAX_RETRIES = ExtraField("max_retries", "Retries", "integer", description="Per c
 
 
 @dataclass(frozen=True)
+class ConnectionForm:
+    """A backend's Airflow connection form, declared in its `BackendSpec` (`airflow_form`).
+
+    Attributes:
+        standard: Airflow's own fields in use, by field name (`host`, `login`, `password`,
+            `schema`); the others are hidden.
+        extras: the fields kept in `extra`.
+    """
+
+    standard: Mapping[str, StandardField]
+    extras: tuple[ExtraField, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class ConnectionSpec:
-    """One connection type of the provider.
+    """One connection type of the provider: a backend's connection type, hook and form.
 
     Attributes:
         backend: the SDK's backend name (`ssh`, `fsm`, ...).
@@ -120,6 +145,23 @@ class ConnectionSpec:
     hook_class: str
     standard: Mapping[str, StandardField]
     extras: tuple[ExtraField, ...] = field(default=())
+
+    @classmethod
+    def of(cls, backend: BackendSpec) -> ConnectionSpec:
+        """The connection type `backend` declares (`ValueError` when it declares none)."""
+        from .._backends import load_object
+
+        if not (backend.airflow_conn_type and backend.airflow_hook and backend.airflow_form):
+            raise ValueError(f"backend {backend.name!r} declares no Airflow connection type")
+        form: ConnectionForm = load_object(backend.airflow_form)
+        return cls(
+            backend=backend.name,
+            conn_type=backend.airflow_conn_type,
+            hook_name=backend.display_name,
+            hook_class=backend.airflow_hook.replace(":", "."),
+            standard=form.standard,
+            extras=form.extras,
+        )
 
     @property
     def default_conn_name(self) -> str:
@@ -207,129 +249,32 @@ class ConnectionSpec:
         return values
 
 
-def _base_url(parameter: str, label: str, placeholder: str) -> dict[str, StandardField]:
-    return {"host": StandardField(parameter, label, placeholder)}
+class _ConnectionSpecs(Mapping[str, ConnectionSpec]):
+    """The connection type of every registered backend that declares one, by backend name."""
+
+    def _all(self) -> dict[str, ConnectionSpec]:
+        from .._backends import backends
+
+        return {
+            name: ConnectionSpec.of(spec)
+            for name, spec in backends.items()
+            if spec.airflow_conn_type is not None
+        }
+
+    def __getitem__(self, backend: str) -> ConnectionSpec:
+        from .._backends import backends
+
+        spec = backends[backend]
+        if spec.airflow_conn_type is None:
+            raise KeyError(f"backend {backend!r} declares no Airflow connection type")
+        return ConnectionSpec.of(spec)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
-SSH = ConnectionSpec(
-    backend="ssh",
-    conn_type="servicehub_ssh",
-    hook_name="Secure Service Hub",
-    hook_class="servicehub_sdk.airflow.hooks._ssh.ServiceHubSSHHook",
-    standard={
-        **_base_url(
-            "base_url", "GraphQL URL", "empty: the environment's (api.secure-service-hub.com)"
-        ),
-        "login": StandardField("client_id", "Client ID"),
-        "password": StandardField("client_secret", "Client secret"),
-    },
-    extras=(
-        ExtraField("api_key", "API key", secret=True, description="The api-key symmedia issued."),
-        ExtraField("environment", "Environment", choices=("production", "staging")),
-        ExtraField("scope", "OAuth2 scope"),
-        ExtraField("token_url", "Token URL", description="Empty: the environment's."),
-        TIMEOUT,
-        MAX_RETRIES,
-    ),
-)
-
-FSM = ConnectionSpec(
-    backend="fsm",
-    conn_type="servicehub_fsm",
-    hook_name="SAP FSM Crowd Partner",
-    hook_class="servicehub_sdk.airflow.hooks._fsm.ServiceHubFSMHook",
-    standard={
-        **_base_url("base_url", "Service URL", "empty: the cluster from the token"),
-        "login": StandardField("username", "User", "account/user"),
-        "password": StandardField("password", "Password"),
-    },
-    extras=(
-        ExtraField("client_id", "OAuth client ID"),
-        ExtraField("client_secret", "OAuth client secret", secret=True),
-        ExtraField("cluster", "Cluster", choices=("eu", "de", "us")),
-        ExtraField("grant_type", "Grant type", choices=("password", "client_credentials")),
-        ExtraField("account_id", "Account ID"),
-        ExtraField("account_name", "Account name"),
-        ExtraField("company_id", "Company ID"),
-        ExtraField("company_name", "Company name"),
-        ExtraField("token_url", "Token URL"),
-        ExtraField("directory_url", "Directory URL"),
-        ExtraField(
-            "allowed_cluster_hosts",
-            "Allowed cluster hosts",
-            description="Comma separated, trusted besides SAP's FSM domains.",
-        ),
-        TIMEOUT,
-        MAX_RETRIES,
-    ),
-)
-
-SUPPORTCENTER = ConnectionSpec(
-    backend="supportcenter",
-    conn_type="servicehub_supportcenter",
-    hook_name="SupportCenter Plus",
-    hook_class="servicehub_sdk.airflow.hooks._supportcenter.ServiceHubSupportCenterHook",
-    standard={
-        **_base_url("base_url", "Server URL", "https://helpdesk.example.com:8080"),
-        "password": StandardField("api_key", "API key", "the support rep's key"),
-    },
-    extras=(
-        ExtraField("auth_header", "Key header", choices=("authtoken", "TECHNICIAN_KEY")),
-        ExtraField("requester", "Requester of new requests", client=False),
-        ExtraField("priority", "Priority of new requests", client=False),
-        TIMEOUT,
-        MAX_RETRIES,
-    ),
-)
-
-CECENTER = ConnectionSpec(
-    backend="cecenter",
-    conn_type="servicehub_cecenter",
-    hook_name="hybris CECenter Mashup",
-    hook_class="servicehub_sdk.airflow.hooks._cecenter.ServiceHubCECenterHook",
-    standard={
-        **_base_url("api_url", "YaaS API URL", "https://api.eu.yaas.io"),
-        "schema": StandardField("tenant", "Tenant", "the YaaS project id"),
-        "login": StandardField("client_id", "Client ID"),
-        "password": StandardField("client_secret", "Client secret"),
-    },
-    extras=(
-        ExtraField("customer_email", "Customer e-mail"),
-        ExtraField("customer_password", "Customer password", secret=True),
-        ExtraField("customer_token", "Customer token", secret=True),
-        ExtraField("scopes", "Scopes", description="Space separated."),
-        ExtraField("base_url", "Mashup URL", description="Empty: {API URL}/hybris/..."),
-        ExtraField(
-            "customer_id", "Customer ID of new tickets", client=False, description="Linking."
-        ),
-        ExtraField("ticket_type", "Type of new tickets", client=False),
-        TIMEOUT,
-        MAX_RETRIES,
-    ),
-)
-
-SPICECSM = ConnectionSpec(
-    backend="spicecsm",
-    conn_type="servicehub_spicecsm",
-    hook_name="SpiceCSM JSON-RPC",
-    hook_class="servicehub_sdk.airflow.hooks._spicecsm.ServiceHubSpiceCSMHook",
-    standard={
-        **_base_url("base_url", "Installation URL", "https://help.example.com"),
-        "login": StandardField("username", "API user"),
-        "password": StandardField("password", "Password"),
-    },
-    extras=(
-        ExtraField("endpoint_path", "Endpoint path"),
-        ExtraField("protocol", "JSON-RPC version", choices=("1.0", "2.0")),
-        ExtraField("encoding", "Request encoding", choices=("form", "json")),
-        ExtraField("table", "Table of new cases", client=False),
-        ExtraField("userkey", "User key of new cases", client=False),
-        TIMEOUT,
-        MAX_RETRIES,
-    ),
-)
-
-CONNECTION_SPECS: dict[str, ConnectionSpec] = {
-    spec.backend: spec for spec in (SSH, FSM, SUPPORTCENTER, CECENTER, SPICECSM)
-}
-"""Every connection type of the provider, by backend name."""
+CONNECTION_SPECS: Mapping[str, ConnectionSpec] = _ConnectionSpecs()
+"""Every connection type of the provider, by backend name (read from `servicehub_sdk.backends`)."""

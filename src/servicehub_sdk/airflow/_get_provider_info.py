@@ -13,20 +13,22 @@ from ._connections import CONNECTION_SPECS
 __all__ = ["get_provider_info"]
 
 PACKAGE = "servicehub_sdk.airflow"
-SSH = CONNECTION_SPECS["ssh"].hook_name
+# The operators and the sensor read Secure Service Hub's service cases.
+OPERATORS_BACKEND = "ssh"
 
 
 def get_provider_info() -> dict[str, Any]:
     """Package, integrations, hooks, operators, sensors and connection types (with their
-    connection forms), in the shape of Airflow's `provider_info.schema.json`."""
-    specs = CONNECTION_SPECS.values()
+    connection forms), in the shape of Airflow's `provider_info.schema.json`: one integration
+    and connection type per registered backend that declares one."""
+    specs = list(CONNECTION_SPECS.values())
+    hub = CONNECTION_SPECS[OPERATORS_BACKEND].hook_name
     return {
         "package-name": "servicehub-sdk",
         "name": "servicehub-sdk",
         "description": (
-            "Secure Service Hub, SAP FSM Crowd Partner, SupportCenter Plus, hybris CECenter "
-            "Mashup and SpiceCSM: connections, hooks, and operators that sync ERP master data "
-            "and link service cases to tickets exactly once."
+            f"{_enumeration([spec.hook_name for spec in specs])}: connections, hooks, and "
+            "operators that sync ERP master data and link service cases to tickets exactly once."
         ),
         "versions": [__version__],
         "integrations": [
@@ -35,21 +37,21 @@ def get_provider_info() -> dict[str, Any]:
         "hooks": [
             {
                 "integration-name": spec.hook_name,
-                "python-modules": [f"{PACKAGE}.hooks.{spec.backend}"],
+                "python-modules": [spec.hook_class.rpartition(".")[0]],
             }
             for spec in specs
         ],
         "operators": [
             {
-                "integration-name": SSH,
-                "python-modules": [
-                    f"{PACKAGE}.operators.master_data",
-                    f"{PACKAGE}.operators.link_cases",
-                ],
+                "integration-name": hub,
+                "python-modules": [f"{PACKAGE}.operators"],
             }
         ],
-        "sensors": [
-            {"integration-name": SSH, "python-modules": [f"{PACKAGE}.sensors.service_cases"]}
-        ],
+        "sensors": [{"integration-name": hub, "python-modules": [f"{PACKAGE}.sensors"]}],
         "connection-types": [spec.provider_connection_type() for spec in specs],
     }
+
+
+def _enumeration(names: list[str]) -> str:
+    """`a, b and c`."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

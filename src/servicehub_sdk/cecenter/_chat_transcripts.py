@@ -7,13 +7,14 @@ from typing import Unpack
 from ..core._boundary import path_segment
 from ..core._client import M, Resource, operation
 from ..core._request import Call, CallOptions
+from ._context import CECenterContext
 from ._models import ChatTranscript
 from ._wire import json_body
 
 __all__ = ["ChatTranscripts"]
 
 
-class ChatTranscripts(Resource[M]):
+class ChatTranscripts(Resource[M, CECenterContext]):
     """Chat transcripts (`GET chatTranscripts/{id}`)."""
 
     @operation

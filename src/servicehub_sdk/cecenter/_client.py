@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Self
 
 import httpx
@@ -22,6 +23,7 @@ from ..core._errors import ConfigurationError
 from ..core._http import ErrorInfo, decode_error
 from ._auth import CustomerLoginAuth
 from ._chat_transcripts import ChatTranscripts
+from ._context import CECenterContext
 from ._customers import Customers
 from ._interaction_logs import InteractionLogs
 from ._links import ForeignLinks
@@ -124,7 +126,6 @@ class _CECenterClientBase(ClientBase[M]):
     ) -> None:
         if foreign_links not in ("refuse", "follow_without_credentials"):
             raise ConfigurationError("foreign_links is 'refuse' or 'follow_without_credentials'")
-        self.foreign_links: ForeignLinks = foreign_links
         if not tenant:
             raise ConfigurationError("CECenter Mashup needs the tenant")
         api = api_url.rstrip("/")
@@ -147,8 +148,8 @@ class _CECenterClientBase(ClientBase[M]):
                 {"token_type": "Bearer"},
             )
         self.tenant = tenant
-        self._customer_url = (customer_url or f"{api}/hybris/customer/v1/{tenant}").rstrip("/")
-        self._init_engine(
+        customer_service = (customer_url or f"{api}/hybris/customer/v1/{tenant}").rstrip("/")
+        engine = self._open_engine(
             base_url=(base_url or f"{api}/hybris/cecentermashup/v1/{tenant}").rstrip("/") + "/",
             auth=auth,
             timeout=timeout,
@@ -158,7 +159,7 @@ class _CECenterClientBase(ClientBase[M]):
             allow_insecure_http=allow_insecure_http,
             headers={"Accept": "application/json"},
             error_decoder=decode_yaas_error,
-            other_urls={"customer_url": self._customer_url},
+            other_urls={"customer_url": customer_service},
         )
         customer_auth: httpx.Auth | None = None
         if customer_token:
@@ -167,19 +168,37 @@ class _CECenterClientBase(ClientBase[M]):
             if not (customer_email and customer_password):
                 raise ConfigurationError("give both customer_email and customer_password")
             customer_auth = CustomerLoginAuth(
-                f"{self._customer_url}/login", customer_email, customer_password, auth
+                f"{customer_service}/login", customer_email, customer_password, auth
             )
-        self._engine.scrubber.watch(customer_auth)
-        self._set_resources(customer_auth)
+        engine.scrubber.watch(customer_auth)
+        self._set_context(
+            CECenterContext(
+                engine=engine,
+                client_name=type(self).__name__,
+                customer_auth=customer_auth,
+                customer_url=customer_service,
+                foreign_links=foreign_links,
+            )
+        )
 
-    def _set_resources(self, customer_auth: httpx.Auth | None) -> None:
-        self.customer_auth = customer_auth
-        self.service_tickets: ServiceTickets[M] = ServiceTickets(self, customer_auth)
-        self.service_ticket_types: ServiceTicketTypes[M] = ServiceTicketTypes(self)
-        self.service_ticket_statuses: ServiceTicketStatuses[M] = ServiceTicketStatuses(self)
-        self.interaction_logs: InteractionLogs[M] = InteractionLogs(self)
-        self.chat_transcripts: ChatTranscripts[M] = ChatTranscripts(self)
-        self.customers: Customers[M] = Customers(self, self._customer_url)
+    def _set_context(self, context: CECenterContext) -> None:
+        self._context: CECenterContext = context
+        self.service_tickets: ServiceTickets[M] = ServiceTickets(context)
+        self.service_ticket_types: ServiceTicketTypes[M] = ServiceTicketTypes(context)
+        self.service_ticket_statuses: ServiceTicketStatuses[M] = ServiceTicketStatuses(context)
+        self.interaction_logs: InteractionLogs[M] = InteractionLogs(context)
+        self.chat_transcripts: ChatTranscripts[M] = ChatTranscripts(context)
+        self.customers: Customers[M] = Customers(context)
+
+    @property
+    def customer_auth(self) -> httpx.Auth | None:
+        """The customer's token strategy (service tickets), `None` when acting for none."""
+        return self._context.customer_auth
+
+    @property
+    def foreign_links(self) -> ForeignLinks:
+        """What is done with a `Link: rel="next"` to another origin (see `foreign_links=`)."""
+        return self._context.foreign_links
 
     def with_customer(
         self,
@@ -193,14 +212,14 @@ class _CECenterClientBase(ClientBase[M]):
             customer_auth: httpx.Auth = BearerToken(token)
         elif email and password:
             customer_auth = CustomerLoginAuth(
-                f"{self._customer_url}/login", email, password, self.auth or httpx.Auth()
+                f"{self._context.customer_url}/login", email, password, self.auth or httpx.Auth()
             )
         else:
             raise ConfigurationError("with_customer needs email and password, or token")
         clone = copy.copy(self)
-        clone._engine = self._engine.derive()
-        clone._engine.scrubber.watch(customer_auth)
-        clone._set_resources(customer_auth)
+        engine = self._context.engine.derive()
+        engine.scrubber.watch(customer_auth)
+        clone._set_context(replace(self._context, engine=engine, customer_auth=customer_auth))
         return clone
 
     def __repr__(self) -> str:

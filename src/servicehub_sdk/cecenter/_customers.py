@@ -6,25 +6,21 @@ import json
 from typing import Unpack
 
 from ..core._client import (
-    ClientBase,
     M,
     Resource,
     operation,
 )
 from ..core._errors import RequestValidationError
 from ..core._request import Call, CallOptions
+from ._context import CECenterContext
 from ._models import Customer, CustomerLogin
 from ._wire import json_body
 
 __all__ = ["Customers"]
 
 
-class Customers(Resource[M]):
+class Customers(Resource[M, CECenterContext]):
     """The tutorial's customer signup and login (YaaS customer service), with the client token."""
-
-    def __init__(self, client: ClientBase[M], customer_url: str) -> None:
-        super().__init__(client)
-        self._url = customer_url.rstrip("/")
 
     @operation
     def signup(self, email: str, password: str, **options: Unpack[CallOptions]) -> Call[Customer]:
@@ -33,7 +29,7 @@ class Customers(Resource[M]):
             raise RequestValidationError("signup needs email and password")
         return Call(
             "POST",
-            f"{self._url}/signup",
+            f"{self._context.customer_url}/signup",
             content=json.dumps({"email": email, "password": password}).encode(),
             headers={"Content-Type": "application/json"},
             parse=lambda r: Customer.model_validate({"email": email, **(json_body(r) or {})}),
@@ -49,7 +45,7 @@ class Customers(Resource[M]):
             raise RequestValidationError("login needs email and password")
         return Call(
             "POST",
-            f"{self._url}/login",
+            f"{self._context.customer_url}/login",
             content=json.dumps({"email": email, "password": password}).encode(),
             headers={"Content-Type": "application/json"},
             idempotent=True,

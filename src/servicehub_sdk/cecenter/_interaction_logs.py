@@ -21,6 +21,7 @@ from ..core._request import (
     CallOptions,
     ListOptions,
 )
+from ._context import CECenterContext
 from ._models import InteractionLog, InteractionLogInput
 from ._wire import (
     MAX_PAGE_SIZE,
@@ -32,7 +33,7 @@ from ._wire import (
 __all__ = ["InteractionLogs"]
 
 
-class InteractionLogs(Resource[M]):
+class InteractionLogs(Resource[M, CECenterContext]):
     """Interaction logs (`/{tenant}/interactionLogs`), with the client token."""
 
     @paged
@@ -47,7 +48,7 @@ class InteractionLogs(Resource[M]):
             USE_CLIENT_AUTH,
             page_size,
             "list interactionLogs",
-            self._client,
+            self._context,
         )
 
     @operation

@@ -7,13 +7,14 @@ from typing import Unpack
 from ..core._client import M, Resource, paged
 from ..core._pagination import Page
 from ..core._request import Call, ListOptions
+from ._context import CECenterContext
 from ._models import ServiceTicketStatus
 from ._wire import one_page
 
 __all__ = ["ServiceTicketStatuses"]
 
 
-class ServiceTicketStatuses(Resource[M]):
+class ServiceTicketStatuses(Resource[M, CECenterContext]):
     """Allowed ticket statuses (`GET serviceTicketStatus`), with the client token."""
 
     @paged

@@ -7,13 +7,14 @@ from typing import Unpack
 from ..core._client import M, Resource, paged
 from ..core._pagination import Page
 from ..core._request import Call, ListOptions
+from ._context import CECenterContext
 from ._models import ServiceTicketType
 from ._wire import one_page
 
 __all__ = ["ServiceTicketTypes"]
 
 
-class ServiceTicketTypes(Resource[M]):
+class ServiceTicketTypes(Resource[M, CECenterContext]):
     """Configured ticket types (`GET serviceTicketTypes`), with the client token."""
 
     @paged

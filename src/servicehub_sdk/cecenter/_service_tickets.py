@@ -10,7 +10,6 @@ import httpx
 
 from ..core._boundary import path_segment
 from ..core._client import (
-    ClientBase,
     M,
     Resource,
     operation,
@@ -20,6 +19,7 @@ from ..core._errors import ConfigurationError
 from ..core._models import validate_input
 from ..core._pagination import Page
 from ..core._request import Call, CallOptions, ListOptions
+from ._context import CECenterContext
 from ._models import ServiceTicket, ServiceTicketInput, ServiceTicketUpdate
 from ._query import TicketQuery, query_param, sort_param
 from ._wire import (
@@ -57,20 +57,17 @@ def persisted(ticket: Mapping[str, Any]) -> dict[str, Any]:
     return body
 
 
-class ServiceTickets(Resource[M]):
+class ServiceTickets(Resource[M, CECenterContext]):
     """A customer's service tickets (`/{tenant}/serviceTickets`), sent with the customer token."""
 
-    def __init__(self, client: ClientBase[M], customer_auth: httpx.Auth | None) -> None:
-        super().__init__(client)
-        self._customer_auth = customer_auth
-
     def _customer(self) -> httpx.Auth:
-        if self._customer_auth is None:
+        customer_auth = self._context.customer_auth
+        if customer_auth is None:
             raise ConfigurationError(
                 "service tickets are customer-scoped: give customer_email and customer_password, "
                 "or customer_token (or use with_customer(...))"
             )
-        return self._customer_auth
+        return customer_auth
 
     @paged
     def list(
@@ -95,7 +92,7 @@ class ServiceTickets(Resource[M]):
             self._customer(),
             page_size,
             "list serviceTickets",
-            self._client,
+            self._context,
         )
 
     def _get(self, ticket_id: str, parse: Any = ServiceTicket.model_validate) -> Call[Any]:

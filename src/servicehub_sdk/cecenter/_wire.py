@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 
-from ..core._client import ClientBase
 from ..core._errors import RequestValidationError, ResponseValidationError
 from ..core._jsonbody import read_json
 from ..core._pagination import Page
 from ..core._request import Call
+from ._context import CECenterContext
 from ._links import next_link, next_page_target
 
 __all__ = [
@@ -70,7 +70,7 @@ def paged_call(
     auth: Any,
     page_size: int,
     name: str,
-    client: ClientBase[Any],
+    context: CECenterContext,
 ) -> Call[Page[Any]]:
     """A listing paged by `pageNumber`/`pageSize`, following `Link: rel="next"` when given."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -90,9 +90,9 @@ def paged_call(
                 target, target_auth = next_page_target(
                     response,
                     following,
-                    base_url=client.base_url,
+                    base_url=context.engine.base_url,
                     auth=auth,
-                    foreign=getattr(client, "foreign_links", "refuse"),
+                    foreign=context.foreign_links,
                 )
                 following_call = call(target, None, target_auth)
             else:

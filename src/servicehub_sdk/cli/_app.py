@@ -13,9 +13,9 @@ import shlex
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,9 +23,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.models import TyperInfo
 
+from .._backends import BackendSpec, ResourceCommands, backends, load_object
+from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError, RequestValidationError, ServiceHubError
-from ._profiles import BACKENDS, client_for, load_profile
+from ._profiles import client_for, load_profile
 
 __all__ = ["app", "main"]
 
@@ -80,7 +83,19 @@ def _handled() -> Iterator[None]:
 
 
 def _client(backend: str) -> Any:
-    return client_for(backend, load_profile(_State.profile, _State.config))
+    """The backend's client from the profile and the environment; a warning about the
+    configuration (a misspelt variable) is one line on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConfigurationWarning)
+        client = client_for(backend, load_profile(_State.profile, _State.config))
+    for warning in caught:
+        if issubclass(warning.category, ConfigurationWarning):
+            errors.print(f"[yellow]warning:[/yellow] {escape(str(warning.message))}")
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return client
 
 
 # -- sandbox and demo --------------------------------------------------------------------
@@ -102,7 +117,7 @@ def sandbox(
         bool, typer.Option("--profile", help="Print a [sandbox] profile for the config file.")
     ] = False,
 ) -> None:
-    """Run all five emulators on 127.0.0.1 until Ctrl-C; print how to reach them.
+    """Run every backend's emulator on 127.0.0.1 until Ctrl-C; print how to reach them.
 
     The values printed are complete (sandbox-only credentials). With `--env`, paste the
     `export` lines into the shell that runs your code; with `--profile`, append the
@@ -220,10 +235,26 @@ def master_data(
     _finish(result, report)
 
 
+def _ticket_backends() -> list[str]:
+    """The backends service cases can be linked to (their spec names a ticket target)."""
+    return [name for name, spec in backends.items() if spec.ticket_target is not None]
+
+
+def _required_keywords(cls: Any) -> set[str]:
+    import inspect
+
+    return {
+        name
+        for name, parameter in inspect.signature(cls).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        and parameter.default is inspect.Parameter.empty
+    }
+
+
 @sync_app.command("link-cases")
 def link_cases(
     target: Annotated[
-        str, typer.Option(help="Where tickets are created: supportcenter, cecenter or spicecsm.")
+        str, typer.Option(help=f"Where tickets are created: {' or '.join(_ticket_backends())}.")
     ],
     journal: Annotated[
         str,
@@ -245,29 +276,21 @@ def link_cases(
     ] = None,
 ) -> None:
     """Create a ticket for every unlinked service case and link it, exactly once."""
-    from ..integrations import (
-        CECenterTarget,
-        SpiceCSMTarget,
-        SupportCenterTarget,
-        link_service_cases,
-    )
+    from ..integrations import link_service_cases
 
     with _handled():
-        if target not in ("supportcenter", "cecenter", "spicecsm"):
+        if target not in _ticket_backends():
             raise ConfigurationError(
                 f"--target {target!r} is not a ticket backend; "
-                "use supportcenter, cecenter or spicecsm"
+                f"use {' or '.join(_ticket_backends())}"
             )
-        if target == "cecenter" and not customer_id:
-            raise ConfigurationError("--customer-id is needed for CECenter tickets")
+        spec = backends[target]
+        target_class = load_object(spec.ticket_target)
+        options = {"customer_id": customer_id} if customer_id else {}
+        if "customer_id" in _required_keywords(target_class) and not customer_id:
+            raise ConfigurationError(f"--customer-id is needed for {spec.display_name} tickets")
         with _client("ssh") as hub, _client(target) as client:
-            ticket_target: Any
-            if target == "supportcenter":
-                ticket_target = SupportCenterTarget(client)
-            elif target == "cecenter":
-                ticket_target = CECenterTarget(client, customer_id=customer_id or "")
-            else:
-                ticket_target = SpiceCSMTarget(client)
+            ticket_target = target_class(client, **options)
             result = link_service_cases(
                 hub, ticket_target, journal=journal, limit=limit, dry_run=dry_run
             )
@@ -358,50 +381,10 @@ def _cell(value: Any) -> str:
     return "" if value is None else escape(str(value))
 
 
-Lister = Callable[[Any, int], list[Any]]
-Getter = Callable[[Any, str], Any]
-
-
-@dataclass(frozen=True)
-class Everyday:
-    """One `servicehub <backend> <resource>` group: how to list and get, and its help."""
-
-    noun: str
-    lister: Lister
-    getter: Getter | None = None
-    id_help: str = "The id."
-
-
-EVERYDAY: dict[tuple[str, str], Everyday] = {
-    ("ssh", "customers"): Everyday(
-        "Secure Service Hub customers",
-        lambda c, n: c.customers.list().to_list(n),
-        lambda c, i: c.customers.get(i),
-        "The customer's external ID.",
-    ),
-    ("ssh", "service-cases"): Everyday(
-        "Secure Service Hub service cases", lambda c, n: c.service_cases.list().to_list(n)
-    ),
-    ("fsm", "partners"): Everyday("FSM crowd partners", lambda c, n: c.partners.list().to_list(n)),
-    ("supportcenter", "requests"): Everyday(
-        "SupportCenter Plus requests",
-        lambda c, n: c.requests.list().to_list(n),
-        lambda c, i: c.requests.get(i),
-        "The request's id.",
-    ),
-    ("cecenter", "tickets"): Everyday(
-        "CECenter service tickets",
-        lambda c, n: c.service_tickets.list().to_list(n),
-        lambda c, i: c.service_tickets.get(i),
-        "The ticket's id.",
-    ),
-    ("spicecsm", "agents"): Everyday("SpiceCSM agents", lambda c, n: c.agents.list().to_list(n)),
-}
-
 _COLUMNS_HELP = "Comma-separated columns to show (nested ones as address.city)."
 
 
-def _list_command(backend: str, everyday: Everyday) -> Callable[..., None]:
+def _list_command(backend: str, everyday: ResourceCommands) -> Callable[..., None]:
     def list_command(
         limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
         columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
@@ -409,14 +392,16 @@ def _list_command(backend: str, everyday: Everyday) -> Callable[..., None]:
         as_csv: Annotated[bool, typer.Option("--csv", help="CSV, nested columns dotted.")] = False,
     ) -> None:
         with _handled(), _client(backend) as client:
-            items = everyday.lister(client, limit)
+            items = list(everyday.list(client, limit))
             _print(items, as_json=as_json, as_csv=as_csv, columns=columns)
 
     list_command.__doc__ = f"List {everyday.noun}: a table as wide as the terminal."
     return list_command
 
 
-def _get_command(backend: str, everyday: Everyday, getter: Getter) -> Callable[..., None]:
+def _get_command(
+    backend: str, everyday: ResourceCommands, getter: Callable[[Any, str], Any]
+) -> Callable[..., None]:
     def get_command(
         item_id: str = typer.Argument(..., help=everyday.id_help),
         columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
@@ -430,39 +415,43 @@ def _get_command(backend: str, everyday: Everyday, getter: Getter) -> Callable[.
     return get_command
 
 
-_BACKEND_HELP = {
-    "ssh": "Secure Service Hub (symmedia).",
-    "fsm": "SAP FSM Crowd Partner API.",
-    "supportcenter": "ManageEngine SupportCenter Plus.",
-    "cecenter": "SAP hybris CECenter Mashup.",
-    "spicecsm": "SpiceCSM JSON-RPC.",
-}
-
-
-def _register(backend: str) -> None:
+def backend_group(spec: BackendSpec) -> typer.Typer | None:
+    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares."""
+    commands = spec.commands()
+    if not commands:
+        return None
     group = typer.Typer(
-        help=f"Everyday calls to {_BACKEND_HELP[backend]}",
+        help=f"Everyday calls to {spec.description or spec.display_name}.",
         no_args_is_help=True,
         rich_markup_mode=None,
     )
-    app.add_typer(group, name=backend)
-    for (name, resource), everyday in EVERYDAY.items():
-        if name != backend:
-            continue
+    for everyday in commands:
         sub = typer.Typer(
             help=f"{everyday.noun[0].upper()}{everyday.noun[1:]}.",
             no_args_is_help=True,
             rich_markup_mode=None,
         )
-        group.add_typer(sub, name=resource)
-        sub.command("list")(_list_command(backend, everyday))
-        if everyday.getter is not None:
-            sub.command("get")(_get_command(backend, everyday, everyday.getter))
+        group.add_typer(sub, name=everyday.resource)
+        sub.command("list")(_list_command(spec.name, everyday))
+        if everyday.get is not None:
+            sub.command("get")(_get_command(spec.name, everyday, everyday.get))
+    return group
 
 
-for _backend in BACKENDS:
-    if any(name == _backend for name, _ in EVERYDAY):
-        _register(_backend)
+class _WithBackendGroups(list[TyperInfo]):
+    """`app`'s command groups: its own, then one per registered backend, read from the
+    registry whenever the command line is built, so a backend registered after this module
+    was imported has its commands too."""
+
+    def __iter__(self) -> Iterator[TyperInfo]:
+        yield from super().__iter__()
+        for spec in backends.values():
+            group = backend_group(spec)
+            if group is not None:
+                yield TyperInfo(group, name=spec.name)
+
+
+app.registered_groups = _WithBackendGroups(app.registered_groups)
 
 
 def main() -> None:

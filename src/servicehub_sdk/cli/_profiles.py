@@ -19,7 +19,6 @@ file is reported in one line naming the file, the section and the key.
 from __future__ import annotations
 
 import difflib
-import importlib
 import inspect
 import os
 import tomllib
@@ -29,19 +28,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .._backends import backends
 from ..core._errors import ConfigurationError
 from ..core._redaction import redact_mapping
 
-__all__ = ["BACKENDS", "Profile", "client_for", "env_prefix", "load_profile"]
-
-# backend name (package, CLI, environment, sandbox) -> (module, sync client class)
-BACKENDS: dict[str, tuple[str, str]] = {
-    "ssh": ("servicehub_sdk.ssh", "SSHClient"),
-    "fsm": ("servicehub_sdk.fsm", "FSMClient"),
-    "supportcenter": ("servicehub_sdk.supportcenter", "SupportCenterClient"),
-    "cecenter": ("servicehub_sdk.cecenter", "CECenterClient"),
-    "spicecsm": ("servicehub_sdk.spicecsm", "SpiceCSMClient"),
-}
+__all__ = ["Profile", "client_for", "env_prefix", "load_profile"]
 
 _NOT_CONFIGURABLE = frozenset({"self", "http_client", "auth"})
 _NUMBERS = {"timeout": (int, float), "max_retries": (int,)}
@@ -49,7 +40,7 @@ _NUMBERS = {"timeout": (int, float), "max_retries": (int,)}
 
 def env_prefix(backend: str) -> str:
     """`SERVICEHUB_<BACKEND>_`: the prefix of a backend's environment variables."""
-    return f"SERVICEHUB_{backend.upper()}_"
+    return backends[backend].env_prefix
 
 
 @dataclass
@@ -101,10 +92,10 @@ def load_profile(name: str = "default", path: str | Path | None = None) -> Profi
         raise ConfigurationError(f"{file} [{name}] must be a table of backends")
     sections: dict[str, dict[str, Any]] = {}
     for backend, values in profile.items():
-        if backend not in BACKENDS:
+        if backend not in backends:
             raise ConfigurationError(
-                f"{file} [{name}.{backend}]: unknown backend{_suggest(backend, BACKENDS)}; "
-                f"the backends are {', '.join(BACKENDS)}"
+                f"{file} [{name}.{backend}]: unknown backend{_suggest(backend, backends)}; "
+                f"the backends are {', '.join(backends)}"
             )
         if not isinstance(values, dict):
             raise ConfigurationError(f"{file} [{name}] {backend}: must be a table of settings")
@@ -114,13 +105,12 @@ def load_profile(name: str = "default", path: str | Path | None = None) -> Profi
 
 def client_for(backend: str, profile: Profile) -> Any:
     """A sync client of `backend` from the profile and the environment."""
-    if backend not in BACKENDS:
+    if backend not in backends:
         raise ConfigurationError(
-            f"unknown backend {backend!r}{_suggest(backend, BACKENDS)}; "
-            f"use one of {', '.join(BACKENDS)}"
+            f"unknown backend {backend!r}{_suggest(backend, backends)}; "
+            f"use one of {', '.join(backends)}"
         )
-    module, name = BACKENDS[backend]
-    cls = getattr(importlib.import_module(module), name)
+    cls = backends[backend].client_class()
     settings = profile.sections.get(backend, {})
     _check(cls, backend, settings, profile)
     try:

@@ -1,7 +1,10 @@
 """Shared machinery of every backend: auth, the HTTP engines, errors, paging and models.
 
 Nothing here knows a vendor; each backend package builds on these pieces.
+`AiohttpClient` (extra `aiohttp`) is imported when first named.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._auth import (
     AllOf,
@@ -23,6 +26,7 @@ from ._client import (
     operation,
     paged,
 )
+from ._context import ClientContext
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -46,6 +50,7 @@ from ._errors import (
     ServiceHubError,
     UnprocessableError,
 )
+from ._extras import MissingExtraError
 from ._http import (
     DEFAULT_TIMEOUT,
     AsyncEngine,
@@ -60,7 +65,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
-from ._request import Call, CallOptions, ListOptions
+from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -69,6 +74,7 @@ __all__ = [
     "APIKeyHeader",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpClient",
     "AllOf",
     "Async",
     "AsyncClient",
@@ -82,12 +88,15 @@ __all__ = [
     "CallOptions",
     "ClientBase",
     "ClientClosedError",
+    "ClientContext",
     "ConfigurationError",
     "ConflictError",
     "EventLoopError",
+    "Flow",
     "GraphQLError",
     "JSONRPCError",
     "ListOptions",
+    "MissingExtraError",
     "NotFoundError",
     "OAuth2ClientCredentials",
     "OAuth2PasswordGrant",
@@ -106,6 +115,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "ServiceHubModel",
+    "Step",
     "Sync",
     "SyncClient",
     "SyncEngine",
@@ -113,7 +123,19 @@ __all__ = [
     "UnprocessableError",
     "capture_responses",
     "counter_pages",
+    "flow_of",
     "operation",
     "paged",
     "validate_input",
 ]
+
+if TYPE_CHECKING:
+    from ._aiohttp_client import AiohttpClient
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AiohttpClient":  # its extra is optional: import it only when asked for
+        from ._aiohttp_client import AiohttpClient
+
+        return AiohttpClient
+    raise AttributeError(f"module 'servicehub_sdk.core' has no attribute {name!r}")

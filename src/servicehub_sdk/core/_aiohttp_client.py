@@ -7,7 +7,7 @@ and `httpx.Response` objects — and hands the connections to aiohttp through th
 `httpx-aiohttp` transport (the one openai-python offers as its `aiohttp` extra).
 
 ```python
-from servicehub_sdk.core._aiohttp_client import AiohttpClient
+from servicehub_sdk.core import AiohttpClient
 
 async with AiohttpClient() as http, AsyncCECenterClient(..., http_client=http) as cec:
     await asyncio.gather(*(cec.service_tickets.get(i) for i in ids))

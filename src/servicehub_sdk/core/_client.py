@@ -1,12 +1,16 @@
 """Client and resource bases: one definition of every operation serves sync and async.
 
 A resource method is written once, as a function that returns a `Call` (one exchange) or a
-generator of `Call`s (several), decorated with `@operation`; or, for listings, as a function
-returning the first page's `Call`, decorated with `@paged`. Reached through a sync client it
-runs and returns the result; through an async client it returns a coroutine (or `AsyncPager`).
+flow, a generator of `Call`s (several), decorated with `@operation`; or, for listings, as a
+function returning how the first page is fetched, decorated with `@paged`. Reached through a
+sync client it runs and returns the result; through an async client it returns a coroutine
+(or `AsyncPager`).
+
+Every resource receives its client's `ClientContext` (`Resource(context)`, kept as
+`self._context`); the descriptors run operations on `self._context.engine`.
 
 ```python
-class Customers(Resource[M]):
+class Customers(Resource[M, ClientContext]):
     @operation
     def get(self, external_id: str, **options: Unpack[CallOptions]) -> Call[Customer]:
         return Call("GET", f"customers/{external_id}", parse=...)
@@ -19,28 +23,43 @@ import copy
 import functools
 import inspect
 import os
+import types
 import typing
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
-from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
+from typing import (
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Self,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
 
 import httpx
+from typing_extensions import TypeVar as DefaultedTypeVar
 
 from ._boundary import check_transport_security
+from ._context import ClientContext
 from ._environment import env_value
 from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
 from ._http import (
     AsyncEngine,
+    EngineSettings,
     ErrorDecoder,
-    Flow,
     SyncEngine,
     capture_responses,
     decode_error,
 )
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES
+from ._logging import configure_from_env
 from ._pagination import AsyncPager, Page, Pager
-from ._request import CALL_OPTION_KEYS, Call, CallOptions
+from ._request import CALL_OPTION_KEYS, Call, CallOptions, Flow, Step
 from ._retry import RetryPolicy, check_max_retries
 
 __all__ = [
@@ -67,6 +86,8 @@ class Async:
 
 
 M = TypeVar("M", bound=Sync | Async)
+C = DefaultedTypeVar("C", bound=ClientContext, default=ClientContext)
+"""The context type a resource receives: `Resource[M]` is `Resource[M, ClientContext]`."""
 
 
 class ClientBase(Generic[M]):
@@ -77,7 +98,8 @@ class ClientBase(Generic[M]):
     """
 
     env_prefix: ClassVar[str] = "SERVICEHUB_"
-    _engine: Any
+    _context: ClientContext
+    """Set once by the backend's constructor: `self._context = Context(engine=..., ...)`."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # A wrong argument names the public class and the closest parameter.
@@ -85,7 +107,7 @@ class ClientBase(Generic[M]):
         if "__init__" in cls.__dict__:
             setattr(cls, "__init__", checked_keywords(cls.__dict__["__init__"]))  # noqa: B010
 
-    def _init_engine(
+    def _open_engine(
         self,
         *,
         base_url: str | httpx.URL,
@@ -99,21 +121,20 @@ class ClientBase(Generic[M]):
         max_response_bytes: int | None = None,
         allow_insecure_http: bool = False,
         other_urls: Mapping[str, str | None] | None = None,
-    ) -> None:
+    ) -> SyncEngine | AsyncEngine:
+        """The engine of this client (`SyncEngine` for `SyncClient`s, `AsyncEngine` for
+        `AsyncClient`s), for the constructor to put into the client's context.
+
+        Refuses plain `http://` for `base_url` and `other_urls` while credentials are sent,
+        unless `allow_insecure_http`; answers larger than `max_response_bytes` are refused.
+        """
+        configure_from_env()
         check_transport_security(base_url, auth, allow_insecure_http, other_urls)
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=check_max_retries(max_retries))
-        engine_cls, client_cls = self._engine_types()
-        if http_client is not None and not isinstance(http_client, client_cls):
-            raise ConfigurationError(
-                f"{type(self).__name__} needs an {client_cls.__module__}.{client_cls.__name__}, "
-                f"got {type(http_client).__name__}"
-            )
-        owns = http_client is None
-        self._engine = engine_cls(
-            http_client=http_client if http_client is not None else client_cls(),
-            owns_client=owns,
+        return self._new_engine(
+            http_client,
             base_url=base_url,
             auth=auth,
             timeout=timeout,
@@ -123,20 +144,33 @@ class ClientBase(Generic[M]):
             max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
         )
 
-    def _engine_types(self) -> tuple[type[Any], type[Any]]:
-        raise NotImplementedError
+    def _new_engine(
+        self,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        **settings: Unpack[EngineSettings],
+    ) -> SyncEngine | AsyncEngine:
+        raise NotImplementedError  # SyncClient and AsyncClient each make their own engine
+
+    def _wrong_http_client(self, wanted: type[Any], given: object) -> ConfigurationError:
+        return ConfigurationError(
+            f"{type(self).__name__} needs an {wanted.__module__}.{wanted.__name__}, "
+            f"got {type(given).__name__}"
+        )
+
+    @property
+    def _engine(self) -> SyncEngine | AsyncEngine:
+        """The engine of the client's context (typed exactly by `SyncClient`/`AsyncClient`)."""
+        return self._context.engine
 
     @property
     def base_url(self) -> httpx.URL:
         """The URL every relative path is resolved against."""
-        url: httpx.URL = self._engine.base_url
-        return url
+        return self._context.engine.base_url
 
     @property
     def auth(self) -> httpx.Auth | None:
         """The authentication strategy in use."""
-        auth: httpx.Auth | None = self._engine.auth
-        return auth
+        return self._context.engine.auth
 
     def with_options(
         self,
@@ -155,16 +189,17 @@ class ClientBase(Generic[M]):
         Closing the copy does not close the shared connections.
         """
         clone = copy.copy(self)
-        clone._engine = self._engine.derive(
+        engine = self._context.engine.derive(
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
             retry=retry,
             max_response_bytes=max_response_bytes,
         )
+        clone._context = self._context.with_engine(engine)
         for name, value in vars(clone).items():
             if isinstance(value, Resource):
-                setattr(clone, name, value._rebind(clone))
+                setattr(clone, name, value._rebind(clone._context))
         return clone
 
     capture_responses = staticmethod(capture_responses)
@@ -177,16 +212,22 @@ class ClientBase(Generic[M]):
         `SERVICEHUB_SSH_API_KEY` for `api_key`; keyword arguments win over the environment.
         Values are read by the parameter's type: flags as `true`/`false` (`1`/`0`, `yes`/`no`,
         `on`/`off`), `max_retries` and other counts as integers, `timeout` as seconds, lists
-        comma-separated. A missing setting is reported by its variable's name.
+        comma-separated. A missing setting is reported by its variable's name. A set
+        `<env_prefix>*` variable that names no parameter (`SERVICEHUB_SSH_BASEURL`) is
+        reported with the closest one, as a `ConfigurationWarning`, or as a
+        `ConfigurationError` when `SERVICEHUB_STRICT_ENV=1`.
         """
         import inspect
 
+        from ._environment import misspelt_variables, warn_misspelt
+
         params = inspect.signature(cls.__init__).parameters
+        settings = [name for name in params if name not in ("self", "http_client", "auth")]
         variables = {
-            name: f"{cls.env_prefix}{name.upper()}"
-            for name in params
-            if name not in ("self", "http_client", "auth") and name not in overrides
+            name: f"{cls.env_prefix}{name.upper()}" for name in settings if name not in overrides
         }
+        misspelt = misspelt_variables(cls.env_prefix, settings, os.environ)
+        warn_misspelt(misspelt, cls.__name__, os.environ)
         kwargs: dict[str, Any] = {}
         for name, variable in variables.items():
             raw = os.environ.get(variable)
@@ -198,17 +239,31 @@ class ClientBase(Generic[M]):
         try:
             return cls(**kwargs)
         except ConfigurationError as exc:
-            message = environment_hint(str(exc), cls.__name__, cls.env_prefix, variables, found)
+            message = environment_hint(
+                str(exc), cls.__name__, cls.env_prefix, variables, found, misspelt
+            )
             raise type(exc)(message) from None
 
 
 class SyncClient(ClientBase[Sync]):
     """A blocking client: a context manager that closes the connections it opened."""
 
-    _engine: SyncEngine
+    def _new_engine(
+        self,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        **settings: Unpack[EngineSettings],
+    ) -> SyncEngine:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise self._wrong_http_client(httpx.Client, http_client)
+        owns = http_client is None
+        return SyncEngine(http_client=http_client or httpx.Client(), owns_client=owns, **settings)
 
-    def _engine_types(self) -> tuple[type[Any], type[Any]]:
-        return SyncEngine, httpx.Client
+    @property
+    def _engine(self) -> SyncEngine:
+        engine = self._context.engine
+        if not isinstance(engine, SyncEngine):  # a context built by another client class
+            raise TypeError(f"{type(self).__name__} is run by a {type(engine).__name__}")
+        return engine
 
     def request(
         self,
@@ -244,10 +299,23 @@ class SyncClient(ClientBase[Sync]):
 class AsyncClient(ClientBase[Async]):
     """An async client: an async context manager that closes the connections it opened."""
 
-    _engine: AsyncEngine
+    def _new_engine(
+        self,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+        **settings: Unpack[EngineSettings],
+    ) -> AsyncEngine:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise self._wrong_http_client(httpx.AsyncClient, http_client)
+        owns = http_client is None
+        client = http_client or httpx.AsyncClient()
+        return AsyncEngine(http_client=client, owns_client=owns, **settings)
 
-    def _engine_types(self) -> tuple[type[Any], type[Any]]:
-        return AsyncEngine, httpx.AsyncClient
+    @property
+    def _engine(self) -> AsyncEngine:
+        engine = self._context.engine
+        if not isinstance(engine, AsyncEngine):  # a context built by another client class
+            raise TypeError(f"{type(self).__name__} is run by a {type(engine).__name__}")
+        return engine
 
     async def request(
         self,
@@ -282,22 +350,28 @@ class AsyncClient(ClientBase[Async]):
         await self.close()
 
 
-class Resource(Generic[M]):
-    """A family of operations of one backend (`hub.customers`, `scp.requests`…)."""
+class Resource(Generic[M, C]):
+    """A family of operations of one backend (`hub.customers`, `scp.requests`…).
 
-    def __init__(self, client: ClientBase[M]) -> None:
-        self._client: ClientBase[M] = client
+    Made with the client's context (`Customers(context)`), which it keeps as `_context`:
+    the engine that runs its operations and the backend's typed state.
+    """
 
-    def _rebind(self, client: ClientBase[M]) -> Self:
+    def __init__(self, context: C) -> None:
+        self._context: C = context
+
+    def _rebind(self, context: ClientContext) -> Self:
+        """This resource (and the resources it holds) on another context of the same
+        backend state: what `with_options` gives its copy."""
         clone = copy.copy(self)
-        clone._client = client
+        clone._context = cast(C, context)
         for name, value in vars(clone).items():
-            if isinstance(value, Resource) and name != "_client":
-                setattr(clone, name, value._rebind(client))
+            if isinstance(value, Resource):
+                setattr(clone, name, value._rebind(context))
         return clone
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {type(self._client).__name__}>"
+        return f"<{type(self).__name__} of {self._context.client_name}>"
 
 
 class Operation(Generic[P, T]):
@@ -305,24 +379,25 @@ class Operation(Generic[P, T]):
 
     def __init__(self, fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> None:
         self.fn = fn
-        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        _wrap(self, fn)
         self._signatures = _Signatures(fn, sync=_result_of, async_=_coroutine_of)
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
     def __get__(
-        self, obj: Resource[Sync] | ClientBase[Sync], owner: type[Any]
+        self, obj: Resource[Sync, Any] | ClientBase[Sync], owner: type[Any]
     ) -> Callable[P, T]: ...
     @overload
     def __get__(
-        self, obj: Resource[Async] | ClientBase[Async], owner: type[Any]
+        self, obj: Resource[Async, Any] | ClientBase[Async], owner: type[Any]
     ) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
         if obj is None:
             return self
         fn = self.fn
-        engine = _engine_of(obj)
+        context: ClientContext = obj._context
+        engine = context.engine
         if isinstance(engine, AsyncEngine):
 
             async def run_async(*args: Any, **kwargs: Any) -> Any:
@@ -341,9 +416,9 @@ class Operation(Generic[P, T]):
 class PagedOperation(Generic[P, T]):
     """Descriptor made by `@paged`: returns a `Pager` (sync) or `AsyncPager` (async)."""
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> None:
+    def __init__(self, fn: Callable[Concatenate[Any, P], Step[Page[T]]]) -> None:
         self.fn = fn
-        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        _wrap(self, fn)
         self._signatures = _Signatures(
             fn, sync=lambda r: _pager_of(Pager, r), async_=lambda r: _pager_of(AsyncPager, r)
         )
@@ -351,19 +426,21 @@ class PagedOperation(Generic[P, T]):
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
-    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, Pager[T]]: ...
+    def __get__(self, obj: Resource[Sync, Any], owner: type[Any]) -> Callable[P, Pager[T]]: ...
     @overload
-    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncPager[T]]: ...
+    def __get__(
+        self, obj: Resource[Async, Any], owner: type[Any]
+    ) -> Callable[P, AsyncPager[T]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
         if obj is None:
             return self
-        engine = _engine_of(obj)
-        is_async = isinstance(engine, AsyncEngine)
+        context: ClientContext = obj._context
+        is_async = isinstance(context.engine, AsyncEngine)
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             progress = bool(kwargs.pop("progress", False))
             options = _pop_options(kwargs)
-            return self.pager(engine, obj, args, kwargs, options, progress)
+            return self.pager(context.engine, obj, args, kwargs, options, progress)
 
         signatures = self._signatures
         return _named_after(
@@ -372,17 +449,19 @@ class PagedOperation(Generic[P, T]):
 
     def pager(
         self,
-        engine: Any,
+        engine: SyncEngine | AsyncEngine,
         obj: Any,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         options: CallOptions | None,
         progress: bool,
-    ) -> Any:
-        """The pager of one listing (subclasses describe listings otherwise)."""
-        pager_cls = AsyncPager if isinstance(engine, AsyncEngine) else Pager
+    ) -> Pager[T] | AsyncPager[T]:
+        """The pager of one listing."""
         first = self.fn(obj, *args, **kwargs)
-        return pager_cls(engine, first, options, progress=progress, backend=_backend_of(obj))
+        backend = obj._context.client_name
+        if isinstance(engine, AsyncEngine):
+            return AsyncPager(engine, first, options, progress=progress, backend=backend)
+        return Pager(engine, first, options, progress=progress, backend=backend)
 
 
 def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation[P, T]:
@@ -390,9 +469,19 @@ def operation(fn: Callable[Concatenate[Any, P], Call[T] | Flow[T]]) -> Operation
     return Operation(fn)
 
 
-def paged(fn: Callable[Concatenate[Any, P], Call[Page[T]]]) -> PagedOperation[P, T]:
-    """Make a listing method out of a function describing its first page."""
+def paged(fn: Callable[Concatenate[Any, P], Step[Page[T]]]) -> PagedOperation[P, T]:
+    """Make a listing method out of a function describing its first page (a `Call`, or a
+    function starting a flow; see `counter_pages`)."""
     return PagedOperation(fn)
+
+
+def _wrap(descriptor: object, fn: Callable[..., Any]) -> None:
+    """`functools.update_wrapper` for a descriptor: `fn`'s name, docstring and attributes."""
+    for attribute in functools.WRAPPER_ASSIGNMENTS:
+        if hasattr(fn, attribute):
+            setattr(descriptor, attribute, getattr(fn, attribute))
+    vars(descriptor).update(vars(fn))
+    setattr(descriptor, "__wrapped__", fn)  # noqa: B010 - read by inspect.unwrap
 
 
 def _named_after(
@@ -408,7 +497,7 @@ def _named_after(
     bound.__name__ = fn.__name__
     bound.__qualname__ = fn.__qualname__
     bound.__doc__ = fn.__doc__
-    bound.__signature__ = signature  # type: ignore[attr-defined]
+    setattr(bound, "__signature__", signature)  # noqa: B010 - functions have no such slot
     return bound
 
 
@@ -447,11 +536,14 @@ class _Signatures:
 
 
 def _produced(declared: Any) -> Any:
-    """What a `Call[T]` or a flow `Generator[Call, Any, T]` produces: `T` (`Any` if unknown)."""
+    """What a `Call[T]`, a flow `Generator[Call, Any, T]` or a `Step[T]` produces: `T` (`Any`
+    if unknown)."""
     origin = typing.get_origin(declared)
     args = typing.get_args(declared)
     if origin is Call and args:
         return args[0]
+    if origin in (typing.Union, types.UnionType):  # a `Step`: a Call, or a flow's function
+        return next((found for a in args if (found := _produced(a)) is not Any), Any)
     if origin is not None and len(args) == 3 and getattr(origin, "__name__", "") == "Generator":
         return args[2]
     return Any
@@ -470,27 +562,18 @@ def _pager_of(pager: type[Any], produced: Any) -> Any:
     return pager[page_args[0]] if page_args else pager[Any]
 
 
-def _backend_of(obj: Any) -> str:
-    """The name of the client a resource belongs to (`SupportCenterClient`), for errors."""
-    return type(obj if isinstance(obj, ClientBase) else obj._client).__name__
-
-
-def _engine_of(obj: Any) -> Any:
-    return obj._engine if isinstance(obj, ClientBase) else obj._client._engine
-
-
 def _pop_options(kwargs: dict[str, Any]) -> CallOptions | None:
     if not kwargs:
         return None
     options = {k: kwargs.pop(k) for k in CALL_OPTION_KEYS & kwargs.keys()}
-    return options or None  # type: ignore[return-value]
+    return cast(CallOptions, options) if options else None
 
 
 def _options(options: Mapping[str, Any]) -> CallOptions | None:
     unknown = set(options) - CALL_OPTION_KEYS
     if unknown:
         raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unknown))}")
-    return dict(options) or None  # type: ignore[return-value]
+    return cast(CallOptions, dict(options)) if options else None
 
 
 def _raw_call(

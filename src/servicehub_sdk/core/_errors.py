@@ -1,28 +1,8 @@
-"""One exception hierarchy for every backend.
+"""One exception hierarchy for every backend, rooted at `ServiceHubError`.
 
-```
-ServiceHubError
-├── ConfigurationError          the client was set up wrongly (missing credentials, bad URL)
-│   ├── ClientClosedError       the client was used after close()
-│   └── EventLoopError          an async client was used from another event loop
-├── RequestValidationError      input refused before anything was sent
-├── APIConnectionError          no usable answer: connection refused, dropped, reset
-│   └── APITimeoutError
-├── APIStatusError              the server answered with an error
-│   ├── BadRequestError         400
-│   ├── AuthenticationError     401 (and OAuth2 token refusals)
-│   ├── PermissionDeniedError   403
-│   ├── NotFoundError           404
-│   ├── ConflictError           409
-│   ├── UnprocessableError      422
-│   ├── RateLimitError          429
-│   └── ServerError             5xx
-├── GraphQLError                a GraphQL `errors` array
-├── JSONRPCError                a JSON-RPC `error` member
-├── ResponseValidationError     the answer could not be read into the SDK's models
-│   └── PaginationError         a listing's pages never lead to its end
-└── ResponseTooLargeError       the answer is larger than the client's max_response_bytes
-```
+The core's classes are defined here; the few a backend adds (`NotRunError`, `SpiceAPIError`…)
+subclass them, and `servicehub_sdk` exports them all. The whole tree, generated from the
+classes, is on the Errors page (docs/concepts/errors.md).
 
 Every error says whether the request *may have been applied* by the server, so that a caller
 can tell a safe-to-repeat failure from one that needs a look before trying again.

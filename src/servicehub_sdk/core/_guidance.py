@@ -59,15 +59,26 @@ def checked_keywords(init: Callable[..., None]) -> Callable[..., None]:
 
 
 def environment_hint(
-    message: str, owner: str, prefix: str, variables: Mapping[str, str], found: Iterable[str]
+    message: str,
+    owner: str,
+    prefix: str,
+    variables: Mapping[str, str],
+    found: Iterable[str],
+    misspelt: Mapping[str, str | None] | None = None,
 ) -> str:
     """A configuration error raised by `owner.from_env()`, in terms of environment variables.
 
     `variables` maps each parameter read from the environment to its variable; the parameter
-    names in `message` are replaced by their variables, and the message says what was set.
+    names in `message` are replaced by their variables, and the message says what was set,
+    naming the misspelt variables (`misspelt`: variable -> the one it probably meant).
     """
     for name, variable in sorted(variables.items(), key=lambda item: -len(item[0])):
         message = re.sub(rf"(?<![\w=]){re.escape(name)}(?![\w=])", variable, message)
     found = sorted(found)
     seen = f"found {', '.join(found)}" if found else f"found no {prefix}* variable set"
-    return f"{message} — {owner}.from_env() {seen}"
+    hint = f"{message} — {owner}.from_env() {seen}"
+    if misspelt:
+        from ._environment import describe_misspelt
+
+        hint += f"; {describe_misspelt(misspelt, owner)}"
+    return hint

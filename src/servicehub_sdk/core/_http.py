@@ -13,9 +13,9 @@ import logging
 import platform
 import time
 import weakref
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack, cast
 
 import httpx
 import tenacity
@@ -43,7 +43,7 @@ from ._limits import (
     read_limited_async,
 )
 from ._redaction import Scrubber, redact_url
-from ._request import USE_CLIENT_AUTH, Call, CallOptions
+from ._request import USE_CLIENT_AUTH, Call, CallOptions, Flow
 from ._retry import (
     RetryPolicy,
     check_max_retries,
@@ -54,6 +54,7 @@ from ._retry import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncEngine",
+    "EngineSettings",
     "ErrorInfo",
     "Flow",
     "SyncEngine",
@@ -69,8 +70,8 @@ C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
-Flow = Generator[Call[Any], Any, T]
-"""An operation of several exchanges: a generator yielding `Call`s and receiving their results."""
+_RETRYING = tenacity.Retrying()
+"""The owner tenacity's retry states name; the strategies asked are the call's `RetryPolicy`."""
 
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "servicehub_sdk_captured", default=None
@@ -97,6 +98,19 @@ class ErrorInfo:
 
 
 ErrorDecoder = Callable[[Any], ErrorInfo]
+
+
+class EngineSettings(TypedDict, total=False):
+    """What an engine is configured with, besides its `httpx` client (see `_Engine`)."""
+
+    base_url: str | httpx.URL
+    auth: httpx.Auth | None
+    timeout: float | httpx.Timeout | None
+    retry: RetryPolicy | None
+    headers: Mapping[str, str] | None
+    error_decoder: ErrorDecoder
+    max_response_bytes: int
+    scrubber: Scrubber | None
 
 
 def decode_error(body: Any) -> ErrorInfo:
@@ -316,7 +330,7 @@ class _Engine(Generic[C]):
         again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
         self.scrubber.error(error)  # before it can be logged, raised or kept
         if state is None:
-            state = tenacity.RetryCallState(None, None, (), {})  # type: ignore[arg-type]
+            state = tenacity.RetryCallState(_RETRYING, None, (), {})
         else:
             state.prepare_for_next_attempt()
         state.set_exception((type(error), error, error.__traceback__))
@@ -464,7 +478,7 @@ class SyncEngine(_Engine[httpx.Client]):
             try:
                 call = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+                return cast(T, stop.value)
             try:
                 value, error = self.execute(call, options), None
             except ServiceHubError as exc:
@@ -478,8 +492,14 @@ class SyncEngine(_Engine[httpx.Client]):
 class AsyncEngine(_Engine[httpx.AsyncClient]):
     """Runs calls and operation flows with an `httpx.AsyncClient`."""
 
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
+    def __init__(
+        self,
+        *,
+        http_client: httpx.AsyncClient,
+        owns_client: bool,
+        **settings: Unpack[EngineSettings],
+    ) -> None:
+        super().__init__(http_client=http_client, owns_client=owns_client, **settings)
         self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
 
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
@@ -560,7 +580,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             try:
                 call = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+                return cast(T, stop.value)
             try:
                 value, error = await self.execute(call, options), None
             except ServiceHubError as exc:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from ._boundary import check_values
-from ._display import model_html, model_text
+from ._display import brief_repr_args, model_html, model_text
 from ._errors import RequestValidationError
 
 __all__ = ["ServiceHubModel", "validate_input"]
@@ -35,10 +35,8 @@ class ServiceHubModel(BaseModel):
     )
 
     def __repr_args__(self) -> Any:
-        # Leave out fields that are unset, for short notebook reprs.
-        for name, value in super().__repr_args__():
-            if value is not None:
-                yield name, value
+        # One short line: unset fields left out, long values cut, the rest counted.
+        return brief_repr_args(super().__repr_args__())
 
     def _repr_html_(self) -> str:
         """Jupyter's display: a table of the fields that are set; secrets show as REDACTED."""

@@ -15,13 +15,14 @@ import hashlib
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
 from contextlib import aclosing, closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
-from ._errors import ConfigurationError, PaginationError
+from ._errors import PaginationError, ServiceHubError
+from ._extras import MissingExtraError
 from ._redaction import redact_url
-from ._request import Call, CallOptions
+from ._request import Call, CallOptions, Flow, Step, start
 
 if TYPE_CHECKING:
     from ._http import AsyncEngine, SyncEngine
@@ -40,6 +41,7 @@ MAX_EMPTY_PAGES = 3
 """Empty pages in a row that may claim more before the listing is declared endless."""
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,8 @@ class Page(Generic[T]):
 
     Attributes:
         items: the page's items.
-        next: the `Call` that fetches the next page, `None` on the last page.
+        next: how the next page is fetched (a `Call`, or a function starting a flow, for
+            pages that need a plan first), `None` on the last page.
         total: the total number of items when the server said so.
         fetched: how many rows the server sent, when items were filtered on the client
             side (`None`: as many as `items`).
@@ -57,7 +60,7 @@ class Page(Generic[T]):
     """
 
     items: list[T]
-    next: Call[Page[T]] | None = None
+    next: Step[Page[T]] | None = None
     total: int | None = None
     fetched: int | None = None
     fingerprint: bytes | None = None
@@ -88,40 +91,87 @@ def fingerprint(rows: Any) -> bytes:
     return hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).digest()
 
 
+@overload
 def counter_pages(
-    make_call: Callable[[int], Call[PageData[T]]],
+    make_call: Callable[[int], Call[PageData[T]]], *, start: int, step: int, page_size: int
+) -> Call[Page[T]]: ...
+@overload
+def counter_pages(
+    make_call: Callable[[int], Step[PageData[T]]], *, start: int, step: int, page_size: int
+) -> Step[Page[T]]: ...
+def counter_pages(
+    make_call: Callable[[int], Step[PageData[T]]],
     *,
     start: int,
     step: int,
     page_size: int,
-) -> Call[Page[T]]:
+) -> Step[Page[T]]:
     """A listing paged by a counter: page numbers (`step=1`) or offsets (`step=page_size`).
 
-    `make_call(counter)` describes the request for one page and how to read its `PageData`.
-    The listing ends when the server says so, on an empty page, or on a short page.
+    `make_call(counter)` describes one page: a `Call` reading its `PageData`, or a function
+    starting a flow that gives it (when the page needs a plan first). The listing ends when
+    the server says so, on an empty page, or on a short page.
     """
 
-    def build(counter: int) -> Call[Page[T]]:
-        call = make_call(counter)
+    def page_of(counter: int, data: PageData[T]) -> Page[T]:
+        if data.has_more is None:
+            more = bool(data.items) and len(data.items) >= page_size
+        else:
+            more = data.has_more
+        return Page(
+            items=data.items,
+            next=build(counter + step) if more else None,
+            total=data.total,
+            fetched=data.fetched,
+            fingerprint=data.fingerprint,
+        )
 
-        def parse(response: httpx.Response) -> Page[T]:
-            data = call.parse(response)
-            if data.has_more is None:
-                more = bool(data.items) and len(data.items) >= page_size
-            else:
-                more = data.has_more
-            following = build(counter + step) if more else None
-            return Page(
-                items=data.items,
-                next=following,
-                total=data.total,
-                fetched=data.fetched,
-                fingerprint=data.fingerprint,
-            )
+    def build(counter: int) -> Step[Page[T]]:
+        described = make_call(counter)
+        if isinstance(described, Call):
+            call = described
+            return call.with_parse(lambda response: page_of(counter, call.parse(response)))
+        first_step = described
 
-        return call.with_parse(parse)
+        def flow() -> Flow[Page[T]]:
+            data = yield from first_step()
+            return page_of(counter, data)
+
+        return flow
 
     return build(start)
+
+
+def _name_of(step: Step[Any]) -> str:
+    if isinstance(step, Call):
+        return step.name or step.url
+    return getattr(step, "__qualname__", "listing")
+
+
+def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
+    """The flow of one page, keeping the answer of every call it makes (the last one is the
+    page's own, which the pager checks); calls that fetch shared state through a
+    `SingleFlight` pass as they are, so that concurrent callers still share them."""
+    flow = start(step)
+    value: Any = None
+    error: ServiceHubError | None = None
+    while True:
+        try:
+            call = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            if not seen:
+                raise RuntimeError("a page's flow must send the page's request") from None
+            page: Page[T] = stop.value
+            return page
+        try:
+            if call.single_flight is not None:  # shared state (a session, a plan): no page
+                value, error = (yield call), None
+                continue
+            value, response = yield _Progress.ask(call)
+            error = None
+            seen.append(response)
+        except ServiceHubError as exc:
+            value, error = None, exc
 
 
 class _Progress(Generic[T]):
@@ -135,7 +185,7 @@ class _Progress(Generic[T]):
         self._empty_run = 0
 
     @staticmethod
-    def ask(call: Call[Page[T]]) -> Call[tuple[Page[T], httpx.Response]]:
+    def ask(call: Call[U]) -> Call[tuple[U, httpx.Response]]:
         """`call`, read together with its answer (whose request is checked as sent)."""
         parse = call.parse
         return call.with_parse(lambda response: (parse(response), response))
@@ -192,30 +242,30 @@ class _Progress(Generic[T]):
 
 class _PagerBase(Generic[T]):
     def __init__(
-        self, first: Call[Page[T]], options: CallOptions | None, progress: bool, backend: str
+        self, first: Step[Page[T]], options: CallOptions | None, progress: bool, backend: str
     ) -> None:
         self._first = first
         self._options = options
         self._progress = progress
-        self._backend = backend or first.name or first.url
+        self._backend = backend or _name_of(first)
+
+    def _page_flow(self, step: Step[Page[T]]) -> tuple[Flow[Page[T]], list[httpx.Response]]:
+        seen: list[httpx.Response] = []
+        return _tracked(step, seen), seen
 
     def _bar(self, total: int | None) -> Any:
         try:
             from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "progress=True needs tqdm: pip install 'servicehub-sdk[progress]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("progress=True", "progress", ["tqdm"]) from None
         return tqdm(total=total, unit="item")
 
     @staticmethod
     def _frame(items: Sequence[Any]) -> Any:
         try:
             import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ConfigurationError(
-                "to_pandas() needs pandas: pip install 'servicehub-sdk[pandas]'"
-            ) from None
+        except ImportError:
+            raise MissingExtraError("to_pandas()", "pandas", ["pandas"]) from None
         rows = [
             item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in items
         ]
@@ -235,7 +285,7 @@ class Pager(_PagerBase[T]):
     def __init__(
         self,
         engine: SyncEngine,
-        first: Call[Page[T]],
+        first: Step[Page[T]],
         options: CallOptions | None = None,
         *,
         progress: bool = False,
@@ -247,13 +297,14 @@ class Pager(_PagerBase[T]):
     def pages(self) -> Iterator[Page[T]]:
         """The pages, fetched one at a time (`PaginationError` if they never end)."""
         progress: _Progress[T] = _Progress(self._backend)
-        call: Call[Page[T]] | None = self._first
-        while call is not None:
-            page, response = self._engine.execute(progress.ask(call), self._options)
-            progress.check(page, response)
-            del response
+        step: Step[Page[T]] | None = self._first
+        while step is not None:
+            flow, seen = self._page_flow(step)
+            page = self._engine.run(flow, self._options)
+            progress.check(page, seen[-1])
+            del seen
             yield page
-            call = page.next
+            step = page.next
 
     def __iter__(self) -> Generator[T, None, None]:
         bar = None
@@ -293,7 +344,7 @@ class Pager(_PagerBase[T]):
         return self._frame(self.to_list(limit))
 
     def __repr__(self) -> str:
-        return f"<Pager {self._first.name or self._first.url}>"
+        return f"<Pager {_name_of(self._first)}>"
 
 
 class AsyncPager(_PagerBase[T]):
@@ -302,7 +353,7 @@ class AsyncPager(_PagerBase[T]):
     def __init__(
         self,
         engine: AsyncEngine,
-        first: Call[Page[T]],
+        first: Step[Page[T]],
         options: CallOptions | None = None,
         *,
         progress: bool = False,
@@ -314,13 +365,14 @@ class AsyncPager(_PagerBase[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """The pages, fetched one at a time (`PaginationError` if they never end)."""
         progress: _Progress[T] = _Progress(self._backend)
-        call: Call[Page[T]] | None = self._first
-        while call is not None:
-            page, response = await self._engine.execute(progress.ask(call), self._options)
-            progress.check(page, response)
-            del response
+        step: Step[Page[T]] | None = self._first
+        while step is not None:
+            flow, seen = self._page_flow(step)
+            page = await self._engine.run(flow, self._options)
+            progress.check(page, seen[-1])
+            del seen
             yield page
-            call = page.next
+            step = page.next
 
     async def __aiter__(self) -> AsyncGenerator[T, None]:
         bar = None
@@ -363,4 +415,4 @@ class AsyncPager(_PagerBase[T]):
         return self._frame(await self.to_list(limit))
 
     def __repr__(self) -> str:
-        return f"<AsyncPager {self._first.name or self._first.url}>"
+        return f"<AsyncPager {_name_of(self._first)}>"

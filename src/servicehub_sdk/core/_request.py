@@ -6,7 +6,7 @@ the answer. The sync and async engines in `core.http` run them; nothing here doe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
@@ -17,7 +17,16 @@ from ._errors import ResponseValidationError
 if TYPE_CHECKING:
     from ._singleflight import SingleFlight
 
-__all__ = ["IDEMPOTENT_METHODS", "USE_CLIENT_AUTH", "Call", "CallOptions", "ListOptions"]
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "USE_CLIENT_AUTH",
+    "Call",
+    "CallOptions",
+    "Flow",
+    "ListOptions",
+    "Step",
+    "flow_of",
+]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -107,7 +116,20 @@ class Call(Generic[T]):
 
     def with_parse(self, parse: Callable[[httpx.Response], U]) -> Call[U]:
         """The same request, read by another parser."""
-        return replace(self, parse=parse)  # type: ignore[arg-type, return-value]
+        return Call(
+            self.method,
+            self.url,
+            parse,
+            params=self.params,
+            headers=self.headers,
+            json=self.json,
+            data=self.data,
+            files=self.files,
+            content=self.content,
+            idempotent=self.idempotent,
+            auth=self.auth,
+            name=self.name,
+        )
 
     def then(self, fn: Callable[[T], U]) -> Call[U]:
         """The same request, with `fn` applied to the parsed result."""
@@ -136,3 +158,26 @@ class Call(Generic[T]):
             return created
 
         return replace(self, parse=parse_created)
+
+
+Flow = Generator[Call[Any], Any, T]
+"""An operation of several exchanges: a generator yielding `Call`s and receiving their results
+(or having their errors thrown in), returning the operation's result. A flow that needs
+nothing from the server (a plan already known) returns without yielding."""
+
+Step = Call[T] | Callable[[], Flow[T]]
+"""How a result is fetched: one `Call`, or a function starting a fresh flow (a page that
+needs a plan first). Pagers run a listing's first step again on every iteration."""
+
+
+def flow_of(step: Call[T] | Flow[T]) -> Flow[T]:
+    """`step` as a flow: `result = yield from flow_of(call_or_flow)` inside another flow."""
+    if isinstance(step, Call):
+        result: T = yield step
+        return result
+    return (yield from step)
+
+
+def start(step: Step[T]) -> Flow[T]:
+    """A fresh flow of `step` (a `Call`, or a function starting a flow)."""
+    return flow_of(step if isinstance(step, Call) else step())

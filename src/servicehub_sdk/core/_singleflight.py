@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from ._errors import APIConnectionError
 
@@ -233,7 +233,7 @@ class SingleFlight(Generic[T]):
         try:
             next(flow)
         except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+            return cast(T, done.value)
         raise AssertionError("a fetch without I/O yielded")
 
     async def run_async(self, fetch: Callable[[], Awaitable[T]]) -> T:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
-from typing import Any, Literal, Unpack
+from collections.abc import Iterable
+from typing import Literal, Unpack
 
 import httpx
 from pydantic import SecretStr
@@ -20,7 +20,8 @@ from ..core._client import (
     operation,
 )
 from ..core._errors import ConfigurationError
-from ..core._request import Call, CallOptions
+from ..core._request import CallOptions, Flow
+from ._client_context import FSMClientContext
 from ._context import (
     DEFAULT_DIRECTORY_URL,
     SERVICE_PATH,
@@ -28,8 +29,9 @@ from ._context import (
     ContextResolver,
     FSMContext,
 )
+from ._hashes import SecureHashCache
 from ._partners import Partners
-from ._secure_hash import SecureHashCache, SecureHashes
+from ._secure_hash import SecureHashes
 
 __all__ = [
     "CLUSTERS",
@@ -129,13 +131,13 @@ class _FSMClientBase(ClientBase[M]):
         strategy = auth or _grant(
             configured, grant_type, client_id, client_secret, username, password, token_url
         )
-        self._resolver = ContextResolver(
+        resolver = ContextResolver(
             configured,
             grant=strategy if isinstance(strategy, OAuth2PasswordGrant) else None,
             directory_url=directory_url or DEFAULT_DIRECTORY_URL,
             allowed_hosts=_hosts(allowed_cluster_hosts),
         )
-        self._init_engine(
+        engine = self._open_engine(
             base_url=base_url or "",
             auth=strategy,
             timeout=timeout,
@@ -146,22 +148,25 @@ class _FSMClientBase(ClientBase[M]):
             headers={"X-Client-ID": client_identifier, "X-Client-Version": client_version},
             other_urls={"directory_url": directory_url},
         )
-        hashes = SecureHashCache()
-        self.secure_hash: SecureHashes[M] = SecureHashes(self, self._resolver, hashes)
-        self.partners: Partners[M] = Partners(self, self._resolver, hashes)
+        self._context: FSMClientContext = FSMClientContext(
+            engine=engine,
+            client_name=type(self).__name__,
+            resolver=resolver,
+            hashes=SecureHashCache(),
+        )
+        self.secure_hash: SecureHashes[M] = SecureHashes(self._context)
+        self.partners: Partners[M] = Partners(self._context)
 
     @property
     def context(self) -> FSMContext | None:
         """The account, company and service URL in use, once resolved."""
-        return self._resolver.context
+        return self._context.resolver.context
 
     @operation
-    def resolve_context(
-        self, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, FSMContext]:
+    def resolve_context(self, **options: Unpack[CallOptions]) -> Flow[FSMContext]:
         """The `FSMContext` requests are sent with, resolving it when it is not yet known
         (the token request, then the Directory API when the token names no cluster)."""
-        return (yield from self._resolver.resolve())
+        return (yield from self._context.resolve())
 
     def __repr__(self) -> str:
         where = self.context.service_url if self.context else "(cluster not yet resolved)"

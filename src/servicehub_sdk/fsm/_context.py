@@ -15,9 +15,9 @@ directory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -25,8 +25,7 @@ import httpx
 from ..core._auth import OAuth2TokenAuth, Token
 from ..core._errors import AuthenticationError, ConfigurationError, ResponseValidationError
 from ..core._jsonbody import read_json
-from ..core._pagination import Page
-from ..core._request import Call
+from ..core._request import Call, Flow
 from ..core._singleflight import SingleFlight
 from ._origin import trusted_cluster_url
 
@@ -36,8 +35,6 @@ __all__ = [
     "ContextResolver",
     "FSMContext",
 ]
-
-T = TypeVar("T")
 
 SERVICE_PATH = "/cloud-crowd-service/api/crowd-partner/v1/"
 DEFAULT_DIRECTORY_URL = "https://ds.coresuite.com/ds/api/directory/v1/"
@@ -140,21 +137,12 @@ class ContextResolver:
         self.context = self._finish()
         return None
 
-    def resolve(self) -> Generator[Call[Any], Any, FSMContext]:
+    def resolve(self) -> Flow[FSMContext]:
         """An operation flow ending with the context (no exchange once it is known)."""
         while (call := self.next_call()) is not None:
             yield call
         assert self.context is not None
         return self.context
-
-    def first_page(self, build: Callable[[FSMContext], Call[Page[T]]]) -> Call[Page[T]]:
-        """The first page of a listing: the resolving exchanges come first, as pages with no
-        items, so a listing can be described before the context is known."""
-        call = self.next_call()
-        if call is None:
-            assert self.context is not None
-            return build(self.context)
-        return call.then(lambda _: Page(items=[], next=self.first_page(build)))
 
     # -- reading the answers ------------------------------------------------------------------
 
@@ -241,11 +229,9 @@ class ContextResolver:
         )
 
     def _finish(self) -> FSMContext:
-        values = {
-            name: self._value(name)
-            for name in ("account_id", "account_name", "company_id", "company_name")
-        }
-        missing = [name for name, value in values.items() if not value]
+        names = ("account_id", "account_name", "company_id", "company_name")
+        values = {name: value for name in names if (value := self._value(name))}
+        missing = [name for name in names if name not in values]
         if missing:
             raise ConfigurationError(
                 "the token answer does not name the account or company: configure "
@@ -255,7 +241,13 @@ class ContextResolver:
         assert cluster is not None
         base = self.configured.base_url
         service_url = base if base else cluster.rstrip("/") + SERVICE_PATH
-        return FSMContext(service_url=service_url, **values)  # type: ignore[arg-type]
+        return FSMContext(
+            account_id=values["account_id"],
+            account_name=values["account_name"],
+            company_id=values["company_id"],
+            company_name=values["company_name"],
+            service_url=service_url,
+        )
 
 
 def _current(grant: OAuth2TokenAuth | None) -> Token:

@@ -11,15 +11,11 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 import httpx
 
 from ..core._boundary import path_segment
-from ..core._client import (
-    ClientBase,
-    M,
-    Resource,
-    paged,
-)
+from ..core._client import M, Resource, paged
 from ..core._pagination import Page
-from ..core._request import Call, ListOptions
-from ._context import ContextResolver, FSMContext
+from ..core._request import Call, ListOptions, Step
+from ._client_context import FSMClientContext
+from ._context import FSMContext
 from ._models import Contact, PartnerAddress, ServiceArea
 from ._wire import results, service_call
 
@@ -41,20 +37,19 @@ def part_call(
     )
 
 
-class _PartnerPart(Resource[M], Generic[M, T]):
+class _PartnerPart(Resource[M, FSMClientContext], Generic[M, T]):
     path: ClassVar[str]
     model: ClassVar[type[Any]]
 
-    def __init__(self, client: ClientBase[M], resolver: ContextResolver, partner_id: str) -> None:
-        super().__init__(client)
-        self._resolver = resolver
+    def __init__(self, context: FSMClientContext, partner_id: str) -> None:
+        super().__init__(context)
         self.partner_id = partner_id
 
-    def _list(self) -> Call[Page[T]]:
+    def _list(self) -> Step[Page[T]]:
         def parse(response: httpx.Response) -> Page[T]:
             return Page(items=[self.model.model_validate(row) for row in results(response)])
 
-        return self._resolver.first_page(
+        return self._context.listing(
             lambda context: part_call(context, self.partner_id, self.path, parse)
         )
 
@@ -66,7 +61,7 @@ class PartnerAddresses(_PartnerPart[M, PartnerAddress]):
     model = PartnerAddress
 
     @paged
-    def list(self, **options: Unpack[ListOptions]) -> Call[Page[PartnerAddress]]:
+    def list(self, **options: Unpack[ListOptions]) -> Step[Page[PartnerAddress]]:
         """The partner's addresses (`GET partners/{id}/addresses`), as a one-page pager."""
         return self._list()
 
@@ -78,7 +73,7 @@ class PartnerContacts(_PartnerPart[M, Contact]):
     model = Contact
 
     @paged
-    def list(self, **options: Unpack[ListOptions]) -> Call[Page[Contact]]:
+    def list(self, **options: Unpack[ListOptions]) -> Step[Page[Contact]]:
         """The partner's contacts (`GET partners/{id}/contacts`), as a one-page pager."""
         return self._list()
 
@@ -90,7 +85,7 @@ class PartnerServiceAreas(_PartnerPart[M, ServiceArea]):
     model = ServiceArea
 
     @paged
-    def list(self, **options: Unpack[ListOptions]) -> Call[Page[ServiceArea]]:
+    def list(self, **options: Unpack[ListOptions]) -> Step[Page[ServiceArea]]:
         """The partner's service areas (`GET partners/{id}/service-areas`), as a one-page
         pager."""
         return self._list()

@@ -3,25 +3,20 @@ handles of 1.6 to 1.8 (`fsm.partners.addresses(partner_id).list()`, …)."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 import httpx
 
 from ..core._boundary import path_segment
-from ..core._client import (
-    ClientBase,
-    M,
-    Resource,
-    operation,
-    paged,
-)
+from ..core._client import M, Resource, operation, paged
 from ..core._errors import NotFoundError, PermissionDeniedError, RequestValidationError
 from ..core._jsonbody import read_json
 from ..core._models import validate_input
 from ..core._pagination import Page, PageData, counter_pages
-from ..core._request import Call, CallOptions, ListOptions
-from ._context import ContextResolver, FSMContext
+from ..core._request import Call, CallOptions, Flow, ListOptions, Step
+from ._client_context import FSMClientContext
+from ._context import FSMContext
 from ._models import (
     Partner,
     PartnerInput,
@@ -34,7 +29,6 @@ from ._partner_parts import (
     PartnerServiceAreas,
     part_call,
 )
-from ._secure_hash import SecureHashCache
 from ._wire import first_result, results, service_call
 
 __all__ = ["Partners"]
@@ -74,15 +68,8 @@ def _partner_id(partner_id: str) -> str:
     return partner_id
 
 
-class Partners(Resource[M]):
+class Partners(Resource[M, FSMClientContext]):
     """Crowd partners (methods 1.5 to 1.10)."""
-
-    def __init__(
-        self, client: ClientBase[M], resolver: ContextResolver, hashes: SecureHashCache
-    ) -> None:
-        super().__init__(client)
-        self._resolver = resolver
-        self._hashes = hashes
 
     @paged
     def list(
@@ -93,7 +80,7 @@ class Partners(Resource[M]):
         offset: int | None = None,
         sort: Sequence[str] | None = None,
         **options: Unpack[ListOptions],
-    ) -> Call[Page[Partner]]:
+    ) -> Step[Page[Partner]]:
         """Every crowd partner, page by page (`GET partners`).
 
         `page` is the 0-based first page, `size` the page size, `offset` the document's
@@ -103,7 +90,7 @@ class Partners(Resource[M]):
         """
         if size < 1 or page < 0 or (offset is not None and offset < 0):
             raise RequestValidationError("size must be at least 1, page and offset 0 or more")
-        return self._resolver.first_page(
+        return self._context.listing(
             lambda context: counter_pages(
                 lambda number: _page_call(context, number, size, offset, sort),
                 start=page,
@@ -114,20 +101,20 @@ class Partners(Resource[M]):
 
     def addresses(self, partner_id: str) -> PartnerAddresses[M]:
         """The partner's addresses: `.list()` (`GET partners/{id}/addresses`)."""
-        return PartnerAddresses(self._client, self._resolver, _partner_id(partner_id))
+        return PartnerAddresses(self._context, _partner_id(partner_id))
 
     def contacts(self, partner_id: str) -> PartnerContacts[M]:
         """The partner's contacts: `.list()` (`GET partners/{id}/contacts`)."""
-        return PartnerContacts(self._client, self._resolver, _partner_id(partner_id))
+        return PartnerContacts(self._context, _partner_id(partner_id))
 
     def service_areas(self, partner_id: str) -> PartnerServiceAreas[M]:
         """The partner's service areas: `.list()` (`GET partners/{id}/service-areas`)."""
-        return PartnerServiceAreas(self._client, self._resolver, _partner_id(partner_id))
+        return PartnerServiceAreas(self._context, _partner_id(partner_id))
 
     @operation
     def create(
         self, partner: PartnerInput | Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Partner]:
+    ) -> Flow[Partner]:
         """Create a crowd partner with its address, contacts and service areas
         (`POST dispatch/accept`, 201).
 
@@ -136,10 +123,10 @@ class Partners(Resource[M]):
         not retried once it may have reached the server.
         """
         body = validate_input(PartnerInput, partner).to_wire()
-        context = yield from self._resolver.resolve()
+        context = yield from self._context.resolve()
         refresh = False
         while True:
-            secure = yield from self._hashes.header(context, refresh=refresh)
+            secure = yield from self._context.hashes.header(context, refresh=refresh)
             try:
                 created: Partner = yield service_call(
                     context,
@@ -163,7 +150,7 @@ class Partners(Resource[M]):
         partner_id: str,
         changes: PartnerUpdate | Mapping[str, Any],
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, Partner]:
+    ) -> Flow[Partner]:
         """Change some fields of a crowd partner, keeping the rest (`PUT partners/{id}`).
 
         The service's PUT replaces the whole partner, so this reads the current record first
@@ -180,7 +167,7 @@ class Partners(Resource[M]):
         update = validate_input(PartnerUpdate, changes).model_dump(
             mode="json", by_alias=True, exclude_unset=True
         )
-        context = yield from self._resolver.resolve()
+        context = yield from self._context.resolve()
         current = yield from self._current(context, partner_id)
         address = update.pop("address", None)
         body = {**current, **update, "id": partner_id}
@@ -194,7 +181,7 @@ class Partners(Resource[M]):
         partner_id: str,
         partner: PartnerInput | Mapping[str, Any],
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, Partner]:
+    ) -> Flow[Partner]:
         """Replace a crowd partner and its sub-resources with `partner` (`PUT partners/{id}`).
 
         What `partner` leaves out (address, contacts, service areas) is removed: the service's
@@ -202,14 +189,12 @@ class Partners(Resource[M]):
         """
         partner_id = _partner_id(partner_id)
         body = {**validate_input(PartnerInput, partner).to_wire(), "id": partner_id}
-        context = yield from self._resolver.resolve()
+        context = yield from self._context.resolve()
         return (yield from self._put(context, partner_id, body))
 
-    def _put(
-        self, context: FSMContext, partner_id: str, body: dict[str, Any]
-    ) -> Generator[Call[Any], Any, Partner]:
+    def _put(self, context: FSMContext, partner_id: str, body: dict[str, Any]) -> Flow[Partner]:
         # Section 1.4 requires X-Secure-Hash on PUT, though the table of 1.10 leaves it out.
-        secure = yield from self._hashes.header(context)
+        secure = yield from self._context.hashes.header(context)
         updated: Partner = yield service_call(
             context,
             "PUT",
@@ -221,9 +206,7 @@ class Partners(Resource[M]):
         )
         return updated
 
-    def _current(
-        self, context: FSMContext, partner_id: str
-    ) -> Generator[Call[Any], Any, dict[str, Any]]:
+    def _current(self, context: FSMContext, partner_id: str) -> Flow[dict[str, Any]]:
         """The partner's record as the service sends it: listing entry and sub-resources."""
         entry: dict[str, Any] | None = None
         number = 0

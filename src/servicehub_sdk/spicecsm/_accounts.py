@@ -6,21 +6,22 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from ..core._client import M, Resource, operation
-from ..core._http import Flow
-from ..core._request import CallOptions
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
+from ._models import AccountRow
 from ._rpc import criteria_object
 
 __all__ = ["Accounts"]
 
 
-class Accounts(Resource[M]):
+class Accounts(Resource[M, SpiceCSMContext]):
     """SpiceCSM accounts."""
 
     @operation
     def load(
         self, criteria: Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Flow[list[dict[str, Any]]]:
-        """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as a list
-        of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
+    ) -> Flow[list[AccountRow]]:
+        """Accounts matching `criteria` (`accountLoad(obj, session)`, one object), as
+        `AccountRow`s (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "accountLoad")
-        return self._client._rows("accountLoad", [obj])  # type: ignore[attr-defined, no-any-return]
+        return self._context.rows("accountLoad", [obj], AccountRow)

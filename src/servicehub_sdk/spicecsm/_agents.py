@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..core._client import M, Resource
-from ..core._http import Flow
-from ..core._request import ListOptions
-from ._listing import flow_listing
+from ..core._client import M, Resource, paged
+from ..core._pagination import Page
+from ..core._request import ListOptions, Step
+from ._context import SpiceCSMContext
+from ._models import AgentRow
 from ._rpc import criteria_object
 
 __all__ = ["Agents"]
 
 
-class Agents(Resource[M]):
+class Agents(Resource[M, SpiceCSMContext]):
     """SpiceCSM agents."""
 
-    @flow_listing
+    @paged
     def list(
         self, criteria: Mapping[str, Any] | None = None, **options: Unpack[ListOptions]
-    ) -> Flow[list[dict[str, Any]]]:
+    ) -> Step[Page[AgentRow]]:
         """The agents (`agentList(obj, session)`; `obj` is `null` without criteria), as a
-        one-page listing of the rows as sent."""
+        one-page listing of `AgentRow`s."""
         obj = criteria_object(criteria, "agentList") or None
-        return self._client._rows("agentList", [obj])  # type: ignore[attr-defined, no-any-return]
+        return self._context.page("agentList", [obj], AgentRow)

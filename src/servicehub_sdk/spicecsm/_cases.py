@@ -6,21 +6,22 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from ..core._client import M, Resource, operation
-from ..core._http import Flow
-from ..core._request import CallOptions
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
+from ._models import CaseRow
 from ._rpc import criteria_object
 
 __all__ = ["Cases"]
 
 
-class Cases(Resource[M]):
+class Cases(Resource[M, SpiceCSMContext]):
     """SpiceCSM cases."""
 
     @operation
     def load(
         self, criteria: Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Flow[list[dict[str, Any]]]:
+    ) -> Flow[list[CaseRow]]:
         """Case/response data matching `criteria` (`caseLoad(obj, session)`, one object),
-        as a list of rows (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
+        as `CaseRow`s (`[]` for SpiceCSM's `{"msg": "no results"}`)."""
         obj = criteria_object(criteria, "caseLoad")
-        return self._client._rows("caseLoad", [obj])  # type: ignore[attr-defined, no-any-return]
+        return self._context.rows("caseLoad", [obj], CaseRow)

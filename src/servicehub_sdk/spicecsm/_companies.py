@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import Unpack
 
-from ..core._client import M, Resource
-from ..core._http import Flow
-from ..core._request import ListOptions
-from ._listing import flow_listing
+from ..core._client import M, Resource, paged
+from ..core._pagination import Page
+from ..core._request import ListOptions, Step
+from ._context import SpiceCSMContext
+from ._models import CompanyRow
 
 __all__ = ["Companies"]
 
 
-class Companies(Resource[M]):
+class Companies(Resource[M, SpiceCSMContext]):
     """SpiceCSM companies (brands' owners)."""
 
-    @flow_listing
-    def list(self, **options: Unpack[ListOptions]) -> Flow[list[dict[str, Any]]]:
-        """The companies (`companyList(session)`), as a one-page listing; a single company,
+    @paged
+    def list(self, **options: Unpack[ListOptions]) -> Step[Page[CompanyRow]]:
+        """The companies (`companyList(session)`), as a one-page listing of `CompanyRow`s; a single company,
         which SpiceCSM sends as a bare object, is a list of one."""
-        return self._client._rows("companyList", [])  # type: ignore[attr-defined, no-any-return]
+        return self._context.page("companyList", [], CompanyRow)

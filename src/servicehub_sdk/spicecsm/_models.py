@@ -3,33 +3,49 @@ what the integrator answers (users, user data)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..core._display import brief_repr_args
+from ..core._models import ServiceHubModel
 from ..core._redaction import is_secret_name
 
 __all__ = [
     "APIObject",
     "AccountData",
+    "AccountRow",
     "AccountUser",
+    "AgentRow",
+    "CaseRow",
     "CaseTicket",
     "CaseUpdate",
+    "CompanyRow",
     "Contact",
+    "ObjectRow",
+    "Row",
     "SearchRequest",
     "UserSummary",
     "parse_case_date",
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+class _Model(ServiceHubModel):
+    """Web-call models: fields named as this SDK spells them (the form variables and XML
+    attributes are mapped by the readers), unknown variables kept."""
+
+    model_config = ConfigDict(alias_generator=None)
 
     def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            if value not in (None, "", [], {}):
-                yield name, value
+        # Empty variables are as good as absent: SpiceCSM posts only those holding data.
+        set_fields = (
+            (name, value)
+            for name, value in BaseModel.__repr_args__(self)
+            if value not in (None, "", [], {})
+        )
+        return brief_repr_args(set_fields)
 
 
 class SearchRequest(_Model):
@@ -167,14 +183,128 @@ class CaseUpdate(_Model):
     tickets: list[CaseTicket] = Field(default_factory=list)
 
 
-class APIObject(BaseModel):
+class APIObject(ServiceHubModel):
     """An object of SpiceCSM's generic API calls (`load`, `create`, `update`, `delete`), as its
     PHP client's `spiceAPIObj`: `type` names the table (`cases`, `accounts` …), every other
-    field is a column or a criterion, sent as given."""
+    field is a column or a criterion, sent as given (`to_wire()`)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(alias_generator=None)
 
     type: str = Field(min_length=1)
 
-    def to_wire(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
+
+# -- JSON-RPC result rows ---------------------------------------------------------------
+
+
+def column_key(name: str) -> str:
+    """How a column name is compared: case and underscores ignored (`CompanyID`,
+    `companyid` and `company_id` are one column)."""
+    return name.replace("_", "").casefold()
+
+
+class Row(ServiceHubModel):
+    """One row of a JSON-RPC result, as SpiceCSM's database sends it.
+
+    Column names are matched to the declared fields whatever their case (`CompanyID`,
+    `companyid` and `company_id` all fill `company_id`); numbers sent for text columns are
+    read as text; columns this SDK does not declare are kept under the name they were sent
+    with (`row.model_extra`). `row["BrandID"]` and `row.get("brandid")` read any column,
+    declared or not, by its name in any case.
+    """
+
+    model_config = ConfigDict(alias_generator=None, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _match_columns(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        declared = {column_key(name): name for name in cls.model_fields}
+        chosen: dict[str, str] = {}  # field -> the column that fills it
+        for column in data:
+            name = declared.get(column_key(str(column)))
+            if name is None:
+                continue
+            current = chosen.get(name)
+            # The field's own spelling wins, then the first column with a value.
+            if current is None or (current != name and (column == name or data[current] is None)):
+                chosen[name] = str(column)
+        filling = {column: name for name, column in chosen.items()}
+        # Columns that fill no field (unknown, or a second spelling) are kept as sent.
+        return {filling.get(str(column), str(column)): value for column, value in data.items()}
+
+    def _find(self, column: str) -> tuple[bool, Any]:
+        key = column_key(column)
+        for name in type(self).model_fields:
+            if column_key(name) == key:
+                return True, getattr(self, name)
+        extra = self.model_extra or {}
+        if column in extra:
+            return True, extra[column]
+        for name, value in extra.items():
+            if column_key(name) == key:
+                return True, value
+        return False, None
+
+    def __getitem__(self, column: str) -> Any:
+        found, value = self._find(column)
+        if not found:
+            raise KeyError(column)
+        return value
+
+    def __contains__(self, column: object) -> bool:
+        return isinstance(column, str) and self._find(column)[0]
+
+    def get(self, column: str, default: Any = None) -> Any:
+        """The value of `column` (any case), or `default` when the row has no such column."""
+        found, value = self._find(column)
+        return value if found else default
+
+
+class AgentRow(Row):
+    """A row of `agentList`: an agent."""
+
+    id: str | None = None
+    agent_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    login: str | None = None
+    tier: str | None = None
+
+
+class CompanyRow(Row):
+    """A row of `companyList`: a company (`companyid`, `companylabel` on the wire of
+    SpiceCSM installations; `id` and `name` on others)."""
+
+    id: str | None = None
+    name: str | None = None
+    company_id: str | None = None
+    company_label: str | None = None
+
+
+class CaseRow(Row):
+    """A row of `caseLoad`: a case or one of its responses."""
+
+    id: str | None = None
+    case_id: str | None = None
+    userkey: str | None = None
+    status: str | None = None
+    issue: str | None = None
+    tier: str | None = None
+    company: str | None = None
+    brand: str | None = None
+
+
+class AccountRow(Row):
+    """A row of `accountLoad`: an account."""
+
+    userkey: str | None = None
+    name: str | None = None
+    status: str | None = None
+    email: str | None = None
+
+
+class ObjectRow(Row):
+    """A row of the generic `load`: any table's columns, all kept as sent."""
+
+    id: str | None = None

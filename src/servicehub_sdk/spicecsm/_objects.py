@@ -9,10 +9,10 @@ from pydantic import BaseModel
 
 from ..core._client import M, Resource, operation
 from ..core._errors import RequestValidationError
-from ..core._http import Flow
 from ..core._models import validate_input
-from ..core._request import CallOptions
-from ._models import APIObject
+from ..core._request import CallOptions, Flow
+from ._context import SpiceCSMContext
+from ._models import APIObject, ObjectRow
 
 __all__ = ["Objects"]
 
@@ -35,15 +35,15 @@ def _many(objects: Sequence[Obj], method: str) -> list[dict[str, Any]]:
     return [_one(obj, method) for obj in objects]
 
 
-class Objects(Resource[M]):
+class Objects(Resource[M, SpiceCSMContext]):
     """Records of any SpiceCSM table, addressed by the object's `type`."""
 
     @operation
-    def load(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[list[dict[str, Any]]]:
+    def load(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[list[ObjectRow]]:
         """Rows matching one object (`load(obj, session)`): `{"type": "cases", "company": 1}`.
-        Returns a list of rows (`[]` for `{"msg": "no results"}`)."""
+        Returns `ObjectRow`s, every column kept (`[]` for `{"msg": "no results"}`)."""
         wire = _one(obj, "load")
-        return self._client._rows("load", [wire])  # type: ignore[attr-defined, no-any-return]
+        return self._context.rows("load", [wire], ObjectRow)
 
     @operation
     def create(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
@@ -51,18 +51,18 @@ class Objects(Resource[M]):
         Returns the server's result as sent. Not retried once it may have reached the
         server."""
         wire = _many(objects, "create")
-        return self._client._call_flow("create", [wire])  # type: ignore[attr-defined, no-any-return]
+        return self._context.call("create", [wire])
 
     @operation
     def update(self, objects: Sequence[Obj], **options: Unpack[CallOptions]) -> Flow[Any]:
         """Change records (`update([obj, …], session)`), each object with its `type` and the
         fields identifying and changing the record. Returns the server's result as sent."""
         wire = _many(objects, "update")
-        return self._client._call_flow("update", [wire])  # type: ignore[attr-defined, no-any-return]
+        return self._context.call("update", [wire])
 
     @operation
     def delete(self, obj: Obj, **options: Unpack[CallOptions]) -> Flow[Any]:
         """Delete the records one object identifies (`delete(obj, session)`). Returns the
         server's result as sent."""
         wire = _one(obj, "delete")
-        return self._client._call_flow("delete", [wire])  # type: ignore[attr-defined, no-any-return]
+        return self._context.call("delete", [wire])

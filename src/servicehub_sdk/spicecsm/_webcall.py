@@ -94,7 +94,8 @@ class WebCallApp:
     """Receives SpiceCSM web calls and answers them from your callbacks.
 
     Args:
-        int_user, int_pass: the credentials SpiceCSM is configured to send.
+        int_user: the user name SpiceCSM is configured to send.
+        int_pass: the password SpiceCSM is configured to send.
         on_search: `(SearchRequest) -> iterable of UserSummary` for the account search.
         on_load: `(userkey) -> AccountData | None` for the account load.
         on_account_update: `(AccountData) -> None` for an account update (`userXML`).

@@ -27,9 +27,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 import httpx
 
@@ -40,16 +40,18 @@ from ..core._errors import (
     ResponseValidationError,
     ServiceHubError,
 )
-from ..core._http import Flow
 from ..core._jsonbody import read_json
-from ..core._request import Call
+from ..core._request import Call, Flow
 from ._graphql import (
-    GraphQLCall,
-    Plan,
-    PlanRequest,
+    FieldCall,
+    FieldRequest,
+    PrintedField,
     answer_errors,
-    plan_request,
+    wrap,
 )
+
+if TYPE_CHECKING:
+    from ._context import SSHContext
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -183,14 +185,16 @@ class BatchLimit:
         )
 
 
-Step = Call[Any] | Flow[Any]
+Step = FieldRequest[Any] | Flow[Any]
+"""One operation of a batch: a root field to send, or a flow (an upsert looks up, then
+writes) whose root fields are batched with the others'."""
 
 
 @dataclass
 class _Op:
     index: int
     key: str | None
-    flow: Generator[Call[Any], Any, Any] | None
+    flow: Flow[Any] | None
     pending: Call[Any] | None = None
     wrote: bool = False
     result: BatchResult[Any] | None = None
@@ -205,15 +209,10 @@ class _Answer:
     response: httpx.Response | None = None
 
 
-def _single(call: Call[T]) -> Generator[Call[Any], Any, T]:
-    result: T = yield call
-    return result
-
-
-def _start(index: int, key: str | None, step: Step | ServiceHubError) -> _Op:
+def _start(context: SSHContext, index: int, key: str | None, step: Step | ServiceHubError) -> _Op:
     if isinstance(step, ServiceHubError):
         return _Op(index, key, None, result=_failure(index, key, step, wrote=False))
-    flow = _single(step) if isinstance(step, Call) else step
+    flow = context.send(step) if isinstance(step, FieldRequest) else step
     op = _Op(index, key, flow)
     _advance(op, lambda: next(flow))
     return op
@@ -246,11 +245,15 @@ def _failure(index: int, key: str | None, exc: ServiceHubError, *, wrote: bool) 
 
 
 def _send(op: _Op, value: Any) -> None:
-    _advance(op, lambda: cast(Any, op.flow).send(value))
+    flow = op.flow
+    if flow is not None:
+        _advance(op, lambda: flow.send(value))
 
 
 def _throw(op: _Op, exc: ServiceHubError) -> None:
-    _advance(op, lambda: cast(Any, op.flow).throw(exc))
+    flow = op.flow
+    if flow is not None:
+        _advance(op, lambda: flow.throw(exc))
 
 
 def _not_run(op: _Op, exc: ServiceHubError) -> None:
@@ -261,32 +264,25 @@ def _not_run(op: _Op, exc: ServiceHubError) -> None:
 
 
 def run_batch(
+    context: SSHContext,
     steps: Iterable[Step | ServiceHubError],
     keys: Sequence[str | None],
     *,
-    limit: BatchLimit,
     batch_size: int = DEFAULT_BATCH_SIZE,
     resend_not_run: bool = True,
-) -> Generator[Call[Any], Any, BatchResults[Any]]:
-    """Run `steps` (calls, flows, or errors already known) side by side, their root fields
-    batched into documents of at most `batch_size` (and `limit`) aliases; one `BatchResult`
-    per step, in order."""
+) -> Flow[BatchResults[Any]]:
+    """Run `steps` (root fields, flows, or errors already known) side by side on the client
+    of `context`, their root fields batched into documents of at most `batch_size` (and the
+    client's `BatchLimit`) aliases; one `BatchResult` per step, in order."""
     if batch_size < 1:
         raise RequestValidationError("batch_size must be at least 1")
-    ops = [_start(i, keys[i], step) for i, step in enumerate(steps)]
-    plan: Plan | None = None
+    yield from context.plan()  # known from here on: no step waits for it
+    ops = [_start(context, i, keys[i], step) for i, step in enumerate(steps)]
     while True:
         waiting = [op for op in ops if op.pending is not None]
         if not waiting:
             break
-        if any(isinstance(op.pending, PlanRequest) for op in waiting):
-            if plan is None:
-                plan = yield plan_request()
-            for op in waiting:
-                if isinstance(op.pending, PlanRequest):
-                    _send(op, plan)
-            continue
-        alone = [op for op in waiting if not _batchable(op.pending)]
+        alone = [op for op in waiting if _printed(op) is None]
         for op in alone:
             try:
                 value = yield cast(Call[Any], op.pending)
@@ -296,17 +292,13 @@ def run_batch(
                 _send(op, value)
         if alone:
             continue
-        if plan is None:
-            plan = yield plan_request()
         failure: ServiceHubError | None = None
         for kind in ("query", "mutation"):
-            group = [
-                op
-                for op in waiting
-                if _batchable(op.pending) and cast(Any, op.pending).spec.kind == kind
-            ]
+            group = [op for op in waiting if (f := _printed(op)) is not None and f.kind == kind]
             if group:
-                failure = yield from _send_group(group, plan, limit, batch_size, resend_not_run)
+                failure = yield from _send_group(
+                    group, context.batching, batch_size, resend_not_run
+                )
             if failure is not None:
                 break
         if failure is not None:
@@ -317,13 +309,15 @@ def run_batch(
     return BatchResults(cast(BatchResult[Any], op.result) for op in ops)
 
 
-def _batchable(call: Call[Any] | None) -> bool:
-    return isinstance(call, GraphQLCall) and call.build is not None and call.spec is not None
+def _printed(op: _Op) -> PrintedField | None:
+    """The root field `op` waits on, when it waits on one that can share a document."""
+    call = op.pending
+    return call.printed if isinstance(call, FieldCall) else None
 
 
 def _send_group(
-    group: list[_Op], plan: Plan, limit: BatchLimit, batch_size: int, resend_not_run: bool
-) -> Generator[Call[Any], Any, ServiceHubError | None]:
+    group: list[_Op], limit: BatchLimit, batch_size: int, resend_not_run: bool
+) -> Flow[ServiceHubError | None]:
     """Send the root fields `group` waits on, all of one kind; the whole-document failure that
     stops the batch, if any."""
     cap = limit.cap(batch_size)
@@ -335,11 +329,7 @@ def _send_group(
         if len(chunk) > cap:
             queue.extendleft(reversed([chunk[i : i + cap] for i in range(0, len(chunk), cap)]))
             continue
-        printed = _print(chunk, plan)
-        if not printed:
-            continue
-        chunk = [op for op, _ in printed]
-        call = _document_call(printed)
+        call = _document_call(chunk)
         try:
             answer: _Answer = yield call
         except ServiceHubError as exc:
@@ -368,34 +358,20 @@ def _send_group(
     return None
 
 
-def _print(chunk: list[_Op], plan: Plan) -> list[tuple[_Op, str]]:
-    """Each operation's field under its alias; one whose arguments the schema refuses fails
-    alone, before anything is sent."""
-    printed: list[tuple[_Op, str]] = []
-    for op in chunk:
-        spec = cast(Any, op.pending).spec
-        try:
-            printed.append((op, spec.text(plan, alias=f"r{len(printed)}")))
-        except RequestValidationError as exc:
-            _throw(op, exc)
-        except KeyError as exc:
-            _throw(op, RequestValidationError(str(exc.args[0] if exc.args else exc)))
-    return printed
-
-
-def _document_call(printed: list[tuple[_Op, str]]) -> Call[_Answer]:
-    calls = [cast(GraphQLCall[Any], op.pending) for op, _ in printed]
-    spec = cast(Any, calls[0].spec)
-    fields = "\n".join(text for _, text in printed).replace("\n", "\n  ")
-    document = f"{'mutation ' if spec.kind == 'mutation' else ''}{{\n  {fields}\n}}"
-    names = sorted({cast(Any, c.spec).field for c in calls})
+def _document_call(chunk: list[_Op]) -> Call[_Answer]:
+    """One document of the root fields `chunk` waits on, each under its alias (`r0`, …)."""
+    fields = [cast(PrintedField, _printed(op)) for op in chunk]
+    calls = [cast(Call[Any], op.pending) for op in chunk]
+    kind = fields[0].kind
+    document = wrap(kind, "\n".join(f"r{i}: {f.text}" for i, f in enumerate(fields)))
+    names = sorted({f.field for f in fields})
     name = f"Secure Service Hub batch of {len(calls)} ({', '.join(names)})"
     aliases = [f"r{i}" for i in range(len(calls))]
     return Call(
         "POST",
         "",
         json={"query": document},
-        parse=lambda response: _read(response, aliases, spec.kind == "mutation", name),
+        parse=lambda response: _read(response, aliases, kind == "mutation", name),
         idempotent=all(c.is_idempotent for c in calls),
         name=name,
     )
@@ -485,8 +461,8 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
     response = cast(httpx.Response, answer.response)
     for op, (outcome, payload) in zip(chunk, answer.outcomes, strict=True):
-        call = cast(GraphQLCall[Any], op.pending)
-        spec = cast(Any, call.spec)
+        call = cast(Call[Any], op.pending)
+        spec = cast(PrintedField, _printed(op))
         mutation = spec.kind == "mutation"
         if outcome == "not_run":
             if not resend_not_run:
@@ -529,12 +505,6 @@ def or_error(make: Callable[[], Step]) -> Step | ServiceHubError:
         return exc
 
 
-def limit_of(resource: Any) -> BatchLimit:
-    """The `BatchLimit` of the client a resource belongs to."""
-    limit: BatchLimit = resource._client._engine.batching
-    return limit
-
-
 def checked(
     model: type[Any], items: Iterable[Any], *, key: str = "external_id"
 ) -> tuple[list[Any], list[str | None]]:
@@ -560,14 +530,14 @@ def checked(
 
 
 def run_many(
-    resource: Any,
+    context: SSHContext,
     model: type[Any],
     items: Iterable[Any],
     make: Callable[[Any], Step],
     batch_size: int,
-) -> Generator[Call[Any], Any, BatchResults[Any]]:
+) -> Flow[BatchResults[Any]]:
     """`make(item)` for every item validated into `model` (an invalid one fails alone), run
-    as a batch on the client of `resource`."""
+    as a batch on the client of `context`."""
     values, keys = checked(model, items)
     steps = [v if isinstance(v, ServiceHubError) else make(v) for v in values]
-    return (yield from run_batch(steps, keys, limit=limit_of(resource), batch_size=batch_size))
+    return (yield from run_batch(context, steps, keys, batch_size=batch_size))

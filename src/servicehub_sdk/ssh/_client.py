@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Unpack
 
@@ -20,23 +20,14 @@ from ..core._client import (
     operation,
 )
 from ..core._errors import ConfigurationError, RequestValidationError
-from ..core._request import Call, CallOptions
+from ..core._request import Call, CallOptions, Flow
 from ._batch import BatchLimit
+from ._context import SSHContext
 from ._customer_machines import CustomerMachines
 from ._customers import Customers
-from ._graphql import (
-    Plan,
-    decode_gateway_error,
-    plan_request,
-    read_data,
-)
+from ._graphql import decode_gateway_error, read_data
 from ._machine_models import MachineModels
-from ._schemas import (
-    HubAsyncEngine,
-    HubSyncEngine,
-    SchemaReport,
-    SchemaState,
-)
+from ._schemas import SchemaReport, SchemaState
 from ._service_cases import ServiceCases
 from ._service_organisations import ServiceOrganisations
 
@@ -130,7 +121,8 @@ class _SSHClientBase(ClientBase[M]):
                     token_url or env.token_url, client_id, client_secret, scope
                 ),
             )
-        self._init_engine(
+        schemas = SchemaState(schema)
+        engine = self._open_engine(
             base_url=base_url or env.graphql_url,
             auth=auth,
             timeout=timeout,
@@ -140,18 +132,21 @@ class _SSHClientBase(ClientBase[M]):
             allow_insecure_http=allow_insecure_http,
             error_decoder=decode_gateway_error,
         )
-        self._engine.schemas = SchemaState(schema)
-        self._engine.batching = BatchLimit()
-        self.service_organisations: ServiceOrganisations[M] = ServiceOrganisations(self)
-        self.customers: Customers[M] = Customers(self)
-        self.machine_models: MachineModels[M] = MachineModels(self)
-        self.customer_machines: CustomerMachines[M] = CustomerMachines(self)
-        self.service_cases: ServiceCases[M] = ServiceCases(self)
+        self._context: SSHContext = SSHContext(
+            engine=engine,
+            client_name=type(self).__name__,
+            schemas=schemas,
+            batching=BatchLimit(),
+        )
+        context = self._context
+        self.service_organisations: ServiceOrganisations[M] = ServiceOrganisations(context)
+        self.customers: Customers[M] = Customers(context)
+        self.machine_models: MachineModels[M] = MachineModels(context)
+        self.customer_machines: CustomerMachines[M] = CustomerMachines(context)
+        self.service_cases: ServiceCases[M] = ServiceCases(context)
 
     @operation
-    def schema_report(
-        self, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, SchemaReport]:
+    def schema_report(self, **options: Unpack[CallOptions]) -> Flow[SchemaReport]:
         """Which schema the documents are built against and how it differs from the bundled,
         document-derived one.
 
@@ -159,9 +154,8 @@ class _SSHClientBase(ClientBase[M]):
         Each difference names a type or root field (`"ServiceCase.priority: String here, Int
         live"`); none means the documents of the vendor document fit.
         """
-        plan: Plan = yield plan_request()
-        state: SchemaState = self._engine.schemas
-        return state.summary(plan)
+        plan = yield from self._context.plan()
+        return self._context.schemas.summary(plan)
 
     @operation
     def execute(
@@ -210,12 +204,6 @@ class _SSHClientBase(ClientBase[M]):
 class SSHClient(_SSHClientBase[Sync], SyncClient):
     __doc__ = _SSHClientBase.__doc__
 
-    def _engine_types(self) -> tuple[type[Any], type[Any]]:
-        return HubSyncEngine, httpx.Client
-
 
 class AsyncSSHClient(_SSHClientBase[Async], AsyncClient):
     __doc__ = _SSHClientBase.__doc__
-
-    def _engine_types(self) -> tuple[type[Any], type[Any]]:
-        return HubAsyncEngine, httpx.AsyncClient

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Unpack
 
 from ..core._client import (
@@ -14,17 +14,21 @@ from ..core._client import (
 from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
-from ..core._request import Call, CallOptions, ListOptions
+from ..core._request import CallOptions, Flow, ListOptions, Step
 from ._batch import (
     DEFAULT_BATCH_SIZE,
-    BatchLimit,
     BatchResults,
     checked,
-    limit_of,
     run_many,
 )
-from ._graphql import graphql_call, paged_call
-from ._lookup import create_missing, find_by_external_id, find_many_by_external_id
+from ._context import SSHContext
+from ._graphql import FieldRequest, graphql_call
+from ._lookup import (
+    create_missing,
+    create_or_report,
+    find_by_external_id,
+    find_many_by_external_id,
+)
 from ._models import CustomerMachine, CustomerMachineInput, UpsertResult
 
 __all__ = ["CustomerMachines", "MachineShape"]
@@ -33,13 +37,15 @@ MachineShape = Literal["object", "flat"]
 LOOKUP_PAGE_SIZE = 200
 
 
-def list_machines(page_size: int) -> Call[Page[CustomerMachine]]:
-    return paged_call(
+def list_machines(context: SSHContext, page_size: int) -> Step[Page[CustomerMachine]]:
+    return context.listing(
         "customerMachinesPaginated", "CustomerMachine", CustomerMachine, page_size=page_size
     )
 
 
-def create_machine(machine: CustomerMachineInput, shape: MachineShape) -> Call[CustomerMachine]:
+def create_machine(
+    machine: CustomerMachineInput, shape: MachineShape
+) -> FieldRequest[CustomerMachine]:
     if shape not in ("object", "flat"):
         raise RequestValidationError("shape must be 'object' or 'flat'")
     arguments = machine.to_wire()
@@ -70,10 +76,11 @@ def _differences(existing: CustomerMachine, wanted: CustomerMachineInput) -> lis
     return [k for k, v in wanted_values.items() if v is not None and current[k] != v]
 
 
-def find_machine(external_id: str) -> Generator[Call[Any], Any, CustomerMachine | None]:
+def find_machine(context: SSHContext, external_id: str) -> Flow[CustomerMachine | None]:
     return (
         yield from find_by_external_id(
-            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            context,
+            list_machines(context, LOOKUP_PAGE_SIZE),
             external_id,
             lookup=("customerMachine", "CustomerMachine", CustomerMachine),
         )
@@ -81,14 +88,14 @@ def find_machine(external_id: str) -> Generator[Call[Any], Any, CustomerMachine 
 
 
 def find_machines(
-    external_ids: list[str], limit: BatchLimit, batch_size: int
-) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+    context: SSHContext, external_ids: list[str], batch_size: int
+) -> Flow[BatchResults[CustomerMachine | None]]:
     return (
         yield from find_many_by_external_id(
-            lambda: list_machines(LOOKUP_PAGE_SIZE),
+            context,
+            list_machines(context, LOOKUP_PAGE_SIZE),
             external_ids,
             lookup=("customerMachine", "CustomerMachine", CustomerMachine),
-            limit=limit,
             batch_size=batch_size,
         )
     )
@@ -97,26 +104,26 @@ def find_machines(
 MachineData = CustomerMachineInput | Mapping[str, Any]
 
 
-class CustomerMachines(Resource[M]):
+class CustomerMachines(Resource[M, SSHContext]):
     """Customer machines (`customerMachinesPaginated`, `createCustomerMachine`)."""
 
     @paged
     def list(
         self, *, page_size: int = 100, **options: Unpack[ListOptions]
-    ) -> Call[Page[CustomerMachine]]:
+    ) -> Step[Page[CustomerMachine]]:
         """Every customer machine, page by page (`customerMachinesPaginated`)."""
-        return list_machines(page_size)
+        return list_machines(self._context, page_size)
 
     @operation
     def find(
         self, external_id: str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, CustomerMachine | None]:
+    ) -> Flow[CustomerMachine | None]:
         """The customer machine with this external ID, or `None`.
 
         Asks `customerMachine(externalId:)` where the schema has it; the vendor document has
         no such query, so there this reads the listing.
         """
-        return (yield from find_machine(external_id))
+        return (yield from find_machine(self._context, external_id))
 
     @operation
     def create(
@@ -125,7 +132,7 @@ class CustomerMachines(Resource[M]):
         *,
         shape: MachineShape = "object",
         **options: Unpack[CallOptions],
-    ) -> Call[CustomerMachine]:
+    ) -> Flow[CustomerMachine]:
         """Create a customer machine (`createCustomerMachine`). Not retried once sent.
 
         The vendor document shows two forms of this mutation: one input object
@@ -133,7 +140,8 @@ class CustomerMachines(Resource[M]):
         presents first and the one its input rules describe) and flat arguments
         (`shape="flat"`, the document's alternative). Both carry the same fields.
         """
-        return create_machine(validate_input(CustomerMachineInput, machine), shape)
+        wanted = validate_input(CustomerMachineInput, machine)
+        return self._context.send(create_machine(wanted, shape))
 
     @operation
     def upsert(
@@ -142,21 +150,25 @@ class CustomerMachines(Resource[M]):
         *,
         shape: MachineShape = "object",
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, UpsertResult[CustomerMachine]]:
+    ) -> Flow[UpsertResult[CustomerMachine]]:
         """Create the machine unless one with its external ID exists.
 
-        The API offers no update of machines: an existing one is reported `unchanged`, with
-        the fields that differ in `differences`.
+        The API offers no update of machines: an existing one is left as it is and reported
+        `unchanged` when it is as asked for, else `differs`, with the fields that differ in
+        `differences` (nothing is changed).
         """
         wanted = validate_input(CustomerMachineInput, machine)
         if not wanted.external_id:
             raise RequestValidationError("upsert needs the machine's external_id")
-        existing = yield from find_machine(wanted.external_id)
-        if existing is None:
-            created: CustomerMachine = yield create_machine(wanted, shape)
-            return UpsertResult(action="created", item=created)
-        return UpsertResult(
-            action="unchanged", item=existing, differences=_differences(existing, wanted)
+        context = self._context
+        return (
+            yield from create_or_report(
+                context,
+                wanted,
+                find=lambda external_id: find_machine(context, external_id),
+                create=lambda machine: create_machine(machine, shape),
+                differences=_differences,
+            )
         )
 
     @operation
@@ -166,7 +178,7 @@ class CustomerMachines(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine | None]]:
+    ) -> Flow[BatchResults[CustomerMachine | None]]:
         """Look machines up by external ID: `batch_size` `customerMachine(externalId:)`
         lookups per document where the schema has that query, else one read of the listing.
 
@@ -174,7 +186,7 @@ class CustomerMachines(Resource[M]):
         is no such machine.
         """
         ids = [str(external_id) for external_id in external_ids]
-        return (yield from find_machines(ids, limit_of(self), batch_size))
+        return (yield from find_machines(self._context, ids, batch_size))
 
     @operation
     def create_many(
@@ -184,7 +196,7 @@ class CustomerMachines(Resource[M]):
         shape: MachineShape = "object",
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[CustomerMachine]]:
+    ) -> Flow[BatchResults[CustomerMachine]]:
         """Create customer machines, `batch_size` `createCustomerMachine` mutations per
         document (`shape` as for `create`).
 
@@ -193,7 +205,7 @@ class CustomerMachines(Resource[M]):
         """
         return (
             yield from run_many(
-                self,
+                self._context,
                 CustomerMachineInput,
                 machines,
                 lambda machine: create_machine(machine, shape),
@@ -209,19 +221,19 @@ class CustomerMachines(Resource[M]):
         shape: MachineShape = "object",
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[CustomerMachine]]]:
+    ) -> Flow[BatchResults[UpsertResult[CustomerMachine]]]:
         """`upsert` for many machines: one `find_many`, then the missing ones created in
         batches. Returns one `BatchResult` per machine, its `value` an `UpsertResult`."""
         values, keys = checked(CustomerMachineInput, machines)
-        limit = limit_of(self)
+        context = self._context
         return (
             yield from create_missing(
+                context,
                 values,
                 keys,
-                find=lambda ids: find_machines(ids, limit, batch_size),
+                find=lambda ids: find_machines(context, ids, batch_size),
                 create=lambda machine: create_machine(machine, shape),
                 differences=_differences,
-                limit=limit,
                 batch_size=batch_size,
             )
         )

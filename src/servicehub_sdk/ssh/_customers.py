@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any, Unpack
 
@@ -17,21 +17,16 @@ from ..core._client import (
 from ..core._errors import NotFoundError, RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
-from ..core._request import Call, CallOptions, ListOptions
+from ..core._request import CallOptions, Flow, ListOptions, Step
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
-    limit_of,
     or_error,
     run_batch,
     run_many,
 )
-from ._graphql import (
-    Plan,
-    graphql_call,
-    paged_call,
-    plan_request,
-)
+from ._context import SSHContext
+from ._graphql import FieldRequest, Plan, graphql_call
 from ._models import (
     Customer,
     CustomerInput,
@@ -48,7 +43,7 @@ def _read_customer(value: Any, _: httpx.Response) -> Customer:
     return Customer.model_validate(value)
 
 
-def get_customer(external_id: str) -> Call[Customer]:
+def get_customer(external_id: str) -> FieldRequest[Customer]:
     if not external_id:
         raise RequestValidationError("external_id must not be empty")
 
@@ -65,7 +60,7 @@ def get_customer(external_id: str) -> Call[Customer]:
     return graphql_call("query", "customer", {"externalId": external_id}, "Customer", read)
 
 
-def find_customer(external_id: str) -> Call[Customer | None]:
+def find_customer(external_id: str) -> FieldRequest[Customer | None]:
     if not external_id:
         raise RequestValidationError("external_id must not be empty")
     return graphql_call(
@@ -77,7 +72,7 @@ def find_customer(external_id: str) -> Call[Customer | None]:
     )
 
 
-def create_customer(customer: CustomerInput) -> Call[Customer]:
+def create_customer(customer: CustomerInput) -> FieldRequest[Customer]:
     return graphql_call(
         "mutation",
         "createCustomer",
@@ -87,7 +82,7 @@ def create_customer(customer: CustomerInput) -> Call[Customer]:
     )
 
 
-def _update(field: str, arguments: dict[str, Any]) -> Call[Customer]:
+def _update(field: str, arguments: dict[str, Any]) -> FieldRequest[Customer]:
     # It sets values: sending it twice leaves the same state.
     return graphql_call("mutation", field, arguments, "Customer", _read_customer, idempotent=True)
 
@@ -104,8 +99,8 @@ def _country_required(plan: Plan) -> bool:
 
 
 def update_customer(
-    update: CustomerUpdate, existing: Customer | None = None
-) -> Generator[Call[Any], Any, Customer]:
+    context: SSHContext, update: CustomerUpdate, existing: Customer | None = None
+) -> Flow[Customer]:
     """Change a customer with the update mutation the server's schema has.
 
     - `updateCustomer(customer: {externalId, ...})` (the vendor document): where the schema
@@ -115,7 +110,7 @@ def update_customer(
     - `updateCustomerByExternalId(externalId:, customer:)`;
     - `updateCustomer(id:, customer:)`, with the ID looked up by external ID.
     """
-    plan: Plan = yield plan_request()
+    plan = yield from context.plan()
     changes = {k: v for k, v in update.to_wire().items() if k != "externalId"}
     takes = (
         plan.arguments("mutation", "updateCustomer")
@@ -125,21 +120,19 @@ def update_customer(
     if "customer" in takes and "id" not in takes:
         if "address" not in changes and _country_required(plan):
             if existing is None:
-                existing = yield get_customer(update.external_id)
+                existing = yield from context.send(get_customer(update.external_id))
             country = existing.address.country if existing.address else None
             if country:
                 changes["address"] = {"country": country}
         customer = {"externalId": update.external_id, **changes}
-        updated: Customer = yield _update("updateCustomer", {"customer": customer})
-        return updated
+        return (yield from context.send(_update("updateCustomer", {"customer": customer})))
     if plan.has_field("mutation", "updateCustomerByExternalId"):
         arguments = {"externalId": update.external_id, "customer": changes}
-        by_external_id: Customer = yield _update("updateCustomerByExternalId", arguments)
-        return by_external_id
+        return (yield from context.send(_update("updateCustomerByExternalId", arguments)))
     if existing is None:
-        existing = yield get_customer(update.external_id)
-    by_id: Customer = yield _update("updateCustomer", {"id": existing.id, "customer": changes})
-    return by_id
+        existing = yield from context.send(get_customer(update.external_id))
+    by_id = _update("updateCustomer", {"id": existing.id, "customer": changes})
+    return (yield from context.send(by_id))
 
 
 def differences(existing: Customer, wanted: CustomerInput) -> list[str]:
@@ -157,14 +150,14 @@ def differences(existing: Customer, wanted: CustomerInput) -> list[str]:
     return changed
 
 
-def upsert_customer(wanted: CustomerInput) -> Generator[Call[Any], Any, UpsertResult[Customer]]:
+def upsert_customer(context: SSHContext, wanted: CustomerInput) -> Flow[UpsertResult[Customer]]:
     """Look the customer up; create it, or update what differs."""
     if not wanted.external_id:
         raise RequestValidationError("upsert needs the customer's external_id")
     try:
-        existing: Customer = yield get_customer(wanted.external_id)
+        existing = yield from context.send(get_customer(wanted.external_id))
     except NotFoundError:
-        created: Customer = yield create_customer(wanted)
+        created = yield from context.send(create_customer(wanted))
         return UpsertResult(action="created", item=created)
     changed = differences(existing, wanted)
     if not changed:
@@ -175,52 +168,51 @@ def upsert_customer(wanted: CustomerInput) -> Generator[Call[Any], Any, UpsertRe
         service_organisation=wanted.service_organisation,
         address=wanted.address,
     )
-    updated: Customer = yield from update_customer(update, existing)
+    updated = yield from update_customer(context, update, existing)
     return UpsertResult(action="updated", item=updated, differences=changed)
 
 
-class Customers(Resource[M]):
+class Customers(Resource[M, SSHContext]):
     """Customers (`customersPaginated`, `customer`, `createCustomer`, `updateCustomer`)."""
 
     @paged
-    def list(self, *, page_size: int = 100, **options: Unpack[ListOptions]) -> Call[Page[Customer]]:
+    def list(self, *, page_size: int = 100, **options: Unpack[ListOptions]) -> Step[Page[Customer]]:
         """Every customer, page by page (`customersPaginated`). Returns a lazy pager."""
-        return paged_call("customersPaginated", "Customer", Customer, page_size=page_size)
+        return self._context.listing(
+            "customersPaginated", "Customer", Customer, page_size=page_size
+        )
 
     @operation
-    def get(self, external_id: str, **options: Unpack[CallOptions]) -> Call[Customer]:
+    def get(self, external_id: str, **options: Unpack[CallOptions]) -> Flow[Customer]:
         """The customer with this external ID (`customer(externalId:)`).
 
         Raises:
             NotFoundError: the API answered `null`: no such customer.
         """
-        return get_customer(external_id)
+        return self._context.send(get_customer(external_id))
 
     @operation
-    def find(
-        self, external_id: str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Customer | None]:
+    def find(self, external_id: str, **options: Unpack[CallOptions]) -> Flow[Customer | None]:
         """The customer with this external ID, or `None` (`customer(externalId:)`)."""
         try:
-            customer: Customer = yield get_customer(external_id)
+            return (yield from self._context.send(get_customer(external_id)))
         except NotFoundError:
             return None
-        return customer
 
     @operation
-    def create(self, customer: CustomerData, **options: Unpack[CallOptions]) -> Call[Customer]:
+    def create(self, customer: CustomerData, **options: Unpack[CallOptions]) -> Flow[Customer]:
         """Create a customer (`createCustomer`) and return it.
 
         `customer` is a `CustomerInput` or a mapping of its fields; name, service
         organisation and an ISO 3166-1 alpha-2 `address.country` are checked before sending.
         Not retried once it may have reached the server.
         """
-        return create_customer(validate_input(CustomerInput, customer))
+        return self._context.send(create_customer(validate_input(CustomerInput, customer)))
 
     @operation
     def update(
         self, customer: CustomerUpdate | Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, Customer]:
+    ) -> Flow[Customer]:
         """Change the name, service organisation or address of the customer with
         `customer.external_id` and return it.
 
@@ -229,19 +221,21 @@ class Customers(Resource[M]):
         update changes no address), `updateCustomerByExternalId(externalId:, customer:)`, or
         `updateCustomer(id:, customer:)` after looking the ID up with `customer(externalId:)`.
         """
-        return (yield from update_customer(validate_input(CustomerUpdate, customer)))
+        update = validate_input(CustomerUpdate, customer)
+        return (yield from update_customer(self._context, update))
 
     @operation
     def upsert(
         self, customer: CustomerData, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, UpsertResult[Customer]]:
+    ) -> Flow[UpsertResult[Customer]]:
         """Create the customer, or update it when one with its external ID exists.
 
         Sends `customer(externalId:)`, then `createCustomer` or — only when a field differs —
-        the update mutation the schema has (see `update`). Returns what happened (`created`, `updated`, `unchanged`) and the
-        customer.
+        the update mutation the schema has (see `update`). Returns what happened
+        (`created`, `updated`, `unchanged`) and the customer.
         """
-        return (yield from upsert_customer(validate_input(CustomerInput, customer)))
+        wanted = validate_input(CustomerInput, customer)
+        return (yield from upsert_customer(self._context, wanted))
 
     @operation
     def find_many(
@@ -250,7 +244,7 @@ class Customers(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[Customer | None]]:
+    ) -> Flow[BatchResults[Customer | None]]:
         """Look customers up by external ID, `batch_size` lookups per document
         (`customer(externalId:)` under aliases).
 
@@ -259,7 +253,7 @@ class Customers(Resource[M]):
         """
         ids = [str(external_id) for external_id in external_ids]
         steps = [or_error(partial(find_customer, external_id)) for external_id in ids]
-        return (yield from run_batch(steps, ids, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_batch(self._context, steps, ids, batch_size=batch_size))
 
     @operation
     def create_many(
@@ -268,7 +262,7 @@ class Customers(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[Customer]]:
+    ) -> Flow[BatchResults[Customer]]:
         """Create customers, `batch_size` `createCustomer` mutations per document.
 
         Returns one `BatchResult` per customer, in order (`key`: its external ID): `ok` with
@@ -276,7 +270,8 @@ class Customers(Resource[M]):
         `BatchResult`). Each customer is validated as by `create`; one that is invalid fails
         alone. Documents that may have reached the server are never sent again.
         """
-        return (yield from run_many(self, CustomerInput, customers, create_customer, batch_size))
+        context = self._context
+        return (yield from run_many(context, CustomerInput, customers, create_customer, batch_size))
 
     @operation
     def update_many(
@@ -285,13 +280,15 @@ class Customers(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[Customer]]:
+    ) -> Flow[BatchResults[Customer]]:
         """Change customers as `update` does, `batch_size` update mutations (and, where the
         schema needs them first, `customer(externalId:)` lookups) per document.
 
         Returns one `BatchResult` per update, in order.
         """
-        return (yield from run_many(self, CustomerUpdate, customers, update_customer, batch_size))
+        context = self._context
+        update = partial(update_customer, context)
+        return (yield from run_many(context, CustomerUpdate, customers, update, batch_size))
 
     @operation
     def upsert_many(
@@ -300,10 +297,12 @@ class Customers(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[Customer]]]:
+    ) -> Flow[BatchResults[UpsertResult[Customer]]]:
         """`upsert` for many customers: their lookups go out `batch_size` per document, then
         their creates and updates.
 
         Returns one `BatchResult` per customer, in order, its `value` an `UpsertResult`.
         """
-        return (yield from run_many(self, CustomerInput, customers, upsert_customer, batch_size))
+        context = self._context
+        upsert = partial(upsert_customer, context)
+        return (yield from run_many(context, CustomerInput, customers, upsert, batch_size))

@@ -7,18 +7,19 @@ printed against their declared types with graphql-core's string escaping (never 
 formatting of raw values), so any text round-trips exactly and IDs stay strings. No document
 names an input type, because the vendor does not publish those names.
 
-Operations describe their calls as `GraphQLCall`s: the client binds each to its plan before
-sending it (see `schemas`).
+Operations describe each root field they send as a `FieldRequest`; a flow binds it to the
+client's plan (`SSHContext.send`: the plan is asked for first when not yet known) and sends the
+resulting `FieldCall`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from types import SimpleNamespace
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -26,33 +27,27 @@ from pydantic import BaseModel
 from ..core._errors import GraphQLError, RequestValidationError, ResponseValidationError
 from ..core._http import ErrorInfo, decode_error
 from ..core._jsonbody import read_json
-from ..core._pagination import (
-    Page,
-    PageData,
-    counter_pages,
-    fingerprint,
-)
+from ..core._pagination import PageData, fingerprint
 from ..core._request import Call
 
 __all__ = [
     "SELECTIONS",
-    "FieldSpec",
-    "GraphQLCall",
+    "FieldCall",
+    "FieldRequest",
     "Plan",
-    "PlanRequest",
+    "PrintedField",
     "bundled_plan",
     "decode_gateway_error",
     "document",
     "graphql_call",
     "load_schema",
-    "paged_call",
-    "plan_request",
+    "page_request",
     "print_value",
     "read_data",
+    "wrap",
 ]
 
 T = TypeVar("T")
-U = TypeVar("U")
 B = TypeVar("B", bound=BaseModel)
 
 Kind = Literal["query", "mutation"]
@@ -200,9 +195,7 @@ class Plan:
         self, kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
     ) -> str:
         """The printed document for one root field with inline arguments."""
-        operation = "" if kind == "query" else "mutation "
-        text = self.field_text(kind, field, arguments, selection).replace("\n", "\n  ")
-        return f"{operation}{{\n  {text}\n}}"
+        return wrap(kind, self.field_text(kind, field, arguments, selection))
 
     def selection_text(self, kind: Kind, field: str, selection: str) -> str:
         """The printed selection set of a root field (the same for every call).
@@ -457,65 +450,95 @@ Arguments = Mapping[str, Any] | Callable[[Plan], Mapping[str, Any] | None] | Non
 
 
 @dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One root field of a document, before it is printed: what `graphql_call` sends alone
-    and what a batch sends under an alias, next to others (see `batch`).
+class PrintedField:
+    """One root field printed against a plan: what a `FieldCall` sends alone, and what a
+    batch sends under an alias (`r0: <text>`) next to others (see `batch`).
 
     Attributes:
         kind: `"query"` or `"mutation"`.
         field: the root field's name.
-        arguments: its arguments, or a function of the plan giving them.
-        selection: the `SELECTIONS` entry to select, `None` for none.
+        text: the field as it stands in a document, without alias.
         read: `read(value, response)` makes the result from the field's value.
+    """
+
+    kind: Kind
+    field: str
+    text: str
+    read: Callable[[Any, httpx.Response], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldCall(Call[T]):
+    """The POST of one root field, its document built against the client's plan.
+
+    `printed` is the field it sends, for batching; a call read by another parser
+    (`with_parse`, `then`) is a plain `Call`, as its result is no longer the field's.
+    """
+
+    printed: PrintedField | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRequest(Generic[T]):
+    """One root field to send, before it is printed: `bind(plan)` builds its `FieldCall`
+    against the schema of the client (flows send it with `SSHContext.send`).
+
+    Attributes:
+        kind, field, selection: what to send (`selection` names a `SELECTIONS` entry).
+        arguments: the field's arguments, or a function of the plan giving them.
+        read: `read(value, response)` makes the result from the field's value.
+        idempotent: whether sending it twice is harmless (default: queries are).
     """
 
     kind: Kind
     field: str
     arguments: Arguments
     selection: str | None
-    read: Callable[[Any, httpx.Response], Any]
+    read: Callable[[Any, httpx.Response], T]
+    idempotent: bool | None = None
 
-    def text(self, plan: Plan, alias: str | None = None) -> str:
-        """The field as it stands in a document built against `plan`."""
+    @property
+    def name(self) -> str:
+        return f"Secure Service Hub {self.field}"
+
+    def bind(self, plan: Plan) -> FieldCall[T]:
+        """The call sending this field in a document built against `plan`.
+
+        Raises `RequestValidationError` for arguments the schema does not declare or
+        values it refuses, before anything is sent.
+        """
+        kind, field, name, read = self.kind, self.field, self.name, self.read
+        mutation = kind == "mutation"
         values = self.arguments(plan) if callable(self.arguments) else self.arguments
-        return plan.field_text(self.kind, self.field, values, self.selection, alias=alias)
+        try:
+            text = plan.field_text(kind, field, values, self.selection)
+        except KeyError as exc:
+            raise RequestValidationError(str(exc.args[0] if exc.args else exc)) from None
+
+        def parse(response: httpx.Response) -> T:
+            data = read_data(response, name=name, mutation=mutation)
+            if field not in data:
+                raise ResponseValidationError(
+                    f"{name}: the answer has no {field!r}", response=response
+                )
+            return read(data[field], response)
+
+        return FieldCall(
+            "POST",
+            "",
+            parse=parse,
+            json={"query": wrap(kind, text)},
+            idempotent=(not mutation) if self.idempotent is None else self.idempotent,
+            name=name,
+            printed=PrintedField(kind, field, text, read),
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class GraphQLCall(Call[T]):
-    """A GraphQL POST whose document is built against the schema of the client running it.
-
-    `build(plan)` gives the JSON body; the client binds it (`bind`) once it knows its schema.
-    Until then `json` is empty. `spec` is the one root field it sends, for batching; a call
-    read by another parser (`with_parse`, `then`) has none, as its result is no longer the
-    field's.
-    """
-
-    build: Callable[[Plan], Any] | None = None
-    spec: FieldSpec | None = None
-
-    def bind(self, plan: Plan) -> Call[T]:
-        """The same call with its document built against `plan`."""
-        if self.build is None:
-            return self
-        return replace(self, json=self.build(plan), build=None)
-
-    def with_parse(self, parse: Callable[[httpx.Response], U]) -> Call[U]:
-        return replace(self, parse=parse, spec=None)  # type: ignore[arg-type, return-value]
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRequest(Call[Plan]):
-    """Asks the client running a flow for the plan of its schema (sends nothing itself)."""
-
-
-def plan_request() -> PlanRequest:
-    """A flow yields this to learn which schema the client builds its documents against."""
-    return PlanRequest("POST", "", parse=_no_parse, idempotent=True, name="schema")
-
-
-def _no_parse(response: httpx.Response) -> Plan:
-    raise ResponseValidationError("a schema request is answered by the client", response=response)
+def wrap(kind: Kind, fields: str) -> str:
+    """A document of one or more printed root fields (`{ ... }` or `mutation { ... }`)."""
+    operation = "" if kind == "query" else "mutation "
+    indented = fields.replace("\n", "\n  ")
+    return f"{operation}{{\n  {indented}\n}}"
 
 
 def graphql_call(
@@ -526,85 +549,58 @@ def graphql_call(
     read: Callable[[Any, httpx.Response], T],
     *,
     idempotent: bool | None = None,
-) -> GraphQLCall[T]:
-    """A POST of one root field; `read(field_value, response)` makes the result.
+) -> FieldRequest[T]:
+    """One root field to send; `read(field_value, response)` makes the result.
 
     `arguments` is a mapping, or a function of the plan giving them (for arguments that
     depend on what the schema declares).
     """
-    name = f"Secure Service Hub {field}"
-    mutation = kind == "mutation"
-    spec = FieldSpec(kind, field, arguments, selection, read)
-
-    def build(plan: Plan) -> dict[str, Any]:
-        values = arguments(plan) if callable(arguments) else arguments
-        return {"query": plan.document(kind, field, values, selection)}
-
-    def parse(response: httpx.Response) -> T:
-        data = read_data(response, name=name, mutation=mutation)
-        if field not in data:
-            raise ResponseValidationError(f"{name}: the answer has no {field!r}", response=response)
-        return read(data[field], response)
-
-    return GraphQLCall(
-        "POST",
-        "",
-        parse=parse,
-        idempotent=(not mutation) if idempotent is None else idempotent,
-        name=name,
-        build=build,
-        spec=spec,
-    )
+    return FieldRequest(kind, field, arguments, selection, read, idempotent)
 
 
-def paged_call(
+def page_request(
     field: str,
     selection: str,
     model: type[B],
     *,
+    number: int,
     page_size: int,
     options: Mapping[str, Any] | None = None,
     keep: Callable[[B], bool] | None = None,
-) -> Call[Page[B]]:
-    """A listing over `options: {pagination: {page, pageSize}}` (0-based).
+) -> FieldRequest[PageData[B]]:
+    """Page `number` (0-based) of a listing over `options: {pagination: {page, pageSize}}`.
 
     Where the schema's options declare no `pagination` (or the field takes no options), the
     one unpaged answer is the whole listing. The API's totals are unreliable, so a paged
     listing ends on a short page. `keep` filters items on the client side without ending the
     listing early.
     """
-    if page_size < 1:
-        raise RequestValidationError("page_size must be at least 1")
+    paged = [True]
 
-    def page(number: int) -> Call[PageData[B]]:
-        paged = [True]
+    def arguments(plan: Plan) -> dict[str, Any] | None:
+        paged[0] = plan.takes_pagination(field)
+        if "options" not in plan.arguments("query", field):
+            return None
+        pagination = {"pagination": {"page": number, "pageSize": page_size}}
+        wanted = {**(options or {}), **(pagination if paged[0] else {})}
+        return {"options": wanted} if wanted else None
 
-        def arguments(plan: Plan) -> dict[str, Any] | None:
-            paged[0] = plan.takes_pagination(field)
-            if "options" not in plan.arguments("query", field):
-                return None
-            pagination = {"pagination": {"page": number, "pageSize": page_size}}
-            wanted = {**(options or {}), **(pagination if paged[0] else {})}
-            return {"options": wanted} if wanted else None
+    def read(value: Any, response: httpx.Response) -> PageData[B]:
+        rows = value.get("data") if isinstance(value, dict) else None
+        if not isinstance(rows, list):
+            raise ResponseValidationError(f"{field}: no data list", response=response)
+        items = [model.model_validate(row) for row in rows]
+        more = paged[0] and len(rows) >= page_size and bool(rows)
+        if keep is None:
+            return PageData(items=items, has_more=more)
+        return PageData(
+            items=[i for i in items if keep(i)],
+            has_more=more,
+            fetched=len(rows),
+            fingerprint=fingerprint(rows),
+        )
 
-        def read(value: Any, response: httpx.Response) -> PageData[B]:
-            rows = value.get("data") if isinstance(value, dict) else None
-            if not isinstance(rows, list):
-                raise ResponseValidationError(f"{field}: no data list", response=response)
-            items = [model.model_validate(row) for row in rows]
-            more = paged[0] and len(rows) >= page_size and bool(rows)
-            if keep is None:
-                return PageData(items=items, has_more=more)
-            return PageData(
-                items=[i for i in items if keep(i)],
-                has_more=more,
-                fetched=len(rows),
-                fingerprint=fingerprint(rows),
-            )
-
-        return graphql_call("query", field, arguments, selection, read)
-
-    return counter_pages(page, start=0, step=1, page_size=page_size)
+    return graphql_call("query", field, arguments, selection, read)
 
 
 def decode_gateway_error(body: Any) -> ErrorInfo:

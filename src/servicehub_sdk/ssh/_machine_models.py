@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
 from ..core._client import (
@@ -14,17 +14,21 @@ from ..core._client import (
 from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
-from ..core._request import Call, CallOptions, ListOptions
+from ..core._request import CallOptions, Flow, ListOptions, Step
 from ._batch import (
     DEFAULT_BATCH_SIZE,
-    BatchLimit,
     BatchResults,
     checked,
-    limit_of,
     run_many,
 )
-from ._graphql import graphql_call, paged_call
-from ._lookup import create_missing, find_by_external_id, find_many_by_external_id
+from ._context import SSHContext
+from ._graphql import FieldRequest, graphql_call
+from ._lookup import (
+    create_missing,
+    create_or_report,
+    find_by_external_id,
+    find_many_by_external_id,
+)
 from ._models import MachineModel, MachineModelInput, UpsertResult
 
 __all__ = ["MachineModels"]
@@ -32,11 +36,13 @@ __all__ = ["MachineModels"]
 LOOKUP_PAGE_SIZE = 200
 
 
-def list_models(page_size: int) -> Call[Page[MachineModel]]:
-    return paged_call("machineModelsPaginated", "MachineModel", MachineModel, page_size=page_size)
+def list_models(context: SSHContext, page_size: int) -> Step[Page[MachineModel]]:
+    return context.listing(
+        "machineModelsPaginated", "MachineModel", MachineModel, page_size=page_size
+    )
 
 
-def create_model(model: MachineModelInput) -> Call[MachineModel]:
+def create_model(model: MachineModelInput) -> FieldRequest[MachineModel]:
     return graphql_call(
         "mutation",
         "createMachineModel",
@@ -46,10 +52,11 @@ def create_model(model: MachineModelInput) -> Call[MachineModel]:
     )
 
 
-def find_model(external_id: str) -> Generator[Call[Any], Any, MachineModel | None]:
+def find_model(context: SSHContext, external_id: str) -> Flow[MachineModel | None]:
     return (
         yield from find_by_external_id(
-            lambda: list_models(LOOKUP_PAGE_SIZE),
+            context,
+            list_models(context, LOOKUP_PAGE_SIZE),
             external_id,
             lookup=("machineModel", "MachineModel", MachineModel),
         )
@@ -57,14 +64,14 @@ def find_model(external_id: str) -> Generator[Call[Any], Any, MachineModel | Non
 
 
 def find_models(
-    external_ids: list[str], limit: BatchLimit, batch_size: int
-) -> Generator[Call[Any], Any, BatchResults[MachineModel | None]]:
+    context: SSHContext, external_ids: list[str], batch_size: int
+) -> Flow[BatchResults[MachineModel | None]]:
     return (
         yield from find_many_by_external_id(
-            lambda: list_models(LOOKUP_PAGE_SIZE),
+            context,
+            list_models(context, LOOKUP_PAGE_SIZE),
             external_ids,
             lookup=("machineModel", "MachineModel", MachineModel),
-            limit=limit,
             batch_size=batch_size,
         )
     )
@@ -78,52 +85,54 @@ def _differences(existing: MachineModel, wanted: MachineModelInput) -> list[str]
 ModelData = MachineModelInput | Mapping[str, Any]
 
 
-class MachineModels(Resource[M]):
+class MachineModels(Resource[M, SSHContext]):
     """Machine models (`machineModelsPaginated`, `createMachineModel`)."""
 
     @paged
     def list(
         self, *, page_size: int = 100, **options: Unpack[ListOptions]
-    ) -> Call[Page[MachineModel]]:
+    ) -> Step[Page[MachineModel]]:
         """Every machine model, page by page (`machineModelsPaginated`)."""
-        return list_models(page_size)
+        return list_models(self._context, page_size)
 
     @operation
-    def find(
-        self, external_id: str, **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, MachineModel | None]:
+    def find(self, external_id: str, **options: Unpack[CallOptions]) -> Flow[MachineModel | None]:
         """The machine model with this external ID, or `None`.
 
         Asks `machineModel(externalId:)` where the schema has it; the vendor document has no
         such query, so there this reads the listing.
         """
-        return (yield from find_model(external_id))
+        return (yield from find_model(self._context, external_id))
 
     @operation
     def create(
         self, model: MachineModelInput | Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Call[MachineModel]:
+    ) -> Flow[MachineModel]:
         """Create a machine model (`createMachineModel`). Not retried once sent."""
-        return create_model(validate_input(MachineModelInput, model))
+        return self._context.send(create_model(validate_input(MachineModelInput, model)))
 
     @operation
     def upsert(
         self, model: MachineModelInput | Mapping[str, Any], **options: Unpack[CallOptions]
-    ) -> Generator[Call[Any], Any, UpsertResult[MachineModel]]:
+    ) -> Flow[UpsertResult[MachineModel]]:
         """Create the machine model unless one with its external ID exists.
 
         The API offers no update of machine models: an existing one is left as it is and
-        reported `unchanged`, with the fields that differ in `differences`.
+        reported `unchanged` when it is as asked for, else `differs`, with the fields that
+        differ in `differences` (nothing is changed).
         """
         wanted = validate_input(MachineModelInput, model)
         if not wanted.external_id:
             raise RequestValidationError("upsert needs the machine model's external_id")
-        existing = yield from find_model(wanted.external_id)
-        if existing is None:
-            created: MachineModel = yield create_model(wanted)
-            return UpsertResult(action="created", item=created)
-        return UpsertResult(
-            action="unchanged", item=existing, differences=_differences(existing, wanted)
+        context = self._context
+        return (
+            yield from create_or_report(
+                context,
+                wanted,
+                find=lambda external_id: find_model(context, external_id),
+                create=create_model,
+                differences=_differences,
+            )
         )
 
     @operation
@@ -133,7 +142,7 @@ class MachineModels(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[MachineModel | None]]:
+    ) -> Flow[BatchResults[MachineModel | None]]:
         """Look machine models up by external ID: `batch_size` `machineModel(externalId:)`
         lookups per document where the schema has that query, else one read of the listing.
 
@@ -141,7 +150,7 @@ class MachineModels(Resource[M]):
         is no such model.
         """
         ids = [str(external_id) for external_id in external_ids]
-        return (yield from find_models(ids, limit_of(self), batch_size))
+        return (yield from find_models(self._context, ids, batch_size))
 
     @operation
     def create_many(
@@ -150,13 +159,15 @@ class MachineModels(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[MachineModel]]:
+    ) -> Flow[BatchResults[MachineModel]]:
         """Create machine models, `batch_size` `createMachineModel` mutations per document.
 
         Returns one `BatchResult` per model, in order (see `SSHClient` docs, "Batches").
         Documents that may have reached the server are never sent again.
         """
-        return (yield from run_many(self, MachineModelInput, models, create_model, batch_size))
+        return (
+            yield from run_many(self._context, MachineModelInput, models, create_model, batch_size)
+        )
 
     @operation
     def upsert_many(
@@ -165,19 +176,19 @@ class MachineModels(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[UpsertResult[MachineModel]]]:
+    ) -> Flow[BatchResults[UpsertResult[MachineModel]]]:
         """`upsert` for many models: one `find_many`, then the missing ones created in
         batches. Returns one `BatchResult` per model, its `value` an `UpsertResult`."""
         values, keys = checked(MachineModelInput, models)
-        limit = limit_of(self)
+        context = self._context
         return (
             yield from create_missing(
+                context,
                 values,
                 keys,
-                find=lambda ids: find_models(ids, limit, batch_size),
+                find=lambda ids: find_models(context, ids, batch_size),
                 create=create_model,
                 differences=_differences,
-                limit=limit,
                 batch_size=batch_size,
             )
         )

@@ -217,13 +217,15 @@ class UpsertResult(BaseModel, Generic[T]):
     """What an upsert did and the item as it now is.
 
     Attributes:
-        action: `created`, `updated` or `unchanged`.
+        action: `created`, `updated` (it differed and was changed), `unchanged` (it was as
+            asked for) or `differs` (it exists, differs, and was left as it is: the API offers
+            no update of machine models and customer machines).
         item: the item as the API returned it.
         differences: the wire names of the fields that differed from what was asked for
             (changed by an update, or left as they are where the API offers no update).
     """
 
-    action: Literal["created", "updated", "unchanged"]
+    action: Literal["created", "updated", "unchanged", "differs"]
     item: T
     differences: list[str] = Field(default_factory=list)
 

@@ -9,13 +9,12 @@ between the bundled and the live schema are logged once and listed by `schema_re
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import threading
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 import httpx
 
@@ -25,26 +24,18 @@ from ..core._errors import (
     GraphQLError,
     UnprocessableError,
 )
-from ..core._http import AsyncEngine, SyncEngine
-from ..core._request import Call, CallOptions
+from ..core._request import Call, Flow
+from ..core._singleflight import SingleFlight
 from ._graphql import (
-    GraphQLCall,
     Plan,
-    PlanRequest,
     bundled_plan,
     load_schema,
     read_data,
 )
 
-if TYPE_CHECKING:
-    from typing import TypeVar
-
-    T = TypeVar("T")
-
 __all__ = [
     "BUNDLED",
-    "HubAsyncEngine",
-    "HubSyncEngine",
+    "REFUSALS",
     "SchemaReport",
     "SchemaState",
     "schema_differences",
@@ -57,7 +48,7 @@ BUNDLED = ("bundled", "document")
 
 # What a server that does not answer introspection says. Anything else (no connection, bad
 # credentials, a proxy's error page) is raised and the question asked again next time.
-_REFUSALS = (GraphQLError, BadRequestError, UnprocessableError)
+REFUSALS = (GraphQLError, BadRequestError, UnprocessableError)
 
 
 @functools.cache
@@ -71,15 +62,17 @@ class NotASchema(GraphQLError):
     """An introspection answer that is JSON but no schema: taken as a refusal."""
 
 
-def introspection_call() -> Call[Plan]:
-    """The introspection query (`__schema`); its answer becomes the live plan."""
+def introspection_call(flight: SingleFlight[Plan] | None = None) -> Call[Plan]:
+    """The introspection query (`__schema`); its answer becomes the live plan. With `flight`,
+    one request is sent however many callers ask at once; the others share its answer."""
 
     def parse(response: httpx.Response) -> Plan:
-        from graphql import build_client_schema
+        from graphql import IntrospectionQuery, build_client_schema
 
         data = read_data(response, name="Secure Service Hub introspection")
         try:
-            schema = build_client_schema(data)  # type: ignore[arg-type]
+            # checked by build_client_schema itself: a wrong shape raises, handled below
+            schema = build_client_schema(cast(IntrospectionQuery, data))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise NotASchema(
                 f"Secure Service Hub introspection: the answer is no schema ({exc})",
@@ -95,6 +88,7 @@ def introspection_call() -> Call[Plan]:
         parse=parse,
         idempotent=True,
         name="Secure Service Hub introspection",
+        single_flight=flight,
     )
 
 
@@ -138,27 +132,56 @@ class SchemaReport:
 class SchemaState:
     """The plan of one client (shared with its `with_options` copies).
 
+    The plan is known at once when pinned; otherwise `plan()` asks the server, once however
+    many threads or tasks need it at the same time (a `SingleFlight`), and keeps the answer.
+
     Attributes:
-        plan: the plan once known (at once when pinned).
         report: the differences between the bundled schema and the one in use.
-        lock: held by the thread asking the server (others wait for its answer).
     """
 
-    def __init__(self, schema: str | None) -> None:
-        self.plan: Plan | None = pinned_plan(schema)
-        self.report: list[str] = [] if self.plan is None else self._compare(self.plan)
-        self.lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+    def __init__(self, schema: str | Plan | None) -> None:
+        self._flight: SingleFlight[Plan] = SingleFlight("Secure Service Hub introspection")
+        self._flight.backoff_base = 0.0  # a failed question is asked again by the next call
+        self._lock = threading.Lock()
+        self._settled: Plan | None = None
+        self.report: list[str] = []
+        pinned = schema if isinstance(schema, Plan) else pinned_plan(schema)
+        if pinned is not None:  # chosen by the user: compared, not logged
+            self.report = self._compare(pinned)
+            self._settled = pinned
+
+    @property
+    def known(self) -> Plan | None:
+        """The plan once known, else `None`."""
+        return self._settled
+
+    def plan(self) -> Flow[Plan]:
+        """The client's plan: at once when known; else the introspection query, sent by one
+        caller while the others wait for its answer. A refusal settles on the bundled
+        schema; any other failure is raised and the question asked again next time."""
+        known = self._settled
+        if known is not None:
+            return known
+        try:
+            live: Plan = yield introspection_call(self._flight)
+        except REFUSALS as exc:
+            return self.refused(exc)
+        return self.settle(live)
 
     def settle(self, plan: Plan) -> Plan:
-        self.report = self._compare(plan)
+        """Use `plan` from now on (the first plan settled wins; differences logged once)."""
+        with self._lock:
+            if self._settled is not None:
+                return self._settled
+            self.report = self._compare(plan)
+            self._settled = plan
+        self._flight.put(plan)
         if self.report:
             logger.warning(
                 "Secure Service Hub: the %s schema differs from the bundled one: %s",
                 plan.source,
                 "; ".join(self.report),
             )
-        self.plan = plan
         return plan
 
     @staticmethod
@@ -168,74 +191,13 @@ class SchemaState:
     def summary(self, plan: Plan) -> SchemaReport:
         return SchemaReport(plan.source, list(self.report))
 
-    def async_lock(self) -> asyncio.Lock:
-        with self.lock:
-            if self._async_lock is None:
-                self._async_lock = asyncio.Lock()
-            return self._async_lock
-
     def refused(self, exc: Exception) -> Plan:
-        logger.info(
-            "Secure Service Hub refused introspection (%s); using the bundled schema",
-            type(exc).__name__,
-        )
+        if self._settled is None:
+            logger.info(
+                "Secure Service Hub refused introspection (%s); using the bundled schema",
+                type(exc).__name__,
+            )
         return self.settle(Plan(load_schema(), "bundled (introspection refused)"))
-
-
-class HubSyncEngine(SyncEngine):
-    """`SyncEngine` that builds GraphQL calls against the client's schema."""
-
-    schemas: SchemaState
-
-    def plan(self, options: CallOptions | None = None) -> Plan:
-        """The client's plan, asking the server once (threads wait for the first asker)."""
-        state = self.schemas
-        if state.plan is not None:
-            return state.plan
-        with state.lock:
-            if state.plan is not None:
-                return state.plan
-            try:
-                live = super().execute(introspection_call(), options)
-            except _REFUSALS as exc:
-                return state.refused(exc)
-            return state.settle(live)
-
-    def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        if isinstance(call, GraphQLCall) and call.build is not None:
-            bound: Call[T] = call.bind(self.plan(options))
-            return super().execute(bound, options)
-        if isinstance(call, PlanRequest):
-            return self.plan(options)  # type: ignore[return-value]
-        return super().execute(call, options)
-
-
-class HubAsyncEngine(AsyncEngine):
-    """`AsyncEngine` that builds GraphQL calls against the client's schema."""
-
-    schemas: SchemaState
-
-    async def plan(self, options: CallOptions | None = None) -> Plan:
-        """The client's plan, asking the server once (tasks wait for the first asker)."""
-        state = self.schemas
-        if state.plan is not None:
-            return state.plan
-        async with state.async_lock():
-            if state.plan is not None:
-                return state.plan
-            try:
-                live = await super().execute(introspection_call(), options)
-            except _REFUSALS as exc:
-                return state.refused(exc)
-            return state.settle(live)
-
-    async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        if isinstance(call, GraphQLCall) and call.build is not None:
-            bound: Call[T] = call.bind(await self.plan(options))
-            return await super().execute(bound, options)
-        if isinstance(call, PlanRequest):
-            return await self.plan(options)  # type: ignore[return-value]
-        return await super().execute(call, options)
 
 
 def schema_differences(bundled: Any, live: Any) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, Unpack
+from typing import Unpack
 
 from ..core._client import (
     M,
@@ -14,15 +14,15 @@ from ..core._client import (
 )
 from ..core._errors import RequestValidationError
 from ..core._pagination import Page
-from ..core._request import Call, CallOptions, ListOptions
+from ..core._request import CallOptions, Flow, ListOptions, Step
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
-    limit_of,
     or_error,
     run_batch,
 )
-from ._graphql import graphql_call, paged_call
+from ._context import SSHContext
+from ._graphql import FieldRequest, graphql_call
 from ._models import ServiceCase, ServiceCaseView
 
 __all__ = ["ServiceCases"]
@@ -36,7 +36,7 @@ def _view(view: ServiceCaseView | str) -> str:
         raise RequestValidationError(f"view must be one of {known}, got {view!r}") from None
 
 
-def set_external_id(service_case_id: str, external_id: str) -> Call[ServiceCase]:
+def set_external_id(service_case_id: str, external_id: str) -> FieldRequest[ServiceCase]:
     if not service_case_id or not external_id:
         raise RequestValidationError("service_case_id and external_id must not be empty")
     return graphql_call(
@@ -49,7 +49,7 @@ def set_external_id(service_case_id: str, external_id: str) -> Call[ServiceCase]
     )
 
 
-class ServiceCases(Resource[M]):
+class ServiceCases(Resource[M, SSHContext]):
     """Service cases (`serviceCasesPaginated`, `updateServiceCaseExternalId`)."""
 
     @paged
@@ -59,10 +59,10 @@ class ServiceCases(Resource[M]):
         view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
         page_size: int = 100,
         **options: Unpack[ListOptions],
-    ) -> Call[Page[ServiceCase]]:
+    ) -> Step[Page[ServiceCase]]:
         """Every service case visible in `view`, page by page (`serviceCasesPaginated`), with
         state, creator, assignee, machine, custom fields and closing report."""
-        return paged_call(
+        return self._context.listing(
             "serviceCasesPaginated",
             "ServiceCase",
             ServiceCase,
@@ -77,12 +77,12 @@ class ServiceCases(Resource[M]):
         view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
         page_size: int = 100,
         **options: Unpack[ListOptions],
-    ) -> Call[Page[ServiceCase]]:
+    ) -> Step[Page[ServiceCase]]:
         """The service cases without an external ID: the ones the ERP does not know yet.
 
         The vendor's own workaround: read all cases and keep the new ones.
         """
-        return paged_call(
+        return self._context.listing(
             "serviceCasesPaginated",
             "ServiceCase",
             ServiceCase,
@@ -94,13 +94,13 @@ class ServiceCases(Resource[M]):
     @operation
     def set_external_id(
         self, service_case_id: str, external_id: str, **options: Unpack[CallOptions]
-    ) -> Call[ServiceCase]:
+    ) -> Flow[ServiceCase]:
         """Link a service case to an ERP notification or ticket
         (`updateServiceCaseExternalId`); returns the case's `id`, `externalId`, `displayId`.
 
         Setting the same ID twice is harmless, so this is retried like a read.
         """
-        return set_external_id(service_case_id, external_id)
+        return self._context.send(set_external_id(service_case_id, external_id))
 
     @operation
     def set_external_ids(
@@ -109,7 +109,7 @@ class ServiceCases(Resource[M]):
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         **options: Unpack[CallOptions],
-    ) -> Generator[Call[Any], Any, BatchResults[ServiceCase]]:
+    ) -> Flow[BatchResults[ServiceCase]]:
         """Link many service cases, `batch_size` `updateServiceCaseExternalId` mutations per
         document. `links` maps service case IDs to external IDs (or is a sequence of such
         pairs).
@@ -120,4 +120,4 @@ class ServiceCases(Resource[M]):
         pairs = list(links.items()) if isinstance(links, Mapping) else list(links)
         steps = [or_error(partial(set_external_id, case, ext)) for case, ext in pairs]
         keys = [str(case) for case, _ in pairs]
-        return (yield from run_batch(steps, keys, limit=limit_of(self), batch_size=batch_size))
+        return (yield from run_batch(self._context, steps, keys, batch_size=batch_size))

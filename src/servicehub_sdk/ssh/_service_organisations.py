@@ -6,22 +6,22 @@ from typing import Unpack
 
 from ..core._client import M, Resource, paged
 from ..core._pagination import Page
-from ..core._request import Call, ListOptions
-from ._graphql import paged_call
+from ..core._request import ListOptions, Step
+from ._context import SSHContext
 from ._models import ServiceOrganisation
 
 __all__ = ["ServiceOrganisations"]
 
 
-class ServiceOrganisations(Resource[M]):
+class ServiceOrganisations(Resource[M, SSHContext]):
     """Service organisations (`serviceOrganisationsPaginated`); created by hand in the portal."""
 
     @paged
     def list(
         self, *, page_size: int = 100, **options: Unpack[ListOptions]
-    ) -> Call[Page[ServiceOrganisation]]:
+    ) -> Step[Page[ServiceOrganisation]]:
         """Every service organisation with its `id`, `name` and `description`."""
-        return paged_call(
+        return self._context.listing(
             "serviceOrganisationsPaginated",
             "ServiceOrganisation",
             ServiceOrganisation,

@@ -16,6 +16,7 @@ from ._client import DEFAULT_ACCEPT, AsyncSupportCenterClient, SupportCenterClie
 from ._conversations import Conversations
 from ._criteria import Criteria
 from ._custom_modules import CustomModule, CustomRecord
+from ._envelope import missing_fields
 from ._models import (
     AdminEntry,
     Attachment,
@@ -80,4 +81,5 @@ __all__ = [
     "Worklog",
     "WorklogInput",
     "Worklogs",
+    "missing_fields",
 ]

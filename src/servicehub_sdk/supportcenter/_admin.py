@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M, Resource
+from ..core._client import M, Resource
+from ._context import SupportCenterContext
 from ._entities import Entity, ReadOnlyCollection
 from ._models import AdminEntry
 
@@ -23,25 +24,25 @@ ADMIN_LISTS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _list(client: ClientBase[M], name: str) -> ReadOnlyCollection[M, AdminEntry]:
+def _list(context: SupportCenterContext, name: str) -> ReadOnlyCollection[M, AdminEntry]:
     path, key, plural = ADMIN_LISTS[name]
-    return ReadOnlyCollection(client, Entity(path, key, plural, AdminEntry))
+    return ReadOnlyCollection(context, Entity(path, key, plural, AdminEntry))
 
 
-class Admin(Resource[M]):
+class Admin(Resource[M, SupportCenterContext]):
     """Admin lists, each with `list()` and `get(id)`."""
 
-    def __init__(self, client: ClientBase[M]) -> None:
-        super().__init__(client)
-        self.categories: ReadOnlyCollection[M, AdminEntry] = _list(client, "categories")
-        self.subcategories: ReadOnlyCollection[M, AdminEntry] = _list(client, "subcategories")
-        self.items: ReadOnlyCollection[M, AdminEntry] = _list(client, "items")
-        self.statuses: ReadOnlyCollection[M, AdminEntry] = _list(client, "statuses")
-        self.levels: ReadOnlyCollection[M, AdminEntry] = _list(client, "levels")
-        self.modes: ReadOnlyCollection[M, AdminEntry] = _list(client, "modes")
-        self.urgencies: ReadOnlyCollection[M, AdminEntry] = _list(client, "urgencies")
-        self.priorities: ReadOnlyCollection[M, AdminEntry] = _list(client, "priorities")
+    def __init__(self, context: SupportCenterContext) -> None:
+        super().__init__(context)
+        self.categories: ReadOnlyCollection[M, AdminEntry] = _list(context, "categories")
+        self.subcategories: ReadOnlyCollection[M, AdminEntry] = _list(context, "subcategories")
+        self.items: ReadOnlyCollection[M, AdminEntry] = _list(context, "items")
+        self.statuses: ReadOnlyCollection[M, AdminEntry] = _list(context, "statuses")
+        self.levels: ReadOnlyCollection[M, AdminEntry] = _list(context, "levels")
+        self.modes: ReadOnlyCollection[M, AdminEntry] = _list(context, "modes")
+        self.urgencies: ReadOnlyCollection[M, AdminEntry] = _list(context, "urgencies")
+        self.priorities: ReadOnlyCollection[M, AdminEntry] = _list(context, "priorities")
         self.request_templates: ReadOnlyCollection[M, AdminEntry] = _list(
-            client, "request_templates"
+            context, "request_templates"
         )
-        self.support_groups: ReadOnlyCollection[M, AdminEntry] = _list(client, "support_groups")
+        self.support_groups: ReadOnlyCollection[M, AdminEntry] = _list(context, "support_groups")

@@ -10,7 +10,6 @@ import httpx
 
 from ..core._boundary import path_segment
 from ..core._client import (
-    ClientBase,
     M,
     Resource,
     operation,
@@ -19,6 +18,7 @@ from ..core._client import (
 from ..core._errors import RequestValidationError
 from ..core._pagination import Page
 from ..core._request import Call, CallOptions, ListOptions
+from ._context import SupportCenterContext
 from ._envelope import checked, read_list
 from ._models import Attachment
 
@@ -27,23 +27,12 @@ __all__ = ["Attachments"]
 Files = list[Attachment]
 
 
-class Attachments(Resource[M]):
+class Attachments(Resource[M, SupportCenterContext]):
     """Files on a request."""
 
-    def __init__(
-        self,
-        client: ClientBase[M],
-        request_id: str,
-        upload_path: str,
-        max_bytes: int,
-        *,
-        max_download_bytes: int | None = None,
-    ) -> None:
-        super().__init__(client)
+    def __init__(self, context: SupportCenterContext, request_id: str) -> None:
+        super().__init__(context)
         self._request_id = request_id
-        self._upload_path = upload_path
-        self._max_bytes = max_bytes
-        self._max_download_bytes = max_download_bytes
 
     @operation
     def upload(
@@ -62,17 +51,21 @@ class Attachments(Resource[M]):
             path = Path(file)
             if not path.is_file():
                 raise RequestValidationError(f"no file at {path}")
-            if path.stat().st_size > self._max_bytes:
-                raise RequestValidationError(f"{path.name} is larger than {self._max_bytes} bytes")
+            if path.stat().st_size > self._context.max_upload_bytes:
+                raise RequestValidationError(
+                    f"{path.name} is larger than {self._context.max_upload_bytes} bytes"
+                )
             content = path.read_bytes()
             filename = filename or path.name
-        if len(content) > self._max_bytes:
-            raise RequestValidationError(f"{filename} is larger than {self._max_bytes} bytes")
+        if len(content) > self._context.max_upload_bytes:
+            raise RequestValidationError(
+                f"{filename} is larger than {self._context.max_upload_bytes} bytes"
+            )
         assert filename is not None
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return Call(
             "PUT",
-            f"requests/{self._request_id}/{self._upload_path}",
+            f"requests/{self._request_id}/{self._context.paths.upload}",
             files={"input_file": (filename, content, content_type)},
             parse=lambda r: [Attachment.model_validate(a) for a in _attachments(r)],
             idempotent=False,
@@ -107,7 +100,7 @@ class Attachments(Resource[M]):
             f"requests/{self._request_id}/attachments/{segment}/download",
             parse=lambda r: r.content,
             name="download attachment",
-            max_response_bytes=self._max_download_bytes,
+            max_response_bytes=self._context.max_download_bytes,
         )
 
 

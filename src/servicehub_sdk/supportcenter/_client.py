@@ -20,10 +20,11 @@ from ..core._errors import ConfigurationError
 from ..core._limits import check_max_response_bytes
 from ._admin import Admin
 from ._auth import KeyInQuery
+from ._context import RequestPaths, SupportCenterContext
 from ._custom_modules import CustomModule, CustomRecord
 from ._envelope import decode_envelope_error
 from ._requesters import Requesters
-from ._requests import RequestPaths, Requests
+from ._requests import Requests
 from ._support_reps import SupportReps
 
 __all__ = ["DEFAULT_ACCEPT", "AsyncSupportCenterClient", "CustomRecord", "SupportCenterClient"]
@@ -104,7 +105,7 @@ class _SupportCenterClientBase(ClientBase[M]):
             )
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
-        self._init_engine(
+        engine = self._open_engine(
             base_url=root + "/",
             auth=auth,
             timeout=timeout,
@@ -115,19 +116,26 @@ class _SupportCenterClientBase(ClientBase[M]):
             headers={"Accept": accept},
             error_decoder=decode_envelope_error,
         )
-        self.requests: Requests[M] = Requests(
-            self, paths, max_upload_bytes, check_max_response_bytes(max_download_bytes)
+        self._context: SupportCenterContext = SupportCenterContext(
+            engine=engine,
+            client_name=type(self).__name__,
+            paths=paths,
+            max_upload_bytes=max_upload_bytes,
+            technicians_path=technicians_path,
+            max_download_bytes=check_max_response_bytes(max_download_bytes),
         )
-        self.support_reps: SupportReps[M] = SupportReps(self, technicians_path)
-        self.requesters: Requesters[M] = Requesters(self)
-        self.admin: Admin[M] = Admin(self)
+        context = self._context
+        self.requests: Requests[M] = Requests(context)
+        self.support_reps: SupportReps[M] = SupportReps(context)
+        self.requesters: Requesters[M] = Requesters(context)
+        self.admin: Admin[M] = Admin(context)
 
     def custom_module(self, api_name: str, *, key: str | None = None) -> CustomModule[M]:
         """A custom module (`/api/v3/<api_name>`): `list/get/create/update/delete`.
 
         Records are wrapped as `{"<key>": {...}}`, `key` defaulting to `api_name`.
         """
-        return CustomModule(self, api_name, key)
+        return CustomModule(self._context, api_name, key)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.base_url}>"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M
+from ..core._client import M
+from ._context import SupportCenterContext
 from ._entities import Entity, ReadOnlyCollection
 from ._models import Conversation
 
@@ -12,8 +13,8 @@ __all__ = ["Conversations"]
 class Conversations(ReadOnlyCollection[M, Conversation]):
     """A request's conversations."""
 
-    def __init__(self, client: ClientBase[M], request_id: str) -> None:
+    def __init__(self, context: SupportCenterContext, request_id: str) -> None:
         entity = Entity(
             f"requests/{request_id}/conversations", "conversation", "conversations", Conversation
         )
-        super().__init__(client, entity)
+        super().__init__(context, entity)

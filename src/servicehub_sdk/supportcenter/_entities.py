@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from ..core._boundary import path_segment
 from ..core._client import (
-    ClientBase,
     M,
     Resource,
     operation,
@@ -24,6 +23,7 @@ from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page, PageData, counter_pages
 from ..core._request import Call, CallOptions, ListOptions
+from ._context import SupportCenterContext
 from ._criteria import Criteria
 from ._envelope import (
     checked,
@@ -194,11 +194,11 @@ def list_call(
     return counter_pages(page, start=1, step=row_count, page_size=row_count)
 
 
-class ReadOnlyCollection(Resource[M], Generic[M, E]):
+class ReadOnlyCollection(Resource[M, SupportCenterContext], Generic[M, E]):
     """`list()` and `get(id)` of one entity type."""
 
-    def __init__(self, client: ClientBase[M], entity: Entity[E]) -> None:
-        super().__init__(client)
+    def __init__(self, context: SupportCenterContext, entity: Entity[E]) -> None:
+        super().__init__(context)
         self._entity = entity
 
     @paged
@@ -230,9 +230,12 @@ class EntityCollection(ReadOnlyCollection[M, E]):
     input_model: type[BaseModel] | None = None
 
     def __init__(
-        self, client: ClientBase[M], entity: Entity[E], input_model: type[BaseModel] | None = None
+        self,
+        context: SupportCenterContext,
+        entity: Entity[E],
+        input_model: type[BaseModel] | None = None,
     ) -> None:
-        super().__init__(client, entity)
+        super().__init__(context, entity)
         self.input_model = input_model
 
     def _payload(self, data: Mapping[str, Any] | BaseModel) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from ..core._models import ServiceHubModel
 
 __all__ = [
     "AdminEntry",
@@ -35,21 +37,16 @@ __all__ = [
 T = TypeVar("T")
 
 
-class _Model(BaseModel):
-    """v3 entities: snake_case on the wire, unknown fields kept; numeric ids read as text and
-    epoch numbers (or their text) as milliseconds, by pydantic-core itself."""
+class _Model(ServiceHubModel):
+    """v3 entities: snake_case on the wire (no camelCase aliases), unknown fields kept;
+    numeric ids read as text and epoch numbers (or their text) as milliseconds, by
+    pydantic-core itself."""
 
     model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
+        alias_generator=None,
         coerce_numbers_to_str=True,
         val_temporal_unit="milliseconds",
     )
-
-    def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            if value is not None:
-                yield name, value
 
 
 def _one_or_many(value: Any) -> Any:
@@ -76,7 +73,7 @@ class Time(_Model):
             data = {**data, "value": None}
         return data
 
-    def to_wire(self) -> dict[str, str]:
+    def to_wire(self) -> dict[str, Any]:
         if self.value is None:
             raise ValueError("this time has no value to send")
         return {"value": str(int(self.value.timestamp() * 1000))}
@@ -234,11 +231,11 @@ class Attachment(_Entity):
 # -- inputs -----------------------------------------------------------------------------
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+class _Input(ServiceHubModel):
+    """What is sent: snake_case, as the v3 API spells it; `to_wire()` leaves out unset
+    fields."""
 
-    def to_wire(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+    model_config = ConfigDict(alias_generator=None)
 
 
 class TimeSpentInput(_Input):

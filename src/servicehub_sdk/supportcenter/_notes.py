@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M
+from ..core._client import M
+from ._context import SupportCenterContext
 from ._entities import Entity, EntityCollection
 from ._models import Note, NoteInput
 
@@ -14,7 +15,8 @@ class Notes(EntityCollection[M, Note]):
     ServiceDesk-Plus-family servers take them). Answers are read under `note`/`notes` and
     `request_note`/`request_notes` alike."""
 
-    def __init__(self, client: ClientBase[M], request_id: str, key: str = "note") -> None:
+    def __init__(self, context: SupportCenterContext, request_id: str) -> None:
+        key = context.paths.note_key
         other = "request_note" if key == "note" else "note"
         entity = Entity(f"requests/{request_id}/notes", key, "notes", Note, aliases=(other,))
-        super().__init__(client, entity, NoteInput)
+        super().__init__(context, entity, NoteInput)

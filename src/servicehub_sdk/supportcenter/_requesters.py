@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M
+from ..core._client import M
+from ._context import SupportCenterContext
 from ._entities import Entity, EntityCollection
 from ._models import Requester, RequesterInput
 
@@ -12,7 +13,7 @@ __all__ = ["Requesters"]
 class Requesters(EntityCollection[M, Requester]):
     """Requesters (`/api/v3/requesters`)."""
 
-    def __init__(self, client: ClientBase[M]) -> None:
+    def __init__(self, context: SupportCenterContext) -> None:
         super().__init__(
-            client, Entity("requesters", "requester", "requesters", Requester), RequesterInput
+            context, Entity("requesters", "requester", "requesters", Requester), RequesterInput
         )

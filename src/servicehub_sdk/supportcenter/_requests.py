@@ -10,11 +10,12 @@ from typing import Any, Unpack
 from pydantic import BaseModel
 
 from ..core._boundary import path_segment
-from ..core._client import ClientBase, M, operation
+from ..core._client import M, operation
 from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._request import Call, CallOptions
 from ._attachments import Attachments
+from ._context import RequestPaths, SupportCenterContext
 from ._conversations import Conversations
 from ._entities import (
     Entity,
@@ -41,27 +42,6 @@ from ._worklogs import Worklogs
 __all__ = ["RequestPaths", "Requests"]
 
 REQUEST = Entity("requests", "request", "requests", Request)
-
-
-class RequestPaths:
-    """Path names that differ between cloud and on-premise builds."""
-
-    def __init__(
-        self,
-        *,
-        close: str = "close",
-        delete: str = "DELETE",
-        upload: str = "upload",
-        note_key: str = "note",
-    ) -> None:
-        if delete not in ("DELETE", "move_to_trash"):
-            raise ValueError("delete is 'DELETE' or 'move_to_trash'")
-        if note_key not in ("note", "request_note"):
-            raise ValueError("note_key is 'note' or 'request_note'")
-        self.note_key = note_key
-        self.close = close
-        self.delete = delete
-        self.upload = upload
 
 
 def _request_id(request_id: str | int) -> str:
@@ -95,17 +75,8 @@ class Requests(ReadOnlyCollection[M, Request]):
     """Requests (`/api/v3/requests`): `list()` and `get(id)` as for every collection, and
     the request's own verbs and sub-resources."""
 
-    def __init__(
-        self,
-        client: ClientBase[M],
-        paths: RequestPaths,
-        max_upload_bytes: int,
-        max_download_bytes: int | None = None,
-    ) -> None:
-        super().__init__(client, REQUEST)
-        self._paths = paths
-        self._max_upload_bytes = max_upload_bytes
-        self._max_download_bytes = max_download_bytes
+    def __init__(self, context: SupportCenterContext) -> None:
+        super().__init__(context, REQUEST)
 
     @operation
     def create(
@@ -137,13 +108,16 @@ class Requests(ReadOnlyCollection[M, Request]):
         `{"request": {"closure_info": {...}}}`."""
         info = validate_input(ClosureInfo, closure_info or {}).to_wire()
         return _request_action(
-            request_id, self._paths.close, "close request", {"closure_info": info} if info else {}
+            request_id,
+            self._context.paths.close,
+            "close request",
+            {"closure_info": info} if info else {},
         )
 
     @operation
     def delete(self, request_id: str | int, **options: Unpack[CallOptions]) -> Call[None]:
         """Delete a request (`DELETE requests/{id}`, or `PUT requests/{id}/move_to_trash`)."""
-        if self._paths.delete == "move_to_trash":
+        if self._context.paths.delete == "move_to_trash":
             return Call(
                 "PUT",
                 f"requests/{_request_id(request_id)}/move_to_trash",
@@ -207,30 +181,24 @@ class Requests(ReadOnlyCollection[M, Request]):
 
     def notes(self, request_id: str | int) -> Notes[M]:
         """The request's notes: `create/list/get/update/delete`."""
-        return Notes(self._client, _request_id(request_id), self._paths.note_key)
+        return Notes(self._context, _request_id(request_id))
 
     def worklogs(self, request_id: str | int) -> Worklogs[M]:
         """The request's worklogs: `create/list/get/update/delete`."""
-        return Worklogs(self._client, _request_id(request_id))
+        return Worklogs(self._context, _request_id(request_id))
 
     def notifications(self, request_id: str | int) -> Notifications[M]:
         """The notifications sent about the request: `list/get`."""
-        return Notifications(self._client, _request_id(request_id))
+        return Notifications(self._context, _request_id(request_id))
 
     def conversations(self, request_id: str | int) -> Conversations[M]:
         """The request's conversations: `list/get`."""
-        return Conversations(self._client, _request_id(request_id))
+        return Conversations(self._context, _request_id(request_id))
 
     def attachments(self, request_id: str | int) -> Attachments[M]:
         """The request's attachments: `upload`, `list`, `download`."""
-        return Attachments(
-            self._client,
-            _request_id(request_id),
-            self._paths.upload,
-            self._max_upload_bytes,
-            max_download_bytes=self._max_download_bytes,
-        )
+        return Attachments(self._context, _request_id(request_id))
 
     def resolution(self, request_id: str | int) -> Resolutions[M]:
         """The request's resolution: `get`, `set` (add), `update` (edit)."""
-        return Resolutions(self._client, _request_id(request_id))
+        return Resolutions(self._context, _request_id(request_id))

@@ -8,13 +8,13 @@ from typing import Any, Unpack
 import httpx
 
 from ..core._client import (
-    ClientBase,
     M,
     Resource,
     operation,
 )
 from ..core._errors import NotFoundError, RequestValidationError
 from ..core._request import Call, CallOptions
+from ._context import SupportCenterContext
 from ._entities import entity_or_empty
 from ._envelope import input_data
 from ._models import Resolution
@@ -22,11 +22,11 @@ from ._models import Resolution
 __all__ = ["Resolutions"]
 
 
-class Resolutions(Resource[M]):
+class Resolutions(Resource[M, SupportCenterContext]):
     """A request's resolution."""
 
-    def __init__(self, client: ClientBase[M], request_id: str) -> None:
-        super().__init__(client)
+    def __init__(self, context: SupportCenterContext, request_id: str) -> None:
+        super().__init__(context)
         self._request_id = request_id
 
     @operation

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M
+from ..core._client import M
+from ._context import SupportCenterContext
 from ._entities import Entity, ReadOnlyCollection
 from ._models import SupportRep
 
@@ -13,5 +14,6 @@ class SupportReps(ReadOnlyCollection[M, SupportRep]):
     """Support reps (`/api/v3/technicians`, as in ServiceDesk Plus; the module name is the
     client's `technicians_path`)."""
 
-    def __init__(self, client: ClientBase[M], path: str = "technicians") -> None:
-        super().__init__(client, Entity(path, "technician", path, SupportRep))
+    def __init__(self, context: SupportCenterContext) -> None:
+        path = context.technicians_path
+        super().__init__(context, Entity(path, "technician", path, SupportRep))

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from ..core._client import ClientBase, M
+from ..core._client import M
+from ._context import SupportCenterContext
 from ._entities import Entity, EntityCollection
 from ._models import Worklog, WorklogInput
 
@@ -13,6 +14,6 @@ __all__ = ["Worklogs"]
 class Worklogs(EntityCollection[M, Worklog]):
     """A request's worklogs; `owner` and `time_spent` are required."""
 
-    def __init__(self, client: ClientBase[M], request_id: str) -> None:
+    def __init__(self, context: SupportCenterContext, request_id: str) -> None:
         entity = Entity(f"requests/{request_id}/worklogs", "worklog", "worklogs", Worklog)
-        super().__init__(client, entity, WorklogInput)
+        super().__init__(context, entity, WorklogInput)

@@ -4,14 +4,21 @@
 - `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
 - `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
 - `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
-- `scrubbing_vcr`, `scrub_cassettes`, `find_secrets`: cassettes without secrets.
+- the emulators themselves: `SSHEmulator`, `FSMEmulator`, `SupportCenterEmulator`,
+  `CECenterEmulator`, `SpiceCSMEmulator` (each imported when first named), and `SpiceDriver`,
+  which plays SpiceCSM toward your web-call endpoint.
+- `scrubbing_vcr`, `scrub_body`, `scrub_cassettes`, `find_secrets`: cassettes that keep
+  secrets out.
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
   `python -m servicehub_sdk.testing` to run the sandbox as a process.
 
-The emulators are written from the vendors' documents and never import client code.
+The emulators are written from the vendors' documents and never import client code. The
+sandbox runs every backend of `servicehub_sdk.backends` whose spec names an emulator.
 """
 
-from ._cassettes import find_secrets, scrub_cassettes, scrubbing_vcr
+from typing import TYPE_CHECKING, Any
+
+from ._cassettes import find_secrets, scrub_body, scrub_cassettes, scrubbing_vcr
 from ._faults import (
     Delay,
     Drop,
@@ -34,26 +41,75 @@ from ._server import (
     EmulatorServer,
 )
 
+_EMULATORS = {
+    "CECenterEmulator": ("._cecenter", "CECenterEmulator"),
+    "DriverError": ("._spicecsm", "DriverError"),
+    "FSMEmulator": ("._fsm", "FSMEmulator"),
+    "SSHEmulator": ("._ssh", "SSHEmulator"),
+    "SSHRefusal": ("._ssh", "Refusal"),
+    "SSHVariant": ("._ssh", "Variant"),
+    "SSH_REFUSALS": ("._ssh", "REFUSALS"),
+    "SSH_VARIANTS": ("._ssh", "VARIANTS"),
+    "SpiceCSMEmulator": ("._spicecsm", "SpiceCSMEmulator"),
+    "SpiceDriver": ("._spicecsm", "SpiceDriver"),
+    "SupportCenterEmulator": ("._supportcenter", "SupportCenterEmulator"),
+}
+"""Names imported on first use (module, name there): the emulators' imports are heavy."""
+
 __all__ = [
+    "SSH_REFUSALS",
+    "SSH_VARIANTS",
     "App",
     "BackendEmulator",
+    "CECenterEmulator",
     "Delay",
+    "DriverError",
     "Drop",
     "EmulatedRequest",
     "EmulatedResponse",
     "EmulatorServer",
+    "FSMEmulator",
     "Fault",
     "Faults",
     "IssuedToken",
     "Malformed",
     "Reply",
+    "SSHEmulator",
+    "SSHRefusal",
+    "SSHVariant",
     "Sandbox",
+    "SpiceCSMEmulator",
+    "SpiceDriver",
+    "SupportCenterEmulator",
     "TokenEndpoint",
     "find_secrets",
     "register_emulator",
     "registered_backends",
+    "scrub_body",
     "scrub_cassettes",
     "scrubbing_vcr",
 ]
 
-from . import _builtin  # noqa: F401  (registers the built-in emulators)
+if TYPE_CHECKING:
+    from ._cecenter import CECenterEmulator
+    from ._fsm import FSMEmulator
+    from ._spicecsm import DriverError, SpiceCSMEmulator, SpiceDriver
+    from ._ssh import REFUSALS as SSH_REFUSALS
+    from ._ssh import VARIANTS as SSH_VARIANTS
+    from ._ssh import Refusal as SSHRefusal
+    from ._ssh import SSHEmulator
+    from ._ssh import Variant as SSHVariant
+    from ._supportcenter import SupportCenterEmulator
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EMULATORS:
+        from importlib import import_module
+
+        module, attribute = _EMULATORS[name]
+        return getattr(import_module(module, __name__), attribute)
+    raise AttributeError(f"module 'servicehub_sdk.testing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

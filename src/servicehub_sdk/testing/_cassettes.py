@@ -1,7 +1,7 @@
 """vcrpy configuration that keeps secrets out of cassettes, and a scanner that proves it.
 
 ```python
-from servicehub_sdk.testing._cassettes import scrubbing_vcr
+from servicehub_sdk.testing import scrubbing_vcr
 
 vcr = scrubbing_vcr("tests/cassettes")
 with vcr.use_cassette("ssh_customers.yaml"):

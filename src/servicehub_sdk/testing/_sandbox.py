@@ -8,18 +8,20 @@ with Sandbox(backends=["ssh"]) as sb:
         print(hub.customers.list().first())
 ```
 
-The emulators implement the vendors' wire formats on their own. The sandbox hands a client
-its configuration (URLs, sandbox-only credentials) and, for convenience, builds one by class
-name; it never shares wire code with the clients.
+The emulators implement the vendors' wire formats on their own. The sandbox runs the backends
+of the registry (`servicehub_sdk.backends`) that declare an emulator, hands a client its
+configuration (URLs, sandbox-only credentials) and, for convenience, builds one from the class
+the backend's spec names; it never shares wire code with the clients.
 """
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._backends import BackendSpec, backends, register_backend
 from ..core._extras import require_extra
 from ._faults import Faults
 from ._server import App, EmulatorServer
@@ -49,9 +51,6 @@ class BackendEmulator:
 
 EmulatorFactory = Callable[..., BackendEmulator]
 
-# name -> ("module:factory", "client module", "sync class", "async class")
-_REGISTRY: dict[str, tuple[str | EmulatorFactory, str | None, str | None, str | None]] = {}
-
 
 def register_emulator(
     name: str,
@@ -61,33 +60,50 @@ def register_emulator(
     sync_client: str | None = None,
     async_client: str | None = None,
 ) -> None:
-    """Make a backend known to `Sandbox`.
+    """Give backend `name` an emulator `Sandbox` can run (a view of `register_backend`).
+
+    A registered backend gets `factory` as its spec's emulator; an unknown name is registered
+    as a minimal backend. A new backend is better declared whole, as a `BackendSpec`.
 
     Args:
         name: the backend's name.
         factory: a callable `(seed, **options) -> BackendEmulator`, or its `"module:function"` path
             (imported only when a sandbox starts that backend).
-        client_module, sync_client, async_client: where `Sandbox.client()` finds the
-            client classes, by name.
+        client_module: the module `Sandbox.client()` finds the client classes in.
+        sync_client: the sync client class's name in `client_module`.
+        async_client: the async client class's name in `client_module`.
     """
-    _REGISTRY[name] = (factory, client_module, sync_client, async_client)
+    sync = f"{client_module}:{sync_client}" if client_module and sync_client else None
+    asynchronous = f"{client_module}:{async_client}" if client_module and async_client else None
+    current = backends.get(name)
+    if current is None:
+        current = BackendSpec(name=name, display_name=name)
+    register_backend(
+        dataclasses.replace(
+            current,
+            emulator=factory,
+            sync_client=sync or current.sync_client,
+            async_client=asynchronous or current.async_client,
+        ),
+        replace=True,
+    )
 
 
 def registered_backends() -> list[str]:
-    """The names of the backends a `Sandbox` can run."""
-    return list(_REGISTRY)
+    """The names of the backends a `Sandbox` can run: the registered ones with an emulator."""
+    return [name for name, spec in backends.items() if spec.emulator is not None]
 
 
-def _load(path: str) -> Any:
-    module, _, attr = path.partition(":")
-    return getattr(importlib.import_module(module), attr)
+def _spec(name: str | BackendSpec) -> BackendSpec:
+    return name if isinstance(name, BackendSpec) else backends[name]
 
 
 class Sandbox:
     """Run emulators on 127.0.0.1 in background threads.
 
     Args:
-        backends: names to run; all registered backends by default.
+        backends: the backends to run, by name (or `BackendSpec`); every registered backend
+            with an emulator by default.
         seed: seed of the emulators' generated data (same seed, same data).
         faults: a fault profile name applied to every backend (`"flaky"`, `"slow"`…).
         port: serve the backends on consecutive ports from this one (free ports by default).
@@ -97,7 +113,7 @@ class Sandbox:
 
     def __init__(
         self,
-        backends: Iterable[str] | None = None,
+        backends: Iterable[str | BackendSpec] | None = None,
         *,
         seed: int = 0,
         faults: str | None = None,
@@ -105,8 +121,11 @@ class Sandbox:
         emulator_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         require_extra("sandbox", "graphql", "lxml", feature="Sandbox")
-        names = list(backends) if backends is not None else registered_backends()
-        unknown = [n for n in names if n not in _REGISTRY]
+        names = [
+            b.name if isinstance(b, BackendSpec) else b
+            for b in (registered_backends() if backends is None else backends)
+        ]
+        unknown = [n for n in names if n not in registered_backends()]
         if unknown:
             known = ", ".join(registered_backends()) or "none"
             raise ValueError(f"unknown sandbox backend(s) {unknown}; known: {known}")
@@ -123,8 +142,7 @@ class Sandbox:
             for index, name in enumerate(self.names):
                 if name in self.servers:
                     continue
-                factory = _REGISTRY[name][0]
-                make: EmulatorFactory = _load(factory) if isinstance(factory, str) else factory
+                make: EmulatorFactory = _spec(name).emulator_factory()
                 emulator = make(self.seed, **self.emulator_options.get(name, {}))
                 port = self.port + index if self.port else 0
                 server = EmulatorServer(emulator.app, faults=Faults(), port=port)
@@ -180,25 +198,19 @@ class Sandbox:
         ```
         """
         return {
-            f"SERVICEHUB_{name.upper()}_{key.upper()}": str(value)
+            f"{_spec(name).env_prefix}{key.upper()}": str(value)
             for name in (self.servers if names is None else names)
             for key, value in self.config(name).items()
         }
 
     def client(self, name: str, **overrides: Any) -> Any:
         """A sync client of `name` configured for the emulator (`overrides` win)."""
-        return self._client_class(name, 2)(**{**self.config(name), **overrides})
+        return _spec(name).client_class()(**{**self.config(name), **overrides})
 
     def async_client(self, name: str, **overrides: Any) -> Any:
         """An async client of `name` configured for the emulator (`overrides` win)."""
-        return self._client_class(name, 3)(**{**self.config(name), **overrides})
-
-    def _client_class(self, name: str, index: int) -> Any:
-        entry = _REGISTRY[name]
-        module, cls = entry[1], entry[index]
-        if module is None or cls is None:
-            raise ValueError(f"backend {name!r} registered no client class")
-        return getattr(importlib.import_module(module), cls)  # type: ignore[arg-type]
+        spec = _spec(name)
+        return spec.client_class(asynchronous=True)(**{**self.config(name), **overrides})
 
     def __getattr__(self, attr: str) -> Any:
         # sb.ssh_url, sb.ssh_client(), sb.ssh_async_client()
@@ -207,7 +219,7 @@ class Sandbox:
             ("_client", self.client),
             ("_url", self.url),
         ):
-            if attr.endswith(suffix) and attr[: -len(suffix)] in _REGISTRY:
+            if attr.endswith(suffix) and attr[: -len(suffix)] in backends:
                 name = attr[: -len(suffix)]
                 if suffix == "_url":
                     return getter(name)

@@ -101,7 +101,8 @@ class SpiceDriver:
 
     Args:
         base_url: where the integrator's web calls are served.
-        int_user, int_pass: the credentials SpiceCSM sends with every call.
+        int_user: the user name SpiceCSM sends with every call.
+        int_pass: the password SpiceCSM sends with every call.
         paths: the four web-call paths (defaults `/account/search`, `/account/load`,
             `/account/update`, `/case/update`).
     """

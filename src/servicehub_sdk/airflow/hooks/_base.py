@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr
 
+from ..._backends import BackendSpec, backends, load_object
 from ...core._errors import ConfigurationError, ServiceHubError
 from .._connections import ConnectionSpec
 
@@ -35,13 +36,12 @@ class ServiceHubHook(BaseHook):
         client_options: client constructor arguments that win over the connection
             (`timeout`, `max_retries`, `http_client`...).
 
-    Subclasses set `spec` (the connection type), `client_class` and `async_client_class`
-    (`"module:Class"`) and `probe(client)`, the cheap read `test_connection` makes.
+    Subclasses set `spec` (the connection type, `CONNECTION_SPECS[backend]`) and
+    `probe(client)`, the cheap read `test_connection` makes; the client classes are the ones
+    the backend's spec (`servicehub_sdk.backends`) declares.
     """
 
     spec: ClassVar[ConnectionSpec]
-    client_class: ClassVar[str]
-    async_client_class: ClassVar[str]
     conn_name_attr = "servicehub_conn_id"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -105,13 +105,18 @@ class ServiceHubHook(BaseHook):
         """The connection's settings for tickets created through it (`customer_id`...)."""
         return {k: v for k, v in self._settings().items() if k in self.spec.target_fields}
 
+    @property
+    def backend(self) -> BackendSpec:
+        """The spec of the connection's backend."""
+        return backends[self.spec.backend]
+
     def get_client(self) -> Any:
         """A new sync client of the connection; use it in a `with` block to close it."""
-        return _load(self.client_class)(**self.client_config())
+        return self.backend.client_class()(**self.client_config())
 
     def get_async_client(self) -> Any:
         """A new async client of the connection; use it in an `async with` block."""
-        return _load(self.async_client_class)(**self.client_config())
+        return self.backend.client_class(asynchronous=True)(**self.client_config())
 
     def get_conn(self) -> Any:
         """Airflow's name for `get_client()`."""
@@ -130,13 +135,6 @@ class ServiceHubHook(BaseHook):
         except ServiceHubError as exc:
             return False, f"{type(exc).__name__}: {exc.message}"
         return True, f"Connected to {self.spec.hook_name}: {found}"
-
-
-def _load(path: str) -> Any:
-    import importlib
-
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def _ui_field_behaviour(cls: type[ServiceHubHook]) -> dict[str, Any]:
@@ -166,13 +164,13 @@ def _connection_form_widgets(cls: type[ServiceHubHook]) -> dict[str, Any]:
 class TicketSystemHook(ServiceHubHook):
     """A hook of a ticket system service cases can be linked to (`link_service_cases`).
 
-    Subclasses set `target_class` (`"module:Class"`, a `TicketTarget`); the connection's
-    target settings and `options` are its keyword arguments.
+    The target is the `TicketTarget` the backend's spec declares (`ticket_target`); the
+    connection's target settings and `options` are its keyword arguments.
     """
-
-    target_class: ClassVar[str]
 
     def ticket_target(self, client: Any, **options: Any) -> Any:
         """The `TicketTarget` creating tickets through `client` (this connection's client)."""
+        if self.backend.ticket_target is None:
+            raise ConfigurationError(f"{self.backend.display_name} holds no tickets")
         settings = {**self.target_settings(), **options}
-        return _load(self.target_class)(client, **settings)
+        return load_object(self.backend.ticket_target)(client, **settings)

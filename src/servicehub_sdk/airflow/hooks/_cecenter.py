@@ -20,9 +20,6 @@ class ServiceHubCECenterHook(TicketSystemHook):
     """
 
     spec = CONNECTION_SPECS["cecenter"]
-    client_class = "servicehub_sdk.cecenter:CECenterClient"
-    async_client_class = "servicehub_sdk.cecenter:AsyncCECenterClient"
-    target_class = "servicehub_sdk.integrations:CECenterTarget"
 
     def ticket_target(self, client: Any, **options: Any) -> Any:
         if not {**self.target_settings(), **options}.get("customer_id"):

@@ -18,8 +18,6 @@ class ServiceHubFSMHook(ServiceHubHook):
     """
 
     spec = CONNECTION_SPECS["fsm"]
-    client_class = "servicehub_sdk.fsm:FSMClient"
-    async_client_class = "servicehub_sdk.fsm:AsyncFSMClient"
 
     def probe(self, client: Any) -> str:
         """Resolves the account, company and cluster (the token request, then the Directory

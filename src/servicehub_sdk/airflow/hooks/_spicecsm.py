@@ -18,9 +18,6 @@ class ServiceHubSpiceCSMHook(TicketSystemHook):
     """
 
     spec = CONNECTION_SPECS["spicecsm"]
-    client_class = "servicehub_sdk.spicecsm:SpiceCSMClient"
-    async_client_class = "servicehub_sdk.spicecsm:AsyncSpiceCSMClient"
-    target_class = "servicehub_sdk.integrations:SpiceCSMTarget"
 
     def probe(self, client: Any) -> str:
         """Logs in (`connect`), which checks the user and password."""

@@ -18,8 +18,6 @@ class ServiceHubSSHHook(ServiceHubHook):
     """
 
     spec = CONNECTION_SPECS["ssh"]
-    client_class = "servicehub_sdk.ssh:SSHClient"
-    async_client_class = "servicehub_sdk.ssh:AsyncSSHClient"
 
     def probe(self, client: Any) -> str:
         """Reads the first service organisation (`serviceOrganisationsPaginated`)."""

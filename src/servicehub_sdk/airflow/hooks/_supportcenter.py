@@ -19,9 +19,6 @@ class ServiceHubSupportCenterHook(TicketSystemHook):
     """
 
     spec = CONNECTION_SPECS["supportcenter"]
-    client_class = "servicehub_sdk.supportcenter:SupportCenterClient"
-    async_client_class = "servicehub_sdk.supportcenter:AsyncSupportCenterClient"
-    target_class = "servicehub_sdk.integrations:SupportCenterTarget"
 
     def probe(self, client: Any) -> str:
         """Reads one request (`GET requests`, one row)."""

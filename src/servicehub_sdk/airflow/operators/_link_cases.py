@@ -8,6 +8,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
+from ..._backends import backends
 from ...core._errors import ConfigurationError
 from ...integrations import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
 from ...ssh import ServiceCaseView
@@ -45,8 +46,8 @@ class LinkServiceCasesOperator(BaseOperator):
     ```
 
     Args:
-        target_conn_id: a `servicehub_supportcenter`, `servicehub_cecenter` or
-            `servicehub_spicecsm` connection: where tickets are created.
+        target_conn_id: the connection of a ticket system (a backend whose spec declares a
+            ticket target, e.g. `servicehub_supportcenter`): where tickets are created.
         ssh_conn_id: the `servicehub_ssh` connection.
         journal: a SQLite file (tasks on one host) or a `postgresql://` URL (templated).
         journal_conn_id: instead of `journal`, an Airflow PostgreSQL connection.
@@ -109,9 +110,14 @@ class LinkServiceCasesOperator(BaseOperator):
         shard = self._shard()
         target_hook = ServiceHubHook.get_hook(self.target_conn_id)
         if not isinstance(target_hook, TicketSystemHook):
+            kinds = [
+                spec.conn_type
+                for name, spec in CONNECTION_SPECS.items()
+                if backends[name].ticket_target is not None
+            ]
             raise ConfigurationError(
                 f"target_conn_id {self.target_conn_id!r} is no ticket system connection "
-                "(servicehub_supportcenter, servicehub_cecenter or servicehub_spicecsm)"
+                f"({', '.join(kinds)})"
             )
         journal = (
             self.journal if self.journal_conn_id is None else journal_url(self.journal_conn_id)
