@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -61,6 +68,7 @@ SPEC = BackendSpec(
             ExtraField("token_url", "Token URL", description="Empty: the environment's."),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
 )
