@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from servicehub_sdk.core import Steps
 from servicehub_sdk.integrations import (
     SupportCenterTarget,
     link_service_cases,
@@ -22,19 +23,22 @@ from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenter
 KILLED = 3
 """The exit code of a run that was killed on purpose."""
 
+KEY_OWNER = "rep1@scp.example"
+"""The support rep the sandbox's SupportCenter key belongs to (its first one)."""
+
 
 class DyingTarget(SupportCenterTarget):
     """Kills the process (no cleanup, like `kill -9`) just before or just after it creates
     the ticket: the run dies holding its claim."""
 
     def __init__(self, scp: Any, when: str) -> None:
-        super().__init__(scp)
+        super().__init__(scp, technician=KEY_OWNER)
         self.when = when
 
-    async def create_ticket(self, case: ServiceCase) -> str:
+    def create_ticket(self, case: ServiceCase) -> Steps[str]:
         if self.when == "before create":
             os._exit(KILLED)
-        ticket = await super().create_ticket(case)
+        ticket = yield from super().create_ticket(case)
         os._exit(KILLED)
         return ticket
 
@@ -55,7 +59,9 @@ def run(
         asyncio.run(_run_async(ssh, scp, journal, limit, report_path, start))
         return
     with SSHClient(**ssh) as hub, SupportCenterClient(**scp) as client:
-        target = DyingTarget(client, die) if die else SupportCenterTarget(client)
+        target = (
+            DyingTarget(client, die) if die else SupportCenterTarget(client, technician=KEY_OWNER)
+        )
         if start is not None:
             start.wait(60)
         report = link_service_cases(hub, target, journal=journal, limit=limit)
@@ -69,6 +75,6 @@ async def _run_async(
         if start is not None:
             await asyncio.to_thread(start.wait, 60)
         report = await link_service_cases_async(
-            hub, SupportCenterTarget(client), journal=journal, limit=limit
+            hub, SupportCenterTarget(client, technician=KEY_OWNER), journal=journal, limit=limit
         )
     Path(report_path).write_text(report.to_json(), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core import ConfigurationError
+from servicehub_sdk.core import ConfigurationError, Steps
 from servicehub_sdk.integrations import (
     CECenterTarget,
     LinkJournal,
@@ -82,8 +82,8 @@ class AfterCreate(SupportCenterTarget):
         super().__init__(scp)
         self.then = then
 
-    async def create_ticket(self, case: ServiceCase) -> str:
-        ticket = await super().create_ticket(case)
+    def create_ticket(self, case: ServiceCase) -> Steps[str]:
+        ticket = yield from super().create_ticket(case)
         self.then(case)
         return ticket
 
@@ -122,8 +122,8 @@ def unlinked_total(report: Any) -> int:
 class LostAnswer(SupportCenterTarget):
     """The ticket is created, but the answer never arrives (a timeout after sending)."""
 
-    async def create_ticket(self, case: ServiceCase) -> str:
-        await super().create_ticket(case)
+    def create_ticket(self, case: ServiceCase) -> Steps[str]:
+        yield from super().create_ticket(case)
         from servicehub_sdk.core import APITimeoutError
 
         raise APITimeoutError("the answer was lost", may_have_been_applied=True)
@@ -139,12 +139,31 @@ def test_resume_after_a_lost_create_answer_finds_the_ticket(
     hub, scp = clients
     first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
     assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
-    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal, limit=1)
+    key_owner = scp_emulator.me["email_id"]
+    second = link_service_cases(
+        hub, SupportCenterTarget(scp, technician=key_owner), journal=journal, limit=1
+    )
     assert (
         second.results[0].action == "linked"
         and second.results[0].reason == "ticket from an earlier run"
     )
     assert scp_emulator.writes["add request"] == 1
+
+
+def test_a_found_ticket_whose_creator_is_unknown_is_reported_not_adopted(
+    clients: tuple[SSHClient, SupportCenterClient],
+    scp_emulator: SupportCenterEmulator,
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "links.sqlite3"
+    hub, scp = clients
+    first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
+    lost = list(scp_emulator.records["requests"].values())[-1]  # created, answer lost
+    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal, limit=1)
+    (row,) = second.results
+    assert row.key == first.results[0].key and row.action == "linked"
+    assert row.possible_duplicates == [lost["id"]] and row.reference != lost["id"]
+    assert second.to_review == [row] and scp_emulator.writes["add request"] == 2
 
 
 async def test_async_linking(

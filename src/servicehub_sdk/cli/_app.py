@@ -226,12 +226,14 @@ def master_data(
     ] = None,
 ) -> None:
     """Create or update Secure Service Hub master data from ERP files, by external ID."""
-    from ..integrations import sync_master_data
+    from ..integrations import load_master_data, sync_master_data
 
-    with _handled(), _client("ssh") as hub:
-        result = sync_master_data(
-            hub, files, dry_run=dry_run, service_organisation=service_organisation
-        )
+    with _handled():
+        data = load_master_data(files)  # every file read and checked before any connection
+        with _client("ssh") as hub:
+            result = sync_master_data(
+                hub, data, dry_run=dry_run, service_organisation=service_organisation
+            )
     _finish(result, report)
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "ConflictError",
     "EventLoopError",
     "GraphQLError",
+    "InputFileError",
     "JSONRPCError",
     "NotFoundError",
     "PaginationError",
@@ -95,6 +96,24 @@ class ServiceHubError(Exception):
 
 class ConfigurationError(ServiceHubError, ValueError):
     """The client is not configured well enough to send anything."""
+
+
+class InputFileError(ConfigurationError):
+    """An input file is not what it claims to be (not UTF-8, not JSON, malformed CSV…).
+
+    The message names `path:line` and what is wrong; nothing of the file has been used.
+
+    Attributes:
+        path: the file.
+        line: the line the problem is on (1-based), `None` when it concerns the whole file.
+        problem: what is wrong, without the location.
+    """
+
+    def __init__(self, path: str, line: int | None, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}" if line is not None else f"{path}: {problem}")
+        self.path = path
+        self.line = line
+        self.problem = problem
 
 
 class ClientClosedError(ConfigurationError):

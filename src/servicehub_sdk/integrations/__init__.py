@@ -11,6 +11,7 @@ links = link_service_cases(hub, SupportCenterTarget(scp), journal="links.sqlite3
 ```
 """
 
+from ..core._errors import InputFileError
 from ._journal import (
     DEFAULT_LEASE_SECONDS,
     SCHEMA_VERSION,
@@ -27,6 +28,7 @@ from ._journal_postgres import AsyncPostgresJournal, PostgresJournal
 from ._journal_sqlite import AsyncSQLiteJournal, LinkJournal, SQLiteJournal
 from ._link_cases import link_service_cases, link_service_cases_async
 from ._master_data import sync_master_data, sync_master_data_async
+from ._reader import MasterDataReader
 from ._records import MasterData, load_master_data
 from ._report import RecordResult, SyncReport
 from ._shards import Shard
@@ -34,6 +36,7 @@ from ._targets import (
     CECenterTarget,
     SpiceCSMTarget,
     SupportCenterTarget,
+    TicketSearch,
     TicketTarget,
     marker,
 )
@@ -46,11 +49,13 @@ __all__ = [
     "AsyncSQLiteJournal",
     "CECenterTarget",
     "Claim",
+    "InputFileError",
     "Journal",
     "JournalEntry",
     "JournalVersionError",
     "LinkJournal",
     "MasterData",
+    "MasterDataReader",
     "PostgresJournal",
     "RecordResult",
     "SQLiteJournal",
@@ -58,6 +63,7 @@ __all__ = [
     "SpiceCSMTarget",
     "SupportCenterTarget",
     "SyncReport",
+    "TicketSearch",
     "TicketTarget",
     "is_postgres_url",
     "link_service_cases",

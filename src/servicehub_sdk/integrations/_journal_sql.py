@@ -1,25 +1,28 @@
 """The journal's SQL, written once for SQLite and PostgreSQL, sync and async connections.
 
-Every step is a coroutine that `await maybe(...)`s what the connection returns, so one body
-drives `sqlite3`, `psycopg.Connection` (through `run_sync`) and `psycopg.AsyncConnection`.
-Connections run in autocommit mode; each step that writes is one explicit transaction.
+Every journal step is a generator of `Statement`s (sans I/O) that receives each statement's
+cursor; `run_statements` drives it over a sync connection (`sqlite3`, `psycopg.Connection`),
+`run_statements_async` over `psycopg.AsyncConnection`. Connections run in autocommit mode;
+each step that writes is one explicit transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
-from ._drive import maybe, run_sync
 from ._journal import (
     SCHEMA_VERSION,
     Claim,
     JournalEntry,
     JournalVersionError,
 )
+
+T = TypeVar("T")
 
 COLUMNS = "case_id, state, ticket_id, updated_at, owner, lease_until"
 
@@ -66,107 +69,168 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class JournalSQL:
-    """The journal's statements over one connection `db` of `dialect`."""
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement; `fetch` says what the step receives: the cursor (`None`), its first
+    row (`"one"`) or all rows (`"all"`)."""
 
-    def __init__(self, db: Any, dialect: Dialect) -> None:
-        self.db = db
+    sql: str
+    params: tuple[Any, ...] = ()
+    fetch: str | None = None
+
+
+Statements = Generator[Statement, Any, T]
+"""A journal step: the statements it sends, in order, and what it returns."""
+
+
+def run_statements(db: Any, flow: Statements[T]) -> T:
+    """Run `flow` over the sync connection `db`."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            statement = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        try:
+            value, error = _fetched(db.execute(statement.sql, statement.params), statement), None
+        except BaseException as exc:  # the flow rolls its transaction back, then re-raises
+            value, error = None, exc
+
+
+async def run_statements_async(db: Any, flow: Statements[T]) -> T:
+    """Run `flow` over the async connection `db`."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            statement = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        try:
+            cursor = await db.execute(statement.sql, statement.params)
+            if statement.fetch == "one":
+                value, error = await cursor.fetchone(), None
+            elif statement.fetch == "all":
+                value, error = await cursor.fetchall(), None
+            else:
+                value, error = cursor, None
+        except BaseException as exc:
+            value, error = None, exc
+
+
+def _fetched(cursor: Any, statement: Statement) -> Any:
+    if statement.fetch == "one":
+        return cursor.fetchone()
+    if statement.fetch == "all":
+        return cursor.fetchall()
+    return cursor
+
+
+class JournalSQL:
+    """The journal's statements in `dialect`."""
+
+    def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
 
-    async def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        return await maybe(self.db.execute(sql.replace("?", self.dialect.placeholder), params))
+    def _sql(self, sql: str, params: tuple[Any, ...] = (), fetch: str | None = None) -> Statement:
+        return Statement(sql.replace("?", self.dialect.placeholder), params, fetch)
 
-    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        return await maybe((await self._execute(sql, params)).fetchone())
+    def _transaction(self, body: Statements[T]) -> Statements[T]:
+        """`body` in one transaction: committed when it returns, rolled back when it fails."""
+        yield self._sql(self.dialect.begin)
+        try:
+            result = yield from body
+        except BaseException:
+            yield self._sql("ROLLBACK")
+            raise
+        yield self._sql("COMMIT")
+        return result
 
-    async def _transaction_end(self, ok: bool) -> None:
-        await self._execute("COMMIT" if ok else "ROLLBACK")
+    def _now(self) -> Statements[float]:
+        row = yield self._sql(self.dialect.now, fetch="one")
+        return float(row[0])
 
-    async def _now(self) -> float:
-        return float((await self._one(self.dialect.now))[0])
-
-    async def ensure_schema(self) -> None:
+    def ensure_schema(self) -> Statements[None]:
         """Create the tables on first use, bring an older layout up to date, refuse a newer
         one with `JournalVersionError`."""
-        await self._execute(self.dialect.begin)
-        ok = False
-        try:
-            if self.dialect.schema_lock:
-                await self._execute(self.dialect.schema_lock)
-            await self._execute("CREATE TABLE IF NOT EXISTS link_journal_version (version INTEGER)")
-            version = (await self._one("SELECT max(version) FROM link_journal_version"))[0]
-            if version is not None and version > SCHEMA_VERSION:
-                raise JournalVersionError(
-                    f"the link journal has layout version {version}, this release of "
-                    f"servicehub-sdk knows up to {SCHEMA_VERSION}: upgrade servicehub-sdk"
-                )
-            if version is None:
-                # version 0: the table of earlier releases, without claims
-                await self._execute(
-                    "CREATE TABLE IF NOT EXISTS links (case_id TEXT PRIMARY KEY, "
-                    "state TEXT NOT NULL, ticket_id TEXT, updated_at TEXT NOT NULL)"
-                )
-                await self._execute("ALTER TABLE links ADD COLUMN owner TEXT")
-                await self._execute("ALTER TABLE links ADD COLUMN lease_until DOUBLE PRECISION")
-                await self._execute(
-                    "INSERT INTO link_journal_version (version) VALUES (?)", (SCHEMA_VERSION,)
-                )
-            ok = True
-        finally:
-            await self._transaction_end(ok)
+        return self._transaction(self._ensure_schema())
 
-    async def get(self, case_id: str) -> JournalEntry | None:
-        row = await self._one(f"SELECT {COLUMNS} FROM links WHERE case_id = ?", (case_id,))
+    def _ensure_schema(self) -> Statements[None]:
+        if self.dialect.schema_lock:
+            yield self._sql(self.dialect.schema_lock)
+        yield self._sql("CREATE TABLE IF NOT EXISTS link_journal_version (version INTEGER)")
+        row = yield self._sql("SELECT max(version) FROM link_journal_version", fetch="one")
+        version = row[0]
+        if version is not None and version > SCHEMA_VERSION:
+            raise JournalVersionError(
+                f"the link journal has layout version {version}, this release of "
+                f"servicehub-sdk knows up to {SCHEMA_VERSION}: upgrade servicehub-sdk"
+            )
+        if version is None:
+            # version 0: the table of earlier releases, without claims
+            yield self._sql(
+                "CREATE TABLE IF NOT EXISTS links (case_id TEXT PRIMARY KEY, "
+                "state TEXT NOT NULL, ticket_id TEXT, updated_at TEXT NOT NULL)"
+            )
+            yield self._sql("ALTER TABLE links ADD COLUMN owner TEXT")
+            yield self._sql("ALTER TABLE links ADD COLUMN lease_until DOUBLE PRECISION")
+            yield self._sql(
+                "INSERT INTO link_journal_version (version) VALUES (?)", (SCHEMA_VERSION,)
+            )
+
+    def get(self, case_id: str) -> Statements[JournalEntry | None]:
+        row = yield self._sql(
+            f"SELECT {COLUMNS} FROM links WHERE case_id = ?", (case_id,), fetch="one"
+        )
         return JournalEntry(*row) if row else None
 
-    async def entries(self) -> list[JournalEntry]:
-        cursor = await self._execute(f"SELECT {COLUMNS} FROM links ORDER BY case_id")
-        return [JournalEntry(*row) for row in await maybe(cursor.fetchall())]
+    def entries(self) -> Statements[list[JournalEntry]]:
+        rows = yield self._sql(f"SELECT {COLUMNS} FROM links ORDER BY case_id", fetch="all")
+        return [JournalEntry(*row) for row in rows]
 
-    async def claim(self, case_id: str, owner: str, lease_seconds: float) -> Claim | None:
-        await self._execute(self.dialect.begin)
-        ok = False
-        try:
-            now = await self._now()
-            inserted = await self._execute(
-                f"INSERT INTO links ({COLUMNS}) VALUES (?, 'pending', NULL, ?, ?, ?) "
-                "ON CONFLICT (case_id) DO NOTHING",
-                (case_id, _stamp(), owner, now + lease_seconds),
-            )
-            if inserted.rowcount == 1:
-                ok = True
-                return Claim(case_id, owner, None)
-            row = await self._one(
-                f"SELECT {COLUMNS} FROM links WHERE case_id = ?{self.dialect.row_lock}",
-                (case_id,),
-            )
-            previous = JournalEntry(*row)
-            if previous.owner not in (None, owner) and (previous.lease_until or 0) > now:
-                ok = True
-                return None
-            await self._execute(
-                "UPDATE links SET owner = ?, lease_until = ? WHERE case_id = ?",
-                (owner, now + lease_seconds, case_id),
-            )
-            ok = True
-            return Claim(case_id, owner, previous)
-        finally:
-            await self._transaction_end(ok)
+    def claim(self, case_id: str, owner: str, lease_seconds: float) -> Statements[Claim | None]:
+        return self._transaction(self._claim(case_id, owner, lease_seconds))
 
-    async def advance(
+    def _claim(self, case_id: str, owner: str, lease_seconds: float) -> Statements[Claim | None]:
+        now = yield from self._now()
+        inserted = yield self._sql(
+            f"INSERT INTO links ({COLUMNS}) VALUES (?, 'pending', NULL, ?, ?, ?) "
+            "ON CONFLICT (case_id) DO NOTHING",
+            (case_id, _stamp(), owner, now + lease_seconds),
+        )
+        if inserted.rowcount == 1:
+            return Claim(case_id, owner, None)
+        row = yield self._sql(
+            f"SELECT {COLUMNS} FROM links WHERE case_id = ?{self.dialect.row_lock}",
+            (case_id,),
+            fetch="one",
+        )
+        previous = JournalEntry(*row)
+        if previous.owner not in (None, owner) and (previous.lease_until or 0) > now:
+            return None
+        yield self._sql(
+            "UPDATE links SET owner = ?, lease_until = ? WHERE case_id = ?",
+            (owner, now + lease_seconds, case_id),
+        )
+        return Claim(case_id, owner, previous)
+
+    def advance(
         self, case_id: str, state: str, ticket_id: str, owner: str, *, release: bool
-    ) -> bool:
+    ) -> Statements[bool]:
         """Move the case to `state` with `ticket_id` if `owner` still holds it."""
         freed = ", owner = NULL, lease_until = NULL" if release else ""
-        cursor = await self._execute(
+        cursor = yield self._sql(
             f"UPDATE links SET state = ?, ticket_id = ?, updated_at = ?{freed} "
             "WHERE case_id = ? AND owner = ?",
             (state, ticket_id, _stamp(), case_id, owner),
         )
         return bool(cursor.rowcount == 1)
 
-    async def release(self, case_id: str, owner: str) -> None:
-        await self._execute(
+    def release(self, case_id: str, owner: str) -> Statements[None]:
+        yield self._sql(
             "UPDATE links SET owner = NULL, lease_until = NULL WHERE case_id = ? AND owner = ?",
             (case_id, owner),
         )
@@ -176,41 +240,40 @@ class SQLJournal:
     """A journal over a sync connection; safe to share between threads."""
 
     def __init__(self, db: Any, dialect: Dialect) -> None:
-        self._sql = JournalSQL(db, dialect)
+        self._db = db
+        self._sql = JournalSQL(dialect)
         self._lock = threading.Lock()
         try:
-            run_sync(self._sql.ensure_schema())
+            run_statements(db, self._sql.ensure_schema())
         except BaseException:
             db.close()
             raise
 
-    def get(self, case_id: str) -> JournalEntry | None:
+    def _run(self, flow: Statements[T]) -> T:
         with self._lock:
-            return run_sync(self._sql.get(case_id))
+            return run_statements(self._db, flow)
+
+    def get(self, case_id: str) -> JournalEntry | None:
+        return self._run(self._sql.get(case_id))
 
     def entries(self) -> list[JournalEntry]:
-        with self._lock:
-            return run_sync(self._sql.entries())
+        return self._run(self._sql.entries())
 
     def claim(self, case_id: str, owner: str, lease_seconds: float) -> Claim | None:
-        with self._lock:
-            return run_sync(self._sql.claim(case_id, owner, lease_seconds))
+        return self._run(self._sql.claim(case_id, owner, lease_seconds))
 
     def created(self, case_id: str, ticket_id: str, owner: str) -> bool:
-        with self._lock:
-            return run_sync(self._sql.advance(case_id, "created", ticket_id, owner, release=False))
+        return self._run(self._sql.advance(case_id, "created", ticket_id, owner, release=False))
 
     def linked(self, case_id: str, ticket_id: str, owner: str) -> bool:
-        with self._lock:
-            return run_sync(self._sql.advance(case_id, "linked", ticket_id, owner, release=True))
+        return self._run(self._sql.advance(case_id, "linked", ticket_id, owner, release=True))
 
     def release(self, case_id: str, owner: str) -> None:
-        with self._lock:
-            run_sync(self._sql.release(case_id, owner))
+        self._run(self._sql.release(case_id, owner))
 
     def close(self) -> None:
         with self._lock:
-            self._sql.db.close()
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -220,45 +283,52 @@ class SQLJournal:
 
 
 class AsyncSQLJournal:
-    """A journal over an async connection (or a fast local sync one); safe to share between
-    tasks. Build it with `await Subclass.connect(...)` or `await journal.setup()`."""
+    """A journal over an async connection; safe to share between tasks. Build it with
+    `await Subclass.connect(...)` or `await journal.setup()`."""
 
     def __init__(self, db: Any, dialect: Dialect) -> None:
-        self._sql = JournalSQL(db, dialect)
+        self._db = db
+        self._sql = JournalSQL(dialect)
         self._lock = asyncio.Lock()
 
-    async def setup(self) -> Self:
+    async def _statements(self, flow: Statements[T]) -> T:
+        """Run `flow` over the connection (a local SQLite journal overrides it: its steps are
+        short local transactions run as they come)."""
+        return await run_statements_async(self._db, flow)
+
+    async def _run(self, flow: Statements[T]) -> T:
         async with self._lock:
-            await self._sql.ensure_schema()
+            return await self._statements(flow)
+
+    async def setup(self) -> Self:
+        await self._run(self._sql.ensure_schema())
         return self
 
     async def get(self, case_id: str) -> JournalEntry | None:
-        async with self._lock:
-            return await self._sql.get(case_id)
+        return await self._run(self._sql.get(case_id))
 
     async def entries(self) -> list[JournalEntry]:
-        async with self._lock:
-            return await self._sql.entries()
+        return await self._run(self._sql.entries())
 
     async def claim(self, case_id: str, owner: str, lease_seconds: float) -> Claim | None:
-        async with self._lock:
-            return await self._sql.claim(case_id, owner, lease_seconds)
+        return await self._run(self._sql.claim(case_id, owner, lease_seconds))
 
     async def created(self, case_id: str, ticket_id: str, owner: str) -> bool:
-        async with self._lock:
-            return await self._sql.advance(case_id, "created", ticket_id, owner, release=False)
+        flow = self._sql.advance(case_id, "created", ticket_id, owner, release=False)
+        return await self._run(flow)
 
     async def linked(self, case_id: str, ticket_id: str, owner: str) -> bool:
-        async with self._lock:
-            return await self._sql.advance(case_id, "linked", ticket_id, owner, release=True)
+        return await self._run(self._sql.advance(case_id, "linked", ticket_id, owner, release=True))
 
     async def release(self, case_id: str, owner: str) -> None:
-        async with self._lock:
-            await self._sql.release(case_id, owner)
+        await self._run(self._sql.release(case_id, owner))
 
     async def close(self) -> None:
         async with self._lock:
-            await maybe(self._sql.db.close())
+            await self._close()
+
+    async def _close(self) -> None:
+        await self._db.close()
 
     async def __aenter__(self) -> Self:
         return self

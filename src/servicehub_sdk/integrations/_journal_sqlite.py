@@ -11,11 +11,13 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import TypeVar
 
-from ._drive import run_sync
-from ._journal_sql import SQLITE, AsyncSQLJournal, SQLJournal
+from ._journal_sql import SQLITE, AsyncSQLJournal, SQLJournal, Statements, run_statements
 
 __all__ = ["AsyncSQLiteJournal", "LinkJournal", "SQLiteJournal"]
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long a run waits for another process's claim transaction to end."""
@@ -62,10 +64,16 @@ class AsyncSQLiteJournal(AsyncSQLJournal):
         db = _connect(path)
         super().__init__(db, SQLITE)
         try:
-            run_sync(self._sql.ensure_schema())  # SQLite steps never suspend
+            run_statements(db, self._sql.ensure_schema())
         except BaseException:
             db.close()
             raise
+
+    async def _statements(self, flow: Statements[T]) -> T:
+        return run_statements(self._db, flow)  # a short local transaction: nothing to wait on
+
+    async def _close(self) -> None:
+        self._db.close()
 
     def __repr__(self) -> str:
         return f"AsyncSQLiteJournal({str(self.path)!r})"

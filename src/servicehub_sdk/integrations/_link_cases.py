@@ -20,13 +20,13 @@ import os
 import socket
 import uuid
 from pathlib import Path
-from typing import Any
 
 from ..core._errors import ConfigurationError, ServiceHubError
+from ..core._flows import Steps, listing, run_steps, run_steps_async, step
 from ..ssh import AsyncSSHClient, ServiceCaseView, SSHClient
 from ..ssh._batch import DEFAULT_BATCH_SIZE
 from ..ssh._models import ServiceCase
-from ._drive import maybe, run_sync
+from ..ssh._service_cases import ServiceCases
 from ._journal import (
     DEFAULT_LEASE_SECONDS,
     AsyncJournal,
@@ -34,9 +34,10 @@ from ._journal import (
     open_journal,
     open_journal_async,
 )
+from ._journal_steps import JournalSteps
 from ._report import Action, RecordResult, SyncReport
 from ._shards import Shard
-from ._targets import TicketTarget
+from ._targets import TicketSearch, TicketTarget
 
 __all__ = ["link_service_cases", "link_service_cases_async"]
 
@@ -49,15 +50,24 @@ def _run_owner() -> str:
 
 
 def _result(
-    case: ServiceCase, action: Action, reason: str | None, ticket_id: str | None = None
+    case: ServiceCase,
+    action: Action,
+    reason: str | None,
+    ticket_id: str | None = None,
+    review: tuple[str, ...] = (),
 ) -> RecordResult:
     return RecordResult(
-        kind="service_case", key=case.id, action=action, reason=reason, reference=ticket_id
+        kind="service_case",
+        key=case.id,
+        action=action,
+        reason=reason,
+        reference=ticket_id,
+        possible_duplicates=list(review),
     )
 
 
-async def _preview(book: Any, case: ServiceCase) -> RecordResult:
-    entry = await maybe(book.get(case.id))
+def _preview(book: JournalSteps, case: ServiceCase) -> Steps[RecordResult]:
+    entry = yield from book.get(case.id)
     note = (
         f"would link to ticket {entry.ticket_id}"
         if entry and entry.ticket_id
@@ -66,83 +76,111 @@ async def _preview(book: Any, case: ServiceCase) -> RecordResult:
     return _result(case, "linked", f"dry run: {note}")
 
 
-async def _claim_and_create(
-    target: TicketTarget, book: Any, case: ServiceCase, owner: str, lease: float
-) -> tuple[str, bool] | RecordResult:
-    """Claim the case and make sure its ticket exists and is recorded: `(ticket id, from an
-    earlier run)` with the claim still held, or the case's report row when it goes no further
-    (its claim released)."""
-    claim = await maybe(book.claim(case.id, owner, lease))
+def _review_note(review: tuple[str, ...]) -> str:
+    return (
+        f"possible duplicate: ticket {', '.join(review)} carries the case's marker but was not "
+        "created by the integration; review it"
+    )
+
+
+class _Ready:
+    """A case whose ticket exists and is recorded, its claim still held."""
+
+    def __init__(
+        self, case: ServiceCase, ticket_id: str, reused: bool, review: tuple[str, ...]
+    ) -> None:
+        self.case = case
+        self.ticket_id = ticket_id
+        self.reused = reused
+        self.review = review
+
+    def note(self) -> str | None:
+        notes = ["ticket from an earlier run"] if self.reused else []
+        if self.review:
+            notes.append(_review_note(self.review))
+        return "; ".join(notes) or None
+
+
+def _claim_and_create(
+    target: TicketTarget, book: JournalSteps, case: ServiceCase, owner: str, lease: float
+) -> Steps[_Ready | RecordResult]:
+    """Claim the case and make sure its ticket exists and is recorded: `_Ready` with the claim
+    still held, or the case's report row when it goes no further (its claim released)."""
+    claim = yield from book.claim(case.id, owner, lease)
     if claim is None:
         return _result(case, "unchanged", "another run holds the case")
     held = False
     try:
         ticket_id = claim.ticket_id
+        found = TicketSearch()
         if claim.interrupted:  # an earlier run may have created the ticket before it stopped
-            ticket_id = await target.find_ticket(case)
+            found = yield from target.find_ticket(case)
+            ticket_id = found.ours
         reused = ticket_id is not None
         if ticket_id is None:
-            ticket_id = await target.create_ticket(case)
-        if not await maybe(book.created(case.id, ticket_id, owner)):
+            ticket_id = yield from target.create_ticket(case)
+        if not (yield from book.created(case.id, ticket_id, owner)):
             return _result(
                 case,
                 "failed",
                 f"the claim lapsed while ticket {ticket_id} was being created: another run may "
                 "have created a ticket for the case too",
                 ticket_id,
+                found.unverified,
             )
         held = True
-        return ticket_id, reused
+        return _Ready(case, ticket_id, reused, found.unverified)
     except ServiceHubError as exc:
         return _result(case, "failed", exc.message)
     finally:
         if not held:
-            await maybe(book.release(case.id, owner))
+            yield from book.release(case.id, owner)
 
 
-async def _link_group(
-    hub: Any,
+def _link_group(
+    hub: SSHClient | AsyncSSHClient,
     target: TicketTarget,
-    book: Any,
+    book: JournalSteps,
     cases: list[ServiceCase],
     owner: str,
     lease: float,
-) -> list[RecordResult]:
+) -> Steps[list[RecordResult]]:
     """Claim, create and record each case of the group, then link them in one document
     (`set_external_ids`); every claim still held at the end is released."""
     rows: dict[str, RecordResult] = {}
-    ready: list[tuple[ServiceCase, str, bool]] = []
+    ready: list[_Ready] = []
     done: set[str] = set()
     try:
         for case in cases:
-            outcome = await _claim_and_create(target, book, case, owner, lease)
+            outcome = yield from _claim_and_create(target, book, case, owner, lease)
             if isinstance(outcome, RecordResult):
                 rows[case.id] = outcome
             else:
-                ready.append((case, *outcome))
+                ready.append(outcome)
         if ready:
-            links = [(case.id, ticket_id) for case, ticket_id, _ in ready]
-            results = await maybe(hub.service_cases.set_external_ids(links, batch_size=len(links)))
-            for (case, ticket_id, reused), result in zip(ready, results, strict=True):
+            links = [(r.case.id, r.ticket_id) for r in ready]
+            results = yield from step(
+                ServiceCases.set_external_ids, hub.service_cases, links, batch_size=len(links)
+            )
+            for r, result in zip(ready, results, strict=True):
                 if result.status in ("ok", "applied"):
-                    if await maybe(book.linked(case.id, ticket_id, owner)):
-                        done.add(case.id)
-                    note = "ticket from an earlier run" if reused else None
-                    rows[case.id] = _result(case, "linked", note, ticket_id)
+                    if (yield from book.linked(r.case.id, r.ticket_id, owner)):
+                        done.add(r.case.id)
+                    rows[r.case.id] = _result(r.case, "linked", r.note(), r.ticket_id, r.review)
                 else:
                     reason = result.error.message if result.error else result.status
-                    rows[case.id] = _result(case, "failed", reason, ticket_id)
+                    rows[r.case.id] = _result(r.case, "failed", reason, r.ticket_id, r.review)
     finally:
-        for case, _, _ in ready:
-            if case.id not in done:
-                await maybe(book.release(case.id, owner))
+        for r in ready:
+            if r.case.id not in done:
+                yield from book.release(r.case.id, owner)
     return [rows[case.id] for case in cases]
 
 
-async def _link(
-    hub: Any,
+def _link(
+    hub: SSHClient | AsyncSSHClient,
     target: TicketTarget,
-    book: Journal | AsyncJournal,
+    book: JournalSteps,
     *,
     view: ServiceCaseView | str,
     limit: int | None,
@@ -150,24 +188,27 @@ async def _link(
     lease_seconds: float,
     shard: Shard | None,
     batch_size: int,
-) -> SyncReport:
+) -> Steps[SyncReport]:
     if not lease_seconds > 0:
         raise ConfigurationError(f"lease_seconds must be positive, not {lease_seconds}")
     report = SyncReport(dry_run=dry_run)
     owner = _run_owner()
     if batch_size < 1:
         raise ConfigurationError(f"batch_size must be at least 1, not {batch_size}")
-    listing = hub.service_cases.list_unlinked(view=view)
+    unlinked = listing(ServiceCases.list_unlinked, hub.service_cases, view=view)
     if shard is None:
-        cases = await maybe(listing.to_list(limit))
+        cases = yield from unlinked.to_list(limit)
     else:
-        cases = [case for case in await maybe(listing.to_list()) if shard.holds(case.id)][:limit]
+        every = yield from unlinked.to_list()
+        cases = [case for case in every if shard.holds(case.id)][:limit]
     for start in range(0, len(cases), batch_size):
         group = cases[start : start + batch_size]
         if dry_run:
-            report.results.extend([await _preview(book, case) for case in group])
+            for case in group:
+                report.results.append((yield from _preview(book, case)))
         else:
-            report.results.extend(await _link_group(hub, target, book, group, owner, lease_seconds))
+            rows = yield from _link_group(hub, target, book, group, owner, lease_seconds)
+            report.results.extend(rows)
     return report
 
 
@@ -187,6 +228,9 @@ def link_service_cases(
 
     Returns a `SyncReport` with one row per case: `linked` with the ticket id in
     `reference`, `unchanged` when another run holds the case, or `failed` with the reason.
+    After an interrupted run, a ticket found for a case is adopted only when the target can
+    tell the integration created it; others are listed in the row's `possible_duplicates`
+    (and `SyncReport.to_review`) while the run creates the case's own ticket.
 
     Args:
         journal: what makes runs safe to repeat and to overlap — a SQLite file path (one
@@ -203,7 +247,7 @@ def link_service_cases(
         flow = _link(
             hub,
             target,
-            book,
+            JournalSteps.of(book),
             view=view,
             limit=limit,
             dry_run=dry_run,
@@ -211,7 +255,7 @@ def link_service_cases(
             shard=shard,
             batch_size=batch_size,
         )
-        return run_sync(flow)
+        return run_steps(flow)
     finally:
         if book is not journal:
             book.close()
@@ -233,10 +277,10 @@ async def link_service_cases_async(
     journal from `open_journal_async`."""
     book = await open_journal_async(journal) if isinstance(journal, str | Path) else journal
     try:
-        return await _link(
+        flow = _link(
             hub,
             target,
-            book,
+            JournalSteps.of_async(book),
             view=view,
             limit=limit,
             dry_run=dry_run,
@@ -244,6 +288,7 @@ async def link_service_cases_async(
             shard=shard,
             batch_size=batch_size,
         )
+        return await run_steps_async(flow)
     finally:
         if book is not journal:
             await book.close()

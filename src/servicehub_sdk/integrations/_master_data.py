@@ -17,12 +17,12 @@ Record columns (CSV-style, flat):
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..core._errors import RequestValidationError
+from ..core._flows import Steps, listing, run_steps, run_steps_async, step, together
 from ..core._models import validate_input
 from ..ssh import (
     AsyncSSHClient,
@@ -36,8 +36,11 @@ from ..ssh import (
     SSHClient,
 )
 from ..ssh._batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
+from ..ssh._customer_machines import CustomerMachines
+from ..ssh._customers import Customers
 from ..ssh._customers import differences as customer_differences
-from ._drive import maybe, run_sync
+from ..ssh._machine_models import MachineModels
+from ..ssh._service_organisations import ServiceOrganisations
 from ._records import MasterData, load_master_data
 from ._report import Action, RecordResult, SyncReport
 
@@ -50,14 +53,42 @@ MISSING_ORGANISATION = (
 
 Hub = SSHClient | AsyncSSHClient
 InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
+Send = Callable[[list[Any], int], Steps[BatchResults[Any]]]
+"""Sends payloads of one kind, `batch_size` per document: a `*_many` operation of the hub."""
+
+
+def _sender(hub: Hub, kind: str, action: Action) -> Send:
+    """The `*_many` operation that writes records of `kind` (`created` or `updated`)."""
+
+    def send(payloads: list[Any], size: int) -> Steps[BatchResults[Any]]:
+        results: BatchResults[Any]
+        if kind == "machine_model":
+            results = yield from step(
+                MachineModels.create_many, hub.machine_models, payloads, batch_size=size
+            )
+        elif kind == "customer" and action == "updated":
+            results = yield from step(
+                Customers.update_many, hub.customers, payloads, batch_size=size
+            )
+        elif kind == "customer":
+            results = yield from step(
+                Customers.create_many, hub.customers, payloads, batch_size=size
+            )
+        else:
+            results = yield from step(
+                CustomerMachines.create_many, hub.customer_machines, payloads, batch_size=size
+            )
+        return results
+
+    return send
 
 
 @dataclass
-class _Step:
+class _Write:
     kind: str
     key: str
     action: Action  # "created" | "updated": with `kind`, which operation sends it
-    send: Callable[..., Any]  # a `*_many` method of the hub
+    send: Send
     payload: Any
     differences: list[str]
 
@@ -76,11 +107,15 @@ def _truthy(value: Any) -> bool | None:
     return str(value).strip().lower() in ("1", "true", "yes", "y", "x")
 
 
-async def _read_state(hub: Hub) -> _State:
-    organisations = await maybe(hub.service_organisations.list().to_list())
-    models = await maybe(hub.machine_models.list(page_size=200).to_list())
-    customers = await maybe(hub.customers.list(page_size=200).to_list())
-    machines = await maybe(hub.customer_machines.list(page_size=200).to_list())
+def _read_state(hub: Hub) -> Steps[_State]:
+    organisations = yield from listing(
+        ServiceOrganisations.list, hub.service_organisations
+    ).to_list()
+    models = yield from listing(MachineModels.list, hub.machine_models, page_size=200).to_list()
+    customers = yield from listing(Customers.list, hub.customers, page_size=200).to_list()
+    machines = yield from listing(
+        CustomerMachines.list, hub.customer_machines, page_size=200
+    ).to_list()
     by_org: dict[str, str] = {}
     for org in organisations:
         by_org[org.id] = org.id
@@ -119,7 +154,7 @@ def _validated(
 
 def _plan_models(
     hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
-) -> list[_Step]:
+) -> list[_Write]:
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
@@ -157,7 +192,14 @@ def _plan_models(
             )
             continue
         steps.append(
-            _Step("machine_model", key, "created", hub.machine_models.create_many, wanted, [])
+            _Write(
+                "machine_model",
+                key,
+                "created",
+                _sender(hub, "machine_model", "created"),
+                wanted,
+                [],
+            )
         )
     return steps
 
@@ -168,7 +210,7 @@ def _plan_customers(
     state: _State,
     report: SyncReport,
     default_organisation: str | None,
-) -> list[_Step]:
+) -> list[_Write]:
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
@@ -207,7 +249,9 @@ def _plan_customers(
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(_Step("customer", key, "created", hub.customers.create_many, wanted, []))
+            steps.append(
+                _Write("customer", key, "created", _sender(hub, "customer", "created"), wanted, [])
+            )
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -219,7 +263,8 @@ def _plan_customers(
             service_organisation=wanted.service_organisation,
             address=wanted.address,
         )
-        steps.append(_Step("customer", key, "updated", hub.customers.update_many, update, changed))
+        send = _sender(hub, "customer", "updated")
+        steps.append(_Write("customer", key, "updated", send, update, changed))
     return steps
 
 
@@ -230,7 +275,7 @@ def _plan_machines(
     report: SyncReport,
     pending: set[str],
     failed: set[str],
-) -> list[_Step]:
+) -> list[_Write]:
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
@@ -269,22 +314,29 @@ def _plan_machines(
             )
             continue
         steps.append(
-            _Step("customer_machine", key, "created", hub.customer_machines.create_many, wanted, [])
+            _Write(
+                "customer_machine",
+                key,
+                "created",
+                _sender(hub, "customer_machine", "created"),
+                wanted,
+                [],
+            )
         )
     return steps
 
 
-def _outcome(step: _Step, result: BatchResult[Any]) -> RecordResult:
-    """The report row of a step from its result in the batch."""
+def _outcome(write: _Write, result: BatchResult[Any]) -> RecordResult:
+    """The report row of a write from its result in the batch."""
     if result.status in ("ok", "applied"):
         note = None
         if result.status == "applied":
             note = "applied; the answer carried no result, as another record of its batch failed"
         return RecordResult(
-            kind=step.kind,
-            key=step.key,
-            action=step.action,
-            differences=step.differences,
+            kind=write.kind,
+            key=write.key,
+            action=write.action,
+            differences=write.differences,
             reason=note,
         )
     error = result.error
@@ -293,73 +345,62 @@ def _outcome(step: _Step, result: BatchResult[Any]) -> RecordResult:
         message += " (not sent: a re-run will send it)"
     elif result.may_have_been_applied:
         message += " (it may have been applied: a re-run will tell)"
-    return _failure(step.kind, step.key, message)
+    return _failure(write.kind, write.key, message)
 
 
-def _chunks(steps: list[_Step], size: int) -> list[list[_Step]]:
+def _chunks(steps: list[_Write], size: int) -> list[list[_Write]]:
     """The steps in runs of one operation, at most `size` each, in order."""
-    chunks: list[list[_Step]] = []
-    for step in steps:
+    chunks: list[list[_Write]] = []
+    for planned in steps:
         last = chunks[-1][-1] if chunks else None
-        same = last is not None and (last.kind, last.action) == (step.kind, step.action)
+        same = last is not None and (last.kind, last.action) == (planned.kind, planned.action)
         if same and len(chunks[-1]) < size:
-            chunks[-1].append(step)
+            chunks[-1].append(planned)
         else:
-            chunks.append([step])
+            chunks.append([planned])
     return chunks
 
 
-async def _execute(
-    steps: list[_Step],
+def _execute(
+    steps: list[_Write],
     report: SyncReport,
     *,
     dry_run: bool,
     concurrency: int | None,
     batch_size: int,
     tick: Callable[[], None],
-) -> set[str]:
+) -> Steps[set[str]]:
     """Send the steps, `batch_size` per document (up to `concurrency` documents at once when
     set); return the keys of those that failed."""
     failed: set[str] = set()
 
-    async def run(chunk: list[_Step]) -> None:
+    def run(chunk: list[_Write]) -> Steps[None]:
         if dry_run:
             results = [
                 RecordResult(
-                    kind=step.kind,
-                    key=step.key,
-                    action=step.action,
-                    differences=step.differences,
+                    kind=write.kind,
+                    key=write.key,
+                    action=write.action,
+                    differences=write.differences,
                     reason="dry run",
                 )
-                for step in chunk
+                for write in chunk
             ]
         else:
-            sent = chunk[0].send([step.payload for step in chunk], batch_size=batch_size)
-            batch: BatchResults[Any] = await maybe(sent)
-            results = [_outcome(step, result) for step, result in zip(chunk, batch, strict=True)]
-        for step, result in zip(chunk, results, strict=True):
+            payloads = [write.payload for write in chunk]
+            batch = yield from chunk[0].send(payloads, batch_size)
+            results = [_outcome(write, result) for write, result in zip(chunk, batch, strict=True)]
+        for write, result in zip(chunk, results, strict=True):
             if result.action == "failed":
-                failed.add(f"{step.kind.replace('_', ' ')}:{step.key}")
+                failed.add(f"{write.kind.replace('_', ' ')}:{write.key}")
             report.results.append(result)
             tick()
 
-    chunks = _chunks(steps, batch_size)
-    if concurrency is None:
-        for chunk in chunks:
-            await run(chunk)
-    else:
-        gate = asyncio.Semaphore(concurrency)
-
-        async def bounded(chunk: list[_Step]) -> None:
-            async with gate:
-                await run(chunk)
-
-        await asyncio.gather(*(bounded(c) for c in chunks))
+    yield from together([run(chunk) for chunk in _chunks(steps, batch_size)], concurrency)
     return failed
 
 
-async def _sync(
+def _sync(
     hub: Hub,
     source: Any,
     *,
@@ -368,12 +409,12 @@ async def _sync(
     progress: bool,
     batch_size: int,
     service_organisation: str | None = None,
-) -> SyncReport:
+) -> Steps[SyncReport]:
     if batch_size < 1:
         raise RequestValidationError("batch_size must be at least 1")
     data: MasterData = load_master_data(source)
     report = SyncReport(dry_run=dry_run)
-    state = await _read_state(hub)
+    state = yield from _read_state(hub)
     bar: Any = None
     if progress:
         from tqdm.auto import tqdm
@@ -388,7 +429,7 @@ async def _sync(
         first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
             hub, data.customers, state, report, service_organisation
         )
-        failed = await _execute(
+        failed = yield from _execute(
             first,
             report,
             dry_run=dry_run,
@@ -398,7 +439,7 @@ async def _sync(
         )
         pending = {f"{s.kind.replace('_', ' ')}:{s.key}" for s in first}
         machines = _plan_machines(hub, data.customer_machines, state, report, pending, failed)
-        await _execute(
+        yield from _execute(
             machines,
             report,
             dry_run=dry_run,
@@ -432,7 +473,7 @@ def sync_master_data(
     then the machines that refer to them); a server that refuses large documents gets
     smaller ones (see "Batches" in the Secure Service Hub docs).
     """
-    return run_sync(
+    return run_steps(
         _sync(
             hub,
             source,
@@ -459,12 +500,14 @@ async def sync_master_data_async(
     `batch_size` writes in flight at once."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
-    return await _sync(
-        hub,
-        source,
-        dry_run=dry_run,
-        concurrency=concurrency,
-        progress=progress,
-        batch_size=batch_size,
-        service_organisation=service_organisation,
+    return await run_steps_async(
+        _sync(
+            hub,
+            source,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            progress=progress,
+            batch_size=batch_size,
+            service_organisation=service_organisation,
+        )
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core._errors import ConfigurationError
+from ._reader import MasterDataReader
 
 __all__ = ["KINDS", "MasterData", "load_master_data"]
 
@@ -61,34 +60,15 @@ def _rows(value: Any) -> Iterable[Mapping[str, Any]]:
     return value  # type: ignore[no-any-return]
 
 
-def _read_file(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        raise ConfigurationError(f"no such file: {path}")
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return list(csv.DictReader(handle))
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        rows = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except ValueError as exc:
-                    raise ConfigurationError(f"{path}:{number}: not JSON: {exc}") from None
-        return rows
-    if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, list) else [data]
-    raise ConfigurationError(f"{path}: use .csv, .jsonl or .json")
-
-
 def load_master_data(source: Any) -> MasterData:
     """Master data from:
 
     - a `MasterData`;
     - a mapping of kind to rows (lists of dicts or DataFrames);
     - file paths (one or several): the kind from a `kind` column, else from the file name
-      (`customers.csv`, `machine_models.jsonl`, `customer_machines.csv`);
+      (`customers.csv`, `machine_models.jsonl`, `customer_machines.csv`). Every file is read
+      whole and checked first: one that is not what its name says raises `InputFileError`
+      naming `file:line`, before anything is sent;
     - an iterable of dicts that each carry a `kind`.
     """
     if isinstance(source, MasterData):
@@ -102,9 +82,10 @@ def load_master_data(source: Any) -> MasterData:
         source = [source]
     items = list(source)
     if items and all(isinstance(i, (str, Path)) for i in items):
+        reader = MasterDataReader()
         for item in items:
             path = Path(item)
-            rows = _read_file(path)
+            rows = reader.read(path)
             if rows and "kind" in rows[0]:
                 for row in rows:
                     data.add(str(row.pop("kind")), [row])

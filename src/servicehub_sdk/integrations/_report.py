@@ -25,6 +25,9 @@ class RecordResult(BaseModel):
         reason: why it failed, or a note.
         differences: fields that differed from the hub.
         reference: what the record was linked to (the ticket ID for service cases).
+        possible_duplicates: tickets found for a service case that carry its marker but
+            cannot be shown to be the integration's own (a requester may have raised them):
+            not adopted; review them.
     """
 
     kind: str
@@ -33,6 +36,7 @@ class RecordResult(BaseModel):
     reason: str | None = None
     differences: list[str] = Field(default_factory=list)
     reference: str | None = None
+    possible_duplicates: list[str] = Field(default_factory=list)
 
 
 class SyncReport(BaseModel):
@@ -49,6 +53,11 @@ class SyncReport(BaseModel):
     @property
     def failed(self) -> list[RecordResult]:
         return [r for r in self.results if r.action == "failed"]
+
+    @property
+    def to_review(self) -> list[RecordResult]:
+        """The rows with `possible_duplicates` to look at."""
+        return [r for r in self.results if r.possible_duplicates]
 
     @property
     def changed_anything(self) -> bool:

@@ -157,6 +157,7 @@ class Request(_Entity):
     resolved_time: Time | None = None
     completed_time: Time | None = None
     callback_url: str | None = None
+    created_by: Lookup | None = None
 
 
 class AdminEntry(_Entity):

@@ -34,6 +34,8 @@ RPC_PATH = "/api/spiceAPIServer/spiceAPIServer.php"
 POP_PATH = "/spiceinstall/integrations/telephony/telephonypop.php"
 API_USER = "sandbox-api"
 API_PASSWORD = "sandbox-api-password"
+API_AGENT = "1"
+"""The agent the API user is: recorded as `agent_id` on every row it creates."""
 # Each method's parameters before the session, as SpiceCSM's PHP client sends them:
 # `agentList(obj|null, session)`, `load(obj, session)`, `create([obj, …], session)`,
 # `companyList(session)`, `checkSession(session)`, `query(sql, session)` …
@@ -272,6 +274,12 @@ class SpiceCSMEmulator:
         }
         self._next_id = 1000 + seed
 
+    def raise_as_account(self, userkey: str, fields: dict[str, Any]) -> str:
+        """A case an account (a customer) raised through the portal: no agent created it.
+        Returns its id."""
+        with self.lock:
+            return self._create({"type": "cases", "userkey": userkey, **fields}, agent=None)
+
     def expire_sessions(self) -> None:
         with self.lock:
             self.sessions.clear()
@@ -345,7 +353,7 @@ class SpiceCSMEmulator:
                 return {
                     "session": session,
                     "security_level": 5,
-                    "agent_id": "1",
+                    "agent_id": API_AGENT,
                     "type": "Agent",
                     "name": "Sandbox API",
                 }
@@ -399,7 +407,7 @@ class SpiceCSMEmulator:
             if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
                 raise _Refused(f"{name} expects an array of objects")
             if name == "create":
-                return [self._create(dict(o)) for o in objects]
+                return [self._create(dict(o), agent=API_AGENT) for o in objects]
             for obj in objects:
                 fields = dict(obj)
                 table = self._table(fields.pop("type", None))
@@ -414,10 +422,13 @@ class SpiceCSMEmulator:
             return {"msg": "no results"}
         raise _RPCFail(-32601, f"Method not found: {name}")
 
-    def _create(self, fields: dict[str, Any]) -> str:
+    def _create(self, fields: dict[str, Any], agent: str | None) -> str:
         table = self._table(fields.pop("type", None))
         self._next_id += 1
         row = {**fields, "id": str(self._next_id)}
+        row.pop("agent_id", None)  # the server records the creator; a value sent is ignored
+        if agent is not None:
+            row["agent_id"] = agent
         table[row["id"]] = row
         return str(row["id"])
 

@@ -188,6 +188,7 @@ class SupportCenterEmulator:
                     "due_by_time": _time(created + 86_400_000),
                 },
             )
+            record["created_by"] = dict(record["requester"])  # raised through the portal
             self._realistic(record, created)
             self.sub[("requests", record["id"])] = {
                 "notes": {},
@@ -548,6 +549,8 @@ class SupportCenterEmulator:
         fields.setdefault("status", self._resolve_lookup("status", {"name": "Open"}))
         now = int(time.time() * 1000)
         fields["created_time"] = _time(now)
+        # The server writes the creator: the support rep whose key made the call.
+        fields["created_by"] = {k: self.me[k] for k in ("id", "name", "email_id")}
         record = self._add("requests", fields)
         self._realistic(record, now)
         self.sub[("requests", record["id"])] = {
@@ -563,6 +566,37 @@ class SupportCenterEmulator:
         }
         self.writes["add request"] += 1
         return self._one("request", record, 201)
+
+    def raise_as_requester(self, subject: str, email_id: str = "user1@customer.example") -> str:
+        """A request raised by a requester (self-service portal or e-mail), as the server
+        records it: `created_by` is the requester. Returns its id."""
+        with self.lock:
+            requester = self._requester({"email_id": email_id})
+            requester = {k: requester.get(k) for k in ("id", "name", "email_id")}
+            now = int(time.time() * 1000)
+            record = self._add(
+                "requests",
+                {
+                    "subject": subject,
+                    "requester": requester,
+                    "created_by": requester,
+                    "status": self._resolve_lookup("status", {"name": "Open"}),
+                    "created_time": _time(now),
+                },
+            )
+            self._realistic(record, now)
+            self.sub[("requests", record["id"])] = {
+                k: {}
+                for k in (
+                    "notes",
+                    "worklogs",
+                    "notifications",
+                    "conversations",
+                    "attachments",
+                    "resolutions",
+                )
+            }
+            return str(record["id"])
 
     def _request_sub(
         self, method: str, rid: str, kind: str, parts: list[str], data: dict[str, Any]
