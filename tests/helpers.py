@@ -1,4 +1,5 @@
-"""Helpers that let one test body drive a sync or an async client."""
+"""Helpers that let one test body drive a sync or an async client, and serve emulators
+in-process."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+import pytest
+
 from servicehub_sdk.core import AsyncPager, Pager
+from servicehub_sdk.testing import EmulatorTransport
 
 
 async def resolve(value: Any) -> Any:
@@ -49,3 +54,18 @@ def in_threads(count: int, work: Callable[[], Any]) -> list[BaseException]:
     for thread in threads:
         thread.join()
     return errors
+
+
+def route_in_process(monkeypatch: pytest.MonkeyPatch, transport: EmulatorTransport) -> None:
+    """Until the test ends, every `httpx.Client`/`httpx.AsyncClient` created (the SDK's own
+    included) sends requests for `transport.url`'s origin through `transport`, in-process."""
+    origin = str(httpx.URL(transport.url).copy_with(path="/", query=None)).rstrip("/")
+    for cls in (httpx.Client, httpx.AsyncClient):
+        original = cls.__init__
+
+        def init(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> None:
+            mounts = dict(kwargs.pop("mounts", None) or {})
+            mounts.setdefault(origin, transport)
+            _original(self, *args, mounts=mounts, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", init)

@@ -31,6 +31,7 @@ _ERRORS = {
     "ConflictError": ".core._errors",
     "EventLoopError": ".core._errors",
     "GraphQLError": ".core._errors",
+    "InputFileError": ".core._errors",
     "JSONRPCError": ".core._errors",
     "JournalVersionError": ".integrations._journal",
     "MissingExtraError": ".core._extras",

@@ -1,12 +1,15 @@
+"""The demo backend's fixtures: `server` serves `DemoApp` in-process on a `FakeClock`, or on
+loopback for tests marked `loopback` (see `tests/conftest.py`)."""
+
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from servicehub_sdk.core import OAuth2ClientCredentials
-from servicehub_sdk.testing import EmulatorServer
+from servicehub_sdk.testing import EmulatorServer, EmulatorTransport
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close
 
@@ -17,17 +20,16 @@ def app() -> DemoApp:
 
 
 @pytest.fixture
-def server(app: DemoApp) -> Iterator[EmulatorServer]:
-    with EmulatorServer(app) as running:
-        yield running
+def emulator(app: DemoApp) -> DemoApp:
+    return app
 
 
-def credentials(server: EmulatorServer) -> OAuth2ClientCredentials:
+def credentials(server: EmulatorServer | EmulatorTransport) -> OAuth2ClientCredentials:
     return OAuth2ClientCredentials(f"{server.url}/token", "demo-client", "demo-secret")
 
 
 @pytest.fixture
-async def client(mode: str, server: EmulatorServer) -> AsyncIterator[Any]:
+async def client(mode: str, server: EmulatorTransport) -> AsyncIterator[Any]:
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     made = cls(server.url, auth=credentials(server))
     yield made

@@ -21,7 +21,7 @@ from servicehub_sdk.core import (
     ServerError,
 )
 from servicehub_sdk.core._auth import ASSUMED_LIFETIME
-from servicehub_sdk.testing import EmulatorServer, Reply
+from servicehub_sdk.testing import EmulatorServer, FakeClock, Reply
 from tests.core.conftest import credentials
 from tests.core.demo import AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close, in_threads, resolve
@@ -65,16 +65,19 @@ async def test_a_persistent_401_refreshes_only_once(
 
 
 async def test_tokens_are_refreshed_before_expiry(
-    mode: str, server: EmulatorServer, app: DemoApp
+    mode: str, server: EmulatorServer, app: DemoApp, clock: FakeClock
 ) -> None:
-    app.tokens.lifetime = 1  # leeway becomes half the lifetime
+    app.tokens.lifetime = 100  # leeway becomes half the lifetime
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     client = cls(server.url, auth=credentials(server))
     await resolve(client.items.get(1))
-    await asyncio.sleep(0.6)
+    clock.advance(49)
+    await resolve(client.items.get(1))
+    assert app.tokens.issued == 1  # still fresh: 1 s before the leeway starts
+    clock.advance(2)
     await resolve(client.items.get(1))
     assert app.tokens.issued == 2
-    assert server.requests("GET", "/items/1") == 2  # no 401 round trip
+    assert server.requests("GET", "/items/1") == 3  # no 401 round trip
     await close(client)
 
 
@@ -230,6 +233,7 @@ def _outage_client(mode: str, server: EmulatorServer) -> tuple[Any, OAuth2Client
     return cls(server.url, auth=auth, max_retries=OUTAGE_RETRIES), auth
 
 
+@pytest.mark.loopback  # callers must meet while the token request is in flight
 def test_20_threads_during_a_token_outage_make_a_bounded_number_of_attempts(
     server: EmulatorServer,
 ) -> None:
@@ -244,6 +248,7 @@ def test_20_threads_during_a_token_outage_make_a_bounded_number_of_attempts(
     assert server.requests("GET", "/items/1") == 0
 
 
+@pytest.mark.loopback  # callers must meet while the token request is in flight
 async def test_100_tasks_during_a_token_outage_make_a_bounded_number_of_attempts(
     server: EmulatorServer,
 ) -> None:
@@ -257,6 +262,7 @@ async def test_100_tasks_during_a_token_outage_make_a_bounded_number_of_attempts
     assert auth.flight.attempts <= 2 * (OUTAGE_RETRIES + 1)
 
 
+@pytest.mark.loopback  # callers must meet while the token request is in flight
 async def test_callers_waiting_on_a_failed_token_request_share_its_error(
     mode: str, server: EmulatorServer, app: DemoApp
 ) -> None:

@@ -1,8 +1,8 @@
-"""Retries over real loopback: statuses, Retry-After, caps, and never retrying a sent create."""
+"""Retries (in-process, on a fake clock): statuses, Retry-After, caps, and never retrying a
+sent create."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -19,7 +19,7 @@ from servicehub_sdk.core import (
     ServerError,
 )
 from servicehub_sdk.core._retry import parse_retry_after
-from servicehub_sdk.testing import Delay, Drop, EmulatorServer, Reply
+from servicehub_sdk.testing import Delay, Drop, EmulatorServer, FakeClock, Reply
 from tests.core.demo import FAST, AsyncDemoClient, DemoApp, DemoClient
 from tests.helpers import close, resolve
 
@@ -70,19 +70,50 @@ async def test_with_options_shares_connections(client: Any, server: EmulatorServ
     assert client._context.engine.retry.max_retries == 2
 
 
-async def test_retry_after_seconds_is_honoured(client: Any, server: EmulatorServer) -> None:
-    server.faults.add(Reply(429, headers={"Retry-After": "0.3"}), path="/items/1")
-    started = time.monotonic()
+async def test_retry_after_seconds_is_honoured(
+    client: Any, server: EmulatorServer, clock: FakeClock
+) -> None:
+    server.faults.add(Reply(429, headers={"Retry-After": "30"}), path="/items/1")
     await resolve(client.items.get(1))
-    assert time.monotonic() - started >= 0.28
+    assert clock.sleeps == [30.0]
+    assert server.requests("GET", "/items/1") == 2
 
 
-async def test_retry_after_http_date_is_honoured(client: Any, server: EmulatorServer) -> None:
-    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+async def test_retry_after_http_date_is_honoured(
+    client: Any, server: EmulatorServer, clock: FakeClock
+) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
     server.faults.add(Reply(503, headers={"Retry-After": when}), path="/items/1")
-    started = time.monotonic()
     await resolve(client.items.get(1))
-    assert time.monotonic() - started >= 0.5  # HTTP dates have one-second resolution
+    assert len(clock.sleeps) == 1
+    assert 18 <= clock.sleeps[0] <= 20  # HTTP dates have one-second resolution
+
+
+@pytest.mark.parametrize("value", ["-5", "-0.5", "nan", "inf", "-inf", "soon", "1e400", ""])
+async def test_a_negative_or_garbage_retry_after_never_raises(
+    client: Any, server: EmulatorServer, clock: FakeClock, value: str
+) -> None:
+    server.faults.add(Reply(429, headers={"Retry-After": value}), path="/items/1")
+    assert (await resolve(client.items.get(1)))["id"] == 1
+    assert len(clock.sleeps) == 1 and 0 <= clock.sleeps[0] < 1  # now, or a short back-off
+    server.faults.add(Reply(429, headers={"Retry-After": value}), path="/items/2")
+    with pytest.raises(RateLimitError) as caught:
+        await resolve(client.items.get(2, max_retries=0))
+    assert caught.value.retry_after in (None, 0.0)
+
+
+def test_parse_retry_after_is_never_negative_nor_raises() -> None:
+    assert parse_retry_after("-5") == 0.0
+    assert parse_retry_after("-0.001") == 0.0
+    assert parse_retry_after("0") == 0.0
+    assert parse_retry_after(" 7 ") == 7.0
+    for garbage in ("nan", "inf", "-inf", "1e400", "soon", "\x00", "Wed, 99 Foo 2015"):
+        assert parse_retry_after(garbage) is None
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    past = format_datetime(now - timedelta(seconds=30), usegmt=True)
+    future = format_datetime(now + timedelta(seconds=30), usegmt=True)
+    assert parse_retry_after(past, now=now.timestamp()) == 0.0
+    assert parse_retry_after(future, now=now.timestamp()) == 30.0
 
 
 async def test_retry_after_beyond_the_cap_raises_at_once(
@@ -95,15 +126,16 @@ async def test_retry_after_beyond_the_cap_raises_at_once(
     assert server.requests("GET", "/items/1") == 1
 
 
-async def test_total_wait_is_capped(mode: str, server: EmulatorServer) -> None:
-    policy = RetryPolicy(max_retries=5, max_total_wait=0.5)
+async def test_total_wait_is_capped(mode: str, server: EmulatorServer, clock: FakeClock) -> None:
+    policy = RetryPolicy(max_retries=5, max_total_wait=50)
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     app_client = cls(server.url, retry=policy)
     server.app.public = True  # type: ignore[attr-defined]
-    server.faults.add([Reply(503, headers={"Retry-After": "0.4"})] * 5, path="/items/1")
+    server.faults.add([Reply(503, headers={"Retry-After": "40"})] * 5, path="/items/1")
     with pytest.raises(ServerError):
         await resolve(app_client.items.get(1))
     assert server.requests("GET", "/items/1") == 2
+    assert clock.sleeps == [40.0]
     await close(app_client)
 
 
@@ -177,9 +209,9 @@ async def test_connection_refused_is_a_connection_error(mode: str) -> None:
 async def test_timeouts_raise_timeout_error_and_reads_retry(
     client: Any, server: EmulatorServer
 ) -> None:
-    server.faults.add([Delay(1.0), Delay(1.0), Delay(1.0)], path="/items/1")
+    server.faults.add([Delay(100.0), Delay(100.0), Delay(100.0)], path="/items/1")
     with pytest.raises(APITimeoutError) as caught:
-        await resolve(client.items.get(1, timeout=0.2))
+        await resolve(client.items.get(1, timeout=20))
     assert server.requests("GET", "/items/1") == 3
     assert caught.value.may_have_been_applied is False  # a GET changes nothing
 
@@ -187,9 +219,9 @@ async def test_timeouts_raise_timeout_error_and_reads_retry(
 async def test_timeout_of_a_create_may_have_been_applied(
     client: Any, server: EmulatorServer
 ) -> None:
-    server.faults.add(Delay(1.0), path="/items", method="POST")
+    server.faults.add(Delay(100.0), path="/items", method="POST")
     with pytest.raises(APITimeoutError) as caught:
-        await resolve(client.items.create("slow", timeout=0.2))
+        await resolve(client.items.create("slow", timeout=20))
     assert caught.value.may_have_been_applied is True
     assert server.requests("POST", "/items") == 1
 

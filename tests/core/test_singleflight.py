@@ -88,6 +88,7 @@ def test_an_interrupted_leader_gives_its_waiters_a_connection_error() -> None:
     assert caught.value.before_request and not caught.value.may_have_been_applied
 
 
+@pytest.mark.loopback  # callers must meet while the token request is in flight
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_a_token_endpoint_dropping_connections_costs_a_bounded_number_of_attempts(
     mode: str, server: EmulatorServer

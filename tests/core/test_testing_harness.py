@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -11,9 +12,14 @@ import pytest
 from servicehub_sdk import unregister_backend
 from servicehub_sdk.testing import (
     BackendEmulator,
+    Delay,
+    Drop,
     EmulatedRequest,
     EmulatedResponse,
     EmulatorServer,
+    EmulatorTransport,
+    FakeClock,
+    Malformed,
     Reply,
     Sandbox,
     TokenEndpoint,
@@ -22,6 +28,8 @@ from servicehub_sdk.testing import (
     scrub_body,
     scrubbing_vcr,
 )
+from tests.core.demo import DemoApp
+from tests.helpers import close, resolve
 
 
 def echo(request: EmulatedRequest) -> EmulatedResponse:
@@ -129,3 +137,44 @@ def test_scrubbing_vcr_records_nothing_secret(tmp_path: Path) -> None:
     assert find_secrets([tmp_path], ["top-secret-value", token, "should-not-appear"]) == []
     assert "REDACTED" in (tmp_path / "token.yaml").read_text()
     json.dumps({})  # keeps the import used for readability of the fixture above
+
+
+# -- EmulatorTransport and FakeClock -------------------------------------------------------
+
+
+async def test_the_in_process_transport_fails_as_the_loopback_server_does(mode: str) -> None:
+    app = DemoApp()
+    app.public = True
+    with FakeClock() as clock:
+        served = EmulatorTransport(app)
+    served.faults.add(
+        [Drop(), Reply(503, body="busy"), Malformed(), Delay(5.0), Delay(50.0)], path="/items"
+    )
+    http: Any = served.client() if mode == "sync" else served.async_client()
+    url = f"{served.url}/items/3"
+    with pytest.raises(httpx.RemoteProtocolError):
+        await resolve(http.get(url))
+    busy = await resolve(http.get(url))
+    assert (busy.status_code, busy.text) == (503, "busy")
+    assert (await resolve(http.get(url))).text == '{"data": {"trunc'
+    assert (await resolve(http.get(url, timeout=10))).json()["id"] == 3  # 5 s: in time
+    with pytest.raises(httpx.ReadTimeout):
+        await resolve(http.post(f"{served.url}/items", json={"name": "late"}, timeout=10))
+    assert clock.sleeps == [5.0, 10.0]  # waited on the fake clock, up to the read timeout
+    assert app.created == 1  # the late answer was still handled, as by a real server
+    assert served.requests("GET", "/items/3") == 4
+    assert (await resolve(http.get(f"{served.url}/items/a%2Fb"))).status_code == 500
+    assert served.requests("GET", "/items/a%2Fb") == 1  # the path as sent, still encoded
+    await close(http)
+
+
+def test_a_loopback_server_and_its_transport_share_faults_and_counts() -> None:
+    app = DemoApp()
+    app.public = True
+    with EmulatorServer(app) as server:
+        served = server.transport()
+        server.faults.add(Reply(502), path="/items/1")
+        with served.client() as http:
+            assert http.get(f"{served.url}/items/1").status_code == 502
+        assert httpx.get(f"{server.url}/items/1").status_code == 200
+        assert server.requests("GET", "/items/1") == served.requests() == 2

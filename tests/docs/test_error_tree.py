@@ -17,7 +17,7 @@ from servicehub_sdk.core._errors import status_error_class
 PAGE = Path(__file__).parents[2] / "docs" / "concepts" / "errors.md"
 BEGIN = "<!-- error-tree: generated from the classes, checked by tests/docs/test_error_tree.py -->"
 END = "<!-- /error-tree -->"
-NOTE_COLUMN = 32
+NOTE_COLUMN = 38
 
 
 def _note(cls: type[BaseException]) -> str:
@@ -50,7 +50,7 @@ def _lines(cls: type[BaseException], prefix: str, last: bool, root: bool) -> lis
     branch = "" if root else ("└── " if last else "├── ")
     head = f"{prefix}{branch}{cls.__name__}"
     note = _note(cls)
-    lines = [f"{head.ljust(NOTE_COLUMN - 1)} {note}".rstrip()]
+    lines = [f"{head.ljust(NOTE_COLUMN)}{note}".rstrip()]
     children = sorted(
         (sub for sub in cls.__subclasses__() if sub.__module__.startswith("servicehub_sdk.")),
         key=_order,

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from servicehub_sdk.core import ResponseValidationError
-from servicehub_sdk.testing import EmulatorServer, Reply
+from servicehub_sdk.testing import Reply
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, FAST, Backend
+from tests.proof.conftest import Serve
 
 NOTHING = {
     "ssh": [Reply(200, body='{"data": {"createCustomer": null}}')],
@@ -20,10 +21,12 @@ NOTHING = {
 
 @pytest.mark.parametrize("answer", [0, 1])
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
-async def test_a_create_answered_with_nothing(backend: Backend, mode: str, answer: int) -> None:
+async def test_a_create_answered_with_nothing(
+    serve: Serve, backend: Backend, mode: str, answer: int
+) -> None:
     replies = NOTHING.get(backend.name, [Reply(201), Reply(200, body="{}")])
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode).with_options(retry=FAST)
         await resolve(backend.write(client, emulator))  # tokens, sessions and hashes first
         server.faults.add(replies[answer % len(replies)], path=backend.api_path, method="POST")

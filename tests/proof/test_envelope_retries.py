@@ -8,9 +8,10 @@ import json
 import pytest
 
 from servicehub_sdk.core import RateLimitError
-from servicehub_sdk.testing import EmulatorServer, Reply
+from servicehub_sdk.testing import Reply
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, FAST
+from tests.proof.conftest import Serve
 
 RATE_LIMITED = json.dumps(
     {
@@ -25,9 +26,9 @@ RATE_LIMITED = json.dumps(
 SCP = next(b for b in BACKENDS if b.name == "supportcenter")
 
 
-async def test_rate_limit_inside_200_is_retried(mode: str) -> None:
+async def test_rate_limit_inside_200_is_retried(serve: Serve, mode: str) -> None:
     emulator = SCP.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = SCP.client(emulator, server.url, mode).with_options(retry=FAST)
         server.faults.add([Reply(200, body=RATE_LIMITED)] * 2, path=SCP.api_path)
         try:
@@ -38,9 +39,11 @@ async def test_rate_limit_inside_200_is_retried(mode: str) -> None:
     assert server.faults.injected == 2
 
 
-async def test_rate_limit_inside_200_gives_up_as_a_rate_limit_error(mode: str) -> None:
+async def test_rate_limit_inside_200_gives_up_as_a_rate_limit_error(
+    serve: Serve, mode: str
+) -> None:
     emulator = SCP.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = SCP.client(emulator, server.url, mode).with_options(retry=FAST)
         client = client.with_options(max_retries=1)
         server.faults.add([Reply(200, body=RATE_LIMITED)] * 3, path=SCP.api_path)

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import PaginationError, ResponseValidationError, capture_responses
-from servicehub_sdk.testing import EmulatorServer, Reply
+from servicehub_sdk.testing import Reply
 from tests.helpers import close, collect, resolve
 from tests.proof.backends import BACKENDS, Backend
+from tests.proof.conftest import Serve
 
 
 @dataclass
@@ -52,9 +53,11 @@ def _replay(response: Any) -> Reply:
 
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=ids)
-async def test_a_server_that_ignores_the_page_number(listing: Listing, mode: str) -> None:
+async def test_a_server_that_ignores_the_page_number(
+    serve: Serve, listing: Listing, mode: str
+) -> None:
     emulator = listing.backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = listing.backend.client(emulator, server.url, mode)
         with capture_responses() as answers:
             await collect(listing.list(client), limit=1)
@@ -83,10 +86,12 @@ EMPTY_BUT_MORE = {
 
 @pytest.mark.parametrize("name", sorted(EMPTY_BUT_MORE))
 @pytest.mark.parametrize("limit", [None, 10])
-async def test_empty_pages_that_claim_more(name: str, limit: int | None, mode: str) -> None:
+async def test_empty_pages_that_claim_more(
+    serve: Serve, name: str, limit: int | None, mode: str
+) -> None:
     listing = next(entry for entry in LISTINGS if entry.backend.name == name)
     emulator = listing.backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = listing.backend.client(emulator, server.url, mode)
         await resolve(listing.backend.read(client, emulator))
         empty = Reply(200, {"Content-Type": "application/json"}, json.dumps(EMPTY_BUT_MORE[name]))
@@ -97,10 +102,10 @@ async def test_empty_pages_that_claim_more(name: str, limit: int | None, mode: s
     assert caught.value.page == 3
 
 
-async def test_cecenter_next_link_pointing_at_the_page_itself(mode: str) -> None:
+async def test_cecenter_next_link_pointing_at_the_page_itself(serve: Serve, mode: str) -> None:
     listing = LISTINGS[3]
     emulator = listing.backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = listing.backend.client(emulator, server.url, mode)
         with capture_responses() as answers:
             await collect(listing.list(client), limit=1)
@@ -126,7 +131,7 @@ async def test_cecenter_next_link_pointing_at_the_page_itself(mode: str) -> None
     assert caught.value.page == 2
 
 
-async def test_first_over_a_filtered_listing_reads_on(mode: str) -> None:
+async def test_first_over_a_filtered_listing_reads_on(serve: Serve, mode: str) -> None:
     ssh = BACKENDS[0]
     emulator = ssh.make_emulator()
     cases = list(emulator.store.cases.values())
@@ -134,7 +139,7 @@ async def test_first_over_a_filtered_listing_reads_on(mode: str) -> None:
         case["externalId"] = f"LINKED-{case['id']}"
     for case in cases[len(cases) // 2 + 1 :]:
         case["externalId"] = None
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = ssh.client(emulator, server.url, mode)
         first = await resolve(client.service_cases.list_unlinked(page_size=2).first())
         limited = await collect(client.service_cases.list_unlinked(page_size=2), limit=1)

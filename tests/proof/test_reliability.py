@@ -5,6 +5,10 @@ A fixed workload of 510 operations (reads, listings, writes) runs while the emul
 client's timeout and 429 with Retry-After. Every read and listing must succeed through
 retries; no write may be applied twice; every write that finally fails must raise a typed
 error that says whether it may have been applied.
+
+The emulators run in-process on a fake clock (`serve`): a slow answer past the timeout costs
+the timeout on that clock, not in real time; the loopback behaviour of the same faults is
+proven by the transport tests in `tests/core` and `test_deadlines.py`.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from servicehub_sdk.core import (
     ResponseValidationError,
     ServiceHubError,
 )
-from servicehub_sdk.testing import Delay, Drop, EmulatorServer, Malformed, Reply
+from servicehub_sdk.testing import Delay, Drop, Malformed, Reply
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, FAST, Backend
+from tests.proof.conftest import Serve
 
 OPERATIONS = 510
 TRANSIENT = [
@@ -34,9 +39,9 @@ TRANSIENT = [
 
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
-async def test_workload_under_30_percent_faults(backend: Backend, mode: str) -> None:
+async def test_workload_under_30_percent_faults(serve: Serve, backend: Backend, mode: str) -> None:
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode, timeout=0.15).with_options(retry=FAST)
         await resolve(backend.read(client, emulator))  # tokens and sessions before the storm
         server.faults.random(0.3, TRANSIENT, path=backend.api_path, seed=11)
@@ -73,10 +78,12 @@ async def test_workload_under_30_percent_faults(backend: Backend, mode: str) -> 
 @pytest.mark.parametrize(
     "backend", [b for b in BACKENDS if b.name != "supportcenter"], ids=lambda b: b.name
 )
-async def test_token_expiry_mid_run_refreshes_once(backend: Backend, mode: str) -> None:
+async def test_token_expiry_mid_run_refreshes_once(
+    serve: Serve, backend: Backend, mode: str
+) -> None:
     """Tokens (SpiceCSM: the session) expire in the middle of a run: one refresh, no failure."""
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode)
         for _ in range(5):
             await resolve(backend.read(client, emulator))
@@ -113,10 +120,10 @@ BAD_BODIES = [
     ids=["truncated", "html", "empty", "array", "other-shape", "huge", "html-502"],
 )
 async def test_unreadable_answers_are_typed_errors_with_the_raw_body(
-    backend: Backend, bad: Malformed, mode: str
+    serve: Serve, backend: Backend, bad: Malformed, mode: str
 ) -> None:
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode, max_retries=0)
         await resolve(backend.read(client, emulator))
         server.faults.add(bad, path=backend.api_path)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from servicehub_sdk.core import ResponseValidationError
-from servicehub_sdk.testing import EmulatorServer, Malformed, Reply
+from servicehub_sdk.testing import Malformed, Reply
 from tests.helpers import close, resolve
 from tests.proof.backends import BACKENDS, FAST, Backend
+from tests.proof.conftest import Serve
 
 UNDECODABLE = {
     "deep": b"[" * 200_000,
@@ -24,9 +25,11 @@ UNDECODABLE = {
 @pytest.mark.parametrize("status", [200, 404, 500])
 @pytest.mark.parametrize("kind", sorted(UNDECODABLE))
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
-async def test_undecodable_answers(backend: Backend, mode: str, kind: str, status: int) -> None:
+async def test_undecodable_answers(
+    serve: Serve, backend: Backend, mode: str, kind: str, status: int
+) -> None:
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode).with_options(retry=FAST)
         await resolve(backend.read(client, emulator))  # tokens and sessions first
         server.faults.add(Malformed(UNDECODABLE[kind], status=status), path=backend.api_path)
@@ -41,9 +44,11 @@ async def test_undecodable_answers(backend: Backend, mode: str, kind: str, statu
 
 @pytest.mark.parametrize("body", [b'"just text"', b"[1, 2]", b"42"])
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
-async def test_json_of_the_wrong_type(backend: Backend, mode: str, body: bytes) -> None:
+async def test_json_of_the_wrong_type(
+    serve: Serve, backend: Backend, mode: str, body: bytes
+) -> None:
     emulator = backend.make_emulator()
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode).with_options(retry=FAST)
         await resolve(backend.read(client, emulator))
         server.faults.add(Malformed(body), path=backend.api_path)
@@ -54,11 +59,11 @@ async def test_json_of_the_wrong_type(backend: Backend, mode: str, body: bytes) 
             await close(client)
 
 
-async def test_supportcenter_listing_without_its_list_is_an_error(mode: str) -> None:
+async def test_supportcenter_listing_without_its_list_is_an_error(serve: Serve, mode: str) -> None:
     backend = next(b for b in BACKENDS if b.name == "supportcenter")
     emulator = backend.make_emulator()
     proxy_page = b'{"response_status": [{"status_code": 2000, "status": "success"}]}'
-    with EmulatorServer(emulator) as server:
+    with serve(emulator) as server:
         client = backend.client(emulator, server.url, mode).with_options(retry=FAST)
         server.faults.add(Reply(200, body=proxy_page), path=backend.api_path)
         try:

@@ -12,8 +12,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from servicehub_sdk import MissingExtraError
-from servicehub_sdk.core import AuthenticationError, JSONRPCError, ResponseValidationError
+from servicehub_sdk.core import (
+    AuthenticationError,
+    JSONRPCError,
+    MissingExtraError,
+    ResponseValidationError,
+)
 from servicehub_sdk.spicecsm import (
     AccountRow,
     AgentRow,

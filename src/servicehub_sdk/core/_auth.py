@@ -16,10 +16,8 @@ and event hooks configured there apply to them too.
 from __future__ import annotations
 
 import abc
-import asyncio
 import ipaddress
 import math
-import time
 import weakref
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any, Literal
@@ -28,6 +26,7 @@ import httpx
 from pydantic import SecretStr
 
 from ._boundary import credential, header_credential, received_credential
+from ._clock import Clock, current_clock
 from ._errors import (
     AuthenticationError,
     ConfigurationError,
@@ -145,7 +144,9 @@ class Token:
         access_token: the token, as a `SecretStr`.
         token_type: usually `Bearer`.
         lifetime: seconds it lives from `received_at`, `None` when it lives until refused.
-        expires_at: `time.monotonic()` deadline, or `None` without a lifetime.
+        received_at: when it was received, on the monotonic clock of the strategy that keeps
+            it (`servicehub_sdk.core` reads time from one replaceable clock).
+        expires_at: `received_at + lifetime`, or `None` without a lifetime.
         fields: every other field of the answer (`scope`, FSM's `cluster_url`, `companies`…),
             never the token itself.
     """
@@ -165,8 +166,12 @@ class Token:
         self.token_type = token_type
         self.fields = dict(fields or {})
         self.lifetime = lifetime
-        now = time.monotonic() if received_at is None else received_at
-        self.expires_at = now + lifetime if lifetime is not None else None
+        self.received(current_clock().monotonic() if received_at is None else received_at)
+
+    def received(self, at: float) -> None:
+        """Count the token's lifetime from `at` (a monotonic time)."""
+        self.received_at = at
+        self.expires_at = at + self.lifetime if self.lifetime is not None else None
 
     _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token"})
 
@@ -198,7 +203,7 @@ class Token:
         """Whether the token expires within `seconds` from now."""
         if self.expires_at is None:
             return False
-        return (time.monotonic() if now is None else now) >= self.expires_at - seconds
+        return (current_clock().monotonic() if now is None else now) >= self.expires_at - seconds
 
     def __repr__(self) -> str:
         return f"Token(token_type={self.token_type!r}, access_token={REDACTED}, fields={self.fields!r})"
@@ -220,6 +225,8 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
     Attributes:
         tokens_fetched: how many token requests succeeded, for tests and monitoring.
         flight: the `SingleFlight` holding the token (its `attempts` counts every request).
+        clock: where expiry and back-off take their time (the clock current when the strategy
+            is created, normally the real one).
     """
 
     def __init__(
@@ -228,11 +235,13 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         name: str,
         refresh_leeway: float = 60.0,
         request_auth: httpx.Auth | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.refresh_leeway = refresh_leeway
         self.request_auth = request_auth
         self.tokens_fetched = 0
-        self.flight: SingleFlight[Token] = SingleFlight(name, fresh=self._fresh)
+        self.clock = clock or current_clock()
+        self.flight: SingleFlight[Token] = SingleFlight(name, fresh=self._fresh, clock=self.clock)
         self.scrubbers: weakref.WeakSet[Scrubber] = weakref.WeakSet()
         """The scrubbers of the clients using this strategy: each new token is added to them."""
 
@@ -276,7 +285,7 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         leeway = self.refresh_leeway
         if token.lifetime is not None:
             leeway = min(leeway, token.lifetime / 2)
-        return token.expires_within(leeway)
+        return token.expires_within(leeway, now=self.clock.monotonic())
 
     def _fresh(self, token: Token) -> bool:
         return not self.needs_token(token)
@@ -294,6 +303,7 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
 
     def _accept(self, response: httpx.Response) -> Token:
         token = self.read_token(response)
+        token.received(self.clock.monotonic())  # just now, on the clock its expiry is read by
         for scrubber in list(self.scrubbers):
             scrubber.add(values=[token.access_token, *_secret_fields(token.fields)])
         self.tokens_fetched += 1
@@ -341,7 +351,7 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
                 elif claim.join is not None:
                     token = await claim.join.wait_async()
                 elif claim.lead is None:
-                    await asyncio.sleep(claim.delay)
+                    await self.clock.async_sleep(claim.delay)
                 else:
                     try:
                         ask = self._timed(self.token_request(), request)

@@ -14,37 +14,64 @@ from __future__ import annotations
 
 # ruff: noqa: ASYNC109  (httpcore's network interface takes timeouts as arguments)
 import contextvars
-import time
+import logging
+import warnings
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import httpcore
 import httpx
 
-__all__ = ["current_deadline", "install", "remaining", "request_timeouts", "within"]
+from ._clock import SYSTEM_CLOCK, Clock
+
+__all__ = [
+    "DeadlineToken",
+    "DeadlineWarning",
+    "current_deadline",
+    "install",
+    "installed",
+    "remaining",
+    "request_timeouts",
+    "reset",
+    "within",
+]
 
 E = TypeVar("E", bound=Exception)
 
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+logger = logging.getLogger("servicehub_sdk")
+
+# The attempt's deadline and the clock it is measured on.
+_deadline: contextvars.ContextVar[tuple[float, Clock] | None] = contextvars.ContextVar(
     "servicehub_sdk_deadline", default=None
 )
 
-within = _deadline.set
-"""Set the current deadline (a `time.monotonic()` value); returns the token to reset it."""
+DeadlineToken = contextvars.Token[tuple[float, Clock] | None]
+"""What `within` returns, to hand back to `reset`."""
 
-reset = _deadline.reset
-"""Restore the deadline that was current before `within`."""
+
+def within(ends: float, clock: Clock = SYSTEM_CLOCK) -> DeadlineToken:
+    """Set the current deadline, a `clock.monotonic()` value; returns the token to reset it."""
+    return _deadline.set((ends, clock))
+
+
+def reset(token: DeadlineToken) -> None:
+    """Restore the deadline that was current before `within`."""
+    _deadline.reset(token)
 
 
 def current_deadline() -> float | None:
-    """The `time.monotonic()` deadline of the attempt in progress, if any."""
-    return _deadline.get()
+    """The deadline of the attempt in progress (on its clock's `monotonic()`), if any."""
+    current = _deadline.get()
+    return None if current is None else current[0]
 
 
 def remaining() -> float | None:
     """Seconds left before the current deadline (never negative), `None` without one."""
-    deadline = _deadline.get()
-    return None if deadline is None else max(0.0, deadline - time.monotonic())
+    current = _deadline.get()
+    if current is None:
+        return None
+    ends, clock = current
+    return max(0.0, ends - clock.monotonic())
 
 
 def request_timeouts(default: httpx.Timeout) -> dict[str, float | None]:
@@ -57,10 +84,11 @@ def request_timeouts(default: httpx.Timeout) -> dict[str, float | None]:
 
 
 def _clamp(timeout: float | None, error: type[E]) -> float | None:
-    deadline = _deadline.get()
-    if deadline is None:
+    current = _deadline.get()
+    if current is None:
         return timeout
-    left = deadline - time.monotonic()
+    ends, clock = current
+    left = ends - clock.monotonic()
     if left <= 0:
         raise error("the call's timeout elapsed")
     return left if timeout is None else min(timeout, left)
@@ -181,26 +209,55 @@ def _given(socket_options: Iterable[Any] | None) -> tuple[Iterable[Any], ...]:
     return () if socket_options is None else (socket_options,)
 
 
+class DeadlineWarning(RuntimeWarning):
+    """Attempt deadlines cannot be enforced on an httpx transport's connection pool."""
+
+
 def install(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Enforce deadlines on `client`'s standard transports (its own and its proxy mounts).
 
+    The engines call it for the clients they create, never for one the user passed in.
     Transports that are not httpx's `HTTPTransport`/`AsyncHTTPTransport` (a `MockTransport`,
-    a user's own) are left alone: there each phase is still bounded by its own timeout.
+    an in-process emulator, aiohttp) are left alone: there each phase is still bounded by its
+    own timeout. A standard transport whose connection pool no longer looks as this module
+    expects (httpx or httpcore renamed what it wraps) is left alone too, and reported with a
+    `DeadlineWarning` and a log line, rather than silently losing the deadline.
+
     Returns whether the client's main transport enforces deadlines.
     """
     transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
     main = False
     for index, transport in enumerate(transports):
+        if not isinstance(transport, (httpx.HTTPTransport, httpx.AsyncHTTPTransport)):
+            continue
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None or isinstance(backend, (_Backend, _AsyncBackend)):
-            main = main or (index == 0 and backend is not None)
+        if pool is None or backend is None:
+            _cannot_install(transport)
             continue
-        if isinstance(transport, httpx.HTTPTransport):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
-        elif isinstance(transport, httpx.AsyncHTTPTransport):
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
-        else:
-            continue
+        if not isinstance(backend, (_Backend, _AsyncBackend)):
+            wrapper = (
+                _Backend(backend)
+                if isinstance(transport, httpx.HTTPTransport)
+                else _AsyncBackend(backend)
+            )
+            pool._network_backend = wrapper
         main = main or index == 0
     return main
+
+
+def installed(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Whether `client`'s main transport enforces attempt deadlines."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    return isinstance(getattr(pool, "_network_backend", None), (_Backend, _AsyncBackend))
+
+
+def _cannot_install(transport: object) -> None:
+    message = (
+        f"attempt deadlines cannot be enforced on {type(transport).__name__} with "
+        f"httpx {httpx.__version__} and httpcore {httpcore.__version__} (its connection pool "
+        "has no network backend where one was expected): each network operation is still "
+        "bounded by its own timeout, but not the attempt as a whole"
+    )
+    logger.warning(message)
+    warnings.warn(message, DeadlineWarning, stacklevel=3)

@@ -23,6 +23,7 @@ import tenacity
 from .._version import __version__
 from . import _deadline as deadline
 from ._boundary import check_call, describe_transport_error
+from ._clock import Clock, current_clock
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -202,6 +203,7 @@ class _Engine(Generic[C]):
         error_decoder: ErrorDecoder = decode_error,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         scrubber: Scrubber | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.http_client: C = http_client
         self.owns_client = owns_client
@@ -216,7 +218,11 @@ class _Engine(Generic[C]):
         self.scrubber = scrubber or Scrubber()
         """What this client must never write down (its auth's and sessions' secrets)."""
         self.scrubber.watch(auth)
-        self.deadline_enforced = deadline.install(http_client)
+        self.clock = clock or current_clock()
+        """Where retry waits and attempt deadlines take their time (the real clock unless a
+        test installs another)."""
+        # Only a connection pool the SDK created is wrapped; a user's client is left as given.
+        self.deadline_enforced = owns_client and deadline.install(http_client)
         """Whether the connection pool enforces attempt deadlines on every network operation."""
 
     def derive(
@@ -305,7 +311,7 @@ class _Engine(Generic[C]):
 
     def start_attempt(
         self, budget: float | None, ends: float | None
-    ) -> contextvars.Token[float | None] | None:
+    ) -> deadline.DeadlineToken | None:
         """Check the client can send, and set the attempt's deadline: `budget` seconds from
         now, and no later than the whole call's end (`ends`, `RetryPolicy.total_timeout`)."""
         if self.http_client.is_closed:
@@ -314,9 +320,11 @@ class _Engine(Generic[C]):
                 "create a new client to send more requests"
             )
         if budget is None:
-            return None if ends is None else deadline.within(ends)
-        attempt_ends = time.monotonic() + budget
-        return deadline.within(attempt_ends if ends is None else min(attempt_ends, ends))
+            return None if ends is None else deadline.within(ends, self.clock)
+        attempt_ends = self.clock.monotonic() + budget
+        return deadline.within(
+            attempt_ends if ends is None else min(attempt_ends, ends), self.clock
+        )
 
     def next_try(
         self,
@@ -338,7 +346,7 @@ class _Engine(Generic[C]):
             return None
         state.upcoming_sleep = policy.wait(state)
         if policy.stop(state) or (
-            ends is not None and time.monotonic() + state.upcoming_sleep >= ends
+            ends is not None and self.clock.monotonic() + state.upcoming_sleep >= ends
         ):
             return None
         state.idle_for += state.upcoming_sleep
@@ -435,7 +443,7 @@ class SyncEngine(_Engine[httpx.Client]):
             alone = replace(call, single_flight=None)
             return call.single_flight.run(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
-        ends = policy.ends()
+        ends = policy.ends(self.clock)
         state: tenacity.RetryCallState | None = None
         while True:
             try:
@@ -444,7 +452,7 @@ class SyncEngine(_Engine[httpx.Client]):
                 state = self.next_try(state, error, call, policy, ends)
                 if state is None:
                     raise
-            time.sleep(state.upcoming_sleep)
+            self.clock.sleep(state.upcoming_sleep)
 
     def _attempt(
         self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
@@ -512,7 +520,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             alone = replace(call, single_flight=None)
             return await call.single_flight.run_async(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
-        ends = policy.ends()
+        ends = policy.ends(self.clock)
         state: tenacity.RetryCallState | None = None
         while True:
             try:
@@ -521,7 +529,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
                 state = self.next_try(state, error, call, policy, ends)
                 if state is None:
                     raise
-            await asyncio.sleep(state.upcoming_sleep)
+            await self.clock.async_sleep(state.upcoming_sleep)
 
     async def _attempt(
         self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None

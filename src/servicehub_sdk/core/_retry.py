@@ -15,14 +15,15 @@ processed, so it is retried for every method, creates included.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import tenacity
 
+from ._clock import SYSTEM_CLOCK, Clock, current_clock
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -86,9 +87,9 @@ class RetryPolicy:
         if self.total_timeout is not None and not self.total_timeout > 0:
             raise ConfigurationError("total_timeout must be above 0 seconds, or None")
 
-    def ends(self) -> float | None:
-        """The `time.monotonic()` deadline of a call starting now, under `total_timeout`."""
-        return None if self.total_timeout is None else time.monotonic() + self.total_timeout
+    def ends(self, clock: Clock = SYSTEM_CLOCK) -> float | None:
+        """The `clock.monotonic()` deadline of a call starting now, under `total_timeout`."""
+        return None if self.total_timeout is None else clock.monotonic() + self.total_timeout
 
     def backoff(self, retry_number: int) -> float:
         """Exponential back-off with jitter for the `retry_number`-th retry (1-based)."""
@@ -128,7 +129,7 @@ class RetryPolicy:
         """tenacity `wait=`: the server's `Retry-After` when it gave one, else the back-off."""
         error = state.outcome.exception() if state.outcome is not None else None
         retry_after = _retry_after(error) if isinstance(error, APIStatusError) else None
-        return self.backoff(state.attempt_number) if retry_after is None else retry_after
+        return self.backoff(state.attempt_number) if retry_after is None else max(0.0, retry_after)
 
     def stop(self, state: tenacity.RetryCallState) -> bool:
         """tenacity `stop=`: attempts used up, or the next wait would exceed `max_total_wait`."""
@@ -161,17 +162,25 @@ def _transient(exc: ServiceHubError) -> bool:
     return isinstance(exc, APIConnectionError)
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a `Retry-After` header: delta-seconds or an HTTP-date; `None` if absent."""
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a `Retry-After` header: delta-seconds or an HTTP-date (counted from `now`,
+    seconds since the epoch, by default the current clock's `time()`).
+
+    Never raises and never negative: a negative delay or a date in the past is `0.0`; a value
+    that is neither a finite number nor a date (garbage, `inf`, `nan`) is `None`, as if the
+    header were absent.
+    """
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            seconds = when.timestamp() - (current_clock().time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if not math.isfinite(seconds):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, seconds)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
+from ._clock import Clock, current_clock
 from ._errors import APIConnectionError
 
 __all__ = ["Attempt", "Claim", "SingleFlight"]
@@ -104,6 +104,8 @@ class SingleFlight(Generic[T]):
         name: what is fetched, for errors (`token request to https://…`).
         fresh: whether a cached value may still be used (a token not about to expire);
             a value that is not fresh is fetched again.
+        clock: where the back-off takes its time and sleeps (the clock current when the
+            single-flight is created, normally the real one).
 
     Attributes:
         attempts: how many fetches were started, for tests and monitoring.
@@ -115,8 +117,11 @@ class SingleFlight(Generic[T]):
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
 
-    def __init__(self, name: str, fresh: Callable[[T], bool] | None = None) -> None:
+    def __init__(
+        self, name: str, fresh: Callable[[T], bool] | None = None, *, clock: Clock | None = None
+    ) -> None:
         self.name = name
+        self.clock = clock or current_clock()
         self._fresh = fresh
         self._lock = threading.Lock()
         self._value: T | None = None
@@ -158,7 +163,7 @@ class SingleFlight(Generic[T]):
                 return Claim(value=value)
             if self._attempt is not None:
                 return Claim(join=self._attempt)
-            pause = self._retry_at - time.monotonic()
+            pause = self._retry_at - self.clock.monotonic()
             if pause > 0:
                 return Claim(delay=pause)
             self._attempt = Attempt()
@@ -189,7 +194,7 @@ class SingleFlight(Generic[T]):
                 self._attempt = None
                 self.failures += 1
                 pause = min(self.backoff_cap, self.backoff_base * 2.0 ** (self.failures - 1))
-                self._retry_at = time.monotonic() + pause
+                self._retry_at = self.clock.monotonic() + pause
         attempt._settle(None, error)
 
     def interrupted(self) -> APIConnectionError:
@@ -212,7 +217,7 @@ class SingleFlight(Generic[T]):
             if claim.join is not None:
                 return claim.join.wait()
             if claim.lead is None:
-                time.sleep(claim.delay)
+                self.clock.sleep(claim.delay)
                 continue
             try:
                 value = yield from fetch()
@@ -245,7 +250,7 @@ class SingleFlight(Generic[T]):
             if claim.join is not None:
                 return await claim.join.wait_async()
             if claim.lead is None:
-                await asyncio.sleep(claim.delay)
+                await self.clock.async_sleep(claim.delay)
                 continue
             try:
                 value = await fetch()

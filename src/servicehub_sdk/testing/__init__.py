@@ -2,6 +2,8 @@
 
 - `Sandbox`: run emulators and get clients configured for them.
 - `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
+- `EmulatorTransport`: serve an emulator in-process to an httpx client (no socket, no
+  thread), faults included; `FakeClock`: time that passes instantly when the SDK waits.
 - `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
 - `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
 - the emulators themselves: `SSHEmulator`, `FSMEmulator`, `SupportCenterEmulator`,
@@ -19,6 +21,7 @@ sandbox runs every backend of `servicehub_sdk.backends` whose spec names an emul
 from typing import TYPE_CHECKING, Any
 
 from ._cassettes import find_secrets, scrub_body, scrub_cassettes, scrubbing_vcr
+from ._clock import FakeClock
 from ._faults import (
     Delay,
     Drop,
@@ -40,6 +43,7 @@ from ._server import (
     EmulatedResponse,
     EmulatorServer,
 )
+from ._transport import IN_PROCESS_URL, EmulatorTransport
 
 _EMULATORS = {
     "CECenterEmulator": ("._cecenter", "CECenterEmulator"),
@@ -57,6 +61,7 @@ _EMULATORS = {
 """Names imported on first use (module, name there): the emulators' imports are heavy."""
 
 __all__ = [
+    "IN_PROCESS_URL",
     "SSH_REFUSALS",
     "SSH_VARIANTS",
     "App",
@@ -68,7 +73,9 @@ __all__ = [
     "EmulatedRequest",
     "EmulatedResponse",
     "EmulatorServer",
+    "EmulatorTransport",
     "FSMEmulator",
+    "FakeClock",
     "Fault",
     "Faults",
     "IssuedToken",

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from ._faults import (
@@ -28,7 +28,18 @@ from ._faults import (
     Reply,
 )
 
-__all__ = ["App", "EmulatedRequest", "EmulatedResponse", "EmulatorServer"]
+if TYPE_CHECKING:
+    from ..core._clock import Clock
+    from ._transport import EmulatorTransport
+
+__all__ = [
+    "App",
+    "EmulatedRequest",
+    "EmulatedResponse",
+    "EmulatorServer",
+    "RequestCounts",
+    "answer",
+]
 
 
 @dataclass
@@ -91,6 +102,61 @@ class EmulatedResponse:
 App = Callable[[EmulatedRequest], EmulatedResponse]
 
 
+def answer(
+    app: App, faults: Faults, request: EmulatedRequest
+) -> tuple[float, Callable[[], EmulatedResponse | None]]:
+    """How an emulator answers `request` under `faults`: the seconds that pass first, and
+    what produces the answer then (`None`: the connection is dropped without one).
+
+    Shared by the loopback server and the in-process transport, so both fail alike.
+    """
+    fault = faults.pick(request)
+    if isinstance(fault, Drop):
+        return fault.delay, lambda: None
+    if isinstance(fault, Reply):
+        reply = EmulatedResponse(fault.status, fault.body, dict(fault.headers))
+        return fault.delay, lambda: reply
+    if isinstance(fault, Malformed):
+        malformed = EmulatedResponse(fault.status, fault.body, {"Content-Type": fault.content_type})
+        return fault.delay, lambda: malformed
+    return (fault.delay if fault is not None else 0.0), lambda: _call(app, request)
+
+
+def _call(app: App, request: EmulatedRequest) -> EmulatedResponse:
+    try:
+        return app(request)
+    except Exception as exc:  # an emulator bug must show up as a 500, not a hang
+        return EmulatedResponse.json(
+            {"error": "emulator_failure", "message": f"{type(exc).__name__}: {exc}"}, 500
+        )
+
+
+class RequestCounts:
+    """How many requests arrived, by method and path (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, request: EmulatedRequest) -> None:
+        with self._lock:
+            self._counts[(request.method, request.path)] += 1
+
+    def __call__(self, method: str | None = None, path: str | None = None) -> int:
+        """How many arrived, optionally only those of `method` and `path`."""
+        with self._lock:
+            items = list(self._counts.items())
+        return sum(
+            n
+            for (m, p), n in items
+            if (method is None or m == method) and (path is None or p == path)
+        )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # One buffered write per response and no Nagle delay: without these, small responses
@@ -128,30 +194,16 @@ class _Handler(BaseHTTPRequestHandler):
             raw_path=self.path,
         )
         server = self.server
-        server.count(request)
-        fault = server.faults.pick(request)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if isinstance(fault, Drop):
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if isinstance(fault, Reply):
-                self._send(EmulatedResponse(fault.status, fault.body, dict(fault.headers)))
-                return
-            if isinstance(fault, Malformed):
-                self._send(
-                    EmulatedResponse(fault.status, fault.body, {"Content-Type": fault.content_type})
-                )
-                return
-        try:
-            response = server.app(request)
-        except Exception as exc:  # an emulator bug must show up as a 500, not a hang
-            response = EmulatedResponse.json(
-                {"error": "emulator_failure", "message": f"{type(exc).__name__}: {exc}"}, 500
-            )
+        server.requests.add(request)
+        delay, produce = answer(server.app, server.faults, request)
+        if delay:
+            time.sleep(delay)
+        response = produce()
+        if response is None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send(response)
 
     def _send(self, response: EmulatedResponse) -> None:
@@ -171,16 +223,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, app: App, faults: Faults, port: int = 0) -> None:
+    def __init__(self, app: App, faults: Faults, requests: RequestCounts, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.app = app
         self.faults = faults
-        self.requests: Counter[tuple[str, str]] = Counter()
-        self._count_lock = threading.Lock()
-
-    def count(self, request: EmulatedRequest) -> None:
-        with self._count_lock:
-            self.requests[(request.method, request.path)] += 1
+        self.requests = requests
 
 
 class EmulatorServer:
@@ -191,6 +238,10 @@ class EmulatorServer:
         httpx.get(server.url + "/ping")
     ```
 
+    For tests that are not about the network itself, `EmulatorTransport` serves the same app
+    in-process, with the same faults, much faster; `transport()` gives one that shares this
+    server's faults and counts.
+
     Attributes:
         faults: the server's `Faults`; add rules at any time.
         url: `http://127.0.0.1:<port>` once started.
@@ -200,6 +251,7 @@ class EmulatorServer:
         self.app = app
         self.faults = faults or Faults()
         self.port = port
+        self.counts = RequestCounts()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -212,22 +264,21 @@ class EmulatorServer:
 
     def requests(self, method: str | None = None, path: str | None = None) -> int:
         """How many requests arrived (faulted ones included), optionally by method and path."""
-        if self._server is None:
-            return 0
-        return sum(
-            n
-            for (m, p), n in self._server.requests.items()
-            if (method is None or m == method) and (path is None or p == path)
-        )
+        return self.counts(method, path)
 
     def reset_counts(self) -> None:
-        if self._server is not None:
-            self._server.requests.clear()
+        self.counts.clear()
+
+    def transport(self, *, clock: Clock | None = None) -> EmulatorTransport:
+        """An in-process transport to the same app, sharing this server's faults and counts."""
+        from ._transport import EmulatorTransport
+
+        return EmulatorTransport(self.app, faults=self.faults, counts=self.counts, clock=clock)
 
     def start(self) -> EmulatorServer:
         if self._server is not None:
             return self
-        self._server = _Server(self.app, self.faults, self.port)
+        self._server = _Server(self.app, self.faults, self.counts, self.port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
