@@ -65,6 +65,7 @@ __all__ = [
     "ConfigurationError",
     "ConfigurationWarning",
     "ConflictError",
+    "DeadlineWarning",
     "EventLoopError",
     "GraphQLError",
     "InputFileError",
@@ -99,6 +100,7 @@ _LAZY = {
         "._backends",
     ),
     "ConfigurationWarning": ".core._environment",
+    "DeadlineWarning": ".core._deadline",
 }
 """The backend registry and configuration warnings, imported on first use."""
 
@@ -110,6 +112,7 @@ if TYPE_CHECKING:
         register_backend,
         unregister_backend,
     )
+    from .core._deadline import DeadlineWarning
     from .core._environment import ConfigurationWarning
     from .core._errors import (
         APIConnectionError,
