@@ -248,7 +248,7 @@ TOY = BackendSpec(
         ResourceCommands(
             "widgets",
             "toy widgets",
-            lambda client, limit: [client.widgets.get("1")][:limit],
+            lambda client: [client.widgets.get("1")],
             lambda client, key: client.widgets.get(key),
         ),
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from servicehub_sdk import backends
 from servicehub_sdk.cli._app import app
 from servicehub_sdk.cli._demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
+
+from .runners import separating_runner
 
 runner = CliRunner()
 BACKENDS = tuple(backends)
@@ -36,12 +39,14 @@ def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 def test_everyday_lists_and_gets(env: None) -> None:
-    result = runner.invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
+    result = separating_runner().invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # the note on stderr says more are available
     assert len(rows) == 3 and "externalId" not in rows[0] and "external_id" in rows[0]
-    got = runner.invoke(app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"])
-    one = json.loads(got.output)
+    got = separating_runner().invoke(
+        app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"]
+    )
+    one = json.loads(got.stdout)
     assert one["id"] == rows[0]["id"]  # the object, not a list
     assert isinstance(one["address"], dict)  # nested as the model has it
     for command in (
@@ -199,8 +204,10 @@ def test_demo_runs_as_a_process() -> None:
         capture_output=True,
         text=True,
         timeout=180,
+        env={**os.environ, "COLUMNS": "80"},
     )
     assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80  # an 80-column terminal
     out = " ".join(done.stdout.split())  # as one line, whatever the wrapping
     # Every step is numbered and explained before its results.
     for number in range(1, 6):
@@ -288,7 +295,7 @@ def test_tables_use_the_terminal_width_and_chosen_columns(
         return result.output
 
     narrow, wide = table(width=80), table(width=250)
-    header = lambda text: next(line for line in text.splitlines() if "external_id" in line)  # noqa: E731
+    header = lambda text: next(line for line in text.splitlines() if "┃ " in line)  # noqa: E731
     assert len(header(wide).split("┃")) > len(header(narrow).split("┃"))
     assert "external_…" not in narrow and "more column(s) do not fit" in narrow
     chosen = table("--columns", "external_id,address.country", width=80)

@@ -43,7 +43,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "tickets",
             "CECenter service tickets",
-            lambda client, limit: client.service_tickets.list().to_list(limit),
+            lambda client: client.service_tickets.list(),
             lambda client, key: client.service_tickets.get(key),
             "The ticket's id.",
         ),

@@ -47,7 +47,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "partners",
             "FSM crowd partners",
-            lambda client, limit: client.partners.list().to_list(limit),
+            lambda client: client.partners.list(),
         ),
     ),
     airflow_conn_type="servicehub_fsm",

@@ -38,7 +38,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "agents",
             "SpiceCSM agents",
-            lambda client, limit: client.agents.list().to_list(limit),
+            lambda client: client.agents.list(),
         ),
     ),
     airflow_conn_type="servicehub_spicecsm",

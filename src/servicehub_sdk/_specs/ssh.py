@@ -39,14 +39,14 @@ SPEC = BackendSpec(
         ResourceCommands(
             "customers",
             "Secure Service Hub customers",
-            lambda client, limit: client.customers.list().to_list(limit),
+            lambda client: client.customers.list(),
             lambda client, key: client.customers.get(key),
             "The customer's external ID.",
         ),
         ResourceCommands(
             "service-cases",
             "Secure Service Hub service cases",
-            lambda client, limit: client.service_cases.list().to_list(limit),
+            lambda client: client.service_cases.list(),
         ),
     ),
     airflow_conn_type="servicehub_ssh",

@@ -44,7 +44,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "requests",
             "SupportCenter Plus requests",
-            lambda client, limit: client.requests.list().to_list(limit),
+            lambda client: client.requests.list(),
             lambda client, key: client.requests.get(key),
             "The request's id.",
         ),
