@@ -18,7 +18,7 @@ ABOVE_BACKENDS = {"integrations", "helpdesk", "feeds", "cli", "airflow", "testin
 def _imports(path: Path) -> set[str]:
     """The first component below `servicehub_sdk` of every module `path` imports."""
     module = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    package = module[:-1] if path.name != "__init__.py" else module[:-1]
+    package = module[:-1]  # `pkg/mod.py` and `pkg/__init__.py` are both in `pkg`
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
