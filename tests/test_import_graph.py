@@ -26,7 +26,7 @@ def _imports(path: Path) -> set[str]:
                 base = list(package[: len(package) - node.level + 1])
                 target = [*base, *(node.module.split(".") if node.module else [])]
                 names = (
-                    [target + [alias.name] for alias in node.names] if not node.module else [target]
+                    [[*target, alias.name] for alias in node.names] if not node.module else [target]
                 )
             else:
                 names = [node.module.split(".")] if node.module else []
