@@ -127,6 +127,31 @@ def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.Monk
     assert missing.exit_code == 2 and "home" in missing.output
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_config_file_others_may_read_is_one_warning_line(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = sandbox.config("supportcenter")
+    file = tmp_path / "c.toml"
+    file.write_text(
+        f'[default.supportcenter]\nbase_url = "{config["base_url"]}"\n'
+        f'api_key = "{config["api_key"]}"\n'
+    )
+    command = ["--config", str(file), "supportcenter", "requests", "list", "--limit", "1"]
+    file.chmod(0o644)
+    shared = runner.invoke(app, command)
+    assert shared.exit_code == 0, shared.output
+    warning = [line for line in shared.output.splitlines() if line.startswith("warning:")]
+    assert warning == [
+        f"warning: {file} holds secrets but is readable or writable by other users "
+        f"(mode 0644); run: chmod 600 {file}"
+    ]
+    file.chmod(0o600)
+    private = runner.invoke(app, command)
+    assert private.exit_code == 0, private.output
+    assert "warning:" not in private.output
+
+
 def test_sync_master_data_and_link_cases(env: None, tmp_path: Path, sandbox: Sandbox) -> None:
     files = [
         str(DEMO_DATA / n) for n in ("machine_models.csv", "customers.csv", "customer_machines.csv")

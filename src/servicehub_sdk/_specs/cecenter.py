@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -24,6 +31,8 @@ SPEC = BackendSpec(
         "customer_password",
         "customer_token",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
         "foreign_links",
     ),
@@ -60,6 +69,7 @@ SPEC = BackendSpec(
             ExtraField("ticket_type", "Type of new tickets", client=False),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
     help_desk="servicehub_sdk.helpdesk:CECenterHelpDesk",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -21,6 +28,8 @@ SPEC = BackendSpec(
         "token_url",
         "schema",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
     ),
     sync_client="servicehub_sdk.ssh:SSHClient",
@@ -59,6 +68,7 @@ SPEC = BackendSpec(
             ExtraField("token_url", "Token URL", description="Empty: the environment's."),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
 )
