@@ -372,7 +372,10 @@ def link_cases(
     ] = "servicehub-links.sqlite3",
     limit: Annotated[int | None, typer.Option(help="Link at most this many cases.")] = None,
     customer_id: Annotated[
-        str | None, typer.Option(help="CECenter customer the tickets belong to.")
+        str | None,
+        typer.Option(
+            help="CECenter customer the tickets belong to (default: the customer of its tickets)."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan, write nothing.")
@@ -397,10 +400,7 @@ def link_cases(
             )
         from ..helpdesk import HelpDesk
 
-        spec = backends[target]
         defaults = {"customer_id": customer_id} if customer_id else {}
-        if spec.name == "cecenter" and not customer_id:
-            raise ConfigurationError(f"--customer-id is needed for {spec.display_name} tickets")
         with _client("ssh") as hub, _client(target) as client:
             result = link_service_cases(
                 hub,

@@ -167,6 +167,9 @@ class Adapter:
     backend: ClassVar[str] = ""
     SUPPORTED: ClassVar[frozenset[str]] = frozenset()
     NEAREST: ClassVar[Mapping[str, str]] = {}
+    """Operation -> the vendor's nearest way, for the operations it cannot do."""
+    CONDITIONS: ClassVar[Mapping[str, str]] = {}
+    """Operation -> when the vendor can do it, for operations that depend on the client."""
     DEFAULT_MAPS: ClassVar[Maps]
     DEFAULTS: ClassVar[tuple[str, ...]] = ()
     """The keys `defaults=` accepts."""

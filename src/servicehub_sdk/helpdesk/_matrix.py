@@ -30,10 +30,10 @@ def capability_matrix() -> str:
     for operation in OPERATIONS:
         cells = []
         for _, adapter in adapters:
-            if operation in adapter.SUPPORTED:
+            if operation in adapter.CONDITIONS:
+                cells.append(adapter.CONDITIONS[operation])
+            elif operation in adapter.SUPPORTED:
                 cells.append("yes")
-            elif operation == "list" and adapter.backend == "spicecsm":
-                cells.append("with `allow_raw_sql=True`")
             else:
                 cells.append("no")
         lines.append(f"| `{operation}` | " + " | ".join(cells) + " |")

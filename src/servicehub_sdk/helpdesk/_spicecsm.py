@@ -133,6 +133,7 @@ class SpiceCSMHelpDesk(Adapter):
         "list": "SpiceCSM's load is a lookup, not a listing; make the client with "
         "allow_raw_sql=True to list with SQL, or get(id) the cases you know",
     }
+    CONDITIONS = {"list": "with `allow_raw_sql=True`"}
     DEFAULT_MAPS = MAPS
     DEFAULTS = ("table", "note_table", "userkey", "agent_id", "columns")
 
