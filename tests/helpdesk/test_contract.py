@@ -162,3 +162,27 @@ async def test_a_tenant_status_reads_through_an_override(
         assert again.status is TicketStatus.ON_HOLD and again.status_origin == origin
     finally:
         await close(client)
+
+
+async def test_bad_input_is_an_sdk_error_before_anything_is_sent(
+    sandbox: Sandbox, backend: str, mode: str
+) -> None:
+    client = make_client(sandbox, backend, mode)
+    kind = HelpDesk if mode == "sync" else AsyncHelpDesk
+    try:
+        desk = kind(client)
+        with pytest.raises(servicehub_sdk.RequestValidationError):
+            await resolve(desk.tickets.create({"description": "no subject"}))
+        with pytest.raises(servicehub_sdk.RequestValidationError):
+            desk.tickets.list(status="waiting")
+        with pytest.raises(servicehub_sdk.ConfigurationError):
+            desk.supports("teleport")
+        with pytest.raises(servicehub_sdk.ConfigurationError):
+            kind(client, status_map={"Open": "sleeping"})
+        with pytest.raises(servicehub_sdk.ConfigurationError, match="defaults"):
+            kind(client, defaults={"colour": "blue"})
+        other = HelpDesk if mode == "async" else AsyncHelpDesk
+        with pytest.raises(servicehub_sdk.ConfigurationError, match=other.__name__):
+            other(client)
+    finally:
+        await close(client)

@@ -200,7 +200,9 @@ class Adapter:
     def supports(self, operation: str) -> bool:
         """Whether the vendor can do `operation` (one of `OPERATIONS`)."""
         if operation not in OPERATIONS:
-            raise ValueError(f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}")
+            raise ConfigurationError(
+                f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}"
+            )
         return operation in self.SUPPORTED
 
     def require(self, operation: str) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from .._backends import BackendSpec, backends, load_object
-from ..core._errors import ConfigurationError
+from ..core._errors import ConfigurationError, RequestValidationError
 from ..core._http import AsyncEngine, SyncEngine
 from ..core._models import validate_input
 from ..core._pagination import AsyncPager, Pager
@@ -56,9 +56,12 @@ def _statuses(
 ) -> frozenset[TicketStatus]:
     if status is None:
         return frozenset()
-    if isinstance(status, str):
-        return frozenset({TicketStatus(status)})
-    return frozenset(TicketStatus(s) for s in status)
+    given = [status] if isinstance(status, str) else list(status)
+    try:
+        return frozenset(TicketStatus(s) for s in given)
+    except ValueError:
+        known = ", ".join(s.value for s in TicketStatus)
+        raise RequestValidationError(f"status: one of {known}, not {given!r}") from None
 
 
 class _Base(Generic[E]):
@@ -86,13 +89,16 @@ class _Base(Generic[E]):
                 f"use {other}({type(client).__name__}(...))"
             )
         adapter_class: type[Adapter] = load_object(spec.help_desk)
-        maps = adapter_class.DEFAULT_MAPS.overridden(
-            status_map=status_map,
-            status_write_map=status_write_map,
-            priority_map=priority_map,
-            priority_write_map=priority_write_map,
-            custom_fields=custom_fields,
-        )
+        try:
+            maps = adapter_class.DEFAULT_MAPS.overridden(
+                status_map=status_map,
+                status_write_map=status_write_map,
+                priority_map=priority_map,
+                priority_write_map=priority_write_map,
+                custom_fields=custom_fields,
+            )
+        except ValueError as exc:
+            raise ConfigurationError(f"{spec.name} help desk maps: {exc}") from None
         self.client = client
         """The vendor client, for everything the unified model does not cover."""
         self.adapter = adapter_class(
