@@ -247,6 +247,8 @@ class Tickets:
 
 
 class Comments:
+    """`desk.tickets.comments(id)`: the comments of one ticket."""
+
     def __init__(self, desk: HelpDesk, ticket_id: str) -> None:
         self._desk, self._ticket_id = desk, ticket_id
 
@@ -266,6 +268,8 @@ class Comments:
 
 
 class Contacts:
+    """`desk.contacts`: requesters (SupportCenter Plus) or accounts (SpiceCSM)."""
+
     def __init__(self, desk: HelpDesk) -> None:
         self._desk = desk
 
@@ -295,47 +299,58 @@ class AsyncTickets:
         return AsyncPager(self._desk._engine, first, backend=self._desk.backend)
 
     async def get(self, ticket_id: str) -> Ticket:
+        """As `Tickets.get`, awaited."""
         result: Ticket = await self._desk._run(self._adapter.get(str(ticket_id)))
         return result
 
     async def create(self, ticket: TicketInput | Mapping[str, Any]) -> Ticket:
+        """As `Tickets.create`, awaited."""
         result: Ticket = await self._desk._run(self._adapter.create(_input(ticket)))
         return result
 
     async def update(self, ticket_id: str, changes: TicketUpdate | Mapping[str, Any]) -> Ticket:
+        """As `Tickets.update`, awaited."""
         result: Ticket = await self._desk._run(
             self._adapter.update(str(ticket_id), _update(changes))
         )
         return result
 
     async def close(self, ticket_id: str, resolution: str | None = None) -> Ticket:
+        """As `Tickets.close`, awaited."""
         self._adapter.require("close")
         result: Ticket = await self._desk._run(self._adapter.close(str(ticket_id), resolution))
         return result
 
     async def reopen(self, ticket_id: str) -> Ticket:
+        """As `Tickets.reopen`, awaited."""
         self._adapter.require("reopen")
         result: Ticket = await self._desk._run(self._adapter.reopen(str(ticket_id)))
         return result
 
     async def assign(self, ticket_id: str, assignee: str) -> Ticket:
+        """As `Tickets.assign`, awaited."""
         self._adapter.require("assign")
         result: Ticket = await self._desk._run(self._adapter.assign(str(ticket_id), assignee))
         return result
 
     def comments(self, ticket_id: str) -> AsyncComments:
+        """As `Tickets.comments`: `await list()`, `await create(body, private=True)`."""
         return AsyncComments(self._desk, str(ticket_id))
 
 
 class AsyncComments:
+    """`Comments` of an `AsyncHelpDesk`."""
+
     def __init__(self, desk: AsyncHelpDesk, ticket_id: str) -> None:
         self._desk, self._ticket_id = desk, ticket_id
 
     async def list(self) -> list[Comment]:
+        """The comments, oldest first."""
         result: list[Comment] = await self._desk._run(self._desk.adapter.comments(self._ticket_id))
         return result
 
     async def create(self, body: str, *, private: bool = True) -> Comment:
+        """Add a plain-text comment (private: not shown to the requester)."""
         if private:
             self._desk.adapter.require("private_comments")
         result: Comment = await self._desk._run(
@@ -345,10 +360,13 @@ class AsyncComments:
 
 
 class AsyncContacts:
+    """`Contacts` of an `AsyncHelpDesk`."""
+
     def __init__(self, desk: AsyncHelpDesk) -> None:
         self._desk = desk
 
     async def find(self, *, email: str) -> list[Contact]:
+        """The contacts (requesters, accounts) with that e-mail address."""
         self._desk.adapter.require("contacts")
         result: list[Contact] = await self._desk._run(self._desk.adapter.find_contacts(email))
         return result
