@@ -78,10 +78,11 @@ def text_to_html(value: str) -> str:
     return html.escape(value).replace("\n", "<br>")
 
 
-def oldest_first(comment: Comment) -> tuple[bool, float, str]:
-    """Sort key: comments oldest first, those without a time last."""
+def oldest_first(comment: Comment) -> tuple[bool, float]:
+    """Sort key: comments oldest first, those without a time last; comments of the same
+    moment keep the vendor's order (the sort is stable), not that of their ids."""
     moment = comment.created_at
-    return (moment is None, moment.timestamp() if moment else 0.0, comment.id)
+    return (moment is None, moment.timestamp() if moment else 0.0)
 
 
 @dataclass(frozen=True)
