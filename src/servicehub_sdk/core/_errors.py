@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pydantic_core
+from pydantic_core import PydanticCustomError
 
-from ._redaction import redact_mapping
+from ._redaction import REDACTED, is_secret_name, redact_mapping
 
 __all__ = [
     "APIConnectionError",
@@ -28,6 +30,7 @@ __all__ = [
     "EventLoopError",
     "GraphQLError",
     "InputFileError",
+    "InputValidationError",
     "JSONRPCError",
     "NotFoundError",
     "PaginationError",
@@ -127,16 +130,139 @@ class EventLoopError(ConfigurationError):
     """
 
 
+class Problems(list[dict[str, Any]]):
+    """The problems of a `RequestValidationError`: a list of `{"loc": (...), "msg": "...",
+    "type": "..."}` dicts, which can also be called as pydantic's `ValidationError.errors()`
+    is (`error.errors()` returns the same list), so code written for either keeps working."""
+
+    def __call__(self, **_: Any) -> list[dict[str, Any]]:
+        return list(self)
+
+
 class RequestValidationError(ServiceHubError, ValueError):
     """Input was refused before anything was sent.
 
     Attributes:
-        errors: one dict per problem, `{"loc": (...), "msg": "..."}` as pydantic reports them.
+        errors: one dict per problem, `{"loc": (...), "msg": "..."}` as pydantic reports them
+            (also callable: `errors()` returns the same list, as on a pydantic error).
     """
 
     def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message, may_have_been_applied=False)
-        self.errors = errors or []
+        self.errors: Problems = Problems(errors or [])
+
+
+# `errors` is a list here and a method on pydantic's class; `Problems` is both (a list that
+# answers `errors()`), which mypy cannot see.
+class InputValidationError(  # type: ignore[misc]
+    RequestValidationError, pydantic_core.ValidationError
+):
+    """An input model was built with data it refuses: an unknown (misspelt) field, a missing
+    required one, a value of the wrong type or out of range.
+
+    Raised by `Model(...)`, `Model.model_validate(...)` and every method that takes the
+    model or a mapping for it. It is at once a `ServiceHubError`, a `ValueError` and a
+    pydantic `ValidationError` (a real subclass, not a look-alike), so `except ServiceHubError`,
+    `except ValueError` and `except pydantic.ValidationError` all catch it. The message names
+    each field and, for an unknown one, the closest field the model has
+    (`invalid CustomerInput: externl_id: unknown field (did you mean 'external_id'?)`);
+    values are never shown in it, and secret-looking fields' values are replaced in `errors`.
+
+    Attributes:
+        model: the model's class name (pydantic's `title`).
+        errors: the problems, as `RequestValidationError.errors`; `errors(include_url=False)`
+            and the other pydantic arguments also work, as on any `ValidationError`.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        line_errors: list[Any],
+        input_type: str = "python",
+        hide_input: bool = False,
+    ) -> None:
+        # pydantic-core's `__new__` has taken `title` and `line_errors`; this only adds the
+        # SDK's side: the one-line message and the problems as a list.
+        problems: list[dict[str, Any]] = [
+            dict(p) for p in pydantic_core.ValidationError.errors(self, include_url=False)
+        ]
+        lines = "; ".join(
+            f"{'.'.join(map(str, p['loc'])) or '(input)'}: {p['msg']}" for p in problems
+        )
+        RequestValidationError.__init__(self, f"invalid {title}: {lines}", errors=problems)
+        self.model = title
+        self.errors = _PydanticProblems(self, problems)
+
+    @classmethod
+    def from_pydantic(
+        cls,
+        error: pydantic_core.ValidationError,
+        *,
+        hints: dict[tuple[Any, ...], str] | None = None,
+    ) -> InputValidationError:
+        """The SDK's error for a pydantic one: the same problems, unknown fields worded
+        `unknown field (did you mean 'x'?)` with the hint `hints` gives for its location, secret-looking
+        fields' values replaced."""
+        hints = hints or {}
+        line_errors: list[Any] = []
+        for problem in error.errors(include_url=False):
+            loc = tuple(problem["loc"])
+            value = redact_mapping(problem.get("input"))
+            if any(isinstance(part, str) and is_secret_name(part) for part in loc):
+                value = REDACTED
+            if problem["type"] == "extra_forbidden":
+                close = hints.get(loc)
+                kind: Any = PydanticCustomError(
+                    "extra_forbidden",
+                    "unknown field ({hint})" if close else "unknown field",
+                    {"hint": close} if close else None,
+                )
+            else:
+                kind = PydanticCustomError(problem["type"], _escape(problem["msg"]))
+            line_errors.append({"type": kind, "loc": loc, "input": value})
+        built = cls.from_exception_data(error.title, line_errors)
+        assert isinstance(built, cls)
+        return built
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its model name and problems, values left out."""
+        lines = [
+            {"type": PydanticCustomError(p["type"], _escape(p["msg"])), "loc": tuple(p["loc"])}
+            for p in self.errors
+        ]
+        return (_rebuild_input_error, (type(self), self.model, lines))
+
+
+class _PydanticProblems(Problems):
+    """`errors` of an `InputValidationError`: pydantic's own `errors(...)` when called."""
+
+    def __init__(self, owner: InputValidationError, problems: list[dict[str, Any]]) -> None:
+        super().__init__(problems)
+        self._owner = owner
+
+    def __call__(self, **kwargs: Any) -> list[dict[str, Any]]:
+        return [dict(p) for p in pydantic_core.ValidationError.errors(self._owner, **kwargs)]
+
+
+def _escape(message: str) -> str:
+    """A rendered message used again as a template: braces doubled."""
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _rebuild_input_error(
+    cls: type[InputValidationError], title: str, lines: list[Any]
+) -> InputValidationError:
+    for line in lines:
+        line.setdefault("input", None)
+    built = cls.from_exception_data(title, lines)
+    assert isinstance(built, cls)
+    return built
 
 
 class APIConnectionError(ServiceHubError):
