@@ -10,6 +10,7 @@ can tell a safe-to-repeat failure from one that needs a look before trying again
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -41,6 +42,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "UnprocessableError",
+    "request_id_of",
     "request_of",
     "status_error_class",
 ]
@@ -63,6 +65,11 @@ class ServiceHubError(Exception):
     may_have_been_applied: bool = False
     before_request: bool = False
     """`True` when raised before the request itself was sent (e.g. while fetching a token)."""
+    request_id: str | None = None
+    """The vendor's id of the exchange, to quote to its support: from the answer's
+    `X-Request-ID`, `X-Correlation-ID`, `X-Vcap-Request-Id` or `Request-Id` header, else the
+    `X-Request-ID` the SDK sent (FSM); `None` when neither side named one. Shown in the
+    message as `[request id …]`."""
 
     def __init__(
         self,
@@ -76,6 +83,17 @@ class ServiceHubError(Exception):
         self.request = request
         if may_have_been_applied is not None:
             self.may_have_been_applied = may_have_been_applied
+
+    def note_request_id(
+        self, response: httpx.Response | None = None, request: httpx.Request | None = None
+    ) -> None:
+        """Take the exchange's request id (see `request_id`) and show it in the message."""
+        found = request_id_of(response, request)
+        if found is None or self.request_id is not None:
+            return
+        self.request_id = found
+        self.message = f"{self.message} [request id {found}]"
+        self.args = (self.message, *self.args[1:])
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the error's facts, never the live request and response it holds.
@@ -310,6 +328,7 @@ class APIStatusError(ServiceHubError):
         self.code = code
         self.backend_message = backend_message
         self.details = details or []
+        self.note_request_id(response, request)
 
 
 class BadRequestError(APIStatusError):
@@ -379,6 +398,8 @@ class GraphQLError(ServiceHubError):
         self.errors = errors
         self.data = data
         self.response = response
+        if response is not None:
+            self.note_request_id(response, request_of(response))
 
     @property
     def paths(self) -> list[list[str | int]]:
@@ -412,6 +433,8 @@ class JSONRPCError(ServiceHubError):
         self.code = code
         self.data = data
         self.response = response
+        if response is not None:
+            self.note_request_id(response, request_of(response))
 
 
 class ResponseValidationError(ServiceHubError):
@@ -438,6 +461,7 @@ class ResponseValidationError(ServiceHubError):
         self.response = response
         self.raw = response.text
         self.errors = errors or []
+        self.note_request_id(response, request_of(response))
 
 
 _LIVE = frozenset({"request", "response"})
@@ -483,6 +507,38 @@ def request_of(response: httpx.Response) -> httpx.Request | None:
         return response.request
     except RuntimeError:
         return None
+
+
+RESPONSE_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "x-correlation-id",
+    "x-vcap-request-id",
+    "request-id",
+)
+"""Where vendors name an exchange in their answers: SAP's Cloud Foundry router
+(`X-Vcap-Request-Id`, FSM and CECenter), common gateways (`X-Request-ID`,
+`X-Correlation-ID`, `Request-Id`)."""
+
+_PRINTABLE_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
+
+
+def request_id_of(
+    response: httpx.Response | None = None, request: httpx.Request | None = None
+) -> str | None:
+    """The vendor's id of an exchange: from the answer's headers, else the `X-Request-ID`
+    the request carried. Only short, plain values are taken (nothing that could drive a
+    terminal)."""
+    sources: list[tuple[httpx.Headers, tuple[str, ...]]] = []
+    if response is not None:
+        sources.append((response.headers, RESPONSE_REQUEST_ID_HEADERS))
+    if request is not None:
+        sources.append((request.headers, ("x-request-id",)))
+    for headers, names in sources:
+        for name in names:
+            value = str(headers.get(name, "")).strip()
+            if _PRINTABLE_ID.fullmatch(value):
+                return value
+    return None
 
 
 def _method_of(response: httpx.Response) -> str:

@@ -373,6 +373,7 @@ class _Engine(Generic[C]):
             may_have_been_applied=sent_out and not call.is_idempotent,
         )
         error.before_request = token_endpoint
+        error.note_request_id(None, sent)
         return error
 
     def result(self, call: Call[T], response: httpx.Response) -> T:
