@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._backends import backends
+from ..core._base_url import base_url_from
 from ..core._errors import ConfigurationError
 
 __all__ = ["Profile", "client_for", "env_prefix", "load_profile"]
@@ -106,6 +107,9 @@ def client_for(backend: str, profile: Profile) -> Any:
     settings = profile.sections.get(backend, {})
     _check(cls, backend, settings, profile)
     try:
+        if "base_url" in settings:
+            with base_url_from(f"profile {profile.where(backend, 'base_url')}"):
+                return cls.from_env(**settings)
         return cls.from_env(**settings)
     except (TypeError, ValueError, ValidationError) as exc:
         where = profile.where(backend) if settings else f"{env_prefix(backend)}* variables"

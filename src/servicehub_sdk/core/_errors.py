@@ -92,7 +92,11 @@ class ServiceHubError(Exception):
         if found is None or self.request_id is not None:
             return
         self.request_id = found
-        self.message = f"{self.message} [request id {found}]"
+        self.add_to_message(f"[request id {found}]", separator=" ")
+
+    def add_to_message(self, text: str, *, separator: str = "; ") -> None:
+        """Append `text` (what to check, an id to quote) to the message."""
+        self.message = f"{self.message}{separator}{text}"
         self.args = (self.message, *self.args[1:])
 
     def __reduce__(self) -> tuple[Any, ...]:
