@@ -253,7 +253,7 @@ def paging(items: int = 100_000) -> None:
         )
 
     scp = SupportCenterClient(
-        base_url="http://scp.invalid",
+        base_url="https://scp.invalid",
         api_key="bench",
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )

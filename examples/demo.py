@@ -11,6 +11,9 @@ single tasks in full.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
+
 from servicehub_sdk.cli._demo import (
     INTRODUCTION,
     DemoStep,
@@ -24,7 +27,7 @@ def show(number: int, step: DemoStep) -> None:
 
 
 def main() -> None:
-    print(f"{INTRODUCTION}\n")
+    print(textwrap.fill(INTRODUCTION, shutil.get_terminal_size().columns) + "\n")
     _, took = run_demo(on_step=show)
     print(took)
 

@@ -30,6 +30,7 @@ from servicehub_sdk.core import (
     Call,
     CallOptions,
     ClientBase,
+    ClientContext,
     Resource,
     Sync,
     SyncClient,
@@ -203,14 +204,15 @@ class _Toy(ClientBase[M]):
         auth: httpx.Auth | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
-        self._init_engine(
+        engine = self._open_engine(
             base_url=base_url,
             auth=auth or APIKeyHeader("x-api-key", api_key or ""),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.widgets: Widgets[M] = Widgets(self)
+        self._context = ClientContext(engine=engine, client_name=type(self).__name__)
+        self.widgets: Widgets[M] = Widgets(self._context)
 
 
 class ToyClient(_Toy[Sync], SyncClient):
@@ -246,7 +248,7 @@ TOY = BackendSpec(
         ResourceCommands(
             "widgets",
             "toy widgets",
-            lambda client, limit: [client.widgets.get("1")][:limit],
+            lambda client: [client.widgets.get("1")],
             lambda client, key: client.widgets.get(key),
         ),
     ),

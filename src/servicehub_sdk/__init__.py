@@ -43,6 +43,7 @@ _ERRORS = {
     "RateLimitError": ".core._errors",
     "InputValidationError": ".core._errors",
     "RequestValidationError": ".core._errors",
+    "ResponseTooLargeError": ".core._errors",
     "ResponseValidationError": ".core._errors",
     "ServerError": ".core._errors",
     "ServiceHubError": ".core._errors",
@@ -65,6 +66,7 @@ __all__ = [
     "ConfigurationError",
     "ConfigurationWarning",
     "ConflictError",
+    "DeadlineWarning",
     "EventLoopError",
     "GraphQLError",
     "InputFileError",
@@ -80,6 +82,7 @@ __all__ = [
     "RateLimitError",
     "RequestValidationError",
     "ResourceCommands",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "ServiceHubError",
@@ -99,6 +102,7 @@ _LAZY = {
         "._backends",
     ),
     "ConfigurationWarning": ".core._environment",
+    "DeadlineWarning": ".core._deadline",
 }
 """The backend registry and configuration warnings, imported on first use."""
 
@@ -110,6 +114,7 @@ if TYPE_CHECKING:
         register_backend,
         unregister_backend,
     )
+    from .core._deadline import DeadlineWarning
     from .core._environment import ConfigurationWarning
     from .core._errors import (
         APIConnectionError,
@@ -130,6 +135,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RequestValidationError,
+        ResponseTooLargeError,
         ResponseValidationError,
         ServerError,
         ServiceHubError,

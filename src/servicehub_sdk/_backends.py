@@ -20,7 +20,7 @@ import importlib
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -64,14 +64,15 @@ class ResourceCommands:
     Attributes:
         resource: the command's name (`customers`, `service-cases`…).
         noun: what it lists, for the help (`Secure Service Hub customers`).
-        list: `(client, limit) -> list of items`.
+        list: `(client) -> the listing`: a `Pager` (the CLI reads the pages it needs and
+            reports the total the server sends) or any iterable of items, read lazily.
         get: `(client, id) -> item`, or `None` when the resource has no `get` command.
         id_help: the help of `get`'s argument.
     """
 
     resource: str
     noun: str
-    list: Callable[[Any, int], Sequence[Any]]
+    list: Callable[[Any], Iterable[Any]]
     get: Callable[[Any, str], Any] | None = None
     id_help: str = "The id."
 

@@ -115,6 +115,30 @@ def test_a_host_without_scheme_is_https_with_its_port(monkeypatch: pytest.Monkey
     assert isinstance(config["api_key"], SecretStr) and "s3cr3t" not in repr(config)
 
 
+def test_plain_http_is_allowed_only_by_the_connections_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def connect(extra: dict[str, str]) -> None:
+        set_connection(
+            monkeypatch,
+            "scp",
+            conn_type="servicehub_supportcenter",
+            host="http://helpdesk.example.com:8080",
+            password="s3cr3t-value",
+            extra=extra,
+        )
+
+    connect({})
+    with pytest.raises(ConfigurationError, match="allow_insecure_http"):
+        ServiceHubSupportCenterHook("scp").get_conn()
+    connect({"allow_insecure_http": "true"})
+    config = ServiceHubSupportCenterHook("scp").client_config()
+    assert config["allow_insecure_http"] is True
+    client = ServiceHubSupportCenterHook("scp").get_conn()
+    assert str(client.base_url).startswith("http://helpdesk.example.com:8080")
+    client.close()
+
+
 def test_extras_under_airflows_old_form_prefix_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     set_connection(
         monkeypatch,

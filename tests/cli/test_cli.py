@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from servicehub_sdk import backends
 from servicehub_sdk.cli._app import app
 from servicehub_sdk.cli._demo import DEMO_DATA
 from servicehub_sdk.testing import Sandbox
+
+from .runners import separating_runner
 
 runner = CliRunner()
 BACKENDS = tuple(backends)
@@ -36,12 +39,14 @@ def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 def test_everyday_lists_and_gets(env: None) -> None:
-    result = runner.invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
+    result = separating_runner().invoke(app, ["ssh", "customers", "list", "--limit", "3", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # the note on stderr says more are available
     assert len(rows) == 3 and "externalId" not in rows[0] and "external_id" in rows[0]
-    got = runner.invoke(app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"])
-    one = json.loads(got.output)
+    got = separating_runner().invoke(
+        app, ["ssh", "customers", "get", rows[0]["external_id"], "--json"]
+    )
+    one = json.loads(got.stdout)
     assert one["id"] == rows[0]["id"]  # the object, not a list
     assert isinstance(one["address"], dict)  # nested as the model has it
     for command in (
@@ -122,6 +127,31 @@ def test_profile_file(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.Monk
     assert missing.exit_code == 2 and "home" in missing.output
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_config_file_others_may_read_is_one_warning_line(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = sandbox.config("supportcenter")
+    file = tmp_path / "c.toml"
+    file.write_text(
+        f'[default.supportcenter]\nbase_url = "{config["base_url"]}"\n'
+        f'api_key = "{config["api_key"]}"\n'
+    )
+    command = ["--config", str(file), "supportcenter", "requests", "list", "--limit", "1"]
+    file.chmod(0o644)
+    shared = runner.invoke(app, command)
+    assert shared.exit_code == 0, shared.output
+    warning = [line for line in shared.output.splitlines() if line.startswith("warning:")]
+    assert warning == [
+        f"warning: {file} holds secrets but is readable or writable by other users "
+        f"(mode 0644); run: chmod 600 {file}"
+    ]
+    file.chmod(0o600)
+    private = runner.invoke(app, command)
+    assert private.exit_code == 0, private.output
+    assert "warning:" not in private.output
+
+
 def test_sync_master_data_and_link_cases(env: None, tmp_path: Path, sandbox: Sandbox) -> None:
     files = [
         str(DEMO_DATA / n) for n in ("machine_models.csv", "customers.csv", "customer_machines.csv")
@@ -174,8 +204,10 @@ def test_demo_runs_as_a_process() -> None:
         capture_output=True,
         text=True,
         timeout=180,
+        env={**os.environ, "COLUMNS": "80"},
     )
     assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80  # an 80-column terminal
     out = " ".join(done.stdout.split())  # as one line, whatever the wrapping
     # Every step is numbered and explained before its results.
     for number in range(1, 6):
@@ -263,7 +295,7 @@ def test_tables_use_the_terminal_width_and_chosen_columns(
         return result.output
 
     narrow, wide = table(width=80), table(width=250)
-    header = lambda text: next(line for line in text.splitlines() if "external_id" in line)  # noqa: E731
+    header = lambda text: next(line for line in text.splitlines() if "┃ " in line)  # noqa: E731
     assert len(header(wide).split("┃")) > len(header(narrow).split("┃"))
     assert "external_…" not in narrow and "more column(s) do not fit" in narrow
     chosen = table("--columns", "external_id,address.country", width=80)

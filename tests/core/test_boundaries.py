@@ -210,7 +210,8 @@ async def test_fewer_empty_pages_than_the_limit_are_read_past(
 
 
 def test_the_empty_page_count_restarts_after_a_page_with_items() -> None:
-    from servicehub_sdk.core._pagination import Page, _Progress
+    from servicehub_sdk.core import Page
+    from servicehub_sdk.core._pagination import _Progress
 
     progress: _Progress[int] = _Progress("demo")
     more: Call[Any] = Call("GET", "items", parse=lambda r: r)

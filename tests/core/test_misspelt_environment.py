@@ -107,10 +107,10 @@ def test_correct_names_globals_and_other_backends_are_not_reported(
         SERVICEHUB_STRICT_ENV="1",
         SERVICEHUB_CONFIG="/tmp/servicehub.toml",
         SERVICEHUB_JOURNAL="links.sqlite3",
-        SERVICEHUB_FSM_BASE_URL="http://fsm.example",
-        SERVICEHUB_SUPPORTCENTER_BASE_URL="http://helpdesk.example",
+        SERVICEHUB_FSM_BASE_URL="https://fsm.example",
+        SERVICEHUB_SUPPORTCENTER_BASE_URL="https://helpdesk.example",
         SERVICEHUB_SUPPORTCENTER_API_KEY="k",
-        SERVICEHUB_CECENTER_BASE_URL="http://cec.example",
+        SERVICEHUB_CECENTER_BASE_URL="https://cec.example",
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")

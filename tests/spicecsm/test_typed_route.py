@@ -31,7 +31,7 @@ from servicehub_sdk.spicecsm import (
 from servicehub_sdk.testing import EmulatedRequest, SpiceCSMEmulator
 from tests.helpers import close, collect, resolve
 
-BASE = "http://spice.test"
+BASE = "https://spice.test"
 
 
 class Wire:

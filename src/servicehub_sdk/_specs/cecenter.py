@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -24,6 +31,8 @@ SPEC = BackendSpec(
         "customer_password",
         "customer_token",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
         "foreign_links",
     ),
@@ -34,7 +43,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "tickets",
             "CECenter service tickets",
-            lambda client, limit: client.service_tickets.list().to_list(limit),
+            lambda client: client.service_tickets.list(),
             lambda client, key: client.service_tickets.get(key),
             "The ticket's id.",
         ),
@@ -60,6 +69,7 @@ SPEC = BackendSpec(
             ExtraField("ticket_type", "Type of new tickets", client=False),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
     ticket_target="servicehub_sdk.integrations:CECenterTarget",

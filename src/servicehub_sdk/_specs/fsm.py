@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -29,6 +36,8 @@ SPEC = BackendSpec(
         "company_name",
         "grant_type",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
     ),
     sync_client="servicehub_sdk.fsm:FSMClient",
@@ -38,7 +47,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "partners",
             "FSM crowd partners",
-            lambda client, limit: client.partners.list().to_list(limit),
+            lambda client: client.partners.list(),
         ),
     ),
     airflow_conn_type="servicehub_fsm",
@@ -67,6 +76,7 @@ SPEC = BackendSpec(
             ),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
 )

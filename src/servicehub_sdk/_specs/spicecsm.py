@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -20,6 +27,8 @@ SPEC = BackendSpec(
         "encoding",
         "allow_raw_sql",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
     ),
     sync_client="servicehub_sdk.spicecsm:SpiceCSMClient",
@@ -29,7 +38,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "agents",
             "SpiceCSM agents",
-            lambda client, limit: client.agents.list().to_list(limit),
+            lambda client: client.agents.list(),
         ),
     ),
     airflow_conn_type="servicehub_spicecsm",
@@ -48,6 +57,7 @@ SPEC = BackendSpec(
             ExtraField("userkey", "User key of new cases", client=False),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
     ticket_target="servicehub_sdk.integrations:SpiceCSMTarget",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -21,6 +28,8 @@ SPEC = BackendSpec(
         "token_url",
         "schema",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
     ),
     sync_client="servicehub_sdk.ssh:SSHClient",
@@ -30,14 +39,14 @@ SPEC = BackendSpec(
         ResourceCommands(
             "customers",
             "Secure Service Hub customers",
-            lambda client, limit: client.customers.list().to_list(limit),
+            lambda client: client.customers.list(),
             lambda client, key: client.customers.get(key),
             "The customer's external ID.",
         ),
         ResourceCommands(
             "service-cases",
             "Secure Service Hub service cases",
-            lambda client, limit: client.service_cases.list().to_list(limit),
+            lambda client: client.service_cases.list(),
         ),
     ),
     airflow_conn_type="servicehub_ssh",
@@ -59,6 +68,7 @@ SPEC = BackendSpec(
             ExtraField("token_url", "Token URL", description="Empty: the environment's."),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
 )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._backends import BackendSpec, ResourceCommands
-from ..airflow._connections import MAX_RETRIES, TIMEOUT, ConnectionForm, ExtraField, StandardField
+from ..airflow._connections import (
+    ALLOW_INSECURE_HTTP,
+    MAX_RETRIES,
+    TIMEOUT,
+    ConnectionForm,
+    ExtraField,
+    StandardField,
+)
 
 __all__ = ["SPEC"]
 
@@ -24,7 +31,10 @@ SPEC = BackendSpec(
         "technicians_path",
         "note_key",
         "max_upload_bytes",
+        "max_download_bytes",
         "max_retries",
+        "max_response_bytes",
+        "allow_insecure_http",
         "timeout",
     ),
     sync_client="servicehub_sdk.supportcenter:SupportCenterClient",
@@ -34,7 +44,7 @@ SPEC = BackendSpec(
         ResourceCommands(
             "requests",
             "SupportCenter Plus requests",
-            lambda client, limit: client.requests.list().to_list(limit),
+            lambda client: client.requests.list(),
             lambda client, key: client.requests.get(key),
             "The request's id.",
         ),
@@ -52,6 +62,7 @@ SPEC = BackendSpec(
             ExtraField("priority", "Priority of new requests", client=False),
             TIMEOUT,
             MAX_RETRIES,
+            ALLOW_INSECURE_HTTP,
         ),
     ),
     ticket_target="servicehub_sdk.integrations:SupportCenterTarget",

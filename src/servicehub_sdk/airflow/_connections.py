@@ -109,6 +109,13 @@ class ExtraField:
 
 TIMEOUT = ExtraField("timeout", "Timeout (seconds)", "number", description="Per request.")
 MAX_RETRIES = ExtraField("max_retries", "Retries", "integer", description="Per call, 0 for none.")
+ALLOW_INSECURE_HTTP = ExtraField(
+    "allow_insecure_http",
+    "Allow plain http",
+    "boolean",
+    description="Send credentials over http:// to a host other than this machine (trusted "
+    "networks only); without it every URL must be https.",
+)
 
 
 @dataclass(frozen=True)

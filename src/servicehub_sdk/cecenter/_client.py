@@ -91,6 +91,10 @@ class _CECenterClientBase(ClientBase[M]):
         customer_email, customer_password, customer_token: the customer for tickets.
         auth: any `httpx.Auth` instead of the client-credentials token.
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
         foreign_links: what a listing does with a `Link: rel="next"` on another origin than
             `base_url`: `"refuse"` (default: the listing stops with `ResponseValidationError`
             when that page is asked for) or `"follow_without_credentials"`.
@@ -114,6 +118,8 @@ class _CECenterClientBase(ClientBase[M]):
         customer_token: str | SecretStr | None = None,
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         foreign_links: ForeignLinks = "refuse",
@@ -149,8 +155,11 @@ class _CECenterClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
             headers={"Accept": "application/json"},
             error_decoder=decode_yaas_error,
+            other_urls={"customer_url": customer_service},
         )
         customer_auth: httpx.Auth | None = None
         if customer_token:
@@ -161,6 +170,7 @@ class _CECenterClientBase(ClientBase[M]):
             customer_auth = CustomerLoginAuth(
                 f"{customer_service}/login", customer_email, customer_password, auth
             )
+        engine.scrubber.watch(customer_auth)
         self._set_context(
             CECenterContext(
                 engine=engine,
@@ -208,6 +218,7 @@ class _CECenterClientBase(ClientBase[M]):
             raise ConfigurationError("with_customer needs email and password, or token")
         clone = copy.copy(self)
         engine = self._context.engine.derive()
+        engine.scrubber.watch(customer_auth)
         clone._set_context(replace(self._context, engine=engine, customer_auth=customer_auth))
         return clone
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import httpx
@@ -12,7 +11,7 @@ from ..core._jsonbody import read_json
 from ..core._pagination import Page
 from ..core._request import Call
 from ._context import CECenterContext
-from ._links import next_page_target
+from ._links import next_link, next_page_target
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -25,15 +24,6 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 64
-_LINK = re.compile(r"""<([^>]*)>\s*;\s*rel\s*=\s*["']?([^"';,\s]+)["']?""")
-
-
-def next_link(header: str | None) -> str | None:
-    """The `rel="next"` URL of a `Link` header (single, double or no quotes)."""
-    for url, rel in _LINK.findall(header or ""):
-        if rel.lower() == "next" and url:
-            return str(url)
-    return None
 
 
 def json_body(response: httpx.Response) -> Any:

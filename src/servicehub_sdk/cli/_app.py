@@ -1,17 +1,15 @@
 """The `servicehub` command (needs the `cli` extra: typer and rich).
 
 Exit codes: 0 success; 1 a run with failed records or a failed call; 2 usage or configuration
-errors. Expected failures print one line; `-v` adds the details.
+errors; 130 interrupted (Ctrl-C). Every failure prints one line; `-v` adds the details. All
+output goes through `_output`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shlex
 import signal
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -20,20 +18,88 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 from typer.models import TyperInfo
 
 from .._backends import BackendSpec, ResourceCommands, backends, load_object
+from .._version import __version__
 from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError, RequestValidationError, ServiceHubError
+from ..core._extras import MissingExtraError
+from ._listing import take
+from ._output import (
+    Format,
+    FormatOption,
+    NoColorOption,
+    QuietOption,
+    VerboseOption,
+    output,
+    pick_format,
+    safe_text,
+)
 from ._profiles import client_for, load_profile
 
 __all__ = ["app", "main"]
 
+_HELP = """servicehub-sdk: the sandbox, the demo, syncs and everyday calls.
+
+Every failure is one line on stderr (-v adds the details).
+
+\b
+Exit codes:
+  0    success
+  1    a run with failed records, or a failed call
+  2    usage or configuration error (a missing extra, a taken port)
+  130  interrupted (Ctrl-C)
+
+\b
+Output: --format table|json|jsonl|csv (or --json, --csv);
+no colours with --no-color or NO_COLOR=1;
+shell completion: servicehub --install-completion.
+"""
+
+# The click classes typer runs on (typer vendors its own click from 0.2x on).
+_USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
+_CLICK_EXCEPTION: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
+
+def _shown_as_one_line(error: Any) -> None:
+    """Make a usage error show as one line naming the help to read (no arguments at all
+    still show the help itself)."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return
+    hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+    message = f"{error.format_message()}{hint}"
+    error.show = lambda file=None: output.error(message, details=False)
+
+
+class _RootGroup(TyperGroup):
+    """The `servicehub` group: the usage errors of every command are one line too."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _USAGE_ERROR as error:
+            _shown_as_one_line(error)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _USAGE_ERROR as error:
+            _shown_as_one_line(error)
+            raise
+
+
 app = typer.Typer(
-    help="servicehub-sdk: the sandbox, the demo, syncs and everyday calls.",
+    cls=_RootGroup,
+    help=_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -45,40 +111,57 @@ sync_app = typer.Typer(
 )
 app.add_typer(sync_app, name="sync")
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # one message, one line
-
 
 class _State:
-    verbose = False
     profile = "default"
     config: Path | None = None
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"servicehub-sdk {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show error details.")] = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    no_color: NoColorOption = False,
     profile: Annotated[str, typer.Option(help="Profile of the config file.")] = "default",
     config: Annotated[
         Path | None, typer.Option(help="Config file (default ~/.config/servicehub/config.toml).")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
-    _State.verbose, _State.profile, _State.config = verbose, profile, config
+    output.reset(verbose=verbose, quiet=quiet, no_color=no_color)
+    _State.profile, _State.config = profile, config
 
 
 @contextmanager
 def _handled() -> Iterator[None]:
+    """Every failure as one line on stderr and its exit code (the traceback with `-v`)."""
     try:
         yield
-    except (ConfigurationError, RequestValidationError) as exc:
-        errors.print(f"[red]error:[/red] {escape(str(exc))}")
-        if _State.verbose:
-            errors.print_exception()
+    except (ConfigurationError, RequestValidationError, MissingExtraError) as exc:
+        output.error(exc)
         raise typer.Exit(2) from None
     except ServiceHubError as exc:
-        errors.print(f"[red]failed:[/red] {escape(str(exc))}")
-        if _State.verbose:
-            errors.print_exception()
+        output.error(exc, label="failed")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        output.error("interrupted", label="stopped")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError):
+        raise  # typer's own: usage errors, and a reader that stopped early (`| head`)
+    except Exception as exc:
+        detail = "" if output.verbose else " (-v shows the traceback)"
+        output.error(f"{type(exc).__name__}: {exc}{detail}", label="failed")
         raise typer.Exit(1) from None
 
 
@@ -90,7 +173,7 @@ def _client(backend: str) -> Any:
         client = client_for(backend, load_profile(_State.profile, _State.config))
     for warning in caught:
         if issubclass(warning.category, ConfigurationWarning):
-            errors.print(f"[yellow]warning:[/yellow] {escape(str(warning.message))}")
+            output.warning(warning.message)
         else:
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno
@@ -116,6 +199,9 @@ def sandbox(
     profile: Annotated[
         bool, typer.Option("--profile", help="Print a [sandbox] profile for the config file.")
     ] = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    no_color: NoColorOption = False,
 ) -> None:
     """Run every backend's emulator on 127.0.0.1 until Ctrl-C; print how to reach them.
 
@@ -123,22 +209,29 @@ def sandbox(
     `export` lines into the shell that runs your code; with `--profile`, append the
     `[sandbox.*]` tables to the config file and pass `--profile sandbox`.
     """
-    from ..testing import Sandbox
-
+    output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
     with _handled():
+        from ..testing import Sandbox
+
         try:
             running = Sandbox(seed=seed, faults=faults, port=port).start()
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
+        except OSError as exc:
+            where = f"port {port} and the ones after it" if port else "a free port"
+            raise ConfigurationError(
+                f"the sandbox cannot listen on {where}: {exc.strerror or exc}; "
+                "pick another --port, or leave it out for free ports"
+            ) from None
     entries = running.describe()
     if env:
-        typer.echo(_as_exports(running.environ()))
+        output.text(_as_exports(running.environ()))
     elif profile:
-        typer.echo(_as_profile(entries))
+        output.text(_as_profile(entries))
     else:
-        typer.echo(_as_listing(entries))
-    typer.echo("# Ctrl-C stops the sandbox; --env or --profile print ready-made settings.")
-    sys.stdout.flush()
+        output.text(_as_listing(entries))
+    if not output.quiet:
+        output.text("# Ctrl-C stops the sandbox; --env or --profile print ready-made settings.")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -170,28 +263,36 @@ def _as_profile(entries: list[dict[str, Any]]) -> str:
 
 
 @app.command()
-def demo(seed: Annotated[int, typer.Option(help="Seed of the sandbox data.")] = 0) -> None:
-    """Run the flagship integration end to end in an embedded sandbox (no credentials, no network)."""
-    from ._demo import (
-        INTRODUCTION,
-        DemoStep,
-        render_step,
-        run_demo,
-    )
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the sandbox data.")] = 0,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Run the flagship integration end to end in an embedded sandbox (no credentials, no network).
+
+    With --quiet, only the summary table is printed."""
+    from ._demo import DemoStep, render_introduction, render_step, run_demo
+
+    output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
+    width = output.width
 
     def show(number: int, step: DemoStep) -> None:
-        typer.echo(render_step(number, step) + "\n")
+        if output.quiet:
+            return
+        if number == 1:  # once the sandbox runs, so a failure to start it is the only line
+            output.text(render_introduction(width) + "\n")
+        output.text(render_step(number, step, width) + "\n")
 
-    typer.echo(f"servicehub demo\n{INTRODUCTION}\n")
     with _handled():
         steps, took = run_demo(seed=seed, on_step=show)
     table = Table(title="servicehub demo: summary")
     table.add_column("step")
     table.add_column("outcome")
     for step in steps:
-        table.add_row(escape(step.title), escape(step.summary))
-    console.print(table)
-    typer.echo(took)
+        table.add_row(Text(safe_text(step.title)), Text(safe_text(step.summary)))
+    output.table(table)
+    output.text(took)
 
 
 # -- sync --------------------------------------------------------------------------------
@@ -201,10 +302,8 @@ def _finish(report: Any, path: Path | None) -> None:
     if path is not None:
         report.to_json(path) if path.suffix.lower() == ".json" else report.to_csv(path)
     for failed in report.failed:
-        errors.print(
-            f"[yellow]{escape(failed.kind)} {escape(failed.key)}[/yellow]: {escape(failed.reason or '')}"
-        )
-    console.print(escape(str(report)))
+        output.error(f"{failed.kind} {failed.key}: {failed.reason or ''}", label="failed")
+    output.text(str(report))
     if report.failed:
         raise typer.Exit(1)
 
@@ -224,9 +323,14 @@ def master_data(
     service_organisation: Annotated[
         str | None, typer.Option(help="Default service organisation (id or name).")
     ] = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    no_color: NoColorOption = False,
 ) -> None:
     """Create or update Secure Service Hub master data from ERP files, by external ID."""
     from ..integrations import load_master_data, sync_master_data
+
+    output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
 
     with _handled():
         data = load_master_data(files)  # every file read and checked before any connection
@@ -276,9 +380,14 @@ def link_cases(
     report: Annotated[
         Path | None, typer.Option(help="Write the report here (.csv or .json).")
     ] = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    no_color: NoColorOption = False,
 ) -> None:
     """Create a ticket for every unlinked service case and link it, exactly once."""
     from ..integrations import link_service_cases
+
+    output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
 
     with _handled():
         if target not in _ticket_backends():
@@ -301,103 +410,42 @@ def link_cases(
 
 # -- everyday calls ----------------------------------------------------------------------
 
-
-def _data(item: Any) -> Any:
-    return item.model_dump(mode="json") if hasattr(item, "model_dump") else item
-
-
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    """`{"address": {"city": "X"}}` as `{"address.city": "X"}`; lists as JSON text."""
-    if not isinstance(value, dict):
-        return {prefix or "value": value}
-    flat: dict[str, Any] = {}
-    for key, sub in value.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(sub, dict):
-            flat.update(_flat(sub, name))
-        elif isinstance(sub, list):
-            flat[name] = json.dumps(sub, ensure_ascii=False, default=str) if sub else None
-        else:
-            flat[name] = sub
-    return flat
-
-
-def _columns(rows: list[dict[str, Any]], wanted: str | None) -> list[str]:
-    present = list(dict.fromkeys(k for row in rows for k, v in row.items() if v is not None))
-    if wanted:
-        chosen = [c.strip() for c in wanted.split(",") if c.strip()]
-        unknown = [c for c in chosen if c not in present]
-        if unknown and rows:
-            raise ConfigurationError(
-                f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(present)}"
-            )
-        return chosen
-    return present
-
-
-def _fitting(columns: list[str], rows: list[dict[str, Any]], width: int) -> list[str]:
-    """The leading columns whose headers and (up to 24 characters of) values fit the width."""
-    shown: list[str] = []
-    used = 0
-    for column in columns:
-        values = (len(str(row.get(column, ""))) for row in rows)
-        need = max(len(column), min(24, max(values, default=0))) + 3
-        if shown and used + need > width:
-            break
-        shown.append(column)
-        used += need
-    return shown
-
-
-def _print(
-    items: list[Any], *, as_json: bool, as_csv: bool, columns: str | None, one: bool = False
-) -> None:
-    data = [_data(item) for item in items]
-    if as_json:
-        typer.echo(json.dumps(data[0] if one else data, indent=2, ensure_ascii=False, default=str))
-        return
-    rows = [_flat(row) for row in data]
-    chosen = _columns(rows, columns)
-    if as_csv:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=chosen, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
-        return
-    shown = chosen if columns else _fitting(chosen, rows, console.width)
-    table = Table()
-    for column in shown:
-        table.add_column(column, min_width=len(column), overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in shown))
-    console.print(table)
-    hidden = len(chosen) - len(shown)
-    if hidden:
-        errors.print(
-            f"{hidden} more column(s) do not fit: pick some with --columns, or use --json/--csv"
-        )
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else escape(str(value))
-
-
 _COLUMNS_HELP = "Comma-separated columns to show (nested ones as address.city)."
+_DEFAULT_LIMIT = 50
 
 
 def _list_command(backend: str, everyday: ResourceCommands) -> Callable[..., None]:
     def list_command(
-        limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+        limit: Annotated[
+            int | None,
+            typer.Option(min=1, help=f"At most this many [default: {_DEFAULT_LIMIT}]."),
+        ] = None,
+        all_items: Annotated[
+            bool, typer.Option("--all", help="Every item (reads every page).")
+        ] = False,
         columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="A JSON list, nested.")] = False,
-        as_csv: Annotated[bool, typer.Option("--csv", help="CSV, nested columns dotted.")] = False,
+        form: FormatOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Same as --format csv.")] = False,
+        verbose: VerboseOption = False,
+        quiet: QuietOption = False,
+        no_color: NoColorOption = False,
     ) -> None:
+        output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
+        chosen = pick_format(form, as_json=as_json, as_csv=as_csv, default=Format.table)
+        if all_items and limit is not None:
+            raise typer.BadParameter("give --all or --limit, not both", param_hint="'--all'")
         with _handled(), _client(backend) as client:
-            items = list(everyday.list(client, limit))
-            _print(items, as_json=as_json, as_csv=as_csv, columns=columns)
+            taken = take(everyday.list(client), None if all_items else limit or _DEFAULT_LIMIT)
+            output.records(taken.items, chosen, columns=columns)
+        note = taken.note()
+        if note:
+            output.note(note)
 
-    list_command.__doc__ = f"List {everyday.noun}: a table as wide as the terminal."
+    list_command.__doc__ = (
+        f"List {everyday.noun}: a table as wide as the terminal. "
+        f"The first {_DEFAULT_LIMIT} unless --limit or --all; stderr says when more exist."
+    )
     return list_command
 
 
@@ -407,11 +455,18 @@ def _get_command(
     def get_command(
         item_id: str = typer.Argument(..., help=everyday.id_help),
         columns: Annotated[str | None, typer.Option(help=_COLUMNS_HELP)] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="The JSON object, nested.")] = False,
+        form: FormatOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Same as --format csv.")] = False,
+        verbose: VerboseOption = False,
+        quiet: QuietOption = False,
+        no_color: NoColorOption = False,
     ) -> None:
+        output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
+        chosen = pick_format(form, as_json=as_json, as_csv=as_csv, default=Format.table)
         with _handled(), _client(backend) as client:
             item = getter(client, item_id)
-            _print([item], as_json=as_json, as_csv=False, columns=columns, one=True)
+            output.records([item], chosen, columns=columns, one=True)
 
     get_command.__doc__ = f"Show one of the {everyday.noun}."
     return get_command

@@ -13,6 +13,7 @@ Every step says in plain words what it does and why, then what happened:
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import textwrap
 import threading
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-__all__ = ["DEMO_DATA", "DemoStep", "render_step", "run_demo"]
+__all__ = ["DEMO_DATA", "DemoStep", "render_introduction", "render_step", "run_demo"]
 
 DEMO_DATA = Path(__file__).with_name("demo_data")
 # The record of the demo data that fails on purpose: a machine of a customer not in the export.
@@ -45,9 +46,20 @@ class DemoStep:
     summary: str = ""
 
 
-def render_step(number: int, step: DemoStep, width: int = 88) -> str:
-    """The step as plain text: a numbered title, the explanation, then `-> result` lines."""
-    lines = [f"{number}. {step.title}"]
+def _terminal_width() -> int:
+    return shutil.get_terminal_size().columns  # COLUMNS, the terminal's, or 80
+
+
+def render_introduction(width: int | None = None) -> str:
+    """The demo's title and introduction, wrapped to `width` (default: the terminal's)."""
+    return "\n".join(["servicehub demo", *textwrap.wrap(INTRODUCTION, width or _terminal_width())])
+
+
+def render_step(number: int, step: DemoStep, width: int | None = None) -> str:
+    """The step as plain text wrapped to `width` (default: the terminal's): a numbered title,
+    the explanation, then `-> result` lines."""
+    width = width or _terminal_width()
+    lines = textwrap.wrap(f"{number}. {step.title}", width, subsequent_indent="   ")
     lines += textwrap.wrap(step.explanation, width, initial_indent="   ", subsequent_indent="   ")
     for result in step.results:
         lines += textwrap.wrap(result, width, initial_indent="   -> ", subsequent_indent="      ")

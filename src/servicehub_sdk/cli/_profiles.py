@@ -13,7 +13,9 @@ api_key = "…"
 ```
 
 Profile values come first; the environment fills what they leave out. Every mistake in the
-file is reported in one line naming the file, the section and the key.
+file is reported in one line naming the file, the section and the key. A file that other users
+may read or change (its mode allows group or others, e.g. 0644) is read, with a one-line
+`ConfigurationWarning`: it holds secrets, so `chmod 600` it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from __future__ import annotations
 import difflib
 import inspect
 import os
+import stat
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,9 @@ from pydantic import ValidationError
 
 from .._backends import backends
 from ..core._base_url import base_url_from
+from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError
+from ..core._redaction import redact_mapping
 
 __all__ = ["Profile", "client_for", "env_prefix", "load_profile"]
 
@@ -50,6 +56,13 @@ class Profile:
     name: str = "default"
     path: Path | None = None
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The profile with every secret-looking setting's value shown as `REDACTED`."""
+        return (
+            f"Profile(name={self.name!r}, path={self.path!r}, "
+            f"sections={redact_mapping(self.sections)!r})"
+        )
 
     def where(self, backend: str, key: str | None = None) -> str:
         """`file [profile.backend] key`, for messages."""
@@ -71,6 +84,7 @@ def load_profile(name: str = "default", path: str | Path | None = None) -> Profi
         if path:
             raise ConfigurationError(f"no config file at {file}")
         return Profile(name)
+    _warn_if_shared(file)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -94,6 +108,20 @@ def load_profile(name: str = "default", path: str | Path | None = None) -> Profi
             raise ConfigurationError(f"{file} [{name}] {backend}: must be a table of settings")
         sections[backend] = dict(values)
     return Profile(name, file, sections)
+
+
+def _warn_if_shared(file: Path) -> None:
+    """Warn when a group or other users may read or write the config file (it holds secrets)."""
+    if os.name != "posix":
+        return
+    mode = stat.S_IMODE(file.stat().st_mode)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warnings.warn(
+            f"{file} holds secrets but is readable or writable by other users "
+            f"(mode {mode:04o}); run: chmod 600 {file}",
+            ConfigurationWarning,
+            stacklevel=3,
+        )
 
 
 def client_for(backend: str, profile: Profile) -> Any:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 import ipaddress
 import math
+import weakref
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ from ._errors import (
 )
 from ._http import DEFAULT_TIMEOUT, status_error
 from ._jsonbody import read_json
-from ._redaction import REDACTED
+from ._redaction import REDACTED, Scrubber, is_secret_name, secret_values_of
 from ._singleflight import SingleFlight
 
 __all__ = [
@@ -106,6 +107,10 @@ class APIKeyHeader(HeaderAuth):
         value = self.key.get_secret_value()
         request.headers[self.name] = f"{self.prefix} {value}" if self.prefix else value
 
+    def register_secrets(self, scrubber: Scrubber) -> None:
+        """Tell a client's scrubber the header name and the key."""
+        scrubber.add(headers=[self.name], values=[self.key])
+
     def __repr__(self) -> str:
         return f"APIKeyHeader(name={self.name!r}, key={REDACTED})"
 
@@ -118,6 +123,10 @@ class BearerToken(HeaderAuth):
 
     def apply(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = f"Bearer {self.token.get_secret_value()}"
+
+    def register_secrets(self, scrubber: Scrubber) -> None:
+        """Tell a client's scrubber the header and the token."""
+        scrubber.add(headers=["Authorization"], values=[self.token])
 
     def __repr__(self) -> str:
         return f"BearerToken(token={REDACTED})"
@@ -233,6 +242,18 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         self.tokens_fetched = 0
         self.clock = clock or current_clock()
         self.flight: SingleFlight[Token] = SingleFlight(name, fresh=self._fresh, clock=self.clock)
+        self.scrubbers: weakref.WeakSet[Scrubber] = weakref.WeakSet()
+        """The scrubbers of the clients using this strategy: each new token is added to them."""
+
+    def register_secrets(self, scrubber: Scrubber) -> None:
+        """Tell a client's scrubber the credentials this strategy holds, its header and the
+        token (now and after every refresh); so does `request_auth`."""
+        scrubber.add(headers=["Authorization"], values=secret_values_of(self))
+        self.scrubbers.add(scrubber)
+        if self.token is not None:
+            scrubber.add(values=[self.token.access_token])
+        if self.request_auth is not None:
+            scrubber.watch(self.request_auth)
 
     # -- what subclasses and backends customise ------------------------------------------
 
@@ -283,6 +304,8 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
     def _accept(self, response: httpx.Response) -> Token:
         token = self.read_token(response)
         token.received(self.clock.monotonic())  # just now, on the clock its expiry is read by
+        for scrubber in list(self.scrubbers):
+            scrubber.add(values=[token.access_token, *_secret_fields(token.fields)])
         self.tokens_fetched += 1
         self.token_received(token)
         return token
@@ -378,7 +401,7 @@ class OAuth2TokenAuth(CachedTokenAuth):
             raise ConfigurationError("client_id is required for the OAuth2 token request")
         if client_auth not in ("basic", "body"):
             raise ConfigurationError("client_auth must be 'basic' or 'body'")
-        self.token_url = require_secure_url(token_url)
+        self.token_url = require_secure_url(token_url)  # always: allow_insecure_http aside
         super().__init__(name=f"token request to {self.token_url}", refresh_leeway=refresh_leeway)
         self.client_id = credential(client_id, what="client_id").get_secret_value()
         self.client_secret = secret(client_secret)
@@ -569,6 +592,11 @@ class AllOf(httpx.Auth):
             except StopAsyncIteration:
                 return
 
+    def register_secrets(self, scrubber: Scrubber) -> None:
+        """Tell a client's scrubber what every strategy sends."""
+        for strategy in self.strategies:
+            scrubber.watch(strategy)
+
     def __repr__(self) -> str:
         return f"AllOf({', '.join(map(repr, self.strategies))})"
 
@@ -594,6 +622,11 @@ def _through(
             step = flow.send(answer)
         except StopIteration:
             return answer
+
+
+def _secret_fields(fields: Mapping[str, Any]) -> list[str]:
+    """Secret-looking text fields of a token answer besides the token (`refresh_token`)."""
+    return [v for k, v in fields.items() if isinstance(v, str) and is_secret_name(k)]
 
 
 def _number(value: Any) -> float | None:

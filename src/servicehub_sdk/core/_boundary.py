@@ -6,12 +6,15 @@
   without ever repeating them.
 - `same_origin` says whether a URL is on the origin the client was configured for, so that
   credentials are never sent elsewhere.
+- `require_https` refuses plain http to any host but a loopback one, unless the user set
+  `allow_insecure_http=True`, so that credentials never cross a network in clear.
 - `check_encodable` refuses, before sending, values that cannot be put on the wire (lone
   surrogates, NaN and infinities, types JSON cannot hold), naming where they are.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import re
@@ -32,6 +35,7 @@ __all__ = [
     "RefuseToSend",
     "check_call",
     "check_encodable",
+    "check_transport_security",
     "check_values",
     "credential",
     "describe_transport_error",
@@ -40,6 +44,7 @@ __all__ = [
     "origin",
     "path_segment",
     "received_credential",
+    "require_https",
     "same_origin",
 ]
 
@@ -183,6 +188,78 @@ def origin(url: httpx.URL | str) -> tuple[str, str, int | None]:
 def same_origin(url: httpx.URL | str, base: httpx.URL | str) -> bool:
     """Whether `url` has the scheme, host and port of `base`."""
     return origin(url) == origin(base)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine (`localhost`, 127.0.0.0/8, ::1)."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def require_https(
+    url: str | httpx.URL, *, what: str, allow_insecure_http: bool = False
+) -> httpx.URL:
+    """`url`, refused unless it is https, points at a loopback host, or the user allowed
+    plain http with `allow_insecure_http=True`.
+
+    Raises:
+        ConfigurationError: one line naming the URL's origin and the flag.
+    """
+    try:
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(str(url))
+    except httpx.InvalidURL:
+        raise ConfigurationError(f"the {what} is not a URL") from None
+    if parsed.scheme == "https":
+        return parsed
+    if parsed.scheme == "http" and (allow_insecure_http or is_loopback(parsed.host)):
+        return parsed
+    if parsed.scheme != "http":
+        raise ConfigurationError(
+            f"the {what} must be an https:// URL (got {parsed.scheme or 'no scheme'}://"
+            f"{parsed.host})"
+        )
+    raise ConfigurationError(
+        f"the {what} http://{parsed.host} would send credentials in clear: use https, or pass "
+        "allow_insecure_http=True (SERVICEHUB_<BACKEND>_ALLOW_INSECURE_HTTP=true) for a "
+        "server on a trusted network"
+    )
+
+
+def check_transport_security(
+    base_url: str | httpx.URL,
+    auth: Any,
+    allow_insecure_http: bool,
+    other_urls: Mapping[str, str | None] | None = None,
+) -> None:
+    """Refuse plain http to a host that is not this machine for every URL a client sends
+    credentials to: its base URL, its auth's token endpoints (`token_url` of the strategy and
+    of those it combines or authenticates through), and `other_urls` by what they are;
+    unless `allow_insecure_http`. Called where every client builds its engine.
+
+    Raises:
+        ConfigurationError: naming the URL and the flag, in one line.
+    """
+    urls: dict[str, str | httpx.URL | None] = {"base_url": base_url, **(other_urls or {})}
+    for index, endpoint in enumerate(_endpoints(auth)):
+        urls[f"token endpoint{f' {index + 1}' if index else ''}"] = endpoint
+    for what, url in urls.items():
+        if url:
+            require_https(url, what=what, allow_insecure_http=allow_insecure_http)
+
+
+def _endpoints(auth: Any) -> list[Any]:
+    """The URLs an auth strategy sends credentials to on its own (token endpoints)."""
+    if auth is None:
+        return []
+    found = [auth.token_url] if getattr(auth, "token_url", None) else []
+    for inner in [*getattr(auth, "strategies", ()), getattr(auth, "request_auth", None)]:
+        found += _endpoints(inner)
+    return found
 
 
 def check_encodable(value: Any, *, field: str, json: bool = True) -> None:

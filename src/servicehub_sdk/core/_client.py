@@ -50,6 +50,7 @@ from ._base_url import (
     source_of_client_being_built,
     url_source,
 )
+from ._boundary import check_transport_security
 from ._context import ClientContext
 from ._environment import env_value
 from ._errors import ConfigurationError
@@ -62,6 +63,7 @@ from ._http import (
     capture_responses,
     decode_error,
 )
+from ._limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._logging import configure_from_env
 from ._pagination import AsyncPager, Page, Pager
 from ._request import CALL_OPTION_KEYS, Call, CallOptions, Flow, Step
@@ -124,10 +126,18 @@ class ClientBase(Generic[M]):
         headers: Mapping[str, str] | None = None,
         error_decoder: ErrorDecoder = decode_error,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
+        other_urls: Mapping[str, str | None] | None = None,
     ) -> SyncEngine | AsyncEngine:
         """The engine of this client (`SyncEngine` for `SyncClient`s, `AsyncEngine` for
-        `AsyncClient`s), for the constructor to put into the client's context."""
+        `AsyncClient`s), for the constructor to put into the client's context.
+
+        Refuses plain `http://` for `base_url` and `other_urls` while credentials are sent,
+        unless `allow_insecure_http`; answers larger than `max_response_bytes` are refused.
+        """
         configure_from_env()
+        check_transport_security(base_url, auth, allow_insecure_http, other_urls)
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=check_max_retries(max_retries))
@@ -139,15 +149,10 @@ class ClientBase(Generic[M]):
             retry=policy,
             headers=headers,
             error_decoder=error_decoder,
+            max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
         )
         engine.base_url_source = source_of_client_being_built()
         return engine
-
-    def _init_engine(self, **settings: Any) -> None:
-        """A plain `ClientContext` around a new engine, for clients whose resources reach
-        the client itself rather than a context of their own (SpiceCSM's, for now)."""
-        engine = self._open_engine(**settings)
-        self._context = ClientContext(engine=engine, client_name=type(self).__name__)
 
     def _new_engine(
         self,
@@ -184,6 +189,7 @@ class ClientBase(Generic[M]):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A client sharing this one's connections and credentials, with other settings.
 
@@ -194,12 +200,16 @@ class ClientBase(Generic[M]):
         """
         clone = copy.copy(self)
         engine = self._context.engine.derive(
-            timeout=timeout, max_retries=max_retries, headers=headers, retry=retry
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            retry=retry,
+            max_response_bytes=max_response_bytes,
         )
         clone._context = self._context.with_engine(engine)
         for name, value in vars(clone).items():
             if isinstance(value, Resource):
-                setattr(clone, name, value._rebind(clone._context, clone))
+                setattr(clone, name, value._rebind(clone._context))
         return clone
 
     capture_responses = staticmethod(capture_responses)
@@ -377,26 +387,17 @@ class Resource(Generic[M, C]):
     the engine that runs its operations and the backend's typed state.
     """
 
-    _client: ClientBase[Any]
-    """Only for resources made with their client instead of a context (SpiceCSM's, for now)."""
+    def __init__(self, context: C) -> None:
+        self._context: C = context
 
-    def __init__(self, context: C | ClientBase[Any]) -> None:
-        if isinstance(context, ClientBase):
-            self._client = context
-            self._context: C = cast(C, context._context)
-        else:
-            self._context = context
-
-    def _rebind(self, context: ClientContext, client: ClientBase[Any] | None = None) -> Self:
+    def _rebind(self, context: ClientContext) -> Self:
         """This resource (and the resources it holds) on another context of the same
-        backend state: what `with_options` gives its copy (`client`, the copy itself)."""
+        backend state: what `with_options` gives its copy."""
         clone = copy.copy(self)
         clone._context = cast(C, context)
-        if client is not None and "_client" in vars(clone):
-            clone._client = client
         for name, value in vars(clone).items():
             if isinstance(value, Resource):
-                setattr(clone, name, value._rebind(context, client))
+                setattr(clone, name, value._rebind(context))
         return clone
 
     def __repr__(self) -> str:

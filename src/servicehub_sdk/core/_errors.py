@@ -17,7 +17,7 @@ import httpx
 import pydantic_core
 from pydantic_core import PydanticCustomError
 
-from ._redaction import REDACTED, is_secret_name, redact_mapping
+from ._redaction import REDACTED, bounded, is_secret_name, redact_mapping
 
 __all__ = [
     "APIConnectionError",
@@ -38,6 +38,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "ServiceHubError",
@@ -328,10 +329,10 @@ class APIStatusError(ServiceHubError):
         super().__init__(message, request=request, may_have_been_applied=may_have_been_applied)
         self.response = response
         self.status_code = status_code if status_code is not None else response.status_code
-        self.body = body
+        self.body = bounded(body)  # a body nested 600 deep could not be printed or pickled
         self.code = code
         self.backend_message = backend_message
-        self.details = details or []
+        self.details = bounded(details or [])
         self.note_request_id(response, request)
 
 
@@ -399,8 +400,8 @@ class GraphQLError(ServiceHubError):
             request=request_of(response) if response is not None else None,
             may_have_been_applied=may_have_been_applied,
         )
-        self.errors = errors
-        self.data = data
+        self.errors = bounded(errors)
+        self.data = bounded(data)
         self.response = response
         if response is not None:
             self.note_request_id(response, request_of(response))
@@ -435,7 +436,7 @@ class JSONRPCError(ServiceHubError):
             may_have_been_applied=may_have_been_applied,
         )
         self.code = code
-        self.data = data
+        self.data = bounded(data)
         self.response = response
         if response is not None:
             self.note_request_id(response, request_of(response))
@@ -468,6 +469,34 @@ class ResponseValidationError(ServiceHubError):
         self.note_request_id(response, request_of(response))
 
 
+class ResponseTooLargeError(ServiceHubError):
+    """The answer is larger than the client's `max_response_bytes` (or a download's own
+    bound): refused before it was read whole, by its `Content-Length` or while reading it.
+
+    Never retried. The server did answer, so for a write `may_have_been_applied` is `True`.
+
+    Attributes:
+        limit: the bound in bytes.
+        size: the declared size, or the bytes read when the bound was passed.
+        status_code: the HTTP status of the answer.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None,
+        limit: int,
+        size: int,
+        status_code: int,
+        may_have_been_applied: bool,
+    ) -> None:
+        super().__init__(message, request=request, may_have_been_applied=may_have_been_applied)
+        self.limit = limit
+        self.size = size
+        self.status_code = status_code
+
+
 _LIVE = frozenset({"request", "response"})
 _LIVE_TYPES = (httpx.Request, httpx.Response, httpx.Client, httpx.AsyncClient, httpx.Auth)
 
@@ -488,7 +517,7 @@ def _rebuild(cls: type[ServiceHubError], message: str, state: dict[str, Any]) ->
 
 class PaginationError(ResponseValidationError):
     """A listing whose pages never lead to its end: the next page asked for is one already
-    fetched, a page repeats the one before it, or empty pages keep claiming more.
+    fetched, a page repeats one read before it, or empty pages keep claiming more.
 
     Raised after every item of the valid pages before was yielded.
 

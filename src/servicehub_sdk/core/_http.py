@@ -38,7 +38,13 @@ from ._errors import (
     status_error_class,
 )
 from ._jsonbody import body_or_text
-from ._redaction import redact_headers, redact_url
+from ._limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    check_max_response_bytes,
+    read_limited,
+    read_limited_async,
+)
+from ._redaction import Scrubber, redact_url
 from ._request import USE_CLIENT_AUTH, Call, CallOptions, Flow
 from ._retry import (
     RetryPolicy,
@@ -105,6 +111,8 @@ class EngineSettings(TypedDict, total=False):
     retry: RetryPolicy | None
     headers: Mapping[str, str] | None
     error_decoder: ErrorDecoder
+    max_response_bytes: int
+    scrubber: Scrubber | None
 
 
 def decode_error(body: Any) -> ErrorInfo:
@@ -198,6 +206,8 @@ class _Engine(Generic[C]):
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         error_decoder: ErrorDecoder = decode_error,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        scrubber: Scrubber | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.http_client: C = http_client
@@ -209,6 +219,10 @@ class _Engine(Generic[C]):
         self.retry = retry or RetryPolicy()
         self.headers = {"User-Agent": user_agent(), **(headers or {})}
         self.error_decoder = error_decoder
+        self.max_response_bytes = check_max_response_bytes(max_response_bytes)
+        self.scrubber = scrubber or Scrubber()
+        """What this client must never write down (its auth's and sessions' secrets)."""
+        self.scrubber.watch(auth)
         self.clock = clock or current_clock()
         """Where retry waits and attempt deadlines take their time (the real clock unless a
         test installs another)."""
@@ -223,6 +237,7 @@ class _Engine(Generic[C]):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy sharing the connection pool (which it does not own) with other settings."""
         clone = object.__new__(type(self))
@@ -236,6 +251,8 @@ class _Engine(Generic[C]):
             clone.retry = replace(clone.retry, max_retries=check_max_retries(max_retries))
         if headers:
             clone.headers = {**self.headers, **headers}
+        if max_response_bytes is not None:
+            clone.max_response_bytes = check_max_response_bytes(max_response_bytes)
         return clone
 
     @property
@@ -275,6 +292,11 @@ class _Engine(Generic[C]):
             timeout=timeout,
         )
         return request
+
+    def limit_for(self, call: Call[Any]) -> int:
+        """The most bytes the answer to `call` may have: its own bound (a download's) or the
+        client's `max_response_bytes`."""
+        return call.max_response_bytes or self.max_response_bytes
 
     def auth_for(self, call: Call[Any]) -> Any:
         auth = self.auth if call.auth is USE_CLIENT_AUTH else call.auth
@@ -319,6 +341,7 @@ class _Engine(Generic[C]):
     ) -> tenacity.RetryCallState | None:
         """Record the failed attempt and ask the policy's tenacity strategies whether to try
         again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
+        self.scrubber.error(error)  # before it can be logged, raised or kept
         if state is None:
             state = tenacity.RetryCallState(_RETRYING, None, (), {})
         else:
@@ -340,8 +363,8 @@ class _Engine(Generic[C]):
             logger.debug(
                 "request %s %s headers=%s",
                 request.method,
-                redact_url(request.url),
-                redact_headers(request.headers.multi_items()),
+                self.scrubber.url(request.url),
+                self.scrubber.headers(request.headers.multi_items()),
             )
 
     def log_response(self, response: httpx.Response, started: float) -> None:
@@ -350,10 +373,10 @@ class _Engine(Generic[C]):
             logger.debug(
                 "response %s %s -> %d in %.1f ms headers=%s",
                 request.method,
-                redact_url(request.url),
+                self.scrubber.url(request.url),
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
-                redact_headers(response.headers.multi_items()),
+                self.scrubber.headers(response.headers.multi_items()),
             )
 
     def transport_error(
@@ -448,7 +471,10 @@ class SyncEngine(_Engine[httpx.Client]):
         self.log_request(request)
         try:
             response = self.http_client.send(
-                request, auth=self.auth_for(call), follow_redirects=False
+                request, auth=self.auth_for(call), follow_redirects=False, stream=True
+            )
+            read_limited(
+                response, self.limit_for(call), name=call.name, idempotent=call.is_idempotent
             )
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
@@ -523,14 +549,10 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         self.log_request(request)
         try:
             if token is None or self.deadline_enforced:
-                response = await self.http_client.send(
-                    request, auth=self.auth_for(call), follow_redirects=False
-                )
+                response = await self._receive(call, request)
             else:  # a transport of its own (aiohttp…): bound the attempt from outside
                 async with asyncio.timeout(deadline.remaining()):
-                    response = await self.http_client.send(
-                        request, auth=self.auth_for(call), follow_redirects=False
-                    )
+                    response = await self._receive(call, request)
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
         except TimeoutError as exc:
@@ -541,6 +563,15 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
                 deadline.reset(token)
         self.log_response(response, started)
         return self.result(call, response)
+
+    async def _receive(self, call: Call[Any], request: httpx.Request) -> httpx.Response:
+        """Send `request` and read its answer, unless larger than the call's bound."""
+        response = await self.http_client.send(
+            request, auth=self.auth_for(call), follow_redirects=False, stream=True
+        )
+        limit = self.limit_for(call)
+        await read_limited_async(response, limit, name=call.name, idempotent=call.is_idempotent)
+        return response
 
     def _check_loop(self) -> None:
         loop = asyncio.get_running_loop()

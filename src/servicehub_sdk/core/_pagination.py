@@ -5,8 +5,8 @@ and the `Call` for the next page (or `None`). The pagers fetch one page at a tim
 that page, so memory stays flat however long the listing is.
 
 Every listing ends. A server that keeps saying "more" without making progress (the next
-request is one already made, a page repeats the one before it, or `MAX_EMPTY_PAGES` empty
-pages in a row claim more) gets a `PaginationError`, raised after every valid item was yielded.
+request is one already made, a page repeats any page read before it, or `MAX_EMPTY_PAGES`
+empty pages in a row claim more) gets a `PaginationError`, raised after every valid item was yielded.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ class _Progress(Generic[T]):
         self.backend = backend
         self.number = 0  # pages read so far
         self._requests: set[bytes] = set()
-        self._previous: object = None
+        self._pages: dict[bytes, int] = {}  # a digest of every page read -> its number
         self._empty_run = 0
 
     @staticmethod
@@ -191,7 +191,7 @@ class _Progress(Generic[T]):
         return call.with_parse(lambda response: (parse(response), response))
 
     def check(self, page: Page[T], response: httpx.Response) -> None:
-        """Refuse a page whose request was already made, a page that repeats the one before
+        """Refuse a page whose request was already made, a page that repeats one read before
         it, or one empty page too many."""
         self.number += 1
         request = response.request
@@ -209,7 +209,6 @@ class _Progress(Generic[T]):
         self._requests.add(identity)
         rows = len(page.items) if page.fetched is None else page.fetched
         if rows == 0:
-            self._previous = None
             self._empty_run = self._empty_run + 1 if page.next is not None else 0
             if self._empty_run >= MAX_EMPTY_PAGES:
                 raise self._error(
@@ -219,18 +218,18 @@ class _Progress(Generic[T]):
                 )
             return
         self._empty_run = 0
-        # A page is known by its first and last item (the backend's fingerprint when it
-        # filters): cheap for every page, and a page sent twice is caught.
+        # A page is known by a digest of its first and last item (the backend's fingerprint
+        # when it filters): cheap for every page, 16 bytes kept per page, and a page sent
+        # again, right after itself or pages later (A, B, A, B...), is caught.
         current = (
             page.fingerprint
             if page.fingerprint is not None
-            else (len(page.items), page.items[0], page.items[-1])
+            else fingerprint((len(page.items), page.items[0], page.items[-1]))
         )
-        if current == self._previous:
-            raise self._error(
-                f"page {self.number} repeats page {self.number - 1}", response, self.number
-            )
-        self._previous = current
+        seen = self._pages.get(current)
+        if seen is not None:
+            raise self._error(f"page {self.number} repeats page {seen}", response, self.number)
+        self._pages[current] = self.number
 
     def _error(self, what: str, response: httpx.Response, number: int) -> PaginationError:
         return PaginationError(

@@ -89,6 +89,8 @@ class Call(Generic[T]):
         single_flight: the `SingleFlight` that holds this call's result (a session): the
             call is sent only when it holds no usable result and no other caller is sending
             it; everyone else waits for that caller and shares its outcome.
+        max_response_bytes: the most bytes this answer may have, when not the client's
+            `max_response_bytes` (a download's own bound).
     """
 
     method: str
@@ -104,6 +106,7 @@ class Call(Generic[T]):
     auth: Any = field(default=USE_CLIENT_AUTH)
     name: str | None = None
     single_flight: SingleFlight[T] | None = None
+    max_response_bytes: int | None = None
 
     @property
     def is_idempotent(self) -> bool:

@@ -6,6 +6,10 @@ tenacity strategies, in tenacity's own order: `retry` (is this failure worth ano
 attempt?), `wait` (how long first?) and `stop` (attempts or waiting exhausted?). Every
 decision is made on the SDK error the attempt raised, so a failure reported inside an HTTP 200
 envelope (SupportCenter Plus rate limiting, code 4015) is retried exactly like a 429.
+
+One rule for rate limits: a `RateLimitError` (HTTP 429, or a backend's rate-limit code such as
+SupportCenter Plus 4015, whether its status line says 200 or 400) means the request was not
+processed, so it is retried for every method, creates included.
 """
 
 from __future__ import annotations
@@ -62,7 +66,9 @@ class RetryPolicy:
         max_retry_after: the longest `Retry-After` honoured; a longer one raises
             `RateLimitError` at once, with `retry_after` set.
         max_total_wait: the most time spent sleeping between attempts of one call.
-        retry_statuses: HTTP statuses that are retried (idempotent requests only).
+        retry_statuses: HTTP statuses that are retried (idempotent requests only; a rate
+            limit, 429 or a backend's rate-limit code, is retried for every method while 429
+            is in this set).
         total_timeout: seconds the whole call may take, every attempt and wait included
             (`None`: no bound beyond `timeout` per attempt and `max_total_wait`). An attempt
             running when it elapses ends with `APITimeoutError`; no attempt starts after it.
@@ -92,11 +98,16 @@ class RetryPolicy:
 
     def retryable(self, error: BaseException, *, idempotent: bool) -> bool:
         """Whether the SDK error an attempt raised is worth another attempt."""
-        if isinstance(error, APIStatusError):
+        if isinstance(error, RateLimitError):
+            # Not processed, whatever the method: retried while 429 is a retried status.
+            if 429 not in self.retry_statuses:
+                return False
+        elif isinstance(error, APIStatusError):
             if error.status_code not in self.retry_statuses:
                 return False
             if not (idempotent or error.before_request):
                 return False
+        if isinstance(error, APIStatusError):
             retry_after = _retry_after(error)
             return retry_after is None or retry_after <= self.max_retry_after
         if isinstance(error, APIConnectionError):

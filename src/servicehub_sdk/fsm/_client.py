@@ -79,6 +79,10 @@ class _FSMClientBase(ClientBase[M]):
         grant_type: `"password"` (default) or `"client_credentials"`.
         auth: any `httpx.Auth` instead of the grants (then configure the context).
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
 
     Attributes:
         secure_hash, partners: the resources.
@@ -109,6 +113,8 @@ class _FSMClientBase(ClientBase[M]):
         grant_type: Literal["password", "client_credentials"] = "password",
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -137,7 +143,10 @@ class _FSMClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
             headers={"X-Client-ID": client_identifier, "X-Client-Version": client_version},
+            other_urls={"directory_url": directory_url},
         )
         self._context: FSMClientContext = FSMClientContext(
             engine=engine,

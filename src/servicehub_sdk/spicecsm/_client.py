@@ -80,6 +80,10 @@ class _SpiceCSMClientBase(ClientBase[M]):
         encoding: `"form"` (the request in the form field `request`) or `"json"` (the body).
         allow_raw_sql: `query` (raw SQL) is refused unless this is `True`.
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
     """
 
     env_prefix = "SERVICEHUB_SPICECSM_"
@@ -95,6 +99,8 @@ class _SpiceCSMClientBase(ClientBase[M]):
         encoding: Literal["form", "json"] = "form",
         allow_raw_sql: bool = False,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -108,6 +114,8 @@ class _SpiceCSMClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
         self._context: SpiceCSMContext = SpiceCSMContext(
             engine=engine,
@@ -119,6 +127,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
             allow_raw_sql=allow_raw_sql,
         )
         context = self._context
+        engine.scrubber.add(values=[context.password])
         self.agents: Agents[M] = Agents(context)
         self.companies: Companies[M] = Companies(context)
         self.cases: Cases[M] = Cases(context)

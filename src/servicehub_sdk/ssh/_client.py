@@ -75,6 +75,10 @@ class _SSHClientBase(ClientBase[M]):
             document-derived schema when it refuses; `"bundled"` (or `"document"`) pins the
             bundled schema; any other text is taken as the schema in GraphQL SDL.
         max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
 
     Attributes:
         service_organisations, customers, machine_models, customer_machines, service_cases:
@@ -96,6 +100,8 @@ class _SSHClientBase(ClientBase[M]):
         auth: httpx.Auth | None = None,
         schema: str | None = None,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -122,6 +128,8 @@ class _SSHClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
             error_decoder=decode_gateway_error,
         )
         self._context: SSHContext = SSHContext(

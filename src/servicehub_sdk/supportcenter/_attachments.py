@@ -90,13 +90,17 @@ class Attachments(Resource[M, SupportCenterContext]):
 
     @operation
     def download(self, attachment_id: str | int, **options: Unpack[CallOptions]) -> Call[bytes]:
-        """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`)."""
+        """The content of an attachment (`GET requests/{id}/attachments/{aid}/download`).
+
+        A file larger than the client's `max_download_bytes` raises `ResponseTooLargeError`
+        before it is read whole."""
         segment = path_segment(attachment_id, field="attachment_id")
         return Call(
             "GET",
             f"requests/{self._request_id}/attachments/{segment}/download",
             parse=lambda r: r.content,
             name="download attachment",
+            max_response_bytes=self._context.max_download_bytes,
         )
 
 

@@ -7,7 +7,7 @@ from pydantic import SecretStr
 
 from ..core._auth import HeaderAuth, secret
 from ..core._errors import ConfigurationError
-from ..core._redaction import REDACTED, is_secret_name
+from ..core._redaction import REDACTED, Scrubber, is_secret_name
 
 __all__ = ["KeyInQuery"]
 
@@ -33,6 +33,10 @@ class KeyInQuery(HeaderAuth):
 
     def apply(self, request: httpx.Request) -> None:
         request.url = request.url.copy_set_param(self.name, self.key.get_secret_value())
+
+    def register_secrets(self, scrubber: Scrubber) -> None:
+        """Tell a client's scrubber the query parameter and the key."""
+        scrubber.add(params=[self.name], values=[self.key])
 
     def __repr__(self) -> str:
         return f"KeyInQuery(name={self.name!r}, key={REDACTED})"

@@ -17,6 +17,7 @@ from ..core._client import (
     SyncClient,
 )
 from ..core._errors import ConfigurationError
+from ..core._limits import check_max_response_bytes
 from ._admin import Admin
 from ._auth import KeyInQuery
 from ._context import RequestPaths, SupportCenterContext
@@ -50,7 +51,13 @@ class _SupportCenterClientBase(ClientBase[M]):
         note_key: the wrapper notes are sent in: `note` (default) or `request_note`, as
             ServiceDesk-Plus-family servers take them; answers are read under either.
         max_upload_bytes: attachments larger than this are refused before upload (10 MiB).
+        max_download_bytes: attachments larger than this are refused while downloading
+            (`ResponseTooLargeError`, 256 MiB), whatever `max_response_bytes` says.
         auth, max_retries, timeout, http_client: as for every client.
+        max_response_bytes: the largest answer read (64 MiB); a larger one raises
+            `ResponseTooLargeError`.
+        allow_insecure_http: allow plain http to hosts other than this machine (credentials
+            then cross the network in clear); without it every URL must be https.
     """
 
     env_prefix = "SERVICEHUB_SUPPORTCENTER_"
@@ -70,8 +77,11 @@ class _SupportCenterClientBase(ClientBase[M]):
         technicians_path: str = "technicians",
         note_key: Literal["note", "request_note"] = "note",
         max_upload_bytes: int = 10 * 1024 * 1024,
+        max_download_bytes: int = 256 * 1024 * 1024,
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
+        max_response_bytes: int | None = None,
+        allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
@@ -101,6 +111,8 @@ class _SupportCenterClientBase(ClientBase[M]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
             headers={"Accept": accept},
             error_decoder=decode_envelope_error,
         )
@@ -110,6 +122,7 @@ class _SupportCenterClientBase(ClientBase[M]):
             paths=paths,
             max_upload_bytes=max_upload_bytes,
             technicians_path=technicians_path,
+            max_download_bytes=check_max_response_bytes(max_download_bytes),
         )
         context = self._context
         self.requests: Requests[M] = Requests(context)

@@ -39,8 +39,11 @@ class SupportCenterContext(ClientContext):
         paths: the path names of the build (cloud or on-premise).
         max_upload_bytes: the largest attachment sent.
         technicians_path: the module of support reps (`technicians`).
+        max_download_bytes: the largest attachment downloaded (`None`: the client's
+            `max_response_bytes`).
     """
 
     paths: RequestPaths
     max_upload_bytes: int
     technicians_path: str
+    max_download_bytes: int | None = None

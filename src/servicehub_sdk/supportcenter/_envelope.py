@@ -44,6 +44,10 @@ MESSAGE_STATUS: dict[int, int] = {
     7001: 403,  # licence restriction
 }
 MANDATORY_MISSING = 4012
+RATE_LIMITED = 4015
+SUCCESS_CODES = frozenset({200, 2000})
+"""`status_code`s of a successful `response_status`: 2000, and 200 on some on-premise
+releases (others say only `"status": "success"`)."""
 
 
 def input_data(payload: Mapping[str, Any]) -> str:
@@ -63,12 +67,17 @@ def _statuses(body: Any) -> list[dict[str, Any]]:
 
 
 def succeeded(body: Any) -> bool:
-    """Whether every `response_status` says success (2000)."""
+    """Whether every `response_status` (an object, or a list of them in list answers) says
+    success: `"status": "success"`, or `status_code` 2000 (200 on some on-premise releases)."""
     statuses = _statuses(body)
-    return bool(statuses) and all(
-        str(s.get("status", "")).lower() == "success" or s.get("status_code") == 2000
-        for s in statuses
-    )
+    return bool(statuses) and all(_success(s) for s in statuses)
+
+
+def _success(status: Mapping[str, Any]) -> bool:
+    word = str(status.get("status", "") or "").lower()
+    if word == "success":
+        return True
+    return not word.startswith("fail") and _code(status.get("status_code")) in SUCCESS_CODES
 
 
 def _code(value: Any) -> int | None:
@@ -106,9 +115,9 @@ def decode_envelope_error(body: Any) -> ErrorInfo:
     """Code, messages and missing fields of a failed `response_status`.
 
     The code is the most specific one given: a message's own code (4012 inside a generic
-    4000 envelope) before the envelope's. No status is implied: for an HTTP error status
-    the status line decides the error class (`envelope_status` maps codes inside an
-    HTTP 200).
+    4000 envelope) before the envelope's. No status is implied (for an HTTP error status
+    the status line decides the error class; `envelope_status` maps codes inside an
+    HTTP 200), except for the rate limit 4015: a `RateLimitError` whatever the status line.
     """
     statuses = _statuses(body)
     messages = [
@@ -121,6 +130,8 @@ def decode_envelope_error(body: Any) -> ErrorInfo:
     codes += [c for c in (_code(s.get("status_code")) for s in statuses) if c is not None]
     specific = [c for c in codes if c in MESSAGE_STATUS]
     code = specific[0] if specific else (codes[0] if codes else None)
+    if RATE_LIMITED in codes:
+        code = RATE_LIMITED
     text = "; ".join(filter(None, (_describe(m) for m in messages)))
     if not text and statuses:
         text = str(statuses[0].get("status") or "") or ""
@@ -132,7 +143,9 @@ def decode_envelope_error(body: Any) -> ErrorInfo:
     details: list[Any] = messages or [dict(s) for s in statuses]
     if missing:
         text = text or f"mandatory fields missing: {', '.join(missing)}"
-    return ErrorInfo(code=code, message=text or None, details=details or None)
+    # A rate limit is a rate limit whatever the status line says (200 or 400): not processed.
+    status = MESSAGE_STATUS[RATE_LIMITED] if code == RATE_LIMITED else None
+    return ErrorInfo(code=code, message=text or None, details=details or None, status=status)
 
 
 def envelope_status(body: Any) -> ErrorInfo:

@@ -9,7 +9,8 @@
 - the emulators themselves: `SSHEmulator`, `FSMEmulator`, `SupportCenterEmulator`,
   `CECenterEmulator`, `SpiceCSMEmulator` (each imported when first named), and `SpiceDriver`,
   which plays SpiceCSM toward your web-call endpoint.
-- `scrubbing_vcr`, `scrub_body`, `find_secrets`: cassettes that keep secrets out.
+- `scrubbing_vcr`, `scrub_body`, `scrub_cassettes`, `find_secrets`: cassettes that keep
+  secrets out.
 - a pytest plugin (fixtures `servicehub_sandbox`, `emulator_server`) and
   `python -m servicehub_sdk.testing` to run the sandbox as a process.
 
@@ -19,7 +20,7 @@ sandbox runs every backend of `servicehub_sdk.backends` whose spec names an emul
 
 from typing import TYPE_CHECKING, Any
 
-from ._cassettes import find_secrets, scrub_body, scrubbing_vcr
+from ._cassettes import find_secrets, scrub_body, scrub_cassettes, scrubbing_vcr
 from ._clock import FakeClock
 from ._faults import (
     Delay,
@@ -92,6 +93,7 @@ __all__ = [
     "register_emulator",
     "registered_backends",
     "scrub_body",
+    "scrub_cassettes",
     "scrubbing_vcr",
 ]
 

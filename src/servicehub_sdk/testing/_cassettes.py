@@ -8,8 +8,15 @@ with vcr.use_cassette("ssh_customers.yaml"):
     ...
 ```
 
-Recorded requests lose every auth header, their form and JSON secret fields; recorded
-responses lose tokens and sessions. Replays match on method, path, query and body.
+Recorded requests lose every auth header, their form and JSON secret fields and their secret
+query parameters; recorded responses lose tokens and sessions. Beyond these fixed names, every
+cassette is cleaned with what the SDK's clients alive in the process know of their own secrets
+(a custom `auth_header=`, `key_in="query"`'s parameter, session ids, the key and token values
+themselves, wherever they appear), plus any `secrets=` given. Replays match on method, path,
+query and body.
+
+Cassettes written before (or by another tool) are cleaned with `scrub_cassettes(paths,
+secrets=...)`; a key that was ever written to one should be rotated all the same.
 """
 
 from __future__ import annotations
@@ -19,9 +26,18 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-__all__ = ["PLACEHOLDER", "SCRUBBED_HEADERS", "find_secrets", "scrub_body", "scrubbing_vcr"]
+from ..core._redaction import is_secret_name, live_scrubbers, scrub_text
+
+__all__ = [
+    "PLACEHOLDER",
+    "SCRUBBED_HEADERS",
+    "find_secrets",
+    "scrub_body",
+    "scrub_cassettes",
+    "scrubbing_vcr",
+]
 
 PLACEHOLDER = "REDACTED"
 
@@ -108,45 +124,103 @@ def _scrubbed_body_matcher(r1: Any, r2: Any) -> None:
         raise AssertionError(f"bodies differ: {r1.body!r} != {r2.body!r}")
 
 
-def _before_record_request(request: Any) -> Any:
+class _Secrets:
+    """What a cassette must not hold: the fixed names above, every live SDK client's own
+    header names, query parameters and secret values, and values given by the caller."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        scrubbers = live_scrubbers()
+        self.headers = set(SCRUBBED_HEADERS)
+        self.params: set[str] = set()
+        for scrubber in scrubbers:
+            self.headers |= scrubber.header_names
+            self.params |= scrubber.param_names
+        forms: set[str] = set()
+        for value in values:
+            if value and len(value) >= 4:
+                forms |= {value, quote(value, safe=""), quote_plus(value, safe="")}
+        ordered = sorted(forms, key=len, reverse=True)
+        self._given = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def text(self, text: str) -> str:
+        cleaned = scrub_text(text)
+        return self._given.sub(PLACEHOLDER, cleaned) if self._given is not None else cleaned
+
+    def body(self, body: Any, content_type: str = "") -> Any:
+        cleaned = scrub_body(body, content_type)
+        if isinstance(cleaned, bytes):
+            text = cleaned.decode("utf-8", "replace")
+            scrubbed = self.text(text)
+            return cleaned if scrubbed == text else scrubbed.encode("utf-8")
+        return self.text(cleaned) if isinstance(cleaned, str) else cleaned
+
+    def uri(self, uri: str) -> str:
+        parts = urlsplit(uri)
+        if parts.query:
+            pairs = parse_qsl(parts.query, keep_blank_values=True)
+            query = urlencode(
+                [
+                    (k, PLACEHOLDER if k.lower() in self.params or is_secret_name(k) else v)
+                    for k, v in pairs
+                ]
+            )
+            parts = parts._replace(query=query)
+        return self.text(urlunsplit(parts))
+
+    def header(self, name: str, value: str) -> str:
+        lowered = name.lower()
+        if lowered == "authorization":
+            # Keep the scheme (`Bearer`, `Basic`) so replays can check it; drop the secret.
+            scheme = str(value).split(" ", 1)[0] if " " in str(value) else ""
+            return f"{scheme} {PLACEHOLDER}".strip()
+        if lowered in self.headers:
+            return PLACEHOLDER
+        return self.text(str(value))
+
+
+def _record_request(request: Any, secrets: _Secrets) -> Any:
     content_type = ""
     for name, value in list(request.headers.items()):
         if name.lower() == "content-type":
             content_type = value
-        if name.lower() == "authorization":
-            # Keep the scheme (`Bearer`, `Basic`) so replays can check it; drop the secret.
-            scheme = str(value).split(" ", 1)[0] if " " in str(value) else ""
-            request.headers[name] = f"{scheme} {PLACEHOLDER}".strip()
-    request.body = scrub_body(request.body, content_type)
+        request.headers[name] = secrets.header(name, value)
+    request.uri = secrets.uri(request.uri)
+    request.body = secrets.body(request.body, content_type)
     return request
 
 
-def _before_record_response(response: Any) -> Any:
+def _record_response(response: Any, secrets: _Secrets) -> Any:
     body = response.get("body", {})
     if isinstance(body, dict) and "string" in body:
-        body["string"] = scrub_body(body["string"])
+        body["string"] = secrets.body(body["string"])
     headers = response.get("headers", {})
     for name in list(headers):
-        if name.lower() in SCRUBBED_HEADERS:
-            headers[name] = [PLACEHOLDER]
+        values = headers[name] if isinstance(headers[name], list) else [headers[name]]
+        headers[name] = [secrets.header(name, str(v)) for v in values]
     return response
 
 
-def scrubbing_vcr(cassette_dir: str | Path, **overrides: Any) -> Any:
+def scrubbing_vcr(
+    cassette_dir: str | Path, *, secrets: Iterable[str] = (), **overrides: Any
+) -> Any:
     """A `vcr.VCR` that scrubs secrets and replays strictly (`record_mode="none"`).
 
-    Matching is on method, scheme, host, port, path, query and body; bodies are compared
-    after scrubbing both sides, so a replay with real credentials still matches.
+    Besides the fixed names, each recorded interaction is cleaned with the secrets of every
+    SDK client alive when it is recorded (their auth header names, query parameters,
+    session ids and key/token values) and with the literal `secrets` given. Matching is on
+    method, scheme, host, port, path, query and body; bodies are compared after scrubbing
+    both sides, so a replay with real credentials still matches.
     """
     import vcr
 
+    given = list(secrets)
     options: dict[str, Any] = {
         "cassette_library_dir": str(cassette_dir),
         "record_mode": "none",
         "match_on": ["method", "scheme", "host", "port", "path", "query", "scrubbed_body"],
         "filter_headers": [(h, PLACEHOLDER) for h in SCRUBBED_HEADERS if h != "authorization"],
-        "before_record_request": _before_record_request,
-        "before_record_response": _before_record_response,
+        "before_record_request": lambda request: _record_request(request, _Secrets(given)),
+        "before_record_response": lambda response: _record_response(response, _Secrets(given)),
         "decode_compressed_response": True,
     }
     options.update(overrides)
@@ -155,13 +229,68 @@ def scrubbing_vcr(cassette_dir: str | Path, **overrides: Any) -> Any:
     return recorder
 
 
+def scrub_cassettes(paths: Iterable[str | Path], *, secrets: Iterable[str] = ()) -> list[Path]:
+    """Clean vcrpy cassettes already written: every YAML file given, or under a folder given,
+    is rewritten as `scrubbing_vcr` would have recorded it (fixed names, the secrets of the
+    SDK clients alive now, and the literal `secrets`). Returns the files that changed.
+
+    A secret found in a cassette was exposed (to version control, to CI logs): rotate it.
+
+    ```python
+    from servicehub_sdk.testing import scrub_cassettes
+
+    scrub_cassettes(["tests/cassettes"], secrets=[os.environ["SCP_KEY"]])
+    ```
+    """
+    import yaml
+
+    cleaner = _Secrets(list(secrets))
+    changed: list[Path] = []
+    for file in _files(paths, (".yaml", ".yml")):
+        text = file.read_text("utf-8")
+        data = yaml.safe_load(text)
+        if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+            continue
+        for interaction in data["interactions"]:
+            _scrub_interaction(interaction, cleaner)
+        if data != yaml.safe_load(text):
+            file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+            changed.append(file)
+    return changed
+
+
+def _scrub_interaction(interaction: Any, cleaner: _Secrets) -> None:
+    request = interaction.get("request") if isinstance(interaction, dict) else None
+    if isinstance(request, dict):
+        headers = request.get("headers") or {}
+        content_type = ""
+        for name in list(headers):
+            values = headers[name] if isinstance(headers[name], list) else [headers[name]]
+            if name.lower() == "content-type" and values:
+                content_type = str(values[0])
+            headers[name] = [cleaner.header(name, str(v)) for v in values]
+        if isinstance(request.get("uri"), str):
+            request["uri"] = cleaner.uri(request["uri"])
+        if request.get("body"):
+            request["body"] = cleaner.body(request["body"], content_type)
+    response = interaction.get("response") if isinstance(interaction, dict) else None
+    if isinstance(response, dict):
+        _record_response(response, cleaner)
+
+
+def _files(paths: Iterable[str | Path], suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    files: list[Path] = []
+    for path in map(Path, paths):
+        found = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        files += [f for f in found if suffixes is None or f.suffix in suffixes]
+    return files
+
+
 def find_secrets(paths: Iterable[str | Path], secrets: Iterable[str]) -> list[tuple[Path, str]]:
     """Every (file, secret) pair where a known secret value occurs in a file's text."""
     needles = [s for s in secrets if s]
     hits: list[tuple[Path, str]] = []
-    for path in map(Path, paths):
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            text = file.read_text("utf-8", "replace")
-            hits.extend((file, needle) for needle in needles if needle in text)
+    for file in _files(paths):
+        text = file.read_text("utf-8", "replace")
+        hits.extend((file, needle) for needle in needles if needle in text)
     return hits
