@@ -15,8 +15,7 @@ from servicehub_sdk.fsm import FSMClient
 from servicehub_sdk.spicecsm import SpiceCSMClient
 from servicehub_sdk.ssh import SSHClient
 from servicehub_sdk.supportcenter import AsyncSupportCenterClient, SupportCenterClient
-from servicehub_sdk.testing import EmulatorTransport, SupportCenterEmulator
-from servicehub_sdk.testing._faults import Drop
+from servicehub_sdk.testing import Drop, EmulatorTransport, SupportCenterEmulator
 from tests.helpers import close, collect
 
 

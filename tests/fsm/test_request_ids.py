@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from servicehub_sdk import APIConnectionError, NotFoundError, ServerError
-from servicehub_sdk.testing import EmulatorTransport, FSMEmulator
-from servicehub_sdk.testing._faults import Drop, Reply
+from servicehub_sdk.testing import Drop, EmulatorTransport, FSMEmulator, Reply
 from tests.fsm.conftest import client_class
 from tests.helpers import close, collect, resolve
 
