@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, Unpack
+from datetime import datetime
+from functools import partial
+from typing import Any, ClassVar, Literal, Unpack
 
 from ..core._client import (
     M,
@@ -15,6 +17,8 @@ from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
 from ..core._request import CallOptions, Flow, ListOptions, Step
+from ..feeds._change import Change
+from ..feeds._scan import change_of, mapped_pages
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
@@ -106,6 +110,29 @@ MachineData = CustomerMachineInput | Mapping[str, Any]
 
 class CustomerMachines(Resource[M, SSHContext]):
     """Customer machines (`customerMachinesPaginated`, `createCustomerMachine`)."""
+
+    _change_model: ClassVar[type[CustomerMachine]] = CustomerMachine
+
+    @paged
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Step[Page[Change[CustomerMachine]]]:
+        """Every customer machine as a `created` change (`customerMachinesPaginated`, one request per
+        `page_size`).
+
+        Customer machines carry no modification time, so alone this cannot tell what changed
+        since a time: `since` raises `RequestValidationError`. A `ChangeFeed` over it
+        compares each scan with the fingerprints of the previous one and is exact.
+        """
+        if since is not None:
+            raise RequestValidationError(
+                "customer machines carry no modification time: follow them with a ChangeFeed"
+            )
+        return mapped_pages(list_machines(self._context, page_size), partial(change_of, since=None))
 
     @paged
     def list(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import partial
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import httpx
 
@@ -18,6 +19,8 @@ from ..core._errors import NotFoundError, RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
 from ..core._request import CallOptions, Flow, ListOptions, Step
+from ..feeds._change import Change
+from ..feeds._scan import change_of, mapped_pages
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
@@ -174,6 +177,32 @@ def upsert_customer(context: SSHContext, wanted: CustomerInput) -> Flow[UpsertRe
 
 class Customers(Resource[M, SSHContext]):
     """Customers (`customersPaginated`, `customer`, `createCustomer`, `updateCustomer`)."""
+
+    _change_model: ClassVar[type[Customer]] = Customer
+
+    @paged
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Step[Page[Change[Customer]]]:
+        """Every customer as a `created` change (`customersPaginated`, one request per
+        `page_size`).
+
+        Customers carry no modification time, so alone this cannot tell what changed
+        since a time: `since` raises `RequestValidationError`. A `ChangeFeed` over it
+        compares each scan with the fingerprints of the previous one and is exact.
+        """
+        if since is not None:
+            raise RequestValidationError(
+                "customers carry no modification time: follow them with a ChangeFeed"
+            )
+        return mapped_pages(
+            self._context.listing("customersPaginated", "Customer", Customer, page_size=page_size),
+            partial(change_of, since=None),
+        )
 
     @paged
     def list(self, *, page_size: int = 100, **options: Unpack[ListOptions]) -> Step[Page[Customer]]:
