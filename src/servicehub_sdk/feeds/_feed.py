@@ -122,7 +122,7 @@ class _FeedBase(Generic[T]):
         return Scanned(change.id, self.fingerprint(item), change.updated_at, data)
 
     def _changes(self, batch: StoredBatch | None) -> list[Change[T]]:
-        if batch is None:
+        if batch is None or not batch.held:
             return []
         observed = datetime.fromisoformat(batch.observed_at)
         return [self._change(stored, observed) for stored in batch.changes]

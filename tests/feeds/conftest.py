@@ -1,0 +1,50 @@
+"""Feeds over a small Secure Service Hub emulator served in-process, with their state in a
+SQLite file or in a database of the real PostgreSQL the journal tests start."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.testing import EmulatorTransport, FakeClock, SSHEmulator
+from servicehub_sdk.testing._ssh.store import SSHStore
+from tests.helpers import close
+from tests.integrations.conftest import postgres_server, postgres_url
+
+__all__ = ["postgres_server", "postgres_url"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the feeds keep their state: a SQLite file path or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "feeds.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def small_emulator(seed: int = 3, cases: int = 8) -> SSHEmulator:
+    store = SSHStore(seed, organisations=1, customers=4, models=2, machines=4, cases=cases)
+    return SSHEmulator(store=store)
+
+
+@pytest.fixture
+def emulator() -> SSHEmulator:
+    return small_emulator()
+
+
+@pytest.fixture
+async def hub(mode: str, emulator: SSHEmulator, clock: FakeClock) -> AsyncIterator[Any]:
+    """A sync or async client of the emulator, served in-process."""
+    transport = EmulatorTransport(emulator)
+    config = emulator.client_config(transport.url)
+    if mode == "sync":
+        client: Any = SSHClient(**config, http_client=transport.client())
+    else:
+        client = AsyncSSHClient(**config, http_client=transport.async_client())
+    yield client
+    await close(client)
