@@ -12,10 +12,19 @@ import pytest
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorTransport, FakeClock, SSHEmulator
 from servicehub_sdk.testing._ssh.store import SSHStore
+from tests.feeds.drive import OPENED, close_feed
 from tests.helpers import close
 from tests.integrations.conftest import postgres_server, postgres_url
 
 __all__ = ["postgres_server", "postgres_url"]
+
+
+@pytest.fixture(autouse=True)
+async def close_feeds() -> AsyncIterator[None]:
+    """Close what `feed_of` opened, so the PostgreSQL server has no client left at its end."""
+    yield
+    while OPENED:
+        await close_feed(OPENED.pop())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -13,11 +13,17 @@ class Boom(Exception):
     """What a failing handler raises."""
 
 
+OPENED: list[Any] = []
+"""The feeds `feed_of` made during the test (closed after it, see conftest)."""
+
+
 def feed_of(hub: Any, location: Any, name: str = "cases", **settings: Any) -> Any:
     """A feed of `hub`'s service cases: `ChangeFeed` for a sync client, else the async one."""
     cls = AsyncChangeFeed if type(hub).__name__.startswith("Async") else ChangeFeed
     settings.setdefault("page_size", 3)  # several pages, even for a few cases
-    return cls(hub.service_cases, name=name, state=location, **settings)
+    feed = cls(hub.service_cases, name=name, state=location, **settings)
+    OPENED.append(feed)
+    return feed
 
 
 async def poll(
@@ -73,7 +79,7 @@ def touch(emulator: SSHEmulator, case_id: str, title: str) -> None:
     emulator.store.cases[case_id]["updatedAt"] = "2030-06-01T00:00:00Z"
 
 
-def add_case(emulator: SSHEmulator, case_id: str) -> None:
-    """A new case in the hub (a copy of the first one under another id)."""
-    first = next(iter(emulator.store.cases.values()))
-    emulator.store.cases[case_id] = {**first, "id": case_id, "displayId": f"SC-{case_id}"}
+def add_case(emulator: SSHEmulator, case_id: str, template: dict[str, Any] | None = None) -> None:
+    """A new case in the hub: a copy of `template` (else of the first case) under another id."""
+    model = template or next(iter(emulator.store.cases.values()))
+    emulator.store.cases[case_id] = {**model, "id": case_id, "displayId": f"SC-{case_id}"}

@@ -34,9 +34,7 @@ async def test_a_scan_reads_the_smallest_field_set(hub: Any, emulator: SSHEmulat
     assert "description" not in document and "customFields" not in document
 
 
-async def test_customers_and_machines_have_no_update_time(
-    hub: Any, emulator: SSHEmulator
-) -> None:
+async def test_customers_and_machines_have_no_update_time(hub: Any, emulator: SSHEmulator) -> None:
     customers = await collect(hub.customers.changes())
     machines = await collect(hub.customer_machines.changes())
     assert {c.id for c in customers} == set(emulator.store.customers)

@@ -69,13 +69,13 @@ def test_one_database_holds_the_journal_and_the_feeds(
         pytest.skip("covered by the async test below")
     with open_journal(location) as journal:
         journal.claim("case-1", "run-1", 60)
-        with ChangeFeed(hub.service_cases, name="cases", state=journal) as feed:
-            with feed.poll() as batch:
-                assert len(batch) == len(emulator.store.cases)
-        assert journal.get("case-1") is not None
-    with ChangeFeed(hub.service_cases, name="cases", state=location) as feed:
+        feed = ChangeFeed(hub.service_cases, name="cases", state=journal)
         with feed.poll() as batch:
-            assert len(batch) == 0
+            assert len(batch) == len(emulator.store.cases)
+        feed.close()  # leaves the journal's connection open
+        assert journal.get("case-1") is not None
+    with ChangeFeed(hub.service_cases, name="cases", state=location) as feed, feed.poll() as batch:
+        assert len(batch) == 0
 
 
 async def test_one_database_holds_the_async_journal_and_the_feeds(
@@ -86,9 +86,10 @@ async def test_one_database_holds_the_async_journal_and_the_feeds(
     journal = await open_journal_async(location)
     async with journal:
         await journal.claim("case-1", "run-1", 60)
-        async with AsyncChangeFeed(hub.service_cases, name="cases", state=journal) as feed:
-            async with feed.poll() as batch:
-                assert len(batch) == len(emulator.store.cases)
+        feed = AsyncChangeFeed(hub.service_cases, name="cases", state=journal)
+        async with feed.poll() as batch:
+            assert len(batch) == len(emulator.store.cases)
+        await feed.close()  # leaves the journal's connection open
         assert await journal.get("case-1") is not None
 
 

@@ -101,9 +101,7 @@ async def test_a_held_batch_is_not_delivered_to_another_poller(hub: Any, locatio
     await close_feed(theirs)
 
 
-async def test_a_lapsed_lease_hands_the_batch_to_the_next_poller(
-    hub: Any, location: str
-) -> None:
+async def test_a_lapsed_lease_hands_the_batch_to_the_next_poller(hub: Any, location: str) -> None:
     slow = feed_of(hub, location, lease_seconds=0.0)  # its lease lapses at once
     other = feed_of(hub, location)
     batch = await held(slow)
@@ -139,7 +137,9 @@ async def test_since_delivers_only_what_changed_since(
     await close_feed(feed)
 
 
-async def test_pending_peeks_without_a_lease(hub: Any, location: str, emulator: SSHEmulator) -> None:
+async def test_pending_peeks_without_a_lease(
+    hub: Any, location: str, emulator: SSHEmulator
+) -> None:
     feed = feed_of(hub, location)
     peeked = await call(feed, "pending")
     assert {c.id for c in peeked} == case_ids(emulator)

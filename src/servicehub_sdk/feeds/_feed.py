@@ -306,6 +306,7 @@ class ChangeFeed(_FeedBase[T]):
         )
         self._store = FeedStore.open(state)
         self._owns_store = self._store is not state
+        self._closed = False
 
     def _scan(self) -> list[Scanned]:
         pager = self.resource.changes(**self.listing_arguments)
@@ -408,7 +409,8 @@ class ChangeFeed(_FeedBase[T]):
 
     def close(self) -> None:
         """Close the store, if the feed opened it."""
-        if self._owns_store:
+        if self._owns_store and not self._closed:
+            self._closed = True
             self._store.close()
 
     def __enter__(self) -> Self:
@@ -553,7 +555,8 @@ class AsyncChangeFeed(_FeedBase[T]):
     async def close(self) -> None:
         """Close the store, if the feed opened it."""
         if self._owns_store and self._store is not None:
-            await self._store.close()
+            store, self._store = self._store, None
+            await store.close()
 
     async def __aenter__(self) -> Self:
         return self
