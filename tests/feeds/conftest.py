@@ -3,6 +3,7 @@ SQLite file or in a database of the real PostgreSQL the journal tests start."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,9 @@ from servicehub_sdk.testing import EmulatorTransport, FakeClock, SSHEmulator
 from servicehub_sdk.testing._ssh.store import SSHStore
 from tests.feeds.drive import OPENED, close_feed
 from tests.helpers import close
-from tests.integrations.conftest import postgres_server, postgres_url
+from tests.integrations.conftest import postgres_server
 
-__all__ = ["postgres_server", "postgres_url"]
+__all__ = ["postgres_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +28,30 @@ async def close_feeds() -> AsyncIterator[None]:
         await close_feed(OPENED.pop())
 
 
+@pytest.fixture(scope="session")
+def feeds_database(postgres_server: Any) -> str:
+    """One database for the feed tests (each test has a schema of its own in it)."""
+    import psycopg
+
+    with psycopg.connect(postgres_server.get_uri(), autocommit=True) as admin:
+        admin.execute('CREATE DATABASE "feeds"')
+    url: str = postgres_server.get_uri("feeds")
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where the feeds keep their state: a SQLite file path or a PostgreSQL URL."""
+    """Where the feeds keep their state: a SQLite file path, or a PostgreSQL URL whose
+    `search_path` is a new schema (cheaper than a database per test)."""
     if request.param == "sqlite":
         return str(tmp_path / "feeds.sqlite3")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+    import psycopg
+
+    database: str = request.getfixturevalue("feeds_database")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{database}&options=-csearch_path%3D{schema}"
 
 
 def small_emulator(seed: int = 3, cases: int = 8) -> SSHEmulator:
