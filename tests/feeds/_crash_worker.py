@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from servicehub_sdk.feeds import ChangeFeed
 from servicehub_sdk.ssh import SSHClient
@@ -22,7 +23,7 @@ def main(state: str, keys_file: str) -> None:
     emulator = small_emulator()
     transport = EmulatorTransport(emulator)
     hub = SSHClient(**emulator.client_config(transport.url), http_client=transport.client())
-    feed = ChangeFeed(hub.service_cases, name="cases", state=state)
+    feed: ChangeFeed[Any] = ChangeFeed(hub.service_cases, name="cases", state=state)
     with feed.poll() as batch:
         Path(keys_file).write_text("\n".join(change.key for change in batch))
         os._exit(KILLED)  # handled, not committed

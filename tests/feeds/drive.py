@@ -21,7 +21,7 @@ def feed_of(hub: Any, location: Any, name: str = "cases", **settings: Any) -> An
     """A feed of `hub`'s service cases: `ChangeFeed` for a sync client, else the async one."""
     cls = AsyncChangeFeed if type(hub).__name__.startswith("Async") else ChangeFeed
     settings.setdefault("page_size", 3)  # several pages, even for a few cases
-    feed = cls(hub.service_cases, name=name, state=location, **settings)
+    feed: Any = cls(hub.service_cases, name=name, state=location, **settings)
     OPENED.append(feed)
     return feed
 

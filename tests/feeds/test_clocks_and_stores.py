@@ -47,7 +47,7 @@ async def test_the_cursor_is_the_scan_time_of_the_feeds_clock(hub: Any, location
     cursor = feed.cursor if isinstance(feed, ChangeFeed) else await feed.cursor()
     lag = feed.lag if isinstance(feed, ChangeFeed) else await feed.lag()
     assert cursor == datetime.fromtimestamp(NOW, UTC)
-    assert lag.total_seconds() == 90
+    assert lag is not None and lag.total_seconds() == 90
     await close_feed(feed)
 
 
@@ -69,12 +69,13 @@ def test_one_database_holds_the_journal_and_the_feeds(
         pytest.skip("covered by the async test below")
     with open_journal(location) as journal:
         journal.claim("case-1", "run-1", 60)
-        feed = ChangeFeed(hub.service_cases, name="cases", state=journal)
+        feed: ChangeFeed[Any] = ChangeFeed(hub.service_cases, name="cases", state=journal)
         with feed.poll() as batch:
             assert len(batch) == len(emulator.store.cases)
         feed.close()  # leaves the journal's connection open
         assert journal.get("case-1") is not None
-    with ChangeFeed(hub.service_cases, name="cases", state=location) as feed, feed.poll() as batch:
+    again: ChangeFeed[Any] = ChangeFeed(hub.service_cases, name="cases", state=location)
+    with again, again.poll() as batch:
         assert len(batch) == 0
 
 
@@ -86,7 +87,7 @@ async def test_one_database_holds_the_async_journal_and_the_feeds(
     journal = await open_journal_async(location)
     async with journal:
         await journal.claim("case-1", "run-1", 60)
-        feed = AsyncChangeFeed(hub.service_cases, name="cases", state=journal)
+        feed: AsyncChangeFeed[Any] = AsyncChangeFeed(hub.service_cases, name="cases", state=journal)
         async with feed.poll() as batch:
             assert len(batch) == len(emulator.store.cases)
         await feed.close()  # leaves the journal's connection open

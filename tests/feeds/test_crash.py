@@ -32,7 +32,7 @@ def test_a_crash_between_handling_and_commit_loses_nothing(
     handled = keys.read_text().splitlines()
     assert handled
 
-    feed = ChangeFeed(hub.service_cases, name="cases", state=state)
+    feed: ChangeFeed[Any] = ChangeFeed(hub.service_cases, name="cases", state=state)
     with feed.poll() as batch:  # the dead process's lease still holds
         assert not batch.held and len(batch) == 0
     with sqlite3.connect(state) as db:  # as if its lease time had passed

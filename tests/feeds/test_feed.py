@@ -45,7 +45,8 @@ async def test_updates_and_deletions(hub: Any, location: str, emulator: SSHEmula
 
     found = await poll(feed)  # not complete: a missing record is not taken as deleted
     assert {(c.kind, c.id) for c in found} == {("updated", changed), ("created", "new-case")}
-    assert next(c for c in found if c.id == changed).item.title == "Spindle replaced"
+    updated = next(c for c in found if c.id == changed).item
+    assert updated is not None and updated.title == "Spindle replaced"
 
     deleted = await poll(feed, complete=True)
     assert [(c.kind, c.id, c.item) for c in deleted] == [("deleted", gone, None)]

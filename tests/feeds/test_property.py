@@ -60,6 +60,7 @@ def drain(feed: ChangeFeed[Any], view: dict[str, str], max_changes: int, fail: b
                 del view[change.id]
             else:
                 assert (change.id in view) == (change.kind == "updated")
+                assert change.item is not None
                 view[change.id] = change.item.title
         if batch.final:
             return
@@ -79,7 +80,10 @@ def test_the_feed_view_follows_the_hub(location: str) -> None:
         emulator.store.cases = copy.deepcopy(initial)
         run = next(runs)
         view: dict[str, str] = {}
-        with ChangeFeed(hub.service_cases, name=f"run-{run}", state=location, page_size=2) as feed:
+        feed: ChangeFeed[Any] = ChangeFeed(
+            hub.service_cases, name=f"run-{run}", state=location, page_size=2
+        )
+        with feed:
             drain(feed, view, 500, fail=False)
             for serial, step in enumerate(steps):
                 apply(emulator, step, serial, next(iter(initial.values())))

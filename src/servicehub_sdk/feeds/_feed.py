@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from ..core._clock import Clock, current_clock
 from ..core._errors import ConfigurationError
-from ..integrations._journal_sql import AsyncSQLJournal, SQLJournal
+from ..integrations._journal import AsyncJournal, Journal
 from ._change import Change, Fingerprint, fingerprint_of
 from ._store import AsyncFeedStore, FeedStore
 from ._store_sql import FeedStatus, Opened, Peeked, Scanned, StoredBatch, diff
@@ -288,7 +288,7 @@ class ChangeFeed(_FeedBase[T]):
         resource: Any,
         *,
         name: str,
-        state: str | Path | FeedStore | SQLJournal,
+        state: str | Path | FeedStore | Journal,
         since: datetime | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         complete_every: float | None = DEFAULT_COMPLETE_EVERY,
@@ -432,7 +432,7 @@ class AsyncChangeFeed(_FeedBase[T]):
         resource: Any,
         *,
         name: str,
-        state: str | Path | AsyncFeedStore | AsyncSQLJournal | SQLJournal,
+        state: str | Path | AsyncFeedStore | AsyncJournal | Journal,
         since: datetime | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         complete_every: float | None = DEFAULT_COMPLETE_EVERY,

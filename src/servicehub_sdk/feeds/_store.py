@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from ..core._errors import ConfigurationError
-from ..integrations._journal import is_postgres_url
+from ..integrations._journal import AsyncJournal, Journal, is_postgres_url
 from ..integrations._journal_sql import (
     POSTGRES,
     SQLITE,
@@ -51,7 +51,7 @@ class FeedStore:
         self.run(self.sql.ensure_schema())
 
     @classmethod
-    def open(cls, state: str | Path | FeedStore | SQLJournal) -> FeedStore:
+    def open(cls, state: str | Path | FeedStore | Journal) -> FeedStore:
         """Open the store `state` names (a store given is used as it is)."""
         if isinstance(state, FeedStore):
             return state
@@ -101,7 +101,7 @@ class AsyncFeedStore:
 
     @classmethod
     async def open(
-        cls, state: str | Path | AsyncFeedStore | AsyncSQLJournal | SQLJournal
+        cls, state: str | Path | AsyncFeedStore | AsyncJournal | Journal
     ) -> AsyncFeedStore:
         """Open the store `state` names (a store given is used as it is)."""
         if isinstance(state, AsyncFeedStore):
@@ -161,10 +161,10 @@ class AsyncFeedStore:
         return "<AsyncFeedStore>"
 
 
-State = str | Path | FeedStore | SQLJournal
+State = str | Path | FeedStore | Journal
 """What `ChangeFeed(state=...)` takes."""
 
-AsyncState = str | Path | AsyncFeedStore | AsyncSQLJournal | SQLJournal
+AsyncState = str | Path | AsyncFeedStore | AsyncJournal | Journal
 """What `AsyncChangeFeed(state=...)` takes."""
 
 
