@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Literal, Unpack
 
+from ..core._changes import Change, change_of, mapped_pages
 from ..core._client import (
     M,
     Resource,
@@ -17,8 +18,6 @@ from ..core._errors import RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
 from ..core._request import CallOptions, Flow, ListOptions, Step
-from ..feeds._change import Change
-from ..feeds._scan import change_of, mapped_pages
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,

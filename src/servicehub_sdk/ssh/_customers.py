@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Unpack
 
 import httpx
 
+from ..core._changes import Change, change_of, mapped_pages
 from ..core._client import (
     M,
     Resource,
@@ -19,8 +20,6 @@ from ..core._errors import NotFoundError, RequestValidationError
 from ..core._models import validate_input
 from ..core._pagination import Page
 from ..core._request import CallOptions, Flow, ListOptions, Step
-from ..feeds._change import Change
-from ..feeds._scan import change_of, mapped_pages
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
