@@ -9,56 +9,18 @@
 - `LeaseLostError`: a commit came after the batch's lease lapsed.
 """
 
-from typing import TYPE_CHECKING, Any
-
 from ._change import Change, ChangeKind, Fingerprint, LeaseLostError, change_key, fingerprint_of
-
-if TYPE_CHECKING:
-    from ._feed import (
-        DEFAULT_COMPLETE_EVERY,
-        DEFAULT_LEASE_SECONDS,
-        DEFAULT_MAX_CHANGES,
-        AsyncChangeBatch,
-        AsyncChangeFeed,
-        ChangeBatch,
-        ChangeFeed,
-    )
-    from ._store import AsyncFeedStore, FeedStore
-    from ._store_sql import SCHEMA_VERSION, FeedStatus, FeedVersionError
-
-_LAZY = {
-    **dict.fromkeys(
-        (
-            "DEFAULT_COMPLETE_EVERY",
-            "DEFAULT_LEASE_SECONDS",
-            "DEFAULT_MAX_CHANGES",
-            "AsyncChangeBatch",
-            "AsyncChangeFeed",
-            "ChangeBatch",
-            "ChangeFeed",
-        ),
-        "._feed",
-    ),
-    "AsyncFeedStore": "._store",
-    "FeedStore": "._store",
-    "SCHEMA_VERSION": "._store_sql",
-    "FeedStatus": "._store_sql",
-    "FeedVersionError": "._store_sql",
-}
-"""Names imported on first use: the store builds on the integrations package, whose link
-flows use the resources that list changes (`Change` itself is imported at once)."""
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
+from ._feed import (
+    DEFAULT_COMPLETE_EVERY,
+    DEFAULT_LEASE_SECONDS,
+    DEFAULT_MAX_CHANGES,
+    AsyncChangeBatch,
+    AsyncChangeFeed,
+    ChangeBatch,
+    ChangeFeed,
+)
+from ._store import AsyncFeedStore, FeedStore
+from ._store_sql import SCHEMA_VERSION, FeedStatus, FeedVersionError
 
 __all__ = [
     "DEFAULT_COMPLETE_EVERY",
