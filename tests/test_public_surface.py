@@ -30,6 +30,7 @@ PUBLIC_PACKAGES = {
     "servicehub_sdk.cecenter",
     "servicehub_sdk.cli",
     "servicehub_sdk.core",
+    "servicehub_sdk.feeds",
     "servicehub_sdk.fsm",
     "servicehub_sdk.helpdesk",
     "servicehub_sdk.integrations",

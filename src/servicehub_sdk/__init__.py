@@ -30,10 +30,12 @@ _ERRORS = {
     "ConfigurationError": ".core._errors",
     "ConflictError": ".core._errors",
     "EventLoopError": ".core._errors",
+    "FeedVersionError": ".feeds._store_sql",
     "GraphQLError": ".core._errors",
     "InputFileError": ".core._errors",
     "JSONRPCError": ".core._errors",
     "JournalVersionError": ".integrations._journal",
+    "LeaseLostError": ".feeds._change",
     "MissingExtraError": ".core._extras",
     "NotASchema": ".ssh._schemas",
     "NotFoundError": ".core._errors",
@@ -70,11 +72,13 @@ __all__ = [
     "ConflictError",
     "DeadlineWarning",
     "EventLoopError",
+    "FeedVersionError",
     "GraphQLError",
     "InputFileError",
     "InputValidationError",
     "JSONRPCError",
     "JournalVersionError",
+    "LeaseLostError",
     "MissingExtraError",
     "NotASchema",
     "NotFoundError",
@@ -146,6 +150,8 @@ if TYPE_CHECKING:
         UnprocessableError,
     )
     from .core._extras import MissingExtraError
+    from .feeds._change import LeaseLostError
+    from .feeds._store_sql import FeedVersionError
     from .integrations._journal import JournalVersionError
     from .spicecsm._client import SpiceAPIError
     from .spicecsm._context import SpiceAuthenticationError
