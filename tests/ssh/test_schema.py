@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core import ResponseValidationError
+from servicehub_sdk.core import RequestValidationError, ResponseValidationError
 from servicehub_sdk.ssh import AsyncSSHClient, SchemaReport, Severity, SSHClient
 from servicehub_sdk.testing import EmulatorServer, Malformed, Sandbox, SSHEmulator
 from tests.helpers import close, collect, resolve
@@ -208,3 +208,21 @@ def test_a_pinned_schema_that_is_no_sdl_is_a_configuration_error(config: dict[st
 
     with pytest.raises(ConfigurationError, match="not GraphQL SDL"):
         SSHClient(**config, schema="type Query {")
+
+
+async def test_a_schema_without_the_operations_field_is_an_sdk_error_naming_it(
+    mode: str, config: dict[str, Any], emulator: SSHEmulator
+) -> None:
+    sdl = symmedia_sdl().replace("customersPaginated", "customersElsewhere")
+    hub = client(mode, config, schema=sdl)
+    sent = len(emulator.requests)
+    try:
+        with pytest.raises(RequestValidationError) as caught:
+            await collect(hub.customers.list())
+    finally:
+        await close(hub)
+    message = str(caught.value)
+    assert "customersPaginated" in message
+    assert "schema_report()" in message
+    assert not isinstance(caught.value, KeyError)
+    assert len(emulator.requests) == sent  # refused before anything was sent

@@ -525,11 +525,16 @@ class FieldRequest(Generic[T]):
         """
         kind, field, name, read = self.kind, self.field, self.name, self.read
         mutation = kind == "mutation"
-        values = self.arguments(plan) if callable(self.arguments) else self.arguments
         try:
+            values = self.arguments(plan) if callable(self.arguments) else self.arguments
             text = plan.field_text(kind, field, values, self.selection)
         except KeyError as exc:
-            raise RequestValidationError(str(exc.args[0] if exc.args else exc)) from None
+            problem = str(exc.args[0] if exc.args else exc)
+            raise RequestValidationError(
+                f"{name}: {problem} The server's schema differs from the one this operation "
+                "was written for; hub.schema_report() lists the differences (or pin a schema "
+                "with schema=...). Nothing was sent."
+            ) from None
 
         def parse(response: httpx.Response) -> T:
             data = read_data(response, name=name, mutation=mutation)
