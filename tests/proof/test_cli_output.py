@@ -122,3 +122,23 @@ def test_safe_text_keeps_ordinary_text() -> None:
     text = "Müller & Söhne — 東京\tTab\nNew line"
     assert safe_text(text) == text
     assert safe_text(text, one_line=True) == "Müller & Söhne — 東京\\tTab\\nNew line"
+
+
+def test_a_sync_reports_csv_guards_formulas_from_servers_and_files() -> None:
+    import csv
+    import io
+
+    from servicehub_sdk.integrations import RecordResult, SyncReport
+
+    report = SyncReport(
+        results=[
+            RecordResult(
+                kind="customer", key="=HYPERLINK(1)", action="failed", reason="@SUM(A1) refused"
+            ),
+            RecordResult(kind="customer", key="C-1", action="created", reason="-1 left"),
+        ]
+    )
+    rows = list(csv.reader(io.StringIO(report.to_csv())))
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][3] == "'@SUM(A1) refused"
+    assert rows[2][1:4] == ["C-1", "created", "'-1 left"]

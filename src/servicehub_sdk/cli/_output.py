@@ -26,6 +26,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..core._spreadsheet import formula_safe
+
 __all__ = [
     "Format",
     "FormatOption",
@@ -71,7 +73,6 @@ _UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # JSON escapes C0 itself; these it would write raw.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -96,8 +97,7 @@ def csv_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.replace("\r\n", "\n")
-    guarded = "'" + text if text.startswith(_FORMULA_START) else text
-    return safe_text(guarded)
+    return safe_text(formula_safe(text))
 
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..core._spreadsheet import formula_safe
+
 __all__ = ["Action", "RecordResult", "SyncReport"]
 
 Action = Literal["created", "updated", "unchanged", "linked", "failed"]
@@ -64,22 +66,21 @@ class SyncReport(BaseModel):
         return any(r.action in ("created", "updated", "linked") for r in self.results)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """The rows as CSV (written to `path` when given)."""
+        """The rows as CSV (written to `path` when given). A cell that starts like a
+        spreadsheet formula (server text in `reason`, a key from a file) gets a leading `'`."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["kind", "key", "action", "reason", "differences", "reference", "dry_run"])
         for r in self.results:
-            writer.writerow(
-                [
-                    r.kind,
-                    r.key,
-                    r.action,
-                    r.reason or "",
-                    ";".join(r.differences),
-                    r.reference or "",
-                    self.dry_run,
-                ]
-            )
+            cells = [
+                r.kind,
+                r.key,
+                r.action,
+                r.reason or "",
+                ";".join(r.differences),
+                r.reference or "",
+            ]
+            writer.writerow([*(formula_safe(str(cell)) for cell in cells), self.dry_run])
         text = buffer.getvalue()
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
