@@ -119,3 +119,14 @@ def test_parse() -> None:
     assert RateLimit.parse(" 2.5/4 ") == RateLimit(2.5, 4)
     with pytest.raises(ConfigurationError, match="requests per second"):
         RateLimit.parse("fast")
+
+
+def test_a_client_sending_now_and_then_is_not_slowed_to_a_crawl() -> None:
+    clock = Clock()
+    limiter = RateLimiter(None, clock=clock)
+    limiter.reserve()
+    clock.now += 3600  # one request an hour ago, one now, answered 429
+    limiter.reserve()
+    limiter.rate_limited()
+    assert not limiter.active
+    assert limiter.reserve() == 0.0

@@ -79,6 +79,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
+from ._ratelimit import RateLimit
 from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
@@ -123,6 +124,7 @@ __all__ = [
     "Pager",
     "PaginationError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RequestValidationError",
     "Resource",
