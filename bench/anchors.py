@@ -3,8 +3,9 @@
 The SupportCenter Plus emulator's answer to one `GET /api/v3/requests/{id}` is replayed by an
 `httpx.MockTransport` to raw httpx + `json.loads` (the baseline), to servicedesk-client's
 `SyncHelpdeskClient.get_request` (a thin client for the same API, when installed: `pip install
-servicedesk-client`), and to this SDK's `requests.get`. The anchors are optional extras of the
-bench, never dependencies of the SDK.
+servicedesk-client`), and to this SDK's `requests.get`. The anchors are never dependencies of
+the SDK: install servicedesk-client in a separate environment, as it brings httpx2, which
+vcrpy (the test suite's cassettes) then fails to patch.
 """
 
 from __future__ import annotations
