@@ -57,7 +57,8 @@ def _rows(value: Any) -> Iterable[Mapping[str, Any]]:
     if hasattr(value, "to_dict") and hasattr(value, "columns"):  # a pandas DataFrame
         rows: list[Mapping[str, Any]] = value.to_dict("records")
         return rows
-    return value  # type: ignore[no-any-return]
+    records: Iterable[Mapping[str, Any]] = value
+    return records
 
 
 def load_master_data(source: Any) -> MasterData:
