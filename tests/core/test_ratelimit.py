@@ -9,7 +9,8 @@ import threading
 import pytest
 
 from servicehub_sdk import ConfigurationError
-from servicehub_sdk.core._ratelimit import RateLimit, RateLimiter
+from servicehub_sdk.core import RateLimit
+from servicehub_sdk.core._ratelimit import RateLimiter
 
 
 class Clock:

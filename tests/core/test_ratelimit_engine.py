@@ -13,9 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk.core import APITimeoutError, ConfigurationError, RateLimit, RetryPolicy
-from servicehub_sdk.core._http import AsyncEngine, SyncEngine
-from servicehub_sdk.core._request import Call
+from servicehub_sdk.core import (
+    APITimeoutError,
+    AsyncEngine,
+    Call,
+    ConfigurationError,
+    RateLimit,
+    RetryPolicy,
+    SyncEngine,
+)
 from servicehub_sdk.supportcenter import SupportCenterClient
 from servicehub_sdk.testing import EmulatorTransport, FakeClock, SupportCenterEmulator
 
