@@ -32,7 +32,7 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy src
 
 unit: $(DEV_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Strict and not quiet: --quiet hides warnings from --strict, which then no longer fails.
 docs: $(DEV_STAMP)
@@ -51,7 +51,7 @@ test-lowest: $(DEV_STAMP)
 	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
 	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --quiet --resolution lowest-direct -e '.[test]'
 	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip list 2>/dev/null | grep -iE '^(httpx|pydantic|tenacity|authlib|typing-extensions|gql|graphql-core|lxml|pandas|tqdm|typer|rich|psycopg|pgserver) '
-	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider -n 2
 
 # The Airflow provider's tests (tests/airflow) on Airflow itself, in a virtual environment of
 # their own: the example DAG runs with dag.test() against the sandbox and a PostgreSQL journal.

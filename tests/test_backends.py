@@ -94,10 +94,11 @@ def test_every_built_in_spec_is_complete(name: str) -> None:
         f.name for f in connection.extras if f.client
     ]
     assert set(client_fields) <= set(spec.settings)
-    # optional capabilities: a ticket target for the ticket systems, no help desk adapter yet
-    if spec.ticket_target is not None:
-        assert hasattr(load_object(spec.ticket_target), "create_ticket")
-    assert spec.help_desk is None
+    # optional capability: a help desk adapter for the ticket systems
+    if name in ("supportcenter", "cecenter", "spicecsm"):
+        assert load_object(spec.help_desk).backend == name
+    else:
+        assert spec.help_desk is None
 
 
 READ_EVERY_SPEC = """
@@ -340,7 +341,7 @@ def _expected_cells(spec: BackendSpec) -> dict[str, str]:
         for verb in (("list", "get") if c.get else ("list",))
     )
     assert spec.airflow_hook is not None
-    target = load_object(spec.ticket_target) if spec.ticket_target else None
+    desk = load_object(spec.help_desk) if spec.help_desk else None
     return {
         "package, CLI, environment, sandbox name": f"`{spec.name}`, `{spec.env_prefix}*`",
         "clients": f"`{sync.__name__}`, `{asynchronous.__name__}`",
@@ -349,7 +350,7 @@ def _expected_cells(spec: BackendSpec) -> dict[str, str]:
         "Airflow connection type, hook": (
             f"`{spec.airflow_conn_type}`, `{spec.airflow_hook.partition(':')[2]}`"
         ),
-        "service cases link to it as": f"`{target.__name__}`" if target else "—",
+        "help desk (`HelpDesk(client)`), linked to as": f"`{desk.__name__}`" if desk else "—",
     }
 
 

@@ -100,3 +100,22 @@ def test_the_plot_is_drawn(executed: dict[str, list[Any]], sandbox_data: dict[st
     lines = [line for line in result(outputs).splitlines() if not line.startswith("Name:")]
     counts = [int(line.split()[-1]) for line in lines]
     assert sum(counts) == sandbox_data["cases"]
+
+
+def test_open_tickets_by_status_compare_two_help_desks(executed: dict[str, list[Any]]) -> None:
+    """The table counts what the help desks hold: the same listing, read again here from
+    sandboxes with the same seed, closed tickets left out."""
+    import pandas as pd
+
+    from servicehub_sdk.helpdesk import HelpDesk
+
+    rows = []
+    with Sandbox(["supportcenter", "cecenter"]) as sandbox:
+        for name in ("supportcenter", "cecenter"):
+            with sandbox.client(name) as client:
+                rows += [(t.status.value, name) for t in HelpDesk(client).tickets.list()]
+    frame = pd.DataFrame(rows, columns=["status", "help_desk"])
+    open_tickets = frame[frame["status"] != "closed"]
+    expected = pd.crosstab(open_tickets["status"], open_tickets["help_desk"])
+    assert result(executed["open_by_status"]) == repr(expected)
+    assert "closed" not in expected.index

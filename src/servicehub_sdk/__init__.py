@@ -30,10 +30,12 @@ _ERRORS = {
     "ConfigurationError": ".core._errors",
     "ConflictError": ".core._errors",
     "EventLoopError": ".core._errors",
+    "FeedVersionError": ".feeds._store_sql",
     "GraphQLError": ".core._errors",
     "InputFileError": ".core._errors",
     "JSONRPCError": ".core._errors",
     "JournalVersionError": ".integrations._journal",
+    "LeaseLostError": ".feeds._change",
     "MissingExtraError": ".core._extras",
     "NotASchema": ".ssh._schemas",
     "NotFoundError": ".core._errors",
@@ -41,6 +43,7 @@ _ERRORS = {
     "PaginationError": ".core._errors",
     "PermissionDeniedError": ".core._errors",
     "RateLimitError": ".core._errors",
+    "InputValidationError": ".core._errors",
     "RequestValidationError": ".core._errors",
     "ResponseTooLargeError": ".core._errors",
     "ResponseValidationError": ".core._errors",
@@ -48,7 +51,9 @@ _ERRORS = {
     "ServiceHubError": ".core._errors",
     "SpiceAPIError": ".spicecsm._client",
     "SpiceAuthenticationError": ".spicecsm._context",
+    "TicketNotFoundError": ".helpdesk._errors",
     "UnprocessableError": ".core._errors",
+    "UnsupportedOperationError": ".helpdesk._errors",
     "XMLError": ".spicecsm._xml",
 }
 """Every error class of the SDK and the module defining it, imported on first use."""
@@ -67,10 +72,13 @@ __all__ = [
     "ConflictError",
     "DeadlineWarning",
     "EventLoopError",
+    "FeedVersionError",
     "GraphQLError",
     "InputFileError",
+    "InputValidationError",
     "JSONRPCError",
     "JournalVersionError",
+    "LeaseLostError",
     "MissingExtraError",
     "NotASchema",
     "NotFoundError",
@@ -86,7 +94,9 @@ __all__ = [
     "ServiceHubError",
     "SpiceAPIError",
     "SpiceAuthenticationError",
+    "TicketNotFoundError",
     "UnprocessableError",
+    "UnsupportedOperationError",
     "XMLError",
     "__version__",
     "backends",
@@ -126,6 +136,7 @@ if TYPE_CHECKING:
         EventLoopError,
         GraphQLError,
         InputFileError,
+        InputValidationError,
         JSONRPCError,
         NotFoundError,
         PaginationError,
@@ -139,6 +150,8 @@ if TYPE_CHECKING:
         UnprocessableError,
     )
     from .core._extras import MissingExtraError
+    from .feeds._change import LeaseLostError
+    from .feeds._store_sql import FeedVersionError
     from .integrations._journal import JournalVersionError
     from .spicecsm._client import SpiceAPIError
     from .spicecsm._context import SpiceAuthenticationError

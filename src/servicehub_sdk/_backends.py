@@ -95,9 +95,9 @@ class BackendSpec:
         airflow_conn_type: the Airflow connection type (`servicehub_<name>`).
         airflow_hook: the Airflow hook's `"module:Class"` path.
         airflow_form: the connection form (an `airflow.ConnectionForm`, or its path).
-        ticket_target: the `TicketTarget` class service cases can be linked to (or its
-            path); `None` for backends that hold no tickets.
-        help_desk: the help desk adapter (or its path); `None` until one is written.
+        help_desk: the help desk adapter class (`servicehub_sdk.helpdesk.Adapter`, or its
+            path) that `HelpDesk(client)` uses and service cases are linked through; `None`
+            for backends that hold no tickets.
     """
 
     name: str
@@ -111,7 +111,6 @@ class BackendSpec:
     airflow_conn_type: str | None = None
     airflow_hook: str | None = None
     airflow_form: Ref = None
-    ticket_target: Ref = None
     help_desk: Ref = None
 
     def __post_init__(self) -> None:

@@ -22,7 +22,7 @@ from servicehub_sdk.airflow.hooks import (
     ServiceHubSupportCenterHook,
 )
 from servicehub_sdk.core import ConfigurationError
-from servicehub_sdk.integrations import CECenterTarget, SpiceCSMTarget, SupportCenterTarget
+from servicehub_sdk.helpdesk import CECenterHelpDesk, HelpDesk, SpiceCSMHelpDesk
 
 HOOKS: dict[str, type[ServiceHubHook]] = {
     "ssh": ServiceHubSSHHook,
@@ -181,7 +181,7 @@ def test_a_connection_of_another_type_is_refused(monkeypatch: pytest.MonkeyPatch
         ServiceHubSSHHook("other").client_config()
 
 
-def test_ticket_targets_take_the_connections_settings(
+def test_help_desks_take_the_connections_settings(
     sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for backend, extra in (
@@ -194,18 +194,18 @@ def test_ticket_targets_take_the_connections_settings(
         set_connection(monkeypatch, backend, **connection)
     scp_hook = ServiceHubSupportCenterHook("supportcenter")
     with scp_hook.get_client() as scp:
-        target = scp_hook.ticket_target(scp, requester="Ann")
-    assert isinstance(target, SupportCenterTarget)
-    assert target.defaults == {"priority": "High", "requester": "Ann"}
+        desk = scp_hook.help_desk(scp, requester="Ann")
+    assert isinstance(desk, HelpDesk) and desk.backend == "supportcenter"
+    assert desk.adapter.defaults == {"priority": "High", "requester": "Ann"}
     cec_hook = ServiceHubCECenterHook("cecenter")
     with cec_hook.get_client() as cec:
-        cec_target = cec_hook.ticket_target(cec)
-    assert isinstance(cec_target, CECenterTarget)
-    assert (cec_target.customer_id, cec_target.ticket_type) == ("C-1", "COMPLAINT")
+        cec_desk = cec_hook.help_desk(cec).adapter
+    assert isinstance(cec_desk, CECenterHelpDesk)
+    assert (cec_desk.customer_id, cec_desk.ticket_type) == ("C-1", "COMPLAINT")
     spice_hook = ServiceHubSpiceCSMHook("spicecsm")
     with spice_hook.get_client() as rpc:
-        assert isinstance(spice_target := spice_hook.ticket_target(rpc), SpiceCSMTarget)
-    assert spice_target.table == "tickets"
+        assert isinstance(spice_desk := spice_hook.help_desk(rpc).adapter, SpiceCSMHelpDesk)
+    assert spice_desk.table == "tickets"
 
 
 def test_linking_to_cecenter_needs_the_customer(
@@ -213,7 +213,7 @@ def test_linking_to_cecenter_needs_the_customer(
 ) -> None:
     hook = ServiceHubCECenterHook()
     with hook.get_client() as cec, pytest.raises(ConfigurationError, match="customer_id"):
-        hook.ticket_target(cec)
+        hook.help_desk(cec)
 
 
 def test_settings_become_a_connection_and_back() -> None:

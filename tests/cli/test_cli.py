@@ -52,7 +52,7 @@ def test_everyday_lists_and_gets(env: None) -> None:
     for command in (
         ["fsm", "partners", "list", "--csv", "--limit", "2"],
         ["supportcenter", "requests", "list", "--limit", "2"],
-        ["cecenter", "tickets", "list", "--limit", "2"],
+        ["cecenter", "service-tickets", "list", "--limit", "2"],
         ["spicecsm", "agents", "list"],
         ["ssh", "service-cases", "list", "--limit", "2"],
     ):

@@ -86,7 +86,7 @@ async def test_retry_after_http_date_is_honoured(
     server.faults.add(Reply(503, headers={"Retry-After": when}), path="/items/1")
     await resolve(client.items.get(1))
     assert len(clock.sleeps) == 1
-    assert 18 <= clock.sleeps[0] <= 20  # HTTP dates have one-second resolution
+    assert 18 <= clock.sleeps[0] <= 21  # one-second resolution, and the clocks read apart
 
 
 @pytest.mark.parametrize("value", ["-5", "-0.5", "nan", "inf", "-inf", "soon", "1e400", ""])

@@ -17,6 +17,7 @@ PACKAGES = (
     "cecenter",
     "spicecsm",
     "integrations",
+    "feeds",
     "testing",
 )
 

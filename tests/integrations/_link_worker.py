@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from servicehub_sdk.core import Steps
+from servicehub_sdk.helpdesk import AsyncHelpDesk, HelpDesk
 from servicehub_sdk.integrations import (
-    SupportCenterTarget,
+    DeskTarget,
     link_service_cases,
     link_service_cases_async,
 )
@@ -27,12 +28,12 @@ KEY_OWNER = "rep1@scp.example"
 """The support rep the sandbox's SupportCenter key belongs to (its first one)."""
 
 
-class DyingTarget(SupportCenterTarget):
+class DyingTarget(DeskTarget):
     """Kills the process (no cleanup, like `kill -9`) just before or just after it creates
     the ticket: the run dies holding its claim."""
 
     def __init__(self, scp: Any, when: str) -> None:
-        super().__init__(scp, technician=KEY_OWNER)
+        super().__init__(HelpDesk(scp, defaults={"technician": KEY_OWNER}))
         self.when = when
 
     def create_ticket(self, case: ServiceCase) -> Steps[str]:
@@ -60,7 +61,9 @@ def run(
         return
     with SSHClient(**ssh) as hub, SupportCenterClient(**scp) as client:
         target = (
-            DyingTarget(client, die) if die else SupportCenterTarget(client, technician=KEY_OWNER)
+            DyingTarget(client, die)
+            if die
+            else HelpDesk(client, defaults={"technician": KEY_OWNER})
         )
         if start is not None:
             start.wait(60)
@@ -75,6 +78,9 @@ async def _run_async(
         if start is not None:
             await asyncio.to_thread(start.wait, 60)
         report = await link_service_cases_async(
-            hub, SupportCenterTarget(client, technician=KEY_OWNER), journal=journal, limit=limit
+            hub,
+            AsyncHelpDesk(client, defaults={"technician": KEY_OWNER}),
+            journal=journal,
+            limit=limit,
         )
     Path(report_path).write_text(report.to_json(), encoding="utf-8")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from servicehub_sdk.helpdesk import AsyncHelpDesk, HelpDesk
 from servicehub_sdk.integrations import (
-    SupportCenterTarget,
     link_service_cases,
     link_service_cases_async,
     open_journal,
@@ -32,14 +32,12 @@ async def link(
 ) -> Any:
     if mode == "sync":
         with SSHClient(**config) as hub, SupportCenterClient(**scp_config) as scp:
-            return link_service_cases(hub, SupportCenterTarget(scp), journal=journal, **options)
+            return link_service_cases(hub, HelpDesk(scp), journal=journal, **options)
     async with (
         AsyncSSHClient(**config) as hub,
         AsyncSupportCenterClient(**scp_config) as scp,
     ):
-        return await link_service_cases_async(
-            hub, SupportCenterTarget(scp), journal=journal, **options
-        )
+        return await link_service_cases_async(hub, AsyncHelpDesk(scp), journal=journal, **options)
 
 
 def unlinked(emulator: SSHEmulator) -> list[str]:

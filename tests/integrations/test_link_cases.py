@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from servicehub_sdk.core import ConfigurationError, Steps
+from servicehub_sdk.helpdesk import AsyncHelpDesk, HelpDesk
 from servicehub_sdk.integrations import (
-    CECenterTarget,
+    DeskTarget,
     LinkJournal,
     Shard,
-    SpiceCSMTarget,
-    SupportCenterTarget,
     link_service_cases,
     link_service_cases_async,
     open_journal,
@@ -63,23 +62,21 @@ def test_links_every_unlinked_case_once(
 ) -> None:
     before = unlinked(emulator)
     hub, scp = clients
-    dry = link_service_cases(
-        hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3", dry_run=True
-    )
+    dry = link_service_cases(hub, HelpDesk(scp), journal=tmp_path / "j.sqlite3", dry_run=True)
     assert len(dry.results) == before and scp_emulator.writes["add request"] == 0
-    report = link_service_cases(hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3")
-    again = link_service_cases(hub, SupportCenterTarget(scp), journal=tmp_path / "j.sqlite3")
+    report = link_service_cases(hub, HelpDesk(scp), journal=tmp_path / "j.sqlite3")
+    again = link_service_cases(hub, HelpDesk(scp), journal=tmp_path / "j.sqlite3")
     assert report.counts == {"linked": before} and again.results == []
     assert unlinked(emulator) == 0 and scp_emulator.writes["add request"] == before
     linked_to = {c["externalId"] for c in emulator.store.cases.values()}
     assert {r.reference for r in report.results} <= linked_to
 
 
-class AfterCreate(SupportCenterTarget):
+class AfterCreate(DeskTarget):
     """Creates the ticket, then runs `then(case)`: what happens before the run records it."""
 
     def __init__(self, scp: Any, then: Callable[[ServiceCase], object]) -> None:
-        super().__init__(scp)
+        super().__init__(HelpDesk(scp))
         self.then = then
 
     def create_ticket(self, case: ServiceCase) -> Steps[str]:
@@ -108,7 +105,7 @@ def test_resume_after_a_crash_between_create_and_link(
     assert first.counts == {"failed": 1}
     case_id = first.results[0].key
     assert LinkJournal(journal).get(case_id).state == "created"  # type: ignore[union-attr]
-    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal)
+    second = link_service_cases(hub, HelpDesk(scp), journal=journal)
     assert scp_emulator.writes["add request"] == unlinked_total(second)
     resumed = next(r for r in second.results if r.key == case_id)
     assert resumed.action == "linked" and resumed.reason == "ticket from an earlier run"
@@ -119,7 +116,7 @@ def unlinked_total(report: Any) -> int:
     return sum(1 for r in report.results if r.action == "linked")
 
 
-class LostAnswer(SupportCenterTarget):
+class LostAnswer(DeskTarget):
     """The ticket is created, but the answer never arrives (a timeout after sending)."""
 
     def create_ticket(self, case: ServiceCase) -> Steps[str]:
@@ -137,11 +134,11 @@ def test_resume_after_a_lost_create_answer_finds_the_ticket(
 ) -> None:
     journal = tmp_path / "links.sqlite3"
     hub, scp = clients
-    first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
+    first = link_service_cases(hub, LostAnswer(HelpDesk(scp)), journal=journal, limit=1)
     assert first.counts == {"failed": 1} and scp_emulator.writes["add request"] == 1
     key_owner = scp_emulator.me["email_id"]
     second = link_service_cases(
-        hub, SupportCenterTarget(scp, technician=key_owner), journal=journal, limit=1
+        hub, HelpDesk(scp, defaults={"technician": key_owner}), journal=journal, limit=1
     )
     assert (
         second.results[0].action == "linked"
@@ -157,9 +154,9 @@ def test_a_found_ticket_whose_creator_is_unknown_is_reported_not_adopted(
 ) -> None:
     journal = tmp_path / "links.sqlite3"
     hub, scp = clients
-    first = link_service_cases(hub, LostAnswer(scp), journal=journal, limit=1)
+    first = link_service_cases(hub, LostAnswer(HelpDesk(scp)), journal=journal, limit=1)
     lost = list(scp_emulator.records["requests"].values())[-1]  # created, answer lost
-    second = link_service_cases(hub, SupportCenterTarget(scp), journal=journal, limit=1)
+    second = link_service_cases(hub, HelpDesk(scp), journal=journal, limit=1)
     (row,) = second.results
     assert row.key == first.results[0].key and row.action == "linked"
     assert row.possible_duplicates == [lost["id"]] and row.reference != lost["id"]
@@ -178,7 +175,7 @@ async def test_async_linking(
         AsyncSupportCenterClient(**scp_emulator.client_config(scp_server.url)) as scp,
     ):
         report = await link_service_cases_async(
-            hub, SupportCenterTarget(scp), journal=tmp_path / "a.sqlite3", limit=3
+            hub, AsyncHelpDesk(scp), journal=tmp_path / "a.sqlite3", limit=3
         )
     assert report.counts == {"linked": 3}
 
@@ -200,7 +197,7 @@ async def test_shards_split_one_run_between_workers(
                 reports.append(
                     link_service_cases(
                         hub,
-                        SupportCenterTarget(scp),
+                        HelpDesk(scp),
                         journal=tmp_path / "j",
                         shard=Shard(index, 3),
                     )
@@ -213,7 +210,7 @@ async def test_shards_split_one_run_between_workers(
                 reports.append(
                     await link_service_cases_async(
                         hub,
-                        SupportCenterTarget(scp),
+                        AsyncHelpDesk(scp),
                         journal=tmp_path / "j",
                         shard=Shard(index, 3),
                     )
@@ -230,7 +227,7 @@ def test_a_shard_limit_counts_only_its_cases(
 ) -> None:
     hub, scp = clients
     report = link_service_cases(
-        hub, SupportCenterTarget(scp), journal=tmp_path / "j", shard=Shard(1, 2), limit=2
+        hub, HelpDesk(scp), journal=tmp_path / "j", shard=Shard(1, 2), limit=2
     )
     assert len(report.results) == 2 and all(Shard(1, 2).holds(r.key) for r in report.results)
 
@@ -247,15 +244,13 @@ def test_cecenter_and_spicecsm_targets(tmp_path: Path) -> None:
         customer_id = cec.service_tickets.list().first().customer_id
         report = link_service_cases(
             hub,
-            CECenterTarget(cec, customer_id=customer_id),
+            HelpDesk(cec, defaults={"customer_id": customer_id}),
             journal=tmp_path / "c.sqlite3",
             limit=2,
         )
         assert report.counts == {"linked": 2}
         with SpiceCSMClient(**sandbox.config("spicecsm")) as rpc:
-            spice = link_service_cases(
-                hub, SpiceCSMTarget(rpc), journal=tmp_path / "s.sqlite3", limit=2
-            )
+            spice = link_service_cases(hub, HelpDesk(rpc), journal=tmp_path / "s.sqlite3", limit=2)
             assert spice.counts == {"linked": 2}
             assert (
                 rpc.objects.load({"type": "cases", "ssh_case_id": spice.results[0].key})[0]["id"]
@@ -276,15 +271,13 @@ async def test_links_through_a_sqlite_or_postgresql_journal(
     async def run(**options: Any) -> Any:
         if mode == "sync":
             with SSHClient(**config) as hub, SupportCenterClient(**scp_config) as scp:
-                return link_service_cases(
-                    hub, SupportCenterTarget(scp), journal=journal_location, **options
-                )
+                return link_service_cases(hub, HelpDesk(scp), journal=journal_location, **options)
         async with (
             AsyncSSHClient(**config) as hub,
             AsyncSupportCenterClient(**scp_config) as scp,
         ):
             return await link_service_cases_async(
-                hub, SupportCenterTarget(scp), journal=journal_location, **options
+                hub, AsyncHelpDesk(scp), journal=journal_location, **options
             )
 
     dry = await run(limit=3, dry_run=True)
@@ -318,7 +311,7 @@ def test_a_run_whose_claim_lapsed_does_not_link_its_ticket(
         hub, AfterCreate(scp, another_run_takes_over(journal)), journal=journal, limit=1
     )
     with pytest.raises(ConfigurationError, match="lease_seconds"):
-        link_service_cases(hub, SupportCenterTarget(scp), journal=journal, lease_seconds=0)
+        link_service_cases(hub, HelpDesk(scp), journal=journal, lease_seconds=0)
     (row,) = report.results
     assert row.action == "failed" and "claim lapsed" in (row.reason or "")
     assert not emulator.store.cases[row.key]["externalId"]

@@ -69,6 +69,8 @@ async def test_httpx_request_log_never_prints_the_key(
     finally:
         await close(client)
     lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    if not lines and tuple(int(p) for p in httpx.__version__.split(".")[:2]) < (0, 24):
+        pytest.skip("httpx before 0.24 writes no request log line")
     assert any("HTTP Request: GET" in line for line in lines)
     assert not any(KEY in line for line in lines)
 

@@ -5,16 +5,15 @@ case's own ticket and reports the other one for review — for every target, syn
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from servicehub_sdk.helpdesk import AsyncHelpDesk, HelpDesk
 from servicehub_sdk.integrations import (
-    CECenterTarget,
-    SpiceCSMTarget,
-    SupportCenterTarget,
     SyncReport,
     link_service_cases,
     link_service_cases_async,
@@ -56,19 +55,25 @@ def forge_cecenter(sandbox: Sandbox, client: Any, case: ServiceCase) -> str:
     return ticket_id
 
 
+def desk(client: Any, **defaults: Any) -> HelpDesk | AsyncHelpDesk:
+    """The help desk over `client`, sync or async as the client is."""
+    sync = not inspect.iscoroutinefunction(client.close)
+    return HelpDesk(client, defaults=defaults) if sync else AsyncHelpDesk(client, defaults=defaults)
+
+
 def supportcenter_target(sandbox: Sandbox, client: Any) -> Any:
     key_owner = sandbox.emulator("supportcenter").state.me["email_id"]
-    return SupportCenterTarget(client, technician=key_owner)
+    return desk(client, technician=key_owner)
 
 
 def cecenter_target(sandbox: Sandbox, client: Any) -> Any:
     customer = next(iter(sandbox.emulator("cecenter").state.tickets.values()))["customerId"]
-    return CECenterTarget(client, customer_id=customer)
+    return desk(client, customer_id=customer)
 
 
 TARGETS: dict[str, tuple[Forge, Callable[[Sandbox, Any], Any]]] = {
     "supportcenter": (forge_supportcenter, supportcenter_target),
-    "spicecsm": (forge_spicecsm, lambda sandbox, client: SpiceCSMTarget(client, agent_id="1")),
+    "spicecsm": (forge_spicecsm, lambda sandbox, client: desk(client, agent_id="1")),
     "cecenter": (forge_cecenter, cecenter_target),
 }
 
@@ -136,7 +141,7 @@ async def test_a_ticket_the_integration_created_is_still_adopted(mode: str, tmp_
                     [{"type": "cases", "issue": marker(case), "ssh_case_id": case.id}]
                 )
             )
-            target = SpiceCSMTarget(rpc, agent_id="1")
+            target = desk(rpc, agent_id="1")
             if mode == "sync":
                 report = link_service_cases(hub, target, journal=journal, limit=1)
             else:

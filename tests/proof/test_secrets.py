@@ -247,7 +247,7 @@ def test_cli_output_never_shows_a_secret(
         "ssh": ["ssh", "customers", "list", "--limit", "1"],
         "fsm": ["fsm", "partners", "list", "--limit", "1"],
         "supportcenter": ["supportcenter", "requests", "list", "--limit", "1"],
-        "cecenter": ["cecenter", "tickets", "list", "--limit", "1"],
+        "cecenter": ["cecenter", "service-tickets", "list", "--limit", "1"],
         "spicecsm": ["spicecsm", "agents", "list"],
     }[backend.name]
     emulator = backend.make_emulator()

@@ -120,7 +120,8 @@ async def test_raw_sql_needs_permission(
         await resolve(strict.query("SELECT * FROM cases"))
     assert emulator.calls["query"] == 0
     trusting = make(mode, server, emulator, allow_raw_sql=True)
-    assert await resolve(trusting.call("query", "SELECT * FROM cases")) == {"msg": "no results"}
+    rows = await resolve(trusting.call("query", "SELECT * FROM cases"))
+    assert rows and all(row["id"] for row in rows)
     await close(strict)
     await close(trusting)
 

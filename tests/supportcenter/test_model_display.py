@@ -35,8 +35,11 @@ def test_every_model_is_a_service_hub_model_with_the_shared_to_wire() -> None:
     for model in (Request, RequestInput, NoteInput, CaseRow, APIObject, SearchRequest):
         assert issubclass(model, ServiceHubModel)
         assert "to_wire" not in vars(model)
-    sent = RequestInput.model_validate({"subject": "Spindle", "priority": "High", "udf": 1})
-    assert sent.to_wire() == {"subject": "Spindle", "priority": {"name": "High"}, "udf": 1}
+    udf = {"udf_sline_1": 1}
+    sent = RequestInput.model_validate(
+        {"subject": "Spindle", "priority": "High", "udf_fields": udf}
+    )
+    assert sent.to_wire() == {"subject": "Spindle", "priority": {"name": "High"}, "udf_fields": udf}
     assert APIObject(type="cases", caseid="42").to_wire() == {"type": "cases", "caseid": "42"}
 
 

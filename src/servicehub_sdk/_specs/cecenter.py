@@ -42,7 +42,7 @@ SPEC = BackendSpec(
     emulator="servicehub_sdk.testing._cecenter:create_emulator",
     cli_commands=(
         ResourceCommands(
-            "tickets",
+            "service-tickets",
             "CECenter service tickets",
             lambda client: client.service_tickets.list(),
             lambda client, key: client.service_tickets.get(key),
@@ -73,5 +73,5 @@ SPEC = BackendSpec(
             ALLOW_INSECURE_HTTP,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:CECenterTarget",
+    help_desk="servicehub_sdk.helpdesk:CECenterHelpDesk",
 )

@@ -61,5 +61,5 @@ SPEC = BackendSpec(
             ALLOW_INSECURE_HTTP,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:SpiceCSMTarget",
+    help_desk="servicehub_sdk.helpdesk:SpiceCSMHelpDesk",
 )

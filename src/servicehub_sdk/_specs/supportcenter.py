@@ -66,5 +66,5 @@ SPEC = BackendSpec(
             ALLOW_INSECURE_HTTP,
         ),
     ),
-    ticket_target="servicehub_sdk.integrations:SupportCenterTarget",
+    help_desk="servicehub_sdk.helpdesk:SupportCenterHelpDesk",
 )

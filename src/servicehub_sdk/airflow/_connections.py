@@ -68,7 +68,7 @@ class ExtraField:
         choices: the values allowed (a drop-down).
         description: help text under the field.
         client: whether the value goes to the client; `False` for settings of the ticket
-            target (`customer_id`, `table`...), read by `get_ticket_target()`.
+            target (`customer_id`, `table`...), the help desk's `defaults=` (`help_desk()`).
     """
 
     name: str

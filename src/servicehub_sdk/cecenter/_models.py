@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from ..core._models import ServiceHubModel
+from ..core._models import InputModel, ServiceHubModel
 
 __all__ = [
     "ChatTranscript",
@@ -102,7 +102,13 @@ class ServiceTicket(ServiceHubModel):
         return _timestamp(value)
 
 
-class ServiceTicketInput(ServiceHubModel):
+class _Input(InputModel, ServiceHubModel):
+    """What is sent: unknown fields refused (`InputValidationError`, with the closest name)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceTicketInput(_Input):
     """A ticket to create: `type`, `customer_id` and `short_description` are required."""
 
     type: str = Field(min_length=1)
@@ -115,14 +121,12 @@ class ServiceTicketInput(ServiceHubModel):
     created_by: str | None = None
 
 
-class ServiceTicketUpdate(ServiceHubModel):
+class ServiceTicketUpdate(_Input):
     """Changes to a ticket for `service_tickets.update`: only the fields given change.
 
     A customer may set the status only to OPEN or CONFIRMED. `classification` is the code.
     Unknown fields are refused.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     type: str | None = Field(default=None, min_length=1)
     status: TicketStatus | None = None
@@ -158,7 +162,7 @@ class InteractionLog(ServiceHubModel):
         return _timestamp(value)
 
 
-class InteractionLogInput(ServiceHubModel):
+class InteractionLogInput(_Input):
     """An interaction to log; `customer_id` is required to link it to the customer."""
 
     customer_id: str = Field(min_length=1)

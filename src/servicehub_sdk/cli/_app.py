@@ -23,7 +23,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 from typer.models import TyperInfo
 
-from .._backends import BackendSpec, ResourceCommands, backends, load_object
+from .._backends import BackendSpec, ResourceCommands, backends
 from .._version import __version__
 from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError, RequestValidationError, ServiceHubError
@@ -342,8 +342,8 @@ def master_data(
 
 
 def _ticket_backends() -> list[str]:
-    """The backends service cases can be linked to (their spec names a ticket target)."""
-    return [name for name, spec in backends.items() if spec.ticket_target is not None]
+    """The backends service cases can be linked to (their spec names a help desk)."""
+    return [name for name, spec in backends.items() if spec.help_desk is not None]
 
 
 def _required_keywords(cls: Any) -> set[str]:
@@ -372,7 +372,10 @@ def link_cases(
     ] = "servicehub-links.sqlite3",
     limit: Annotated[int | None, typer.Option(help="Link at most this many cases.")] = None,
     customer_id: Annotated[
-        str | None, typer.Option(help="CECenter customer the tickets belong to.")
+        str | None,
+        typer.Option(
+            help="CECenter customer the tickets belong to (default: the customer of its tickets)."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan, write nothing.")
@@ -395,15 +398,16 @@ def link_cases(
                 f"--target {target!r} is not a ticket backend; "
                 f"use {' or '.join(_ticket_backends())}"
             )
-        spec = backends[target]
-        target_class = load_object(spec.ticket_target)
-        options = {"customer_id": customer_id} if customer_id else {}
-        if "customer_id" in _required_keywords(target_class) and not customer_id:
-            raise ConfigurationError(f"--customer-id is needed for {spec.display_name} tickets")
+        from ..helpdesk import HelpDesk
+
+        defaults = {"customer_id": customer_id} if customer_id else {}
         with _client("ssh") as hub, _client(target) as client:
-            ticket_target = target_class(client, **options)
             result = link_service_cases(
-                hub, ticket_target, journal=journal, limit=limit, dry_run=dry_run
+                hub,
+                HelpDesk(client, defaults=defaults),
+                journal=journal,
+                limit=limit,
+                dry_run=dry_run,
             )
     _finish(result, report)
 
@@ -473,9 +477,10 @@ def _get_command(
 
 
 def backend_group(spec: BackendSpec) -> typer.Typer | None:
-    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares."""
+    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares, and
+    `tickets …` for backends with a help desk."""
     commands = spec.commands()
-    if not commands:
+    if not commands and spec.help_desk is None:
         return None
     group = typer.Typer(
         help=f"Everyday calls to {spec.description or spec.display_name}.",
@@ -492,6 +497,10 @@ def backend_group(spec: BackendSpec) -> typer.Typer | None:
         sub.command("list")(_list_command(spec.name, everyday))
         if everyday.get is not None:
             sub.command("get")(_get_command(spec.name, everyday, everyday.get))
+    if spec.help_desk is not None:
+        from ._tickets import tickets_group
+
+        group.add_typer(tickets_group(spec.name, _client, _handled), name="tickets")
     return group
 
 

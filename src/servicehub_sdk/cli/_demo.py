@@ -109,7 +109,8 @@ def _master_data(sandbox: Any, data: Path) -> DemoStep:
 
 
 def _link_cases(sandbox: Any) -> DemoStep:
-    from ..integrations import SupportCenterTarget, link_service_cases
+    from ..helpdesk import HelpDesk
+    from ..integrations import link_service_cases
 
     step = DemoStep(
         "Service cases -> SupportCenter Plus tickets, exactly once",
@@ -125,7 +126,7 @@ def _link_cases(sandbox: Any) -> DemoStep:
         sandbox.client("supportcenter") as scp,
     ):
         journal = Path(folder) / "links.sqlite3"
-        target = SupportCenterTarget(scp, priority="High")
+        target = HelpDesk(scp, defaults={"priority": "High"})
         before = len(scp.requests.list().to_list())
         first = link_service_cases(hub, target, journal=journal)
         between = len(scp.requests.list().to_list())

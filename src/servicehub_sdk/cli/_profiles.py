@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._backends import backends
+from ..core._base_url import base_url_from
 from ..core._environment import ConfigurationWarning
 from ..core._errors import ConfigurationError
 from ..core._redaction import redact_mapping
@@ -134,6 +135,9 @@ def client_for(backend: str, profile: Profile) -> Any:
     settings = profile.sections.get(backend, {})
     _check(cls, backend, settings, profile)
     try:
+        if "base_url" in settings:
+            with base_url_from(f"profile {profile.where(backend, 'base_url')}"):
+                return cls.from_env(**settings)
         return cls.from_env(**settings)
     except (TypeError, ValueError, ValidationError) as exc:
         where = profile.where(backend) if settings else f"{env_prefix(backend)}* variables"

@@ -39,6 +39,7 @@ from ._errors import (
     EventLoopError,
     GraphQLError,
     InputFileError,
+    InputValidationError,
     JSONRPCError,
     NotFoundError,
     PaginationError,
@@ -71,7 +72,7 @@ from ._http import (
     SyncEngine,
     capture_responses,
 )
-from ._models import ServiceHubModel, validate_input
+from ._models import InputModel, ServiceHubModel, validate_input
 from ._pagination import (
     AsyncPager,
     Page,
@@ -111,6 +112,8 @@ __all__ = [
     "Flow",
     "GraphQLError",
     "InputFileError",
+    "InputModel",
+    "InputValidationError",
     "JSONRPCError",
     "ListOptions",
     "Listing",

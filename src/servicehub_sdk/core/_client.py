@@ -43,6 +43,13 @@ from typing import (
 import httpx
 from typing_extensions import TypeVar as DefaultedTypeVar
 
+from ._base_url import (
+    base_url_from,
+    building_with,
+    check_base_url,
+    source_of_client_being_built,
+    url_source,
+)
 from ._boundary import check_transport_security
 from ._context import ClientContext
 from ._environment import env_value
@@ -106,7 +113,8 @@ class ClientBase(Generic[M]):
         # A wrong argument names the public class and the closest parameter.
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
-            setattr(cls, "__init__", checked_keywords(cls.__dict__["__init__"]))  # noqa: B010
+            init = _checking_base_url(cls.__dict__["__init__"])
+            setattr(cls, "__init__", checked_keywords(init))  # noqa: B010
 
     def _open_engine(
         self,
@@ -143,7 +151,7 @@ class ClientBase(Generic[M]):
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = replace(policy, max_retries=check_max_retries(max_retries))
-        return self._new_engine(
+        engine = self._new_engine(
             http_client,
             base_url=base_url,
             auth=auth,
@@ -154,6 +162,8 @@ class ClientBase(Generic[M]):
             max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
             rate_limit=rate_limit,
         )
+        engine.base_url_source = source_of_client_being_built()
+        return engine
 
     def _new_engine(
         self,
@@ -246,14 +256,34 @@ class ClientBase(Generic[M]):
                 continue
             kwargs[name] = env_value(raw, variable, params[name].annotation)
         found = [variables[name] for name in kwargs]
+        from_variable = "base_url" in kwargs
         kwargs.update(overrides)
         try:
+            if from_variable:
+                with base_url_from(f"environment variable {variables['base_url']}"):
+                    return cls(**kwargs)
             return cls(**kwargs)
         except ConfigurationError as exc:
             message = environment_hint(
                 str(exc), cls.__name__, cls.env_prefix, variables, found, misspelt
             )
             raise type(exc)(message) from None
+
+
+def _checking_base_url(init: Callable[..., None]) -> Callable[..., None]:
+    """`init` refusing a `base_url` without scheme or host before anything else, and telling
+    the engine it builds where its `base_url` came from."""
+
+    @functools.wraps(init)
+    def checked(self: Any, *args: Any, **kwargs: Any) -> None:
+        given = kwargs.get("base_url")
+        source = url_source() if given else None
+        if given:
+            check_base_url(given)
+        with building_with(source):
+            init(self, *args, **kwargs)
+
+    return checked
 
 
 class SyncClient(ClientBase[Sync]):

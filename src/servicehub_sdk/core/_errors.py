@@ -10,11 +10,14 @@ can tell a safe-to-repeat failure from one that needs a look before trying again
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
+import pydantic_core
+from pydantic_core import PydanticCustomError
 
-from ._redaction import bounded, redact_mapping
+from ._redaction import REDACTED, bounded, is_secret_name, redact_mapping
 
 __all__ = [
     "APIConnectionError",
@@ -28,6 +31,7 @@ __all__ = [
     "EventLoopError",
     "GraphQLError",
     "InputFileError",
+    "InputValidationError",
     "JSONRPCError",
     "NotFoundError",
     "PaginationError",
@@ -39,6 +43,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "UnprocessableError",
+    "request_id_of",
     "request_of",
     "status_error_class",
 ]
@@ -61,6 +66,11 @@ class ServiceHubError(Exception):
     may_have_been_applied: bool = False
     before_request: bool = False
     """`True` when raised before the request itself was sent (e.g. while fetching a token)."""
+    request_id: str | None = None
+    """The vendor's id of the exchange, to quote to its support: from the answer's
+    `X-Request-ID`, `X-Correlation-ID`, `X-Vcap-Request-Id` or `Request-Id` header, else the
+    `X-Request-ID` the SDK sent (FSM); `None` when neither side named one. Shown in the
+    message as `[request id …]`."""
 
     def __init__(
         self,
@@ -74,6 +84,21 @@ class ServiceHubError(Exception):
         self.request = request
         if may_have_been_applied is not None:
             self.may_have_been_applied = may_have_been_applied
+
+    def note_request_id(
+        self, response: httpx.Response | None = None, request: httpx.Request | None = None
+    ) -> None:
+        """Take the exchange's request id (see `request_id`) and show it in the message."""
+        found = request_id_of(response, request)
+        if found is None or self.request_id is not None:
+            return
+        self.request_id = found
+        self.add_to_message(f"[request id {found}]", separator=" ")
+
+    def add_to_message(self, text: str, *, separator: str = "; ") -> None:
+        """Append `text` (what to check, an id to quote) to the message."""
+        self.message = f"{self.message}{separator}{text}"
+        self.args = (self.message, *self.args[1:])
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the error's facts, never the live request and response it holds.
@@ -128,16 +153,139 @@ class EventLoopError(ConfigurationError):
     """
 
 
+class Problems(list[dict[str, Any]]):
+    """The problems of a `RequestValidationError`: a list of `{"loc": (...), "msg": "...",
+    "type": "..."}` dicts, which can also be called as pydantic's `ValidationError.errors()`
+    is (`error.errors()` returns the same list), so code written for either keeps working."""
+
+    def __call__(self, **_: Any) -> list[dict[str, Any]]:
+        return list(self)
+
+
 class RequestValidationError(ServiceHubError, ValueError):
     """Input was refused before anything was sent.
 
     Attributes:
-        errors: one dict per problem, `{"loc": (...), "msg": "..."}` as pydantic reports them.
+        errors: one dict per problem, `{"loc": (...), "msg": "..."}` as pydantic reports them
+            (also callable: `errors()` returns the same list, as on a pydantic error).
     """
 
     def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message, may_have_been_applied=False)
-        self.errors = errors or []
+        self.errors: Problems = Problems(errors or [])
+
+
+# `errors` is a list here and a method on pydantic's class; `Problems` is both (a list that
+# answers `errors()`), which mypy cannot see.
+class InputValidationError(  # type: ignore[misc]
+    RequestValidationError, pydantic_core.ValidationError
+):
+    """An input model was built with data it refuses: an unknown (misspelt) field, a missing
+    required one, a value of the wrong type or out of range.
+
+    Raised by `Model(...)`, `Model.model_validate(...)` and every method that takes the
+    model or a mapping for it. It is at once a `ServiceHubError`, a `ValueError` and a
+    pydantic `ValidationError` (a real subclass, not a look-alike), so `except ServiceHubError`,
+    `except ValueError` and `except pydantic.ValidationError` all catch it. The message names
+    each field and, for an unknown one, the closest field the model has
+    (`invalid CustomerInput: externl_id: unknown field (did you mean 'external_id'?)`);
+    values are never shown in it, and secret-looking fields' values are replaced in `errors`.
+
+    Attributes:
+        model: the model's class name (pydantic's `title`).
+        errors: the problems, as `RequestValidationError.errors`; `errors(include_url=False)`
+            and the other pydantic arguments also work, as on any `ValidationError`.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        line_errors: list[Any],
+        input_type: str = "python",
+        hide_input: bool = False,
+    ) -> None:
+        # pydantic-core's `__new__` has taken `title` and `line_errors`; this only adds the
+        # SDK's side: the one-line message and the problems as a list.
+        problems: list[dict[str, Any]] = [
+            dict(p) for p in pydantic_core.ValidationError.errors(self, include_url=False)
+        ]
+        lines = "; ".join(
+            f"{'.'.join(map(str, p['loc'])) or '(input)'}: {p['msg']}" for p in problems
+        )
+        RequestValidationError.__init__(self, f"invalid {title}: {lines}", errors=problems)
+        self.model = title
+        self.errors = _PydanticProblems(self, problems)
+
+    @classmethod
+    def from_pydantic(
+        cls,
+        error: pydantic_core.ValidationError,
+        *,
+        hints: dict[tuple[Any, ...], str] | None = None,
+    ) -> InputValidationError:
+        """The SDK's error for a pydantic one: the same problems, unknown fields worded
+        `unknown field (did you mean 'x'?)` with the hint `hints` gives for its location, secret-looking
+        fields' values replaced."""
+        hints = hints or {}
+        line_errors: list[Any] = []
+        for problem in error.errors(include_url=False):
+            loc = tuple(problem["loc"])
+            value = redact_mapping(problem.get("input"))
+            if any(isinstance(part, str) and is_secret_name(part) for part in loc):
+                value = REDACTED
+            if problem["type"] == "extra_forbidden":
+                close = hints.get(loc)
+                kind: Any = PydanticCustomError(
+                    "extra_forbidden",
+                    "unknown field ({hint})" if close else "unknown field",
+                    {"hint": close} if close else None,
+                )
+            else:
+                kind = PydanticCustomError(problem["type"], _escape(problem["msg"]))
+            line_errors.append({"type": kind, "loc": loc, "input": value})
+        built = cls.from_exception_data(error.title, line_errors)
+        assert isinstance(built, cls)
+        return built
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its model name and problems, values left out."""
+        lines = [
+            {"type": PydanticCustomError(p["type"], _escape(p["msg"])), "loc": tuple(p["loc"])}
+            for p in self.errors
+        ]
+        return (_rebuild_input_error, (type(self), self.model, lines))
+
+
+class _PydanticProblems(Problems):
+    """`errors` of an `InputValidationError`: pydantic's own `errors(...)` when called."""
+
+    def __init__(self, owner: InputValidationError, problems: list[dict[str, Any]]) -> None:
+        super().__init__(problems)
+        self._owner = owner
+
+    def __call__(self, **kwargs: Any) -> list[dict[str, Any]]:
+        return [dict(p) for p in pydantic_core.ValidationError.errors(self._owner, **kwargs)]
+
+
+def _escape(message: str) -> str:
+    """A rendered message used again as a template: braces doubled."""
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _rebuild_input_error(
+    cls: type[InputValidationError], title: str, lines: list[Any]
+) -> InputValidationError:
+    for line in lines:
+        line.setdefault("input", None)
+    built = cls.from_exception_data(title, lines)
+    assert isinstance(built, cls)
+    return built
 
 
 class APIConnectionError(ServiceHubError):
@@ -185,6 +333,7 @@ class APIStatusError(ServiceHubError):
         self.code = code
         self.backend_message = backend_message
         self.details = bounded(details or [])
+        self.note_request_id(response, request)
 
 
 class BadRequestError(APIStatusError):
@@ -254,6 +403,8 @@ class GraphQLError(ServiceHubError):
         self.errors = bounded(errors)
         self.data = bounded(data)
         self.response = response
+        if response is not None:
+            self.note_request_id(response, request_of(response))
 
     @property
     def paths(self) -> list[list[str | int]]:
@@ -287,6 +438,8 @@ class JSONRPCError(ServiceHubError):
         self.code = code
         self.data = bounded(data)
         self.response = response
+        if response is not None:
+            self.note_request_id(response, request_of(response))
 
 
 class ResponseValidationError(ServiceHubError):
@@ -313,6 +466,7 @@ class ResponseValidationError(ServiceHubError):
         self.response = response
         self.raw = response.text
         self.errors = errors or []
+        self.note_request_id(response, request_of(response))
 
 
 class ResponseTooLargeError(ServiceHubError):
@@ -386,6 +540,38 @@ def request_of(response: httpx.Response) -> httpx.Request | None:
         return response.request
     except RuntimeError:
         return None
+
+
+RESPONSE_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "x-correlation-id",
+    "x-vcap-request-id",
+    "request-id",
+)
+"""Where vendors name an exchange in their answers: SAP's Cloud Foundry router
+(`X-Vcap-Request-Id`, FSM and CECenter), common gateways (`X-Request-ID`,
+`X-Correlation-ID`, `Request-Id`)."""
+
+_PRINTABLE_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
+
+
+def request_id_of(
+    response: httpx.Response | None = None, request: httpx.Request | None = None
+) -> str | None:
+    """The vendor's id of an exchange: from the answer's headers, else the `X-Request-ID`
+    the request carried. Only short, plain values are taken (nothing that could drive a
+    terminal)."""
+    sources: list[tuple[httpx.Headers, tuple[str, ...]]] = []
+    if response is not None:
+        sources.append((response.headers, RESPONSE_REQUEST_ID_HEADERS))
+    if request is not None:
+        sources.append((request.headers, ("x-request-id",)))
+    for headers, names in sources:
+        for name in names:
+            value = str(headers.get(name, "")).strip()
+            if _PRINTABLE_ID.fullmatch(value):
+                return value
+    return None
 
 
 def _method_of(response: httpx.Response) -> str:

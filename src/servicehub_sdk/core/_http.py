@@ -22,6 +22,7 @@ import tenacity
 
 from .._version import __version__
 from . import _deadline as deadline
+from ._base_url import describe_endpoint
 from ._boundary import check_call, describe_transport_error
 from ._clock import Clock, current_clock
 from ._errors import (
@@ -194,6 +195,10 @@ def status_error(
 
 class _Engine(Generic[C]):
     """Configuration and the I/O-free half of executing a `Call`."""
+
+    base_url_source: str | None = None
+    """Where `base_url` came from (`"environment variable SERVICEHUB_SSH_BASE_URL"`…), named
+    in connection errors; `None` when the backend found the URL itself."""
 
     def __init__(
         self,
@@ -427,7 +432,9 @@ class _Engine(Generic[C]):
         token_endpoint = request is not None and sent is not None and request is not sent
         where = ""
         if request is not None:
-            where = f" [{'token endpoint' if token_endpoint else 'API'} host {request.url.host}]"
+            source = None if token_endpoint else self.base_url_source
+            endpoint = describe_endpoint(request.url, source)
+            where = f" [{'token endpoint' if token_endpoint else 'API'} {endpoint}]"
         sent_out = not never_sent(exc) and not token_endpoint
         error = cls(
             f"{what} {kind}{where}: {describe_transport_error(exc, request)}"
@@ -436,6 +443,7 @@ class _Engine(Generic[C]):
             may_have_been_applied=sent_out and not call.is_idempotent,
         )
         error.before_request = token_endpoint
+        error.note_request_id(None, sent)
         return error
 
     def result(self, call: Call[T], response: httpx.Response) -> T:

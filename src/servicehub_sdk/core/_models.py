@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import difflib
+import types
+from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin
 
 import pydantic
 import pydantic_core
@@ -11,9 +13,9 @@ from pydantic.alias_generators import to_camel
 
 from ._boundary import check_values
 from ._display import brief_repr_args, model_html, model_text
-from ._errors import RequestValidationError
+from ._errors import InputValidationError, RequestValidationError
 
-__all__ = ["ServiceHubModel", "validate_input"]
+__all__ = ["InputModel", "ServiceHubModel", "validate_input"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,11 +53,105 @@ class ServiceHubModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+class InputModel(BaseModel):
+    """Base of the models that are sent: a refusal is the SDK's `InputValidationError`.
+
+    `Model(...)`, `Model.model_validate(...)`, `model_validate_json` and
+    `model_validate_strings` raise `InputValidationError` (a `ServiceHubError`, a `ValueError`
+    and a pydantic `ValidationError` at once) instead of pydantic's bare error, and an
+    unknown field is named with the closest one the model has. Whether unknown fields are
+    refused is each backend's choice (`extra="forbid"` on its input base).
+    """
+
+    unknown_field_hints: ClassVar[dict[str, str]] = {}
+    """Hints for unknown fields by prefix, when no field's name is close (`{"udf_": ...}`)."""
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise _input_error(type(self), exc) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        try:
+            return super().model_validate(obj, **options)
+        except pydantic.ValidationError as exc:
+            raise _input_error(cls, exc) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **options: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, **options)
+        except pydantic.ValidationError as exc:
+            raise _input_error(cls, exc) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **options: Any) -> Self:
+        try:
+            return super().model_validate_strings(obj, **options)
+        except pydantic.ValidationError as exc:
+            raise _input_error(cls, exc) from None
+
+
+def _input_error(model: type[BaseModel], error: pydantic.ValidationError) -> InputValidationError:
+    if isinstance(error, InputValidationError):
+        return error
+    hints: dict[tuple[Any, ...], str] = {}
+    for problem in error.errors(include_url=False):
+        if problem["type"] == "extra_forbidden" and problem["loc"]:
+            loc = tuple(problem["loc"])
+            hint = _unknown_field_hint(model, loc)
+            if hint:
+                hints[loc] = hint
+    return InputValidationError.from_pydantic(error, hints=hints)
+
+
+def _unknown_field_hint(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """`did you mean 'external_id'?` for `loc`'s last name, looked up in the model that
+    `loc`'s leading names lead to (nested models, lists and optionals followed)."""
+    owner: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if owner is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = owner.model_fields.get(str(part)) or next(
+            (f for f in owner.model_fields.values() if f.alias == part), None
+        )
+        owner = _model_in(field.annotation) if field is not None else None
+    if owner is None:
+        return None
+    name = str(loc[-1])
+    spellings = {field_name: field_name for field_name in owner.model_fields}
+    spellings.update({f.alias: n for n, f in owner.model_fields.items() if f.alias})
+    close = difflib.get_close_matches(name, list(spellings), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {spellings[close[0]]!r}?"
+    hints: dict[str, str] = getattr(owner, "unknown_field_hints", {})
+    return next((hint for prefix, hint in hints.items() if name.startswith(prefix)), None)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside `Model | None`, `list[Model]` and the like, if there is one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType, list, tuple, set, frozenset) or get_args(
+        annotation
+    ):
+        for argument in get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
+
+
 def validate_input(model: type[M], value: Any) -> M:
     """`model` built from a model instance, a mapping or keyword data, or a clear error.
 
     Raises:
-        RequestValidationError: with every problem pydantic found, before anything is sent.
+        InputValidationError: with every problem pydantic found, before anything is sent.
+        RequestValidationError: a value the JSON body would lose (NaN, bytes, sets).
     """
     if isinstance(value, model):
         return value
@@ -64,15 +160,7 @@ def validate_input(model: type[M], value: Any) -> M:
     try:
         validated = model.model_validate(value)
     except pydantic.ValidationError as exc:
-        problems = [
-            {"loc": tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
-        lines = "; ".join(
-            f"{'.'.join(map(str, p['loc'])) or '(input)'}: {p['msg']}" for p in problems
-        )
-        raise RequestValidationError(
-            f"invalid {model.__name__}: {lines}", errors=problems
-        ) from None
+        raise _input_error(model, exc) from None
     _check_sendable(validated)
     return validated
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from ..core._models import ServiceHubModel
+from ..core._models import InputModel, ServiceHubModel
 
 __all__ = [
     "Contact",
@@ -189,9 +189,9 @@ class Partner(ServiceHubModel):
 # -- input models -------------------------------------------------------------------------
 
 
-class _Input(ServiceHubModel):
+class _Input(InputModel, ServiceHubModel):
     """Input models refuse fields they do not know: a misspelt field is an error, not a
-    field silently sent or dropped."""
+    field silently sent or dropped (`InputValidationError`, with the closest name)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -46,11 +46,18 @@ def service_call(
     **kwargs: Any,
 ) -> Call[T]:
     """A request to the Crowd Partner service: the context's URL and account/company headers,
-    and a fresh `X-Request-ID` (kept across the call's retries)."""
+    and a fresh `X-Request-ID` with the same value in `X-B3-TraceId`, as SAP's fsm-sdk sends
+    them (a dash-less UUID, kept across the call's retries; errors show it as `request_id`)."""
+    request_id = uuid.uuid4().hex
     return Call(
         method,
         context.url(path),
-        headers={**context.headers(), "X-Request-ID": os.urandom(16).hex(), **(headers or {})},
+        headers={
+            **context.headers(),
+            "X-Request-ID": request_id,
+            "X-B3-TraceId": request_id,
+            **(headers or {}),
+        },
         parse=parse,
         name=name,
         **kwargs,

@@ -2,12 +2,13 @@
 cases linked to help-desk tickets, safe to re-run.
 
 ```python
-from servicehub_sdk.integrations import SupportCenterTarget, link_service_cases, sync_master_data
+from servicehub_sdk.helpdesk import HelpDesk
+from servicehub_sdk.integrations import link_service_cases, sync_master_data
 
 report = sync_master_data(hub, ["customers.csv", "machine_models.csv", "customer_machines.csv"])
-links = link_service_cases(hub, SupportCenterTarget(scp), journal="links.sqlite3")
+links = link_service_cases(hub, HelpDesk(scp), journal="links.sqlite3")
 # runs on several hosts share a PostgreSQL journal:
-# link_service_cases(hub, target, journal="postgresql://sync@db.example/servicehub")
+# link_service_cases(hub, desk, journal="postgresql://sync@db.example/servicehub")
 ```
 """
 
@@ -32,14 +33,7 @@ from ._reader import MasterDataReader
 from ._records import MasterData, load_master_data
 from ._report import RecordResult, SyncReport
 from ._shards import Shard
-from ._targets import (
-    CECenterTarget,
-    SpiceCSMTarget,
-    SupportCenterTarget,
-    TicketSearch,
-    TicketTarget,
-    marker,
-)
+from ._targets import DeskTarget, TicketSearch, TicketTarget, marker
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -47,8 +41,8 @@ __all__ = [
     "AsyncJournal",
     "AsyncPostgresJournal",
     "AsyncSQLiteJournal",
-    "CECenterTarget",
     "Claim",
+    "DeskTarget",
     "InputFileError",
     "Journal",
     "JournalEntry",
@@ -60,8 +54,6 @@ __all__ = [
     "RecordResult",
     "SQLiteJournal",
     "Shard",
-    "SpiceCSMTarget",
-    "SupportCenterTarget",
     "SyncReport",
     "TicketSearch",
     "TicketTarget",

@@ -129,8 +129,9 @@ def _fetched(cursor: Any, statement: Statement) -> Any:
     return cursor
 
 
-class JournalSQL:
-    """The journal's statements in `dialect`."""
+class SQLStatements:
+    """What every statement flow in `dialect` builds on: placeholders, transactions and the
+    database's clock (shared by the journal and the change feeds' store)."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
@@ -152,6 +153,10 @@ class JournalSQL:
     def _now(self) -> Statements[float]:
         row = yield self._sql(self.dialect.now, fetch="one")
         return float(row[0])
+
+
+class JournalSQL(SQLStatements):
+    """The journal's statements in `dialect`."""
 
     def ensure_schema(self) -> Statements[None]:
         """Create the tables on first use, bring an older layout up to date, refuse a newer

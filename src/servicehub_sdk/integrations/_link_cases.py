@@ -1,7 +1,7 @@
 """Link new Secure Service Hub service cases to tickets, exactly once.
 
 For every case without an external ID: claim the case in the journal, create a ticket in the
-target, record it, then write the ticket's id back with `updateServiceCaseExternalId`. Cases
+help desk, record it, then write the ticket's id back with `updateServiceCaseExternalId`. Cases
 go in groups of `batch_size`: each case of a group is claimed, gets its ticket and has it
 recorded, one after the other; then the group's ticket ids are written back in one document
 (`hub.service_cases.set_external_ids`), and each case is recorded as linked or released.
@@ -10,7 +10,7 @@ Any number of runs may share one journal at once: a case is worked on only by th
 its claim, and the others skip it. A run that stops releases its claims; one that dies keeps
 them until their lease (`lease_seconds`) lapses, and the run that takes a case over resumes
 from the journal: a recorded ticket is only linked; a case claimed without a recorded ticket
-is first looked up in the target (`find_ticket`), because the dead run may have created the
+is first looked up in the help desk (`find_ticket`), because the dead run may have created the
 ticket just before dying.
 """
 
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..core._errors import ConfigurationError, ServiceHubError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step
+from ..helpdesk._desk import AsyncHelpDesk, HelpDesk
 from ..ssh import AsyncSSHClient, ServiceCaseView, SSHClient
 from ..ssh._batch import DEFAULT_BATCH_SIZE
 from ..ssh._models import ServiceCase
@@ -37,7 +38,7 @@ from ._journal import (
 from ._journal_steps import JournalSteps
 from ._report import Action, RecordResult, SyncReport
 from ._shards import Shard
-from ._targets import TicketSearch, TicketTarget
+from ._targets import TicketSearch, TicketTarget, as_target
 
 __all__ = ["link_service_cases", "link_service_cases_async"]
 
@@ -214,7 +215,7 @@ def _link(
 
 def link_service_cases(
     hub: SSHClient,
-    target: TicketTarget,
+    desk: HelpDesk | TicketTarget,
     *,
     journal: str | Path | Journal = DEFAULT_JOURNAL,
     view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
@@ -224,12 +225,13 @@ def link_service_cases(
     shard: Shard | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
-    """Create a ticket in `target` for every unlinked case (at most `limit`) and link it.
+    """Create a ticket in the help desk `desk` (`HelpDesk(scp)`, `HelpDesk(cec)`,
+    `HelpDesk(spice)`) for every unlinked case (at most `limit`) and link it.
 
     Returns a `SyncReport` with one row per case: `linked` with the ticket id in
     `reference`, `unchanged` when another run holds the case, or `failed` with the reason.
-    After an interrupted run, a ticket found for a case is adopted only when the target can
-    tell the integration created it; others are listed in the row's `possible_duplicates`
+    After an interrupted run, a ticket found for a case is adopted only when the help desk
+    can tell the integration created it (see `DeskTarget`); others are listed in the row's `possible_duplicates`
     (and `SyncReport.to_review`) while the run creates the case's own ticket.
 
     Args:
@@ -246,7 +248,7 @@ def link_service_cases(
     try:
         flow = _link(
             hub,
-            target,
+            as_target(desk),
             JournalSteps.of(book),
             view=view,
             limit=limit,
@@ -263,7 +265,7 @@ def link_service_cases(
 
 async def link_service_cases_async(
     hub: AsyncSSHClient,
-    target: TicketTarget,
+    desk: AsyncHelpDesk | TicketTarget,
     *,
     journal: str | Path | AsyncJournal = DEFAULT_JOURNAL,
     view: ServiceCaseView | str = ServiceCaseView.SERVICE_PROVIDER,
@@ -273,13 +275,13 @@ async def link_service_cases_async(
     shard: Shard | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> SyncReport:
-    """`link_service_cases` for async clients (hub and target); `journal` as there, or a
-    journal from `open_journal_async`."""
+    """`link_service_cases` for async clients (hub and `AsyncHelpDesk`); `journal` as
+    there, or a journal from `open_journal_async`."""
     book = await open_journal_async(journal) if isinstance(journal, str | Path) else journal
     try:
         flow = _link(
             hub,
-            target,
+            as_target(desk),
             JournalSteps.of_async(book),
             view=view,
             limit=limit,

@@ -1,39 +1,31 @@
-"""Where service cases become tickets: the `TicketTarget` protocol and its implementations for
-SupportCenter Plus, CECenter Mashup and SpiceCSM. Each works with the sync or the async client:
-its methods are flows of steps (`servicehub_sdk.core.Steps`) that the run drives.
+"""Where service cases become tickets: a help desk (`HelpDesk` or `AsyncHelpDesk` over
+SupportCenter Plus, CECenter Mashup or SpiceCSM), used through its adapter's flows so that one
+linking run serves sync and async clients.
 
-A target marks every ticket it creates with the case (`[SSH <display id>]` in the subject), so
-that `find_ticket` can tell whether a ticket was already created for a case when a run stopped
-half-way. The marker is text anyone can type, so it only finds candidates: a ticket is taken
-as the integration's own only when something the requester cannot write says so — the account
-that created it. Candidates that cannot be verified are never adopted; the run creates its own
-ticket and reports them for review.
+Every ticket created for a case carries the case's marker (`[SSH <display id>]` at the start of
+its subject; SpiceCSM also records the case id in its case-id column), so that a run resuming
+after a crash can tell whether a ticket was already created for a case. The marker is text
+anyone can type, so it only finds candidates: a ticket is taken as the integration's own only
+when something the requester cannot write says so — the account that created it
+(SupportCenter's `created_by`, SpiceCSM's `agent_id`; CECenter records none, so a found
+ticket is never adopted there). Candidates that cannot be verified are never adopted; the run
+creates its own ticket and reports them for review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from ..cecenter import AsyncCECenterClient, CECenterClient
-from ..cecenter._service_tickets import ServiceTickets
-from ..core._flows import Steps, listing, step
-from ..spicecsm import AsyncSpiceCSMClient, ObjectRow, SpiceCSMClient
-from ..spicecsm._objects import Objects
+from ..core._flows import BoundStep, Steps
+from ..core._request import Flow
+from ..helpdesk._adapter import Adapter
+from ..helpdesk._desk import AsyncHelpDesk, HelpDesk
+from ..helpdesk._models import Ticket, TicketInput
 from ..ssh._models import ServiceCase
-from ..supportcenter import AsyncSupportCenterClient, Criteria, SupportCenterClient
-from ..supportcenter._models import Lookup, Request
-from ..supportcenter._requests import Requests
 
-__all__ = [
-    "CECenterTarget",
-    "SpiceCSMTarget",
-    "SupportCenterTarget",
-    "TicketSearch",
-    "TicketTarget",
-    "marker",
-]
+__all__ = ["DeskTarget", "TicketSearch", "TicketTarget", "as_target", "marker"]
 
 
 def marker(case: ServiceCase) -> str:
@@ -56,7 +48,7 @@ def _describe(case: ServiceCase) -> str:
 
 @dataclass(frozen=True)
 class TicketSearch:
-    """What a target found for a case.
+    """What a help desk holds for a case.
 
     Attributes:
         ours: a ticket the integration verifiably created for the case (adopted by the run).
@@ -70,7 +62,7 @@ class TicketSearch:
 
 
 class TicketTarget(Protocol):
-    """A ticket system cases are linked to. Both methods are flows of steps (see
+    """What linking needs of a ticket system: both methods are flows of steps (see
     `servicehub_sdk.core.step`), so one target serves sync and async runs."""
 
     def create_ticket(self, case: ServiceCase) -> Steps[str]:
@@ -89,153 +81,40 @@ def _search(found: Sequence[tuple[str, bool]]) -> TicketSearch:
     return TicketSearch(ours, tuple(ticket for ticket, verified in found if not verified))
 
 
-class SupportCenterTarget:
-    """Cases become SupportCenter Plus requests (subject `[SSH SC-1] title`).
+class DeskTarget:
+    """A help desk as the target of `link_service_cases`.
 
-    A request is the integration's own when its `created_by` is the support rep whose key the
-    client uses (requesters raise requests as themselves). Give that rep as `technician` (id,
-    e-mail or name) so that a run resuming after a crash can adopt a request created just
-    before it; without it the target learns the rep from the first request it creates, and
-    until then adopts nothing.
+    Tickets are created as `TicketInput(subject="[SSH SC-1] title", description=...)` with the
+    desk's `defaults=`. The account that creates them is the desk's: give it in `defaults=`
+    (SupportCenter `technician`, SpiceCSM `agent_id`) so that a run resuming after a crash can
+    adopt a ticket created just before it; without it the desk learns it from the first ticket
+    it creates, and until then adopts nothing.
     """
 
-    def __init__(
-        self,
-        scp: SupportCenterClient | AsyncSupportCenterClient,
-        *,
-        requester: str | None = None,
-        priority: str | None = None,
-        technician: str | None = None,
-    ) -> None:
-        self.scp = scp
-        self.defaults = {k: v for k, v in (("requester", requester), ("priority", priority)) if v}
-        self.technician = technician
+    def __init__(self, desk: HelpDesk | AsyncHelpDesk) -> None:
+        self.desk = desk
+        self.adapter: Adapter = desk.adapter
+
+    def _run(self, flow: Flow[Any]) -> Steps[Any]:
+        result = yield BoundStep(self.desk.client._context.engine, flow)
+        return result
 
     def create_ticket(self, case: ServiceCase) -> Steps[str]:
-        payload = {
-            "subject": f"{marker(case)} {case.title or 'Service case'}",
-            "description": _describe(case),
-            **self.defaults,
-        }
-        request = yield from step(Requests.create, self.scp.requests, payload)
-        if self.technician is None and request.created_by is not None:
-            self.technician = request.created_by.id or request.created_by.name
-        return str(request.id)
-
-    def find_ticket(self, case: ServiceCase) -> Steps[TicketSearch]:
-        search = Criteria("subject").starts_with(marker(case))
-        found = yield from listing(Requests.list, self.scp.requests, search=search).to_list()
-        return _search([(str(r.id), self._created_by_us(r)) for r in found])
-
-    def _created_by_us(self, request: Request) -> bool:
-        creator = request.created_by
-        if self.technician is None or creator is None:
-            return False
-        return self.technician in _identities(creator)
-
-
-def _identities(creator: Lookup) -> set[str]:
-    extra = creator.model_extra or {}
-    return {str(v) for v in (creator.id, creator.name, extra.get("email_id")) if v}
-
-
-class CECenterTarget:
-    """Cases become CECenter service tickets of `ticket_type` for `customer_id` (the client
-    must act for that customer).
-
-    Tickets are written with the customer's token, as the customer: nothing in a ticket tells
-    the integration's from one the customer raised, so a ticket found after a crash is never
-    adopted; the run creates its own and reports the other for review.
-    """
-
-    def __init__(
-        self,
-        cec: CECenterClient | AsyncCECenterClient,
-        *,
-        customer_id: str,
-        ticket_type: str = "SERVICE_REQUEST",
-    ) -> None:
-        self.cec = cec
-        self.customer_id = customer_id
-        self.ticket_type = ticket_type
-
-    def create_ticket(self, case: ServiceCase) -> Steps[str]:
-        ticket = yield from step(
-            ServiceTickets.create,
-            self.cec.service_tickets,
-            {
-                "type": self.ticket_type,
-                "customerId": self.customer_id,
-                "status": "OPEN",
-                "shortDescription": f"{marker(case)} {case.title or 'Service case'}",
-            },
+        ticket = TicketInput(
+            subject=f"{marker(case)} {case.title or 'Service case'}",
+            description=_describe(case) if self.adapter.DESCRIBES_ON_CREATE else None,
+            custom_fields=self.adapter.link_fields(case.id),
         )
-        return str(ticket.id)
+        created: Ticket = yield from self._run(self.adapter.create(ticket))
+        return str(created.id)
 
     def find_ticket(self, case: ServiceCase) -> Steps[TicketSearch]:
-        tickets = yield from listing(ServiceTickets.list, self.cec.service_tickets).to_list()
-        found = [
-            (str(t.id), False)
-            for t in tickets
-            if (t.short_description or "").startswith(marker(case))
-        ]
-        return _search(found)
+        found: list[Ticket] = yield from self._run(self.adapter.marked(marker(case), case.id))
+        return _search([(t.id, self.adapter.created_by_integration(t)) for t in found])
 
 
-class SpiceCSMTarget:
-    """Cases become SpiceCSM cases through JSON-RPC (`create([{"type": table, ...}])`,
-    `table` defaulting to `cases`).
-
-    A case is the integration's own when the agent SpiceCSM recorded as its creator
-    (`agent_id`, written by the server from the session) is the API user's agent: give it as
-    `agent_id`, or the target learns it from the first case it creates, and until then adopts
-    nothing.
-    """
-
-    def __init__(
-        self,
-        rpc: SpiceCSMClient | AsyncSpiceCSMClient,
-        *,
-        table: str = "cases",
-        userkey: str | None = None,
-        agent_id: str | None = None,
-    ) -> None:
-        self.rpc = rpc
-        self.table = table
-        self.userkey = userkey
-        self.agent_id = agent_id
-
-    def create_ticket(self, case: ServiceCase) -> Steps[str]:
-        row = {
-            "type": self.table,
-            "issue": f"{marker(case)} {case.title or 'Service case'}",
-            "ssh_case_id": case.id,
-            "status": "Open",
-        }
-        if self.userkey:
-            row["userkey"] = self.userkey
-        created = yield from step(Objects.create, self.rpc.objects, [row])
-        ticket = str(created[0] if isinstance(created, list) and created else created)
-        if self.agent_id is None:
-            rows = yield from step(
-                Objects.load, self.rpc.objects, {"type": self.table, "id": ticket}
-            )
-            creator = _creator(rows[0]) if rows else None
-            self.agent_id = creator
-        return ticket
-
-    def find_ticket(self, case: ServiceCase) -> Steps[TicketSearch]:
-        rows = yield from step(
-            Objects.load, self.rpc.objects, {"type": self.table, "ssh_case_id": case.id}
-        )
-        return _search([(str(row["id"]), self._created_by_us(row)) for row in rows])
-
-    def _created_by_us(self, row: ObjectRow) -> bool:
-        creator = _creator(row)
-        return self.agent_id is not None and creator is not None and creator == self.agent_id
-
-
-def _creator(row: ObjectRow) -> str | None:
-    """The creating agent of a row (`agent_id`, in whatever case the column was sent)."""
-    value = row.get("agent_id")
-    return str(value) if value not in (None, "") else None
+def as_target(target: HelpDesk | AsyncHelpDesk | TicketTarget) -> TicketTarget:
+    """A help desk as a `TicketTarget` (anything else with the two flows is taken as it is)."""
+    if isinstance(target, HelpDesk | AsyncHelpDesk):
+        return DeskTarget(target)
+    return target

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..core._display import brief_repr_args
-from ..core._models import ServiceHubModel
+from ..core._models import InputModel, ServiceHubModel
 from ..core._redaction import is_secret_name
 
 __all__ = [
@@ -48,7 +48,7 @@ class _Model(ServiceHubModel):
         return brief_repr_args(set_fields)
 
 
-class SearchRequest(_Model):
+class SearchRequest(InputModel, _Model):
     """The variables of an account search. Only variables with data are sent, so every field
     is optional; `cust_fields` maps custom field IDs to values (`CustFields` "ID\\value" pairs).
     """
@@ -183,7 +183,7 @@ class CaseUpdate(_Model):
     tickets: list[CaseTicket] = Field(default_factory=list)
 
 
-class APIObject(ServiceHubModel):
+class APIObject(InputModel, ServiceHubModel):
     """An object of SpiceCSM's generic API calls (`load`, `create`, `update`, `delete`), as its
     PHP client's `spiceAPIObj`: `type` names the table (`cases`, `accounts` …), every other
     field is a column or a criterion, sent as given (`to_wire()`)."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, Unpack
+from datetime import datetime
+from functools import partial
+from typing import Any, ClassVar, Literal, Unpack
 
+from ..core._changes import Change, change_of, mapped_pages
 from ..core._client import (
     M,
     Resource,
@@ -106,6 +109,29 @@ MachineData = CustomerMachineInput | Mapping[str, Any]
 
 class CustomerMachines(Resource[M, SSHContext]):
     """Customer machines (`customerMachinesPaginated`, `createCustomerMachine`)."""
+
+    _change_model: ClassVar[type[CustomerMachine]] = CustomerMachine
+
+    @paged
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Step[Page[Change[CustomerMachine]]]:
+        """Every customer machine as a `created` change (`customerMachinesPaginated`, one request per
+        `page_size`).
+
+        Customer machines carry no modification time, so alone this cannot tell what changed
+        since a time: `since` raises `RequestValidationError`. A `ChangeFeed` over it
+        compares each scan with the fingerprints of the previous one and is exact.
+        """
+        if since is not None:
+            raise RequestValidationError(
+                "customer machines carry no modification time: follow them with a ChangeFeed"
+            )
+        return mapped_pages(list_machines(self._context, page_size), partial(change_of, since=None))
 
     @paged
     def list(

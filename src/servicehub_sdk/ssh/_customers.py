@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import partial
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 import httpx
 
+from ..core._changes import Change, change_of, mapped_pages
 from ..core._client import (
     M,
     Resource,
@@ -174,6 +176,32 @@ def upsert_customer(context: SSHContext, wanted: CustomerInput) -> Flow[UpsertRe
 
 class Customers(Resource[M, SSHContext]):
     """Customers (`customersPaginated`, `customer`, `createCustomer`, `updateCustomer`)."""
+
+    _change_model: ClassVar[type[Customer]] = Customer
+
+    @paged
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        page_size: int = 100,
+        **options: Unpack[ListOptions],
+    ) -> Step[Page[Change[Customer]]]:
+        """Every customer as a `created` change (`customersPaginated`, one request per
+        `page_size`).
+
+        Customers carry no modification time, so alone this cannot tell what changed
+        since a time: `since` raises `RequestValidationError`. A `ChangeFeed` over it
+        compares each scan with the fingerprints of the previous one and is exact.
+        """
+        if since is not None:
+            raise RequestValidationError(
+                "customers carry no modification time: follow them with a ChangeFeed"
+            )
+        return mapped_pages(
+            self._context.listing("customersPaginated", "Customer", Customer, page_size=page_size),
+            partial(change_of, since=None),
+        )
 
     @paged
     def list(self, *, page_size: int = 100, **options: Unpack[ListOptions]) -> Step[Page[Customer]]:

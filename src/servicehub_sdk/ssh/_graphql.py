@@ -99,6 +99,22 @@ SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
         ("customFields", "CustomField"),
         ("closingReport", "ClosingReport"),
     ),
+    # what a change scan reads: the case's own fields, without description, creator,
+    # machine and custom fields
+    "ServiceCaseChange": (
+        "id",
+        "displayId",
+        "externalId",
+        "title",
+        "priority",
+        "severity",
+        "createdAt",
+        "updatedAt",
+        "closedAt",
+        ("state", "ServiceCaseState"),
+        ("assignee", "Person"),
+        ("closingReport", "ClosingReport"),
+    ),
     "ServiceCaseState": ("name",),
     "Person": ("name",),
     # `{ key value }` in the vendor document, `{ definition { key } value }` in symmedia's

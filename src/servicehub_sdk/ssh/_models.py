@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from ..core._models import ServiceHubModel
+from ..core._models import InputModel, ServiceHubModel
 from ._countries import check_country
 
 __all__ = [
@@ -233,7 +233,9 @@ class UpsertResult(BaseModel, Generic[T]):
 # -- what the API takes ------------------------------------------------------------------
 
 
-class _Input(BaseModel):
+class _Input(InputModel):
+    """What is sent: unknown fields refused (`InputValidationError`, with the closest name)."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,

@@ -22,8 +22,10 @@ from ..core._errors import (
     BadRequestError,
     ConfigurationError,
     GraphQLError,
+    NotFoundError,
     UnprocessableError,
 )
+from ..core._redaction import redact_url
 from ..core._request import Call, Flow
 from ..core._singleflight import SingleFlight
 from ._graphql import (
@@ -166,6 +168,14 @@ class SchemaState:
             live: Plan = yield introspection_call(self._flight)
         except REFUSALS as exc:
             return self.refused(exc)
+        except NotFoundError as exc:
+            url = exc.request.url if exc.request is not None else "base_url"
+            exc.add_to_message(
+                f"the client's first request asks the server for its schema, and there is no "
+                f"GraphQL endpoint at {redact_url(url)}: check base_url (the GraphQL "
+                "endpoint, e.g. https://hub.example.com/graphql)"
+            )
+            raise
         return self.settle(live)
 
     def settle(self, plan: Plan) -> Plan:

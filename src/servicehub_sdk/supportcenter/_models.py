@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from ..core._models import ServiceHubModel
+from ..core._models import InputModel, ServiceHubModel
 
 __all__ = [
     "AdminEntry",
@@ -232,11 +232,12 @@ class Attachment(_Entity):
 # -- inputs -----------------------------------------------------------------------------
 
 
-class _Input(ServiceHubModel):
+class _Input(InputModel, ServiceHubModel):
     """What is sent: snake_case, as the v3 API spells it; `to_wire()` leaves out unset
-    fields."""
+    fields. Unknown fields are refused (`InputValidationError`, with the closest name), as
+    the server refuses them (4001 "extra key")."""
 
-    model_config = ConfigDict(alias_generator=None)
+    model_config = ConfigDict(alias_generator=None, extra="forbid")
 
 
 class TimeSpentInput(_Input):
@@ -261,6 +262,8 @@ _LOOKUPS = (
     "site",
     "impact",
     "request_type",
+    "account",
+    "product",
 )
 
 
@@ -269,13 +272,37 @@ class RequestInput(_Input):
     mapping; `requester` takes a name, an email-carrying mapping or an id.
 
     `callback_url` is the document's callback: SupportCenter Plus invokes it when the
-    request is resolved or closed.
+    request is resolved or closed. Custom fields go in `udf_fields`, keyed as the server
+    names them (`{"udf_sline_301": "A-17"}`); any other unknown field is refused.
     """
+
+    unknown_field_hints = {
+        "udf": "custom fields go in udf_fields, e.g. udf_fields={'udf_sline_301': ...}"
+    }
 
     subject: str | None = Field(default=None, min_length=1)
     description: str | None = None
     requester: Any = None
     callback_url: str | None = None
+    status: Any = None
+    priority: Any = None
+    urgency: Any = None
+    level: Any = None
+    mode: Any = None
+    category: Any = None
+    subcategory: Any = None
+    item: Any = None
+    group: Any = None
+    technician: Any = None
+    template: Any = None
+    site: Any = None
+    impact: Any = None
+    request_type: Any = None
+    account: Any = None
+    product: Any = None
+    due_by_time: Any = None
+    email_ids_to_notify: list[str] | None = None
+    udf_fields: dict[str, Any] | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr
 
-from ..._backends import BackendSpec, backends, load_object
+from ..._backends import BackendSpec, backends
 from ...core._errors import ConfigurationError, ServiceHubError
 from .._connections import ConnectionSpec
 
@@ -164,13 +164,15 @@ def _connection_form_widgets(cls: type[ServiceHubHook]) -> dict[str, Any]:
 class TicketSystemHook(ServiceHubHook):
     """A hook of a ticket system service cases can be linked to (`link_service_cases`).
 
-    The target is the `TicketTarget` the backend's spec declares (`ticket_target`); the
-    connection's target settings and `options` are its keyword arguments.
+    Tickets are created through a `HelpDesk` over the connection's client; the connection's
+    target settings and `options` are its `defaults=`.
     """
 
-    def ticket_target(self, client: Any, **options: Any) -> Any:
-        """The `TicketTarget` creating tickets through `client` (this connection's client)."""
-        if self.backend.ticket_target is None:
+    def help_desk(self, client: Any, **options: Any) -> Any:
+        """The `HelpDesk` creating tickets through `client` (this connection's client)."""
+        if self.backend.help_desk is None:
             raise ConfigurationError(f"{self.backend.display_name} holds no tickets")
-        settings = {**self.target_settings(), **options}
-        return load_object(self.backend.ticket_target)(client, **settings)
+        from ...helpdesk import HelpDesk
+
+        settings = {k: v for k, v in {**self.target_settings(), **options}.items() if v}
+        return HelpDesk(client, defaults=settings)

@@ -16,18 +16,18 @@ class ServiceHubCECenterHook(TicketSystemHook):
 
     Host is the YaaS API URL, schema the tenant, login and password the API client; the
     customer tickets are created for is in the extras. Linked cases become service tickets
-    (`CECenterTarget`, with the extras `customer_id` and `ticket_type`).
+    (a `HelpDesk` with the extras `customer_id` and `ticket_type` as its defaults).
     """
 
     spec = CONNECTION_SPECS["cecenter"]
 
-    def ticket_target(self, client: Any, **options: Any) -> Any:
+    def help_desk(self, client: Any, **options: Any) -> Any:
         if not {**self.target_settings(), **options}.get("customer_id"):
             raise ConfigurationError(
                 f"connection {self.servicehub_conn_id!r}: linking to CECenter needs the "
                 "customer_id of the tickets (extra customer_id, or target_options)"
             )
-        return super().ticket_target(client, **options)
+        return super().help_desk(client, **options)
 
     def probe(self, client: Any) -> str:
         """Reads the service ticket types (`GET serviceTicketTypes`, client credentials)."""

@@ -14,7 +14,7 @@ class ServiceHubSpiceCSMHook(TicketSystemHook):
     """SpiceCSM JSON-RPC (`SpiceCSMClient` / `AsyncSpiceCSMClient`).
 
     Host is the installation URL, login and password the API user. Linked cases become rows
-    of `table` (`SpiceCSMTarget`, with the extras `table` and `userkey`).
+    of `table` (a `HelpDesk` with the extras `table` and `userkey` as its defaults).
     """
 
     spec = CONNECTION_SPECS["spicecsm"]

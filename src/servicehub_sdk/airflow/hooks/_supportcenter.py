@@ -15,7 +15,7 @@ class ServiceHubSupportCenterHook(TicketSystemHook):
     """ManageEngine SupportCenter Plus (`SupportCenterClient` / `AsyncSupportCenterClient`).
 
     Host is the server URL, password the support rep's API key. Linked cases become requests
-    (`SupportCenterTarget`, with the extras `requester` and `priority`).
+    (a `HelpDesk` with the extras `requester` and `priority` as its defaults).
     """
 
     spec = CONNECTION_SPECS["supportcenter"]

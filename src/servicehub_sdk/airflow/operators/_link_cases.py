@@ -113,7 +113,7 @@ class LinkServiceCasesOperator(BaseOperator):
             kinds = [
                 spec.conn_type
                 for name, spec in CONNECTION_SPECS.items()
-                if backends[name].ticket_target is not None
+                if backends[name].help_desk is not None
             ]
             raise ConfigurationError(
                 f"target_conn_id {self.target_conn_id!r} is no ticket system connection "
@@ -129,7 +129,7 @@ class LinkServiceCasesOperator(BaseOperator):
         ):
             report = link_service_cases(
                 hub,
-                target_hook.ticket_target(client, **self.target_options),
+                target_hook.help_desk(client, **self.target_options),
                 journal=journal or "",
                 view=self.view,
                 limit=limit,
