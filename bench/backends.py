@@ -29,6 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _goals import goal
 from _serve import Answers, answer_key, replayed_apart, resendable, served_apart
 from _timing import Timing, apaired, paired
 from tests.proof.backends import BACKENDS, Backend
@@ -171,6 +172,12 @@ def per_backend(backend: Backend) -> None:
         f"{backend.name:14} loopback sync {sync}  async {asynchronous}  in-memory {memory}  "
         f"({sync.sdk * 1e6:.0f} / {memory.sdk * 1e6:.0f} us per call)"
     )
+    goal(
+        f"{backend.name} in memory, SDK / raw httpx",
+        f"{memory.ratio:.2f}x",
+        memory.ratio <= 1.10,
+        "<= 1.10x",
+    )
 
 
 async def fan(
@@ -230,7 +237,13 @@ def fan_out(backend: Backend, calls: int = 1000, concurrency: int = 64) -> None:
     print(
         f"fan-out ({backend.name}) {calls:,} calls at concurrency {concurrency}: "
         f"in-memory {memory} ({memory.sdk:.2f} s / {memory.raw:.2f} s), "
-        f"loopback {loopback} ({loopback.sdk:.2f} s / {loopback.raw:.2f} s) (goal <= 1.15x)"
+        f"loopback {loopback} ({loopback.sdk:.2f} s / {loopback.raw:.2f} s)"
+    )
+    goal(
+        f"fan-out at {concurrency}, in memory",
+        f"{memory.ratio:.2f}x",
+        memory.ratio <= 1.15,
+        "<= 1.15x",
     )
 
 

@@ -9,7 +9,8 @@ import threading
 import pytest
 
 from servicehub_sdk import ConfigurationError
-from servicehub_sdk.core._ratelimit import RateLimit, RateLimiter
+from servicehub_sdk.core import RateLimit
+from servicehub_sdk.core._ratelimit import RateLimiter
 
 
 class Clock:
@@ -119,3 +120,14 @@ def test_parse() -> None:
     assert RateLimit.parse(" 2.5/4 ") == RateLimit(2.5, 4)
     with pytest.raises(ConfigurationError, match="requests per second"):
         RateLimit.parse("fast")
+
+
+def test_a_client_sending_now_and_then_is_not_slowed_to_a_crawl() -> None:
+    clock = Clock()
+    limiter = RateLimiter(None, clock=clock)
+    limiter.reserve()
+    clock.now += 3600  # one request an hour ago, one now, answered 429
+    limiter.reserve()
+    limiter.rate_limited()
+    assert not limiter.active
+    assert limiter.reserve() == 0.0

@@ -32,6 +32,7 @@ SPEC = BackendSpec(
         "customer_token",
         "max_retries",
         "max_response_bytes",
+        "rate_limit",
         "allow_insecure_http",
         "timeout",
         "foreign_links",

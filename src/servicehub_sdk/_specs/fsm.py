@@ -37,6 +37,7 @@ SPEC = BackendSpec(
         "grant_type",
         "max_retries",
         "max_response_bytes",
+        "rate_limit",
         "allow_insecure_http",
         "timeout",
     ),

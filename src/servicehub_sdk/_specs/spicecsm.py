@@ -28,6 +28,7 @@ SPEC = BackendSpec(
         "allow_raw_sql",
         "max_retries",
         "max_response_bytes",
+        "rate_limit",
         "allow_insecure_http",
         "timeout",
     ),

@@ -29,6 +29,7 @@ SPEC = BackendSpec(
         "schema",
         "max_retries",
         "max_response_bytes",
+        "rate_limit",
         "allow_insecure_http",
         "timeout",
     ),

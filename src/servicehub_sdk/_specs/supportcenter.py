@@ -34,6 +34,7 @@ SPEC = BackendSpec(
         "max_download_bytes",
         "max_retries",
         "max_response_bytes",
+        "rate_limit",
         "allow_insecure_http",
         "timeout",
     ),

@@ -80,6 +80,7 @@ from ._pagination import (
     Pager,
     counter_pages,
 )
+from ._ratelimit import RateLimit
 from ._request import Call, CallOptions, Flow, ListOptions, Step, flow_of
 from ._retry import RetryPolicy
 
@@ -126,6 +127,7 @@ __all__ = [
     "Pager",
     "PaginationError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RequestValidationError",
     "Resource",

@@ -315,7 +315,11 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        token = yield from self._sync_token(request)
+        # A fresh cached token is used without taking the flight's lock (`claim()` would
+        # answer the same): only a missing or expiring one goes through the single flight.
+        token = self.flight.current()
+        if token is None:
+            token = yield from self._sync_token(request)
         response = yield self.authorize(request, token)
         if response.status_code != 401:
             return
@@ -343,7 +347,8 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         for refresh in (False, True):
-            token: Token | None = None
+            # A fresh cached token is used without a claim (see `sync_auth_flow`).
+            token: Token | None = self.flight.current()
             while token is None:  # `_sync_token`'s steps, inline: async generators can
                 claim = self.flight.claim()  # neither delegate to another nor return
                 if claim.value is not None:

@@ -66,6 +66,7 @@ from ._http import (
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._logging import configure_from_env
 from ._pagination import AsyncPager, Page, Pager
+from ._ratelimit import RateLimit
 from ._request import CALL_OPTION_KEYS, Call, CallOptions, Flow, Step
 from ._retry import RetryPolicy, check_max_retries
 
@@ -129,13 +130,22 @@ class ClientBase(Generic[M]):
         max_response_bytes: int | None = None,
         allow_insecure_http: bool = False,
         other_urls: Mapping[str, str | None] | None = None,
+        rate_limit: RateLimit | str | None = None,
     ) -> SyncEngine | AsyncEngine:
         """The engine of this client (`SyncEngine` for `SyncClient`s, `AsyncEngine` for
         `AsyncClient`s), for the constructor to put into the client's context.
 
         Refuses plain `http://` for `base_url` and `other_urls` while credentials are sent,
         unless `allow_insecure_http`; answers larger than `max_response_bytes` are refused.
+        `rate_limit` (a `RateLimit`, or its text `"10/5"` from the environment or a profile)
+        holds requests back to that rate.
         """
+        if isinstance(rate_limit, str):
+            rate_limit = RateLimit.parse(rate_limit)
+        elif rate_limit is not None and not isinstance(rate_limit, RateLimit):
+            raise ConfigurationError(
+                f"rate_limit must be a RateLimit or text such as '10/5', got {rate_limit!r}"
+            )
         configure_from_env()
         check_transport_security(base_url, auth, allow_insecure_http, other_urls)
         policy = retry or RetryPolicy()
@@ -150,6 +160,7 @@ class ClientBase(Generic[M]):
             headers=headers,
             error_decoder=error_decoder,
             max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
+            rate_limit=rate_limit,
         )
         engine.base_url_source = source_of_client_being_built()
         return engine

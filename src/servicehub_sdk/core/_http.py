@@ -44,6 +44,7 @@ from ._limits import (
     read_limited,
     read_limited_async,
 )
+from ._ratelimit import RateLimit, RateLimiter
 from ._redaction import Scrubber, redact_url
 from ._request import USE_CLIENT_AUTH, Call, CallOptions, Flow
 from ._retry import (
@@ -74,6 +75,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 _RETRYING = tenacity.Retrying()
 """The owner tenacity's retry states name; the strategies asked are the call's `RetryPolicy`."""
+
+_PARSED_URLS = 256
+"""How many parsed request URLs a client keeps (`_Engine.url_for`)."""
 
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "servicehub_sdk_captured", default=None
@@ -113,6 +117,7 @@ class EngineSettings(TypedDict, total=False):
     error_decoder: ErrorDecoder
     max_response_bytes: int
     scrubber: Scrubber | None
+    rate_limit: RateLimit | None
 
 
 def decode_error(body: Any) -> ErrorInfo:
@@ -209,11 +214,14 @@ class _Engine(Generic[C]):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         scrubber: Scrubber | None = None,
         clock: Clock | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.http_client: C = http_client
         self.owns_client = owns_client
         self.base_url = httpx.URL(str(base_url)) if base_url else httpx.URL("")
         self._base_text = str(self.base_url).rstrip("/")
+        self._urls: dict[str, httpx.URL] = {}
+        """Parsed request URLs by their text (`url_for`), shared with `derive` copies."""
         self.auth = auth
         self.timeout = _as_timeout(timeout)
         self.retry = retry or RetryPolicy()
@@ -226,6 +234,11 @@ class _Engine(Generic[C]):
         self.clock = clock or current_clock()
         """Where retry waits and attempt deadlines take their time (the real clock unless a
         test installs another)."""
+        self.limiter = RateLimiter(
+            rate_limit, clock=self.clock.monotonic, name=self.base_url.host or "client"
+        )
+        """The client's token bucket, shared by its threads, tasks and `derive` copies; with
+        no `rate_limit` it only slows down after the server's rate-limit answers."""
         # Only a connection pool the SDK created is wrapped; a user's client is left as given.
         self.deadline_enforced = owns_client and deadline.install(http_client)
         """Whether the connection pool enforces attempt deadlines on every network operation."""
@@ -264,11 +277,23 @@ class _Engine(Generic[C]):
         self._timeout = value
         self._budget = _budget(value)
 
-    def url_for(self, url: str) -> str:
-        """`url` resolved against the base URL (parsed once, by httpx, when sent)."""
-        if url.startswith(("http://", "https://")):
-            return url
-        return f"{self._base_text}/{url.lstrip('/')}" if url else self._base_text
+    def url_for(self, url: str) -> httpx.URL:
+        """`url` resolved against the base URL and parsed by httpx, once per distinct URL.
+
+        An `httpx.URL` is immutable and httpx reuses a parsed one as it is, so the URLs a
+        client sends again and again (a GraphQL or JSON-RPC endpoint, a listing) are parsed
+        and validated once per client instead of once per call. The same text always parses
+        the same; an invalid URL raises `httpx.InvalidURL` as before and is not kept.
+        """
+        if not url.startswith(("http://", "https://")):
+            url = f"{self._base_text}/{url.lstrip('/')}" if url else self._base_text
+        parsed = self._urls.get(url)
+        if parsed is None:
+            parsed = httpx.URL(url)
+            if len(self._urls) >= _PARSED_URLS:
+                self._urls.clear()  # many distinct ids: keep the memory bounded
+            self._urls[url] = parsed
+        return parsed
 
     def build_request(self, call: Call[Any], options: CallOptions | None) -> httpx.Request:
         headers = dict(self.headers)
@@ -331,6 +356,19 @@ class _Engine(Generic[C]):
             attempt_ends if ends is None else min(attempt_ends, ends), self.clock
         )
 
+    def rate_wait(self, call: Call[Any], ends: float | None) -> float:
+        """Take the attempt's token from the client's rate limiter: the seconds to wait before
+        sending. Waiting counts toward `total_timeout` (`ends`): a wait that would outlast it
+        raises `APITimeoutError` at once instead."""
+        wait = self.limiter.reserve()
+        if wait > 0 and ends is not None and self.clock.monotonic() + wait > ends:
+            what = call.name or f"{call.method} request"
+            raise APITimeoutError(
+                f"{what}: the client's rate limit would hold it {wait:.1f} s, "
+                "past the call's total_timeout"
+            )
+        return wait
+
     def next_try(
         self,
         state: tenacity.RetryCallState | None,
@@ -342,6 +380,8 @@ class _Engine(Generic[C]):
         """Record the failed attempt and ask the policy's tenacity strategies whether to try
         again; the state (with `upcoming_sleep` to wait first) or `None` to give up."""
         self.scrubber.error(error)  # before it can be logged, raised or kept
+        if isinstance(error, RateLimitError):
+            self.limiter.rate_limited()  # adaptive: with or without a configured limit
         if state is None:
             state = tenacity.RetryCallState(_RETRYING, None, (), {})
         else:
@@ -448,12 +488,15 @@ class SyncEngine(_Engine[httpx.Client]):
         whether from the transport, the status or the body) goes to the retry strategies.
         """
         if call.single_flight is not None:
-            alone = replace(call, single_flight=None)
+            alone = call.replace(single_flight=None)
             return call.single_flight.run(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
         ends = policy.ends(self.clock)
         state: tenacity.RetryCallState | None = None
         while True:
+            wait = self.rate_wait(call, ends)
+            if wait > 0:
+                self.clock.sleep(wait)
             try:
                 return self._attempt(call, options, budget, ends)
             except ServiceHubError as error:
@@ -525,12 +568,15 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         whether from the transport, the status or the body) goes to the retry strategies.
         """
         if call.single_flight is not None:
-            alone = replace(call, single_flight=None)
+            alone = call.replace(single_flight=None)
             return await call.single_flight.run_async(lambda: self.execute(alone, options))
         policy, budget = self.call_settings(options)
         ends = policy.ends(self.clock)
         state: tenacity.RetryCallState | None = None
         while True:
+            wait = self.rate_wait(call, ends)
+            if wait > 0:
+                await self.clock.async_sleep(wait)
             try:
                 return await self._attempt(call, options, budget, ends)
             except ServiceHubError as error:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
+import pydantic_core
 
 from ._errors import PaginationError, ServiceHubError
 from ._extras import MissingExtraError
@@ -87,8 +88,12 @@ class PageData(Generic[T]):
 
 
 def fingerprint(rows: Any) -> bytes:
-    """A short digest that is equal for equal rows (to notice a page sent twice)."""
-    return hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).digest()
+    """A short digest that is equal for equal rows (to notice a page sent twice).
+
+    The rows are serialised by pydantic-core (models, dicts, lists alike; anything else by its
+    `repr`): a model's `repr` is made for people and costs far more, on every page."""
+    text = pydantic_core.to_json(rows, fallback=repr)
+    return hashlib.blake2b(text, digest_size=16).digest()
 
 
 @overload

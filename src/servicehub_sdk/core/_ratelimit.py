@@ -7,7 +7,8 @@ same bucket serves threads (`time.sleep`) and tasks (`asyncio.sleep`) alike, in 
 
 The bucket also adapts to the server: a rate-limit answer (HTTP 429, SupportCenter Plus 4015)
 halves the rate the client sends at — with no `RateLimit` set, it starts from the rate measured
-over the last sends — and each second without one raises it by a twentieth again, up to the
+over the last sends of the last ten seconds (a client that sent fewer than two is left to the
+server's `Retry-After`) — and each second without one raises it by a twentieth again, up to the
 configured rate. The first slow-down of a client is logged once at INFO.
 """
 
@@ -30,6 +31,7 @@ logger = logging.getLogger("servicehub_sdk")
 _SLOW_DOWN = 0.5
 _RECOVER_PER_SECOND = 1.05
 _MEASURED_SENDS = 64
+_MEASURED_SECONDS = 10.0  # sends older than this say nothing about the current rate
 _FLOOR = 0.1  # requests per second: never slower than one every ten seconds
 
 
@@ -130,6 +132,8 @@ class RateLimiter:
         with self._lock:
             now = self._clock()
             current = self._rate if math.isfinite(self._rate) else self._measured(now)
+            if current is None:  # a client sending now and then: its rate is not the cause
+                return
             self._rate = max(_FLOOR, current * _SLOW_DOWN)
             self._tokens = min(self._tokens, 0.0)
             self._updated = now
@@ -150,8 +154,10 @@ class RateLimiter:
             self._rate = min(self._ceiling, self._rate * _RECOVER_PER_SECOND ** int(seconds))
             self._recovered = now
 
-    def _measured(self, now: float) -> float:
-        if len(self._sends) < 2:
-            return 1.0
-        span = max(now - self._sends[0], 1e-3)
-        return len(self._sends) / span
+    def _measured(self, now: float) -> float | None:
+        """Requests per second over the recent sends; `None` with fewer than two of them."""
+        recent = [sent for sent in self._sends if now - sent <= _MEASURED_SECONDS]
+        if len(recent) < 2:
+            return None
+        span = max(now - recent[0], 1e-3)
+        return len(recent) / span

@@ -7,8 +7,8 @@ the answer. The sync and async engines in `core.http` run them; nothing here doe
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar
 
 import httpx
 
@@ -129,7 +129,22 @@ class Call(Generic[T]):
             idempotent=self.idempotent,
             auth=self.auth,
             name=self.name,
+            max_response_bytes=self.max_response_bytes,
         )
+
+    def replace(self, **changes: Any) -> Self:
+        """`dataclasses.replace` for calls, at a fraction of its cost (flows copy calls on
+        the way to the engine). Unknown names raise `TypeError` as there; `Call` and its
+        subclasses define no `__post_init__` to re-run."""
+        cls: type[Any] = type(self)
+        names = _field_names(cls)
+        for name in changes:
+            if name not in names:
+                raise TypeError(f"{cls.__name__} has no field {name!r}")
+        clone: Self = object.__new__(cls)
+        for name in names:
+            _set(clone, name, changes[name] if name in changes else getattr(self, name))
+        return clone
 
     def then(self, fn: Callable[[T], U]) -> Call[U]:
         """The same request, with `fn` applied to the parsed result."""
@@ -157,7 +172,20 @@ class Call(Generic[T]):
                 raise error
             return created
 
-        return replace(self, parse=parse_created)
+        return self.replace(parse=parse_created)
+
+
+_set = object.__setattr__
+
+_FIELDS: dict[type[Any], dict[str, None]] = {}
+
+
+def _field_names(cls: type[Any]) -> dict[str, None]:
+    """The dataclass fields of a `Call` class, in order (a dict: ordered, fast `in`)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = dict.fromkeys(f.name for f in fields(cls))
+    return names
 
 
 Flow = Generator[Call[Any], Any, T]

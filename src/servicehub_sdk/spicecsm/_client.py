@@ -36,6 +36,7 @@ from ..core._errors import (
     ResponseValidationError,
 )
 from ..core._jsonbody import read_json
+from ..core._ratelimit import RateLimit
 from ..core._request import Call, CallOptions
 from ._accounts import Accounts
 from ._agents import Agents
@@ -82,6 +83,9 @@ class _SpiceCSMClientBase(ClientBase[M]):
         max_retries, timeout, http_client: as for every client.
         max_response_bytes: the largest answer read (64 MiB); a larger one raises
             `ResponseTooLargeError`.
+        rate_limit: at most this many requests per second (`RateLimit(10, burst=5)`, or
+            `"10/5"`), shared by every thread, task and `with_options` copy; off by default.
+            Rate-limit answers slow the client down whether or not it is set.
         allow_insecure_http: allow plain http to hosts other than this machine (credentials
             then cross the network in clear); without it every URL must be https.
     """
@@ -100,6 +104,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
         allow_raw_sql: bool = False,
         max_retries: int | None = None,
         max_response_bytes: int | None = None,
+        rate_limit: RateLimit | str | None = None,
         allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
@@ -115,6 +120,7 @@ class _SpiceCSMClientBase(ClientBase[M]):
             max_retries=max_retries,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
             allow_insecure_http=allow_insecure_http,
         )
         self._context: SpiceCSMContext = SpiceCSMContext(

@@ -20,6 +20,7 @@ from ..core._client import (
     operation,
 )
 from ..core._errors import ConfigurationError, RequestValidationError
+from ..core._ratelimit import RateLimit
 from ..core._request import Call, CallOptions, Flow
 from ._batch import BatchLimit
 from ._context import SSHContext
@@ -77,6 +78,9 @@ class _SSHClientBase(ClientBase[M]):
         max_retries, timeout, http_client: as for every client.
         max_response_bytes: the largest answer read (64 MiB); a larger one raises
             `ResponseTooLargeError`.
+        rate_limit: at most this many requests per second (`RateLimit(10, burst=5)`, or
+            `"10/5"`), shared by every thread, task and `with_options` copy; off by default.
+            Rate-limit answers slow the client down whether or not it is set.
         allow_insecure_http: allow plain http to hosts other than this machine (credentials
             then cross the network in clear); without it every URL must be https.
 
@@ -101,6 +105,7 @@ class _SSHClientBase(ClientBase[M]):
         schema: str | None = None,
         max_retries: int | None = None,
         max_response_bytes: int | None = None,
+        rate_limit: RateLimit | str | None = None,
         allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
@@ -129,6 +134,7 @@ class _SSHClientBase(ClientBase[M]):
             max_retries=max_retries,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
             allow_insecure_http=allow_insecure_http,
             error_decoder=decode_gateway_error,
         )

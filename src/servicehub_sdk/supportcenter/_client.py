@@ -18,6 +18,7 @@ from ..core._client import (
 )
 from ..core._errors import ConfigurationError
 from ..core._limits import check_max_response_bytes
+from ..core._ratelimit import RateLimit
 from ._admin import Admin
 from ._auth import KeyInQuery
 from ._context import RequestPaths, SupportCenterContext
@@ -56,6 +57,9 @@ class _SupportCenterClientBase(ClientBase[M]):
         auth, max_retries, timeout, http_client: as for every client.
         max_response_bytes: the largest answer read (64 MiB); a larger one raises
             `ResponseTooLargeError`.
+        rate_limit: at most this many requests per second (`RateLimit(10, burst=5)`, or
+            `"10/5"`), shared by every thread, task and `with_options` copy; off by default.
+            Rate-limit answers slow the client down whether or not it is set.
         allow_insecure_http: allow plain http to hosts other than this machine (credentials
             then cross the network in clear); without it every URL must be https.
     """
@@ -81,6 +85,7 @@ class _SupportCenterClientBase(ClientBase[M]):
         auth: httpx.Auth | None = None,
         max_retries: int | None = None,
         max_response_bytes: int | None = None,
+        rate_limit: RateLimit | str | None = None,
         allow_insecure_http: bool = False,
         timeout: float | httpx.Timeout | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
@@ -112,6 +117,7 @@ class _SupportCenterClientBase(ClientBase[M]):
             max_retries=max_retries,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
             allow_insecure_http=allow_insecure_http,
             headers={"Accept": accept},
             error_decoder=decode_envelope_error,

@@ -4,7 +4,8 @@
 - `EmulatorServer`, `EmulatedRequest`, `EmulatedResponse`: serve your own emulator apps.
 - `EmulatorTransport`: serve an emulator in-process to an httpx client (no socket, no
   thread), faults included; `FakeClock`: time that passes instantly when the SDK waits.
-- `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route.
+- `Faults` and `Reply`, `Drop`, `Delay`, `Malformed`: inject failures per route;
+  `RateLimitBucket` (`faults.rate_limit(per_second, burst)`): 429s beyond a token bucket.
 - `TokenEndpoint`: an OAuth2 token endpoint that counts what it issues.
 - the emulators themselves: `SSHEmulator`, `FSMEmulator`, `SupportCenterEmulator`,
   `CECenterEmulator`, `SpiceCSMEmulator` (each imported when first named), and `SpiceDriver`,
@@ -28,6 +29,7 @@ from ._faults import (
     Fault,
     Faults,
     Malformed,
+    RateLimitBucket,
     Reply,
 )
 from ._oauth import IssuedToken, TokenEndpoint
@@ -80,6 +82,7 @@ __all__ = [
     "Faults",
     "IssuedToken",
     "Malformed",
+    "RateLimitBucket",
     "Reply",
     "SSHEmulator",
     "SSHRefusal",

@@ -4,22 +4,35 @@
 server.faults.add([Reply(503), Reply(503)], path="/graphql")      # the next two calls fail
 server.faults.random(0.3, [Reply(502), Drop()], seed=7)            # 30 % of all calls fail
 server.faults.add(Reply(429, headers={"Retry-After": "1"}), method="POST")
+server.faults.rate_limit(10, burst=5)                               # a token bucket: 429 beyond
 ```
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
+import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._server import EmulatedRequest
 
-__all__ = ["PROFILES", "Delay", "Drop", "Fault", "Faults", "Malformed", "Reply", "Rule"]
+__all__ = [
+    "PROFILES",
+    "Delay",
+    "Drop",
+    "Fault",
+    "Faults",
+    "Malformed",
+    "RateLimitBucket",
+    "Reply",
+    "Rule",
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,43 @@ class Rule:
         return self.sequence is not None and not self.sequence
 
 
+@dataclass
+class RateLimitBucket(Rule):
+    """A server-side token bucket: `per_second` requests on average, `burst` at once; a request
+    finding no token is answered 429 with `Retry-After` (whole seconds, rounded up).
+
+    `allowed` and `refused` count the requests let through and answered 429. `clock` gives
+    seconds from a monotonic clock (a `FakeClock`'s `monotonic` in tests).
+    """
+
+    per_second: float = 1.0
+    burst: int = 1
+    clock: Callable[[], float] = time.monotonic
+    allowed: int = 0
+    refused: int = 0
+    _tokens: float | None = field(default=None, repr=False)
+    _updated: float = field(default=0.0, repr=False)
+
+    def next_fault(self) -> Fault | None:
+        now = self.clock()
+        tokens = float(self.burst) if self._tokens is None else self._tokens  # starts full
+        tokens = min(self.burst, tokens + (now - self._updated) * self.per_second)
+        self._updated = now
+        if tokens >= 1.0 - 1e-9:  # a token due now, whatever the float rounding
+            self._tokens = max(0.0, tokens - 1.0)
+            self.allowed += 1
+            return None
+        self._tokens = tokens
+        self.refused += 1
+        self.injected += 1
+        due = (1.0 - tokens) / self.per_second
+        return Reply(429, headers={"Retry-After": str(max(1, math.ceil(due)))})
+
+    @property
+    def exhausted(self) -> bool:
+        return False
+
+
 class Faults:
     """The fault rules of one server. Rules are tried in the order they were added."""
 
@@ -161,6 +211,26 @@ class Faults:
             choices=tuple(choices),
             rng=random.Random(seed),
             remaining=limit,
+        )
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def rate_limit(
+        self,
+        per_second: float,
+        burst: int = 1,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> RateLimitBucket:
+        """Enforce a token bucket on matching requests: beyond it, answer 429 with
+        `Retry-After`, as a rate-limiting gateway does."""
+        if not per_second > 0 or burst < 1:
+            raise ValueError("per_second must be above 0 and burst at least 1")
+        rule = RateLimitBucket(
+            method=method, path=path, per_second=per_second, burst=burst, clock=clock
         )
         with self._lock:
             self._rules.append(rule)
