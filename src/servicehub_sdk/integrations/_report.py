@@ -14,7 +14,7 @@ from ..core._spreadsheet import formula_safe
 
 __all__ = ["Action", "RecordResult", "SyncReport"]
 
-Action = Literal["created", "updated", "unchanged", "linked", "failed"]
+Action = Literal["created", "updated", "unchanged", "linked", "failed", "gone"]
 
 
 class RecordResult(BaseModel):
@@ -23,7 +23,8 @@ class RecordResult(BaseModel):
     Attributes:
         kind: `machine_model`, `customer`, `customer_machine` or `service_case`.
         key: the record's external ID (the case ID for service cases).
-        action: `created`, `updated`, `unchanged`, `linked` or `failed`.
+        action: `created`, `updated`, `unchanged`, `linked`, `failed`, or `gone` (a record
+            of the previous export that the current one lacks; left in the hub).
         reason: why it failed, or a note.
         differences: fields that differed from the hub.
         reference: what the record was linked to (the ticket ID for service cases).
