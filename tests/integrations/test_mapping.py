@@ -18,6 +18,7 @@ from servicehub_sdk.integrations import (
 )
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import SSHEmulator
+from servicehub_sdk.testing._ssh.store import SSHStore
 from tests.helpers import close
 
 MAPPING_TOML = """
@@ -53,7 +54,8 @@ MACHINES_CSV = "EQUNR,SERNR,KUNDE,MATNR,SP1\nEQ-9001,SN-9001,0000100001,MAT-2000
 
 @pytest.fixture
 def emulator() -> SSHEmulator:
-    return SSHEmulator(seed=2)
+    store = SSHStore(2, organisations=1, customers=4, models=2, machines=4, cases=0)
+    return SSHEmulator(store=store)
 
 
 def org_name(emulator: SSHEmulator) -> str:
@@ -164,12 +166,12 @@ def test_a_wrong_mapping_is_refused_when_it_is_made(
 def test_mapping_files_say_what_is_wrong(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[customer]\nKUNNR = "external_id"\n', encoding="utf-8")
-    with pytest.raises(MappingError, match="unknown section 'customer'.*did you mean 'customers'"):
+    with pytest.raises(MappingError, match=r"unknown section 'customer'.*did you mean 'customers'"):
         ExportMapping.load(bad)
     bad.write_text("[customers\n", encoding="utf-8")
     with pytest.raises(MappingError, match="not valid TOML"):
         ExportMapping.load(bad)
-    with pytest.raises(MappingError, match="use a .toml or .json"):
+    with pytest.raises(MappingError, match=r"use a \.toml or \.json"):
         ExportMapping.load(tmp_path / "mapping.yaml")
     as_json = tmp_path / "erp.json"
     as_json.write_text('{"customers": {"KUNNR": "external_id"}}', encoding="utf-8")
@@ -179,7 +181,9 @@ def test_mapping_files_say_what_is_wrong(tmp_path: Path) -> None:
 
 def test_kinds_without_a_mapping_keep_todays_columns_and_get_value_maps() -> None:
     mapping = ExportMapping(values={"country": {"Deutschland": "DE"}})
-    rows = [{"external_id": "C-1", "name": "A", "country": "Deutschland", "serviceOrganisation": "X"}]
+    rows = [
+        {"external_id": "C-1", "name": "A", "country": "Deutschland", "serviceOrganisation": "X"}
+    ]
     data = load_master_data({"customers": rows}, mapping=mapping)
     assert data.customers == [{**rows[0], "country": "DE"}]
     assert load_master_data({"customers": rows}).customers == rows  # no mapping: as today
