@@ -196,3 +196,45 @@ def test_kinds_without_a_mapping_keep_todays_columns_and_get_value_maps() -> Non
         ),
     )
     assert mapped.customers == [{"external_id": "C-2", "country": "DE"}]
+
+
+def test_the_command_line_reads_a_mapping_file_and_keeps_the_export_state(
+    config: dict[str, Any],
+    emulator: SSHEmulator,
+    export: list[Path],
+    mapping_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from servicehub_sdk.cli._app import app
+
+    monkeypatch.setenv("SERVICEHUB_CONFIG", str(tmp_path / "none.toml"))
+    for key, value in config.items():
+        monkeypatch.setenv(f"SERVICEHUB_SSH_{key.upper()}", str(value))
+    command = [
+        "sync",
+        "master-data",
+        *map(str, export),
+        "--mapping",
+        str(mapping_file),
+        "--service-organisation",
+        org_name(emulator),
+        "--export-state",
+        str(tmp_path / "exports.sqlite3"),
+    ]
+    runner = CliRunner()
+    first = runner.invoke(app, command)
+    assert first.exit_code == 0, first.output
+    assert "3 created" in first.output
+    assert emulator.store.customer_by_external_id("0000100002")["address"]["country"] == "AT"
+    emulator.requests.clear()
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0 and "3 unchanged" in again.output and emulator.requests == []
+    strict = 'strict_values = ["country"]\n' + MAPPING_TOML.replace('"Österreich" = "AT"\n', "")
+    mapping_file.write_text(strict, encoding="utf-8")
+    emulator.requests.clear()
+    refused = runner.invoke(app, command)
+    assert refused.exit_code == 2 and emulator.requests == []
+    assert f"{export[0]}, row 2: column 'LAND1': value 'Österreich'" in refused.output
