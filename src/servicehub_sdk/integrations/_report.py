@@ -58,6 +58,11 @@ class SyncReport(BaseModel):
         return [r for r in self.results if r.action == "failed"]
 
     @property
+    def gone(self) -> list[RecordResult]:
+        """The records of the previous export that this one lacks (left in the hub)."""
+        return [r for r in self.results if r.action == "gone"]
+
+    @property
     def to_review(self) -> list[RecordResult]:
         """The rows with `possible_duplicates` to look at."""
         return [r for r in self.results if r.possible_duplicates]
