@@ -173,6 +173,10 @@ def test_mapping_files_say_what_is_wrong(tmp_path: Path) -> None:
         ExportMapping.load(bad)
     with pytest.raises(MappingError, match=r"use a \.toml or \.json"):
         ExportMapping.load(tmp_path / "mapping.yaml")
+    bad.write_text('[customers]\nKUNNR = "external_id"\nREGIO = "region"\n', encoding="utf-8")
+    with pytest.raises(MappingError) as raised:
+        ExportMapping.load(bad)
+    assert str(raised.value).startswith(f"{bad} [customers]: column 'REGIO': 'region' is not")
     as_json = tmp_path / "erp.json"
     as_json.write_text('{"customers": {"KUNNR": "external_id"}}', encoding="utf-8")
     assert ExportMapping.load(as_json).customers == {"KUNNR": "external_id"}

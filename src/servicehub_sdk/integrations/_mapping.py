@@ -76,7 +76,7 @@ class MappingError(ConfigurationError):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
-        where = source or "export mapping"
+        where = source or "mapping"
         if row is not None:
             where += f", row {row}"
         what = f"column {column!r}: " if column is not None else ""
@@ -157,20 +157,20 @@ class ExportMapping:
                 raise MappingError(
                     f"{target!r} is not a field of {kind}{_closest(str(target), fields)}; "
                     f"the fields are {', '.join(fields)}",
-                    source=f"export mapping [{kind}]",
+                    source=f"mapping [{kind}]",
                     column=column,
                 )
             if target in fed:
                 raise MappingError(
                     f"{target!r} is already fed by column {fed[target]!r}",
-                    source=f"export mapping [{kind}]",
+                    source=f"mapping [{kind}]",
                     column=column,
                 )
             fed[target] = column
         if "external_id" not in fed:
             raise MappingError(
                 "no column is mapped to external_id, which identifies a record in the hub",
-                source=f"export mapping [{kind}]",
+                source=f"mapping [{kind}]",
             )
 
     @classmethod
@@ -219,11 +219,12 @@ class ExportMapping:
                 values={k: dict(v) for k, v in data.get("values", {}).items()},
                 strict_values=frozenset(strict),
             )
-        except (TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, MappingError):
-                if source is not None and exc.source is None:
-                    raise MappingError(exc.problem, source=source, column=exc.column) from None
+        except MappingError as exc:
+            if source is None:
                 raise
+            where = exc.source.removeprefix("mapping") if exc.source else ""
+            raise MappingError(exc.problem, source=source + where, column=exc.column) from None
+        except (TypeError, ValueError, AttributeError) as exc:
             raise MappingError(f"not a mapping of names: {exc}", source=source) from None
 
     def columns(self, kind: str) -> Mapping[str, str]:
