@@ -494,7 +494,7 @@ def _get_command(
 
 
 def backend_group(spec: BackendSpec) -> typer.Typer | None:
-    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares, and
+    """`servicehub <backend> <resource> list|get|watch`: the everyday commands `spec` declares, and
     `tickets …` for backends with a help desk."""
     commands = spec.commands()
     if not commands and spec.help_desk is None:
@@ -514,6 +514,10 @@ def backend_group(spec: BackendSpec) -> typer.Typer | None:
         sub.command("list")(_list_command(spec.name, everyday))
         if everyday.get is not None:
             sub.command("get")(_get_command(spec.name, everyday, everyday.get))
+        if everyday.changes is not None:
+            from ._watch import watch_command
+
+            sub.command("watch")(watch_command(spec.name, everyday, _client, _handled))
     if spec.help_desk is not None:
         from ._tickets import tickets_group
 
