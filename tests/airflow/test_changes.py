@@ -164,7 +164,10 @@ def test_the_sensor_pokes_with_the_sync_client(
 
 
 def test_the_sensor_defers_to_the_trigger(tmp_path: Path) -> None:
-    from airflow.sdk.exceptions import TaskDeferred
+    try:  # Airflow 3.1 and later
+        from airflow.sdk.exceptions import TaskDeferred
+    except ImportError:
+        from airflow.exceptions import TaskDeferred
 
     sensor = ServiceHubChangesSensor(
         task_id="wait",
