@@ -244,3 +244,33 @@ def test_dag_test_runs_the_deferred_sensor_through_its_trigger(
         ChangeFeed(hub.service_cases, name="cases", state=state) as feed,
     ):
         assert feed.pending() == []
+
+
+def test_a_postgresql_state_is_read_through_its_airflow_connection(
+    sandbox: Any,
+    airflow_connections: dict[str, str],
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_SERVICEHUB_FEEDS", postgres_url)  # a URI connection
+    total = len(cases_of(sandbox))
+    trigger = ServiceHubChangesTrigger(
+        backend="ssh", resource="service_cases", feed="cases", state_conn_id="servicehub_feeds"
+    )
+    assert "servicehub_feeds" in json.dumps(trigger.serialize()[1])
+    assert postgres_url not in json.dumps(trigger.serialize()[1])
+
+    event = first_event(trigger)  # the async store, through the connection read on the loop
+    assert (event.payload["status"], event.payload["pending"]) == ("success", total)
+
+    sensor = ServiceHubChangesSensor(
+        task_id="wait", resource="service_cases", feed="cases", state_conn_id="servicehub_feeds"
+    )
+    assert sensor.poke({}).xcom_value["pending"] == total  # the sync store, the same database
+    with (
+        ServiceHubSSHHook().get_client() as hub,
+        ChangeFeed(hub.service_cases, name="cases", state=postgres_url) as feed,
+        feed.poll(max_changes=10_000),
+    ):
+        pass
+    assert not sensor.poke({}).is_done
