@@ -71,6 +71,10 @@ def test_operators_declare_the_assets_they_write() -> None:
     assert uris(named.outlets) == ["servicehub://cecenter/tickets"]
     unknown = LinkServiceCasesOperator(task_id="unknown", target_conn_id="helpdesk", journal="j")
     assert unknown.outlets == []  # the backend is known only once the connection is read
+    with pytest.raises(ConfigurationError, match="'ssh' is no ticket system"):
+        LinkServiceCasesOperator(
+            task_id="hub", target_conn_id="helpdesk", target_backend="ssh", journal="j"
+        )
     own = SyncMasterDataOperator(task_id="own", source="c.csv", outlets=[Asset("s3://b/k")])
     assert uris(own.outlets) == ["s3://b/k"]
 

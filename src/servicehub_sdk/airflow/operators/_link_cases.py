@@ -27,12 +27,16 @@ def target_backend_of(target_conn_id: str, target_backend: str | None) -> str | 
     """The ticket system's backend: `target_backend`, else the backend whose default
     connection `target_conn_id` is (`servicehub_supportcenter_default`), else unknown
     until the connection is read."""
+    ticket_systems = [name for name in CONNECTION_SPECS if backends[name].help_desk is not None]
     if target_backend is not None:
-        if target_backend not in CONNECTION_SPECS:
-            raise ConfigurationError(f"unknown target_backend {target_backend!r}")
+        if target_backend not in ticket_systems:
+            raise ConfigurationError(
+                f"target_backend {target_backend!r} is no ticket system "
+                f"({', '.join(ticket_systems)})"
+            )
         return target_backend
-    for name, spec in CONNECTION_SPECS.items():
-        if spec.default_conn_name == target_conn_id:
+    for name in ticket_systems:
+        if CONNECTION_SPECS[name].default_conn_name == target_conn_id:
             return name
     return None
 
