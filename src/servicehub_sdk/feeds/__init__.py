@@ -6,6 +6,8 @@
   `with feed.poll() as batch:` delivers a batch under a lease and commits it when the block
   ends without error.
 - `FeedStore` / `AsyncFeedStore`: an opened store, to share between feeds.
+- `FeedInbox`: where events a vendor pushes wait for their feed (`ChangeFeed(inbox)`);
+  SpiceCSM's web calls use `spicecsm.WebCallInbox`.
 - `LeaseLostError`: a commit came after the batch's lease lapsed.
 """
 
@@ -19,6 +21,7 @@ from ._feed import (
     ChangeBatch,
     ChangeFeed,
 )
+from ._inbox import FeedInbox
 from ._store import AsyncFeedStore, FeedStore
 from ._store_sql import SCHEMA_VERSION, FeedStatus, FeedVersionError
 
@@ -34,6 +37,7 @@ __all__ = [
     "ChangeBatch",
     "ChangeFeed",
     "ChangeKind",
+    "FeedInbox",
     "FeedStatus",
     "FeedStore",
     "FeedVersionError",

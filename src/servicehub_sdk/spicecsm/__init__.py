@@ -1,5 +1,6 @@
-"""SpiceCSM: the web calls it makes to you (`WebCallApp`), its JSON-RPC API
-(`SpiceCSMClient`) and the telephony screen pop (`telephony_pop_url`)."""
+"""SpiceCSM: the web calls it makes to you (`WebCallApp`; `WebCallInbox` keeps the updates in
+a change feed's store), its JSON-RPC API (`SpiceCSMClient`) and the telephony screen pop
+(`telephony_pop_url`)."""
 
 from ._client import (
     AsyncSpiceCSMClient,
@@ -33,6 +34,7 @@ from ._models import (
 )
 from ._telephony import telephony_pop_url
 from ._webcall import DEFAULT_PATHS, WebCallApp
+from ._webcall_inbox import WebCallInbox
 from ._xml import (
     XMLError,
     parse_case_xml,
@@ -64,6 +66,7 @@ __all__ = [
     "SpiceCSMClient",
     "UserSummary",
     "WebCallApp",
+    "WebCallInbox",
     "XMLError",
     "normalise_rows",
     "parse_account_update_form",
