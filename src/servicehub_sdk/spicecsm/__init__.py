@@ -2,6 +2,8 @@
 a change feed's store), its JSON-RPC API (`SpiceCSMClient`) and the telephony screen pop
 (`telephony_pop_url`)."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import (
     AsyncSpiceCSMClient,
     SpiceAPIError,
@@ -34,7 +36,6 @@ from ._models import (
 )
 from ._telephony import telephony_pop_url
 from ._webcall import DEFAULT_PATHS, WebCallApp
-from ._webcall_inbox import WebCallInbox
 from ._xml import (
     XMLError,
     parse_case_xml,
@@ -83,3 +84,14 @@ __all__ = [
     "render_users",
     "telephony_pop_url",
 ]
+
+if TYPE_CHECKING:
+    from ._webcall_inbox import WebCallInbox
+
+
+def __getattr__(name: str) -> Any:
+    if name == "WebCallInbox":  # loaded when asked for: it brings the change feeds' store
+        from ._webcall_inbox import WebCallInbox
+
+        return WebCallInbox
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

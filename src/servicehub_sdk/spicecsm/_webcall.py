@@ -26,7 +26,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_to_bytes
 
 from pydantic import SecretStr
@@ -45,8 +45,10 @@ from ._models import (
     SearchRequest,
     UserSummary,
 )
-from ._webcall_inbox import STORED_CALLS, WebCallInbox
 from ._xml import XMLError, render_userdata, render_users
+
+if TYPE_CHECKING:
+    from ._webcall_inbox import WebCallInbox
 
 __all__ = ["DEFAULT_PATHS", "PARSE_INLINE_BYTES", "WebCallApp"]
 
@@ -70,6 +72,9 @@ CaseUpdateHandler = Callable[[CaseUpdate], Any]
 
 PARSE_INLINE_BYTES = 16 * 1024
 """Authenticated bodies larger than this are parsed in a worker thread by `handle_async`."""
+
+STORED_CALLS = ("account_update", "case_update")
+"""The web calls an inbox keeps (the others ask for data and change nothing)."""
 
 _XML = "text/xml; charset=utf-8"
 _DONE = b'<?xml version="1.0" encoding="UTF-8"?>\n<result status="success"/>'

@@ -18,11 +18,8 @@ from ._models import AccountData, CaseUpdate
 
 __all__ = ["WebCallInbox"]
 
-STORED_CALLS: dict[str, type[BaseModel]] = {
-    "case_update": CaseUpdate,
-    "account_update": AccountData,
-}
-"""The web calls an inbox keeps (the others ask for data and change nothing)."""
+MODELS: dict[str, type[BaseModel]] = {"case_update": CaseUpdate, "account_update": AccountData}
+"""The web calls an inbox keeps (`_webcall.STORED_CALLS`) and their models."""
 
 
 class WebCallInbox(FeedInbox):
@@ -47,7 +44,7 @@ class WebCallInbox(FeedInbox):
     """
 
     def __init__(self, state: State, *, name: str) -> None:
-        super().__init__(state, name=name, models=STORED_CALLS)
+        super().__init__(state, name=name, models=MODELS)
 
     def receive(self, call: str, argument: Any) -> str | None:
         """Store the `call` (`case_update` or `account_update`) web call's parsed
