@@ -201,6 +201,9 @@ async def test_a_batch_ended_by_an_error_is_delivered_again_and_later_events_wai
 
     batch = await held(spice.feed)  # the same batch, held while another web call comes in
     assert [change.key for change in batch] == [change.key for change in failed]
+    other = type(spice.feed)(spice.inbox)  # another poller finds the batch held
+    OPENED.append(other)
+    assert await poll(other) == []
     assert await spice.post("case", case_update(response="3")) == 200
     await commit(batch)
     assert [change.key for change in await spice.poll()] == ["case_update:6344:3"]
