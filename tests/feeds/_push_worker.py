@@ -17,7 +17,8 @@ import sys
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from servicehub_sdk.spicecsm import WebCallApp, WebCallInbox
+from servicehub_sdk.feeds import WebCallInbox
+from servicehub_sdk.spicecsm import WebCallApp
 
 FEED = "spicecsm"
 USER, PASSWORD = "spice", "int-pass-S3cr3t"

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 import pytest
 
 from servicehub_sdk.core import ConfigurationError
-from servicehub_sdk.feeds import AsyncChangeFeed, Change, ChangeFeed, FeedStore
+from servicehub_sdk.feeds import AsyncChangeFeed, Change, ChangeFeed, FeedStore, WebCallInbox
 from servicehub_sdk.integrations import is_postgres_url
-from servicehub_sdk.spicecsm import AccountData, CaseUpdate, WebCallApp, WebCallInbox
+from servicehub_sdk.spicecsm import AccountData, CaseUpdate, WebCallApp
 from tests.feeds.drive import OPENED, commit, held, poll
 from tests.integrations._journal_db import execute
 

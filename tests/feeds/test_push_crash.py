@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk.feeds import ChangeFeed
+from servicehub_sdk.feeds import ChangeFeed, WebCallInbox
 from servicehub_sdk.integrations import is_postgres_url
-from servicehub_sdk.spicecsm import CaseUpdate, WebCallInbox
+from servicehub_sdk.spicecsm import CaseUpdate
 from tests.feeds._push_worker import FEED
 from tests.feeds.test_push import FORM, case_update
 

@@ -7,7 +7,7 @@
   ends without error.
 - `FeedStore` / `AsyncFeedStore`: an opened store, to share between feeds.
 - `FeedInbox`: where events a vendor pushes wait for their feed (`ChangeFeed(inbox)`);
-  SpiceCSM's web calls use `spicecsm.WebCallInbox`.
+  `WebCallInbox` keeps SpiceCSM's web calls (`spicecsm.WebCallApp(inbox=...)`).
 - `LeaseLostError`: a commit came after the batch's lease lapsed.
 """
 
@@ -22,6 +22,7 @@ from ._feed import (
     ChangeFeed,
 )
 from ._inbox import FeedInbox
+from ._spicecsm import WebCallInbox
 from ._store import AsyncFeedStore, FeedStore
 from ._store_sql import SCHEMA_VERSION, FeedStatus, FeedVersionError
 
@@ -43,6 +44,7 @@ __all__ = [
     "FeedVersionError",
     "Fingerprint",
     "LeaseLostError",
+    "WebCallInbox",
     "change_key",
     "fingerprint_of",
 ]

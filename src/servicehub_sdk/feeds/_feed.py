@@ -300,7 +300,7 @@ class ChangeFeed(_FeedBase[T]):
     `changes()`, such as `hub.service_cases`).
 
     Args:
-        resource: what to follow; or an inbox of pushed events (`spicecsm.WebCallInbox`),
+        resource: what to follow; or an inbox of pushed events (`WebCallInbox`),
             whose name and store the feed then takes (`ChangeFeed(inbox)`).
         name: the feed's name in its store; feeds of one store need names of their own.
         state: where the feed keeps its state: a SQLite path, a `postgresql://` URL, a

@@ -1,6 +1,6 @@
 """`FeedInbox`: where the events a vendor pushes wait for their change feed.
 
-A server that receives pushed events (SpiceCSM's web calls: `spicecsm.WebCallInbox`) writes
+A server that receives pushed events (SpiceCSM's web calls: `WebCallInbox`) writes
 each one to the inbox, one transaction in the feed store, before it acknowledges it; a
 `ChangeFeed(inbox)` delivers them as `Change`s with the usual poll, lease and commit.
 """

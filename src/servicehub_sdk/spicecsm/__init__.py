@@ -1,8 +1,5 @@
-"""SpiceCSM: the web calls it makes to you (`WebCallApp`; `WebCallInbox` keeps the updates in
-a change feed's store), its JSON-RPC API (`SpiceCSMClient`) and the telephony screen pop
-(`telephony_pop_url`)."""
-
-from typing import TYPE_CHECKING, Any
+"""SpiceCSM: the web calls it makes to you (`WebCallApp`), its JSON-RPC API
+(`SpiceCSMClient`) and the telephony screen pop (`telephony_pop_url`)."""
 
 from ._client import (
     AsyncSpiceCSMClient,
@@ -67,7 +64,6 @@ __all__ = [
     "SpiceCSMClient",
     "UserSummary",
     "WebCallApp",
-    "WebCallInbox",
     "XMLError",
     "normalise_rows",
     "parse_account_update_form",
@@ -84,14 +80,3 @@ __all__ = [
     "render_users",
     "telephony_pop_url",
 ]
-
-if TYPE_CHECKING:
-    from ._webcall_inbox import WebCallInbox
-
-
-def __getattr__(name: str) -> Any:
-    if name == "WebCallInbox":  # loaded when asked for: it brings the change feeds' store
-        from ._webcall_inbox import WebCallInbox
-
-        return WebCallInbox
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,9 +13,9 @@ over `max_body_bytes` are a 413, a malformed `Content-Length`, malformed or host
 a callback that fails, returns what cannot be rendered, or whose rows fail while they are read
 is a 500 that reveals nothing. The app never raises out to the server, under ASGI or WSGI.
 
-With `inbox=` (a `WebCallInbox`), account and case updates are written to the inbox, in one
-transaction, before the app answers 200; when the write fails the answer is a 503 and nothing
-is stored.
+With `inbox=` (a `feeds.WebCallInbox`), account and case updates are written to the inbox, in
+one transaction, before the app answers 200; when the write fails the answer is a 503 and
+nothing is stored.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote_to_bytes
 
 from pydantic import SecretStr
@@ -46,9 +46,6 @@ from ._models import (
     UserSummary,
 )
 from ._xml import XMLError, render_userdata, render_users
-
-if TYPE_CHECKING:
-    from ._webcall_inbox import WebCallInbox
 
 __all__ = ["DEFAULT_PATHS", "PARSE_INLINE_BYTES", "WebCallApp"]
 
@@ -75,6 +72,17 @@ PARSE_INLINE_BYTES = 16 * 1024
 
 STORED_CALLS = ("account_update", "case_update")
 """The web calls an inbox keeps (the others ask for data and change nothing)."""
+
+
+class Inbox(Protocol):
+    """What `WebCallApp(inbox=...)` takes: `servicehub_sdk.feeds.WebCallInbox`, or anything
+    that has stored a web call (`account_update` or `case_update`, with its parsed argument)
+    durably when `receive` returns, and raises when it could not."""
+
+    def receive(self, call: str, argument: Any) -> object: ...
+
+    async def receive_async(self, call: str, argument: Any) -> object: ...
+
 
 _XML = "text/xml; charset=utf-8"
 _DONE = b'<?xml version="1.0" encoding="UTF-8"?>\n<result status="success"/>'
@@ -114,9 +122,10 @@ class WebCallApp:
         paths: paths per call, overriding `DEFAULT_PATHS` (keys `search`, `load`,
             `account_update`, `case_update`).
         max_body_bytes: larger bodies are refused with 413 (default 1 MiB).
-        inbox: a `WebCallInbox`: account and case updates are written to it before the
-            200 goes out (a failed write is a 503, with nothing stored), and a
-            `ChangeFeed(inbox)` delivers them; their callbacks, if any, run after the write.
+        inbox: a `servicehub_sdk.feeds.WebCallInbox`: account and case updates are written
+            to it before the 200 goes out (a failed write is a 503, with nothing stored),
+            and a `ChangeFeed(inbox)` delivers them; their callbacks, if any, run after the
+            write.
 
     Callbacks may be plain functions or coroutine functions.
     """
@@ -132,7 +141,7 @@ class WebCallApp:
         on_case_update: CaseUpdateHandler | None = None,
         paths: Mapping[str, str] | None = None,
         max_body_bytes: int = 1024 * 1024,
-        inbox: WebCallInbox | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         require_extra("spicecsm", "lxml", feature="WebCallApp")
         if not int_user or not secret(int_pass).get_secret_value():

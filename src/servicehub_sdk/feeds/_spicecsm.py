@@ -1,6 +1,7 @@
-"""`WebCallInbox`: SpiceCSM's account and case updates, kept in a change feed's store.
+"""`WebCallInbox`: SpiceCSM's account and case updates, kept in a change feed's store: the
+push source of the feeds.
 
-`WebCallApp(..., inbox=inbox)` writes every account update and case update to the inbox
+`spicecsm.WebCallApp(..., inbox=inbox)` writes every account update and case update to the inbox
 before it answers 200; `ChangeFeed(inbox)` delivers them as `Change`s (`item`: the
 `CaseUpdate` or `AccountData` as received).
 """
@@ -12,18 +13,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..feeds._inbox import FeedInbox
-from ..feeds._store import State
-from ._models import AccountData, CaseUpdate
+from ..spicecsm import AccountData, CaseUpdate
+from ._inbox import FeedInbox
+from ._store import State
 
 __all__ = ["WebCallInbox"]
 
 MODELS: dict[str, type[BaseModel]] = {"case_update": CaseUpdate, "account_update": AccountData}
-"""The web calls an inbox keeps (`_webcall.STORED_CALLS`) and their models."""
+"""The web calls an inbox keeps (`WebCallApp` sends it those) and their models."""
 
 
 class WebCallInbox(FeedInbox):
-    """Where `WebCallApp` keeps the account and case updates SpiceCSM sends, until the
+    """Where `spicecsm.WebCallApp` keeps the account and case updates SpiceCSM sends, until the
     change feed `name` delivers them.
 
     Args:
