@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from servicehub_sdk import backends
 from servicehub_sdk.feeds import ChangeFeed
 from servicehub_sdk.testing import EmulatorTransport, FakeClock
-from tests.feeds.worlds import WORLDS, World
+from tests.feeds.worlds import FILTERED_BY_SERVER, WORLDS, World
 
 OVERLAP = 60.0
 """The overlap `changes()` asks the server with by default, in seconds."""
@@ -142,7 +142,8 @@ def test_the_feed_view_follows_the_backend(
 
 
 def test_every_resource_with_changes_has_a_world() -> None:
-    """A resource that gains `changes()` is driven through the property test too."""
+    """A resource that gains `changes()` is driven through the property test too, and a
+    feed passes `since=` to exactly the resources whose server filters."""
     found = set()
     for name, spec in backends.items():
         if spec.emulator is None or spec.sync_client is None:
@@ -153,9 +154,9 @@ def test_every_resource_with_changes_has_a_world() -> None:
             **emulator.client_config(transport.url), http_client=transport.client()
         )
         with client:
-            found |= {
-                (name, attribute)
-                for attribute, value in vars(client).items()
-                if callable(getattr(value, "changes", None))
-            }
+            for attribute, value in vars(client).items():
+                if callable(getattr(value, "changes", None)):
+                    found.add((name, attribute))
+                    filtered = getattr(value, "_changes_filter_server_side", False)
+                    assert filtered == ((name, attribute) in FILTERED_BY_SERVER)
     assert found == set(WORLDS)

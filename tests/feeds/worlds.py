@@ -9,6 +9,7 @@ Service Hub records are written into the emulator's store, as its users' own too
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from typing import Any
 from servicehub_sdk import backends
 from servicehub_sdk.testing import (
     CECenterEmulator,
+    EmulatedRequest,
+    EmulatedResponse,
     EmulatorTransport,
     FakeClock,
     SpiceCSMEmulator,
@@ -25,7 +28,9 @@ from servicehub_sdk.testing import (
 )
 from tests.feeds.conftest import small_emulator
 
-__all__ = ["WORLDS", "World"]
+__all__ = ["FILTERED_BY_SERVER", "WORLDS", "World"]
+
+Answer = Callable[[EmulatedRequest, EmulatedResponse], "int | None"]
 
 
 @dataclass
@@ -39,6 +44,8 @@ class World:
         writer: a sync client that makes the changes (`None` where the store is written).
         server_side: whether `changes()` filters on the server (then `skew()` applies).
         listing: `changes()` arguments that make several pages of a few records.
+        rows_in: how many records a listing answer holds (`None`: not a listing).
+        listed: after `record()`, the records of each listing answer, in order.
     """
 
     backend: str
@@ -54,6 +61,8 @@ class World:
     server_side: bool = False
     listing: dict[str, Any] = field(default_factory=dict)
     writer: Any = None
+    rows_in: Answer = lambda request, response: None
+    listed: list[int] = field(default_factory=list)
     clients: list[Any] = field(default_factory=list)
 
     @property
@@ -83,6 +92,19 @@ class World:
 
     def delete(self, record_id: str) -> None:
         self.delete_one(self, record_id)
+
+    def record(self) -> None:
+        """From now on, note in `listed` how many records each listing answer holds."""
+        app = self.transport.app
+
+        def recording(request: EmulatedRequest) -> EmulatedResponse:
+            response = app(request)
+            rows = self.rows_in(request, response)
+            if rows is not None:
+                self.listed.append(rows)
+            return response
+
+        self.transport.app = recording
 
     def skew(self, clock: FakeClock, behind: float) -> None:
         """Run the server's clock `behind` seconds behind `clock` (the client's)."""
@@ -156,6 +178,34 @@ def _hub(resource: str, clock: FakeClock) -> World:
 
 # -- help desks: written through a client ------------------------------------------------
 
+FILTERED_BY_SERVER = {
+    ("supportcenter", "requests"),
+    ("cecenter", "service_tickets"),
+    ("spicecsm", "cases"),
+}
+"""The resources whose `changes(since=...)` the server filters."""
+
+
+def _requests_listed(request: EmulatedRequest, response: EmulatedResponse) -> int | None:
+    if request.method != "GET" or not request.path.endswith("/requests"):
+        return None
+    return len(json.loads(response.body)["requests"])
+
+
+def _tickets_listed(request: EmulatedRequest, response: EmulatedResponse) -> int | None:
+    if request.method != "GET" or not request.path.endswith("/serviceTickets"):
+        return None
+    return len(json.loads(response.body))
+
+
+def _query_listed(request: EmulatedRequest, response: EmulatedResponse) -> int | None:
+    if b"query" not in request.body:
+        return None
+    result = json.loads(response.body)["result"]
+    if isinstance(result, list):
+        return len(result)
+    return 0 if "msg" in result else 1
+
 
 def _supportcenter(clock: FakeClock) -> World:
     emulator = SupportCenterEmulator(requests=3)
@@ -177,6 +227,7 @@ def _supportcenter(clock: FakeClock) -> World:
         delete_one=lambda w, i: w.writer.requests.delete(i),
         server_side=True,
         listing={"row_count": 2},
+        rows_in=_requests_listed,
     )
     world.writer = world.client()
     return world
@@ -213,6 +264,7 @@ def _cecenter(clock: FakeClock) -> World:
         delete_one=lambda w, i: w.writer.service_tickets.delete(i),
         server_side=True,
         listing={"page_size": 2},
+        rows_in=_tickets_listed,
     )
     world.writer = world.client()
     return world
@@ -244,6 +296,7 @@ def _spicecsm(clock: FakeClock) -> World:
         ),
         delete_one=lambda w, i: w.writer.objects.delete({"type": "cases", "id": i}),
         server_side=True,
+        rows_in=_query_listed,
     )
     world.writer = world.client()
     return world

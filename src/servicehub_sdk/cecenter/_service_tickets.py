@@ -155,9 +155,7 @@ class ServiceTickets(Resource[M, CECenterContext]):
                 raise RequestValidationError(f"overlap must not be negative, not {overlap}")
             query = changed_since(since, overlap)
         listing = ServiceTickets.list.fn(self, q=query, page_size=page_size)
-        return changed_pages(
-            listing, partial(_ticket_change, since=since), since=since, overlap=overlap
-        )
+        return changed_pages(listing, partial(_ticket_change, since=since))
 
     def _get(self, ticket_id: str, parse: Any = ServiceTicket.model_validate) -> Call[Any]:
         return Call(

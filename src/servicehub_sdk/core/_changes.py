@@ -117,21 +117,15 @@ def change_of(
 _DAWN = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def changed_pages(
-    step: Step[Page[A]],
-    convert: Callable[[A], Change[B]],
-    *,
-    since: datetime | None,
-    overlap: timedelta,
-) -> Step[Page[Change[B]]]:
-    """A listing that filters on the server (asked from `since - overlap`) as changes: each
-    item converted, and kept once through an `UpdatedSince` cursor (a record read twice as
-    pages shift under the listing, with the same modification time, comes once; one changed
-    before `since - overlap` not at all). The cursor starts afresh on every iteration."""
+def changed_pages(step: Step[Page[A]], convert: Callable[[A], Change[B]]) -> Step[Page[Change[B]]]:
+    """A listing the server filtered as changes: each item converted, and kept once (a
+    record read twice as pages shift under the listing, with the same modification time,
+    comes once; see `UpdatedSince`). The server's filter decides what is listed: its times
+    may be rounded to its own resolution, so they are not compared here again. The record
+    of what was kept starts afresh on every iteration."""
 
     def first() -> Flow[Page[Change[B]]]:
-        cursor = UpdatedSince(since or _DAWN, overlap if since else timedelta(0))
-        return (yield from _changed_page(step, convert, cursor))
+        return (yield from _changed_page(step, convert, UpdatedSince(_DAWN, timedelta(0))))
 
     return first
 

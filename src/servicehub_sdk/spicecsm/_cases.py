@@ -138,4 +138,4 @@ class Cases(Resource[M, SpiceCSMContext]):
             created=_identifier(created_column, "created_column"),
             updated=updated_column,
         )
-        return changed_pages(listing, convert, since=since, overlap=overlap)
+        return changed_pages(listing, convert)

@@ -144,9 +144,7 @@ class Requests(ReadOnlyCollection[M, Request]):
                 raise RequestValidationError(f"overlap must not be negative, not {overlap}")
             search = changed_after(since, overlap)
         listing = list_call(REQUEST, row_count=row_count, search=search)
-        return changed_pages(
-            listing, partial(_request_change, since=since), since=since, overlap=overlap
-        )
+        return changed_pages(listing, partial(_request_change, since=since))
 
     @operation
     def create(
