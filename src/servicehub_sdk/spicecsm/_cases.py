@@ -12,10 +12,9 @@ from typing import Any, ClassVar, Unpack
 from ..core._changes import Change, change_of, changed_pages
 from ..core._client import M, Resource, operation, paged
 from ..core._cursor import DEFAULT_OVERLAP, UpdatedSince
-from ..core._errors import RequestValidationError
+from ..core._errors import RequestValidationError, UnsupportedOperationError
 from ..core._pagination import Page
 from ..core._request import CallOptions, Flow, ListOptions, Step
-from ..helpdesk._errors import UnsupportedOperationError
 from ._context import SpiceCSMContext
 from ._models import CaseRow
 from ._rpc import criteria_object
@@ -117,9 +116,10 @@ class Cases(Resource[M, SpiceCSMContext]):
         if not self._context.allow_raw_sql:
             raise UnsupportedOperationError(
                 "spicecsm",
-                "list case changes",
+                "list changes",
                 "SpiceCSM lists records only through raw SQL: make the client with "
                 "allow_raw_sql=True, or follow cases with the web calls SpiceCSM sends",
+                what="cases",
             )
         if since is not None and since.tzinfo is None:
             raise RequestValidationError("since must be timezone-aware (for example in UTC)")
