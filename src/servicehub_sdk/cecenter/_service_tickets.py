@@ -137,9 +137,10 @@ class ServiceTickets(Resource[M, CECenterContext]):
         `since`.
 
         Filtered by the server: `GET serviceTickets` with the query
-        `q=changeDateTime>="<since - overlap>"` (the document's query syntax allows range
-        terms on persisted fields, and `changeDateTime` is one), one request per `page_size`
-        changed tickets (at most 64). The overlap (60 seconds by default) takes in changes
+        `q=changeDateTime>="<since - overlap>"`, one request per `page_size` changed tickets
+        (at most 64). The document gives `q` the Document service's query syntax, whose terms
+        include ranges (`size<4`), and allows any persisted field in it: `changeDateTime` is
+        persisted (only descriptions, customer and product names are transient). The overlap (60 seconds by default) takes in changes
         stamped late or by a clock behind this one, so a ticket changed in the overlap
         before `since` is listed too; a ticket read twice with the same `changeDateTime`
         (pages shifting while they are read) is listed once. `updated_at` is
