@@ -70,7 +70,7 @@ def changes_sql(table: str, updated: str, since: datetime | None, overlap: timed
 
 
 class Cases(Resource[M, SpiceCSMContext]):
-    """SpiceCSM cases."""
+    """SpiceCSM cases: `load` (`caseLoad`), and `changes` (raw SQL on the case table)."""
 
     _change_model: ClassVar[type[CaseRow]] = CaseRow
     _changes_filter_server_side: ClassVar[bool] = True
