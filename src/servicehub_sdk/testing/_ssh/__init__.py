@@ -58,11 +58,18 @@ SCOPE = f"https://{TENANT}.onmicrosoft.com/public-api/.default"
 DEFAULT_PAGE_SIZE = 50
 
 
-def _page(rows: list[dict[str, Any]], options: dict[str, Any] | None) -> dict[str, Any]:
+def _page(
+    rows: list[dict[str, Any]],
+    options: dict[str, Any] | None,
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One page of `rows` (each shown through `view`, where given: only the page's rows)."""
     pagination = (options or {}).get("pagination") or {}
     page = max(0, int(pagination.get("page", 0)))
     size = max(1, int(pagination.get("pageSize", DEFAULT_PAGE_SIZE)))
     chunk = rows[page * size : (page + 1) * size]
+    if view is not None:
+        chunk = [view(row) for row in chunk]
     # The real API's totals are reported unreliable; the emulator answers the same way.
     return {
         "data": chunk,
@@ -107,8 +114,7 @@ class _Root:
 
     def customersPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
-            rows = [self.store.customer_view(c) for c in self.store.customers.values()]
-        return _page(rows, options)
+            return _page(list(self.store.customers.values()), options, self.store.customer_view)
 
     def customer(self, info: Any, externalId: str | None = None, id: str | None = None) -> Any:
         if id is not None:
@@ -129,8 +135,7 @@ class _Root:
 
     def customerMachinesPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
-            rows = [self.store.machine_view(m) for m in self.store.machines.values()]
-        return _page(rows, options)
+            return _page(list(self.store.machines.values()), options, self.store.machine_view)
 
     def customerMachine(
         self, info: Any, customerMachineId: str | None = None, externalId: str | None = None
