@@ -93,7 +93,7 @@ class PreparedDocuments:
         schema: GraphQLSchema,
         rules: Collection[Any],
         finish: Callable[[DocumentNode], DocumentNode] | None = None,
-        size: int = 64,
+        size: int = 32,
     ) -> None:
         self.schema = schema
         self.rules = rules
