@@ -49,6 +49,14 @@ class StallingServer:
             thread.join(timeout=2)
         self._listener.close()
 
+    def accepted(self, count: int, *, within: float = 5.0) -> int:
+        """The connections accepted, once there are `count` or `within` seconds passed: on a
+        busy machine the accepting thread may run after the client already gave up."""
+        ends = time.monotonic() + within
+        while self.connections < count and time.monotonic() < ends:
+            time.sleep(0.01)
+        return self.connections
+
     def _accept(self) -> None:
         while not self._stop.is_set():
             try:
