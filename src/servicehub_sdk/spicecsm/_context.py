@@ -13,7 +13,9 @@ import itertools
 import threading
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote_plus
 
 import httpx
 import pydantic
@@ -52,6 +54,9 @@ READ_METHODS = frozenset(
     {"connect", "checkSession", "caseLoad", "accountLoad", "agentList", "companyList", "load"}
 )
 EXPIRED_CODES = frozenset({-32001, 401})
+
+_FORM = MappingProxyType({"Content-Type": "application/x-www-form-urlencoded"})
+_JSON = MappingProxyType({"Content-Type": "application/json"})
 
 R = TypeVar("R", bound=Row)
 T = TypeVar("T")
@@ -198,17 +203,21 @@ class SpiceCSMContext(ClientContext):
     def post(
         self, payload: Any, parse: Callable[[httpx.Response], T], *, idempotent: bool, name: str
     ) -> Call[T]:
-        """The POST carrying `payload`: as the form field `request`, or as the JSON body."""
+        """The POST carrying `payload`: as the form field `request`, or as the JSON body.
+
+        `payload` is checked once, where it becomes JSON text (`json_text`); the body then
+        goes as bytes, the form encoded here exactly as httpx encodes `data={"request":
+        text}`, so that no second pass walks the text again."""
         text = json_text(payload, field="params")
         if self.encoding == "form":
-            return Call(
-                "POST", "", data={"request": text}, parse=parse, idempotent=idempotent, name=name
-            )
+            content, kind = b"request=" + quote_plus(text).encode("ascii"), _FORM
+        else:
+            content, kind = text.encode("utf-8"), _JSON
         return Call(
             "POST",
             "",
-            content=text.encode("utf-8"),
-            headers={"Content-Type": "application/json"},
+            content=content,
+            headers=kind,
             parse=parse,
             idempotent=idempotent,
             name=name,
