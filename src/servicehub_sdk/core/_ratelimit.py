@@ -114,6 +114,9 @@ class RateLimiter:
 
     def reserve(self) -> float:
         """Take one token; return the seconds to wait before sending (0.0 when none)."""
+        if self._rate == math.inf:  # nothing limits the client: only remember the send
+            self._sends.append(self._clock())  # (a deque's append is atomic)
+            return 0.0
         with self._lock:
             now = self._clock()
             self._sends.append(now)
@@ -156,7 +159,8 @@ class RateLimiter:
 
     def _measured(self, now: float) -> float | None:
         """Requests per second over the recent sends; `None` with fewer than two of them."""
-        recent = [sent for sent in self._sends if now - sent <= _MEASURED_SECONDS]
+        # A copy first: `reserve` appends without the lock while nothing limits the client.
+        recent = [sent for sent in tuple(self._sends) if now - sent <= _MEASURED_SECONDS]
         if len(recent) < 2:
             return None
         span = max(now - recent[0], 1e-3)
