@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -217,13 +217,12 @@ class _Columns:
         self.seen: dict[str, str | None] = {}
 
     @classmethod
-    def of(cls, row: type[BaseModel]) -> _Columns:
-        """The columns of `row`, made on first use."""
-        columns = row.__dict__.get("_row_columns")
+    def of(cls, row: type[Row]) -> _Columns:
+        """The columns of `row` (its own, not a parent's), made on first use."""
+        columns: _Columns | None = row.__dict__.get("_row_columns")
         if columns is None:
-            columns = cls(row.model_fields)
-            setattr(row, "_row_columns", columns)
-        return cast(_Columns, columns)
+            columns = row._row_columns = cls(row.model_fields)
+        return columns
 
     def field_of(self, column: str) -> str | None:
         """The field `column` fills (case and underscores ignored), or `None`."""
@@ -245,6 +244,7 @@ class Row(ServiceHubModel):
     """
 
     model_config = ConfigDict(alias_generator=None, coerce_numbers_to_str=True)
+    _row_columns: ClassVar[_Columns]
 
     @model_validator(mode="before")
     @classmethod
