@@ -22,11 +22,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
+
 from ._errors import ConfigurationError
 
-__all__ = ["RateLimit", "RateLimiter"]
+__all__ = ["LIMITER_EXTENSION", "RateLimit", "RateLimiter", "limiter_of"]
 
 logger = logging.getLogger("servicehub_sdk")
+
+LIMITER_EXTENSION = "servicehub_sdk.rate_limiter"
+"""The request extension naming the `RateLimiter` of the client that sends a request, so that
+the requests its auth strategy makes on its own (token requests) take from the same bucket."""
 
 _SLOW_DOWN = 0.5
 _RECOVER_PER_SECOND = 1.05
@@ -71,6 +77,12 @@ class RateLimit:
             raise ConfigurationError(
                 f"rate limit {text!r}: write requests per second, optionally /burst (e.g. 10/5)"
             ) from None
+
+
+def limiter_of(request: httpx.Request) -> RateLimiter | None:
+    """The limiter of the client sending `request` (`None` outside a client's engine)."""
+    limiter = request.extensions.get(LIMITER_EXTENSION)
+    return limiter if isinstance(limiter, RateLimiter) else None
 
 
 class RateLimiter:
