@@ -115,12 +115,16 @@ def openai_models(calls: int) -> None:
         print("openai-python models.list: not installed (pip install openai)")
         return
     body = json.dumps(MODELS).encode()
-    transport = replaying({("GET", "/v1/models"): (200, {"content-type": "application/json"}, body)})
+    transport = replaying(
+        {("GET", "/v1/models"): (200, {"content-type": "application/json"}, body)}
+    )
     base = "https://api.openai.invalid/v1"
     raw = httpx.Client(transport=transport)
 
     def raw_call() -> Any:
-        return json.loads(raw.get(f"{base}/models", headers={"Authorization": "Bearer key"}).content)
+        return json.loads(
+            raw.get(f"{base}/models", headers={"Authorization": "Bearer key"}).content
+        )
 
     client = OpenAI(
         api_key="key", base_url=base, max_retries=0, http_client=httpx.Client(transport=transport)
