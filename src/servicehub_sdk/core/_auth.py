@@ -312,7 +312,7 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         """A token request is a request like any other: it takes its token from the rate
         limiter of the client whose request needs it (the seconds to wait first)."""
         limiter = limiter_of(trigger)
-        return limiter.reserve() if limiter is not None else 0.0
+        return limiter.reserve(measured=False) if limiter is not None else 0.0
 
     def _accept(self, response: httpx.Response) -> Token:
         token = self.read_token(response)

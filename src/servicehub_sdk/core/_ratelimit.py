@@ -124,14 +124,20 @@ class RateLimiter:
         """Whether requests can be held back at all (a limit set, or a server that objected)."""
         return math.isfinite(self._rate)
 
-    def reserve(self) -> float:
-        """Take one token; return the seconds to wait before sending (0.0 when none)."""
+    def reserve(self, *, measured: bool = True) -> float:
+        """Take one token; return the seconds to wait before sending (0.0 when none).
+
+        `measured=False` for a request that is not one of the client's own calls (a token
+        request, often to another host): it waits for the bucket like every request, but does
+        not count toward the rate the adaptive slow-down starts from."""
         if self._rate == math.inf:  # nothing limits the client: only remember the send
-            self._sends.append(self._clock())  # (a deque's append is atomic)
+            if measured:
+                self._sends.append(self._clock())  # (a deque's append is atomic)
             return 0.0
         with self._lock:
             now = self._clock()
-            self._sends.append(now)
+            if measured:
+                self._sends.append(now)
             if not math.isfinite(self._rate):
                 return 0.0
             self._recover(now)
