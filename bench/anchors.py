@@ -1,11 +1,17 @@
-"""Side by side: this SDK against other clients on the same answer, same in-memory transport.
+"""Side by side: this SDK against other clients on the same answer, over the same in-memory
+transport as `backends.py` (its `replaying` `httpx.MockTransport` over recorded answers).
 
-The SupportCenter Plus emulator's answer to one `GET /api/v3/requests/{id}` is replayed by an
-`httpx.MockTransport` to raw httpx + `json.loads` (the baseline), to servicedesk-client's
-`SyncHelpdeskClient.get_request` (a thin client for the same API, when installed: `pip install
-servicedesk-client`), and to this SDK's `requests.get`. The anchors are never dependencies of
-the SDK: install servicedesk-client in a separate environment, as it brings httpx2, which
-vcrpy (the test suite's cassettes) then fails to patch.
+- SupportCenter Plus: the emulator's answer to one `GET /api/v3/requests/{id}`, read by raw
+  httpx + `json.loads` (the baseline), by this SDK's `requests.get`, and by servicedesk-client's
+  `SyncHelpdeskClient.get_request` (a thin untyped client for the same API).
+- OpenAI: one `GET /v1/models` answer, read by raw httpx + `json.loads` and by openai-python's
+  `models.list()`, for a well-known typed SDK's ratio on the same machine.
+
+Each ratio is against raw httpx in the same run. The other clients are never dependencies of
+this SDK: when one is not importable the bench says "not installed" and goes on. Install them
+in a separate environment (`pip install servicedesk-client openai` beside `pip install -e .`),
+never in the development one: servicedesk-client brings httpx2, which vcrpy (the test suite's
+cassettes) then fails to patch.
 """
 
 from __future__ import annotations
@@ -21,17 +27,27 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _goals import goal
-from _timing import paired
+from _serve import Answers, answer_key
+from _timing import Timing, paired
+from backends import replaying
 
 from servicehub_sdk.core import capture_responses
 from servicehub_sdk.supportcenter import SupportCenterClient
 from servicehub_sdk.testing import EmulatorTransport, SupportCenterEmulator
 
 CALLS = 300
+MODELS = {
+    "object": "list",
+    "data": [
+        {"id": f"model-{n}", "object": "model", "created": 1700000000 + n, "owned_by": "bench"}
+        for n in range(5)
+    ],
+}
 
 
-def recorded() -> tuple[str, bytes, dict[str, Any]]:
-    """A request id, the emulator's answer to reading it, and the client's settings."""
+def recorded() -> tuple[str, Answers, dict[str, Any]]:
+    """A request id, the emulator's answer to reading it (as `replaying` replays it), and the
+    client's settings."""
     emulator = SupportCenterEmulator(seed=1)
     with EmulatorTransport(emulator) as served:
         config = emulator.client_config(served.url)
@@ -39,24 +55,26 @@ def recorded() -> tuple[str, bytes, dict[str, Any]]:
         ident = next(iter(emulator.records["requests"]))
         with capture_responses() as seen:
             client.requests.get(ident)
-        body = seen.last.content
-    answer = json.loads(body)
+        response = seen.last
+    answer = json.loads(response.content)
     # Fields servicedesk-client requires that the emulator's record may leave out.
     request = answer["request"]
     request.setdefault("created_time", {"display_value": "", "value": "1700000000000"})
     request.setdefault("group", {"name": "Service Desk"})
     request.setdefault("status", {"name": "Open"})
     request.setdefault("requester", {"name": "Someone", "email_id": "someone@example.test"})
-    return str(ident), json.dumps(answer).encode(), config
+    key = answer_key("GET", response.request.url.path, b"")
+    answers = {key: (200, {"content-type": "application/json"}, json.dumps(answer).encode())}
+    return str(ident), answers, config
 
 
-def main() -> None:
-    ident, body, config = recorded()
+def print_timing(what: str, timing: Timing) -> None:
+    print(f"{what}: {timing} ({timing.sdk * 1e6:.0f} us per call)", flush=True)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
-    transport = httpx.MockTransport(handler)
+def supportcenter(calls: int) -> None:
+    ident, answers, config = recorded()
+    transport = replaying(answers)
     base = str(config["base_url"]).rstrip("/")
     raw = httpx.Client(transport=transport)
     url = f"{base}/api/v3/requests/{ident}"
@@ -65,26 +83,60 @@ def main() -> None:
         return json.loads(raw.get(url, headers={"authtoken": "key"}).content)
 
     sdk = SupportCenterClient(**config, http_client=httpx.Client(transport=transport))
-    ours = paired(lambda: sdk.requests.get(ident), raw_call, CALLS)
-    print(f"this SDK requests.get: {ours} ({ours.sdk * 1e6:.0f} us per call)")
+    sdk.requests.get(ident), raw_call()  # both warm: first-call costs are not per call
+    ours = paired(lambda: sdk.requests.get(ident), raw_call, calls)
+    print_timing("this SDK requests.get", ours)
     try:
         from helpdesk_client.v3.client import SyncHelpdeskClient
     except ImportError:
-        print("servicedesk-client not installed (pip install servicedesk-client): skipped")
+        print("servicedesk-client get_request: not installed (pip install servicedesk-client)")
+        goal("this SDK below servicedesk-client", f"{ours.ratio:.2f}x", None, "below")
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         other = SyncHelpdeskClient(
             httpx.Client(transport=transport, base_url=base, headers={"authtoken": "key"})
         )
-    theirs = paired(lambda: other.get_request(int(ident)), raw_call, CALLS)
-    print(f"servicedesk-client get_request: {theirs} ({theirs.sdk * 1e6:.0f} us per call)")
+    other.get_request(int(ident))
+    theirs = paired(lambda: other.get_request(int(ident)), raw_call, calls)
+    print_timing("servicedesk-client get_request", theirs)
     goal(
         "this SDK below servicedesk-client",
         f"{ours.ratio:.2f}x against {theirs.ratio:.2f}x",
         ours.ratio <= theirs.ratio,
         "below",
     )
+
+
+def openai_models(calls: int) -> None:
+    try:
+        from openai import OpenAI
+    except ImportError:
+        print("openai-python models.list: not installed (pip install openai)")
+        return
+    body = json.dumps(MODELS).encode()
+    transport = replaying(
+        {("GET", "/v1/models"): (200, {"content-type": "application/json"}, body)}
+    )
+    base = "https://api.openai.invalid/v1"
+    raw = httpx.Client(transport=transport)
+
+    def raw_call() -> Any:
+        return json.loads(
+            raw.get(f"{base}/models", headers={"Authorization": "Bearer key"}).content
+        )
+
+    client = OpenAI(
+        api_key="key", base_url=base, max_retries=0, http_client=httpx.Client(transport=transport)
+    )
+    client.models.list()
+    theirs = paired(lambda: client.models.list().data, raw_call, calls)
+    print_timing("openai-python models.list", theirs)
+
+
+def main(calls: int | None = None) -> None:
+    supportcenter(calls or CALLS)
+    openai_models(calls or CALLS)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 - one typed read per backend over loopback, sync and async (goal <= 1.10x), the emulator
   served from a child process;
 - the same over an in-memory `httpx.MockTransport` replaying the emulator's answers, which
-  isolates the SDK's own cost, against raw httpx + json (goal <= 1.25x);
+  isolates the SDK's own cost, against raw httpx + json (goal <= 1.10x; `anchors.py` puts
+  other clients beside it over the same transport);
 - async fan-out: 1,000 calls at concurrency 64, in memory and over loopback (goal <= 1.15x);
 - 100,000 items through auto-paging: items/s and peak RSS growth (goal < 30 MB);
 - SpiceCSM: render and parse 10,000 users, lxml (the SDK) vs the standard library;

@@ -93,3 +93,25 @@ def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     assert out.count("CPU per written record: client ") == 2 * len(throughput.LATENCIES), out
     assert "goal master-data sync of 200 records at 50 ms" in out, out
     assert "goal client CPU per written record" in out, out
+
+
+def test_anchors(bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]) -> None:
+    anchors = importlib.import_module("anchors")
+    anchors.main(calls=2)
+    out = capsys.readouterr().out
+    assert "this SDK requests.get: " in out and RATIO.search(out), out
+    assert "servicedesk-client get_request: " in out, out  # a figure, or "not installed"
+    assert "openai-python models.list: " in out, out
+    assert "goal this SDK below servicedesk-client" in out, out
+
+
+def test_rate_limits(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    rate_limits = importlib.import_module("rate_limits")
+    monkeypatch.setattr(rate_limits, "READS", 60)
+    monkeypatch.setattr(rate_limits, "ADAPTIVE_READS", 200)
+    rate_limits.limited()
+    rate_limits.adaptive()
+    out = capsys.readouterr().out
+    assert out.count("  goal ") == 3, out
+    assert "60 reads, 0 answered 429" in out, out

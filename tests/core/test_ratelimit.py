@@ -131,3 +131,18 @@ def test_a_client_sending_now_and_then_is_not_slowed_to_a_crawl() -> None:
     limiter.rate_limited()
     assert not limiter.active
     assert limiter.reserve() == 0.0
+
+
+def test_unmeasured_sends_wait_for_the_bucket_but_do_not_set_the_slow_down_rate() -> None:
+    clock = Clock()
+    limited = RateLimiter(RateLimit(per_second=10, burst=1), clock=clock)
+    assert limited.reserve(measured=False) == 0.0
+    assert limited.reserve(measured=False) == pytest.approx(0.1)  # a token like any other
+    free = RateLimiter(clock=clock)
+    for _ in range(5):
+        free.reserve(measured=False)  # token requests: not the client's own pace
+    free.rate_limited()
+    assert not free.active  # fewer than two measured sends: left to Retry-After
+    free.reserve(), free.reserve()
+    free.rate_limited()
+    assert free.active

@@ -18,6 +18,7 @@ from servicehub_sdk.core import (
     AsyncEngine,
     Call,
     ConfigurationError,
+    OAuth2ClientCredentials,
     RateLimit,
     RetryPolicy,
     SyncEngine,
@@ -225,3 +226,49 @@ def test_an_unlimited_client_settles_below_the_server_limit_after_429s() -> None
             client.request("GET", "requests")
     assert bucket.refused > 0
     assert client._engine.limiter.rate <= 20
+
+
+def token_and_api(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/token":
+        return httpx.Response(200, json={"access_token": "t-1", "expires_in": 3600})
+    return httpx.Response(200, json={"ok": True})
+
+
+def test_a_token_request_takes_its_token_from_the_client_limiter() -> None:
+    with FakeClock() as clock:
+        auth = OAuth2ClientCredentials(f"{BASE}/token", "client", "secret")
+        engine = SyncEngine(
+            http_client=httpx.Client(transport=httpx.MockTransport(token_and_api)),
+            owns_client=True,
+            base_url=BASE,
+            auth=auth,
+            clock=clock,
+            rate_limit=RateLimit(per_second=10, burst=1),
+        )
+        assert engine.execute(get()) == 200  # the API request takes the burst...
+        assert clock.sleeps == pytest.approx([0.1])  # ...so its token request waits
+        assert engine.execute(get()) == 200  # the token is cached: one request, one wait
+        assert clock.sleeps == pytest.approx([0.1, 0.1])
+        assert auth.tokens_fetched == 1
+
+
+def test_an_async_token_request_takes_its_token_from_the_client_limiter() -> None:
+    async def main() -> None:
+        with FakeClock() as clock:
+            auth = OAuth2ClientCredentials(f"{BASE}/token", "client", "secret")
+            engine = AsyncEngine(
+                http_client=httpx.AsyncClient(transport=httpx.MockTransport(token_and_api)),
+                owns_client=True,
+                base_url=BASE,
+                auth=auth,
+                clock=clock,
+                rate_limit=RateLimit(per_second=10, burst=1),
+            )
+            assert await engine.execute(get()) == 200
+            assert clock.sleeps == pytest.approx([0.1])
+            assert await engine.execute(get()) == 200
+            assert clock.sleeps == pytest.approx([0.1, 0.1])
+            assert auth.tokens_fetched == 1
+            await engine.close()
+
+    asyncio.run(main())

@@ -34,6 +34,7 @@ from ._errors import (
 )
 from ._http import DEFAULT_TIMEOUT, status_error
 from ._jsonbody import read_json
+from ._ratelimit import LIMITER_EXTENSION, limiter_of
 from ._redaction import REDACTED, Scrubber, is_secret_name, secret_values_of
 from ._singleflight import SingleFlight
 
@@ -295,11 +296,23 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         self.flight.invalidate()
 
     def _timed(self, token_request: httpx.Request, trigger: httpx.Request) -> httpx.Request:
-        """The token request with its timeout: that of the API request that needs it."""
+        """The token request with its timeout and rate limiter: those of the API request
+        that needs it (so that a token request made through another strategy, a customer
+        login's, is limited too)."""
         token_request.extensions["timeout"] = trigger.extensions.get(
             "timeout", DEFAULT_TIMEOUT.as_dict()
         )
+        limiter = limiter_of(trigger)
+        if limiter is not None:
+            token_request.extensions[LIMITER_EXTENSION] = limiter
         return token_request
+
+    @staticmethod
+    def _rate_wait(trigger: httpx.Request) -> float:
+        """A token request is a request like any other: it takes its token from the rate
+        limiter of the client whose request needs it (the seconds to wait first)."""
+        limiter = limiter_of(trigger)
+        return limiter.reserve(measured=False) if limiter is not None else 0.0
 
     def _accept(self, response: httpx.Response) -> Token:
         token = self.read_token(response)
@@ -336,6 +349,9 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
         self, trigger: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, Token]:
         ask = self._timed(self.token_request(), trigger)
+        wait = self._rate_wait(trigger)
+        if wait > 0:
+            self.clock.sleep(wait)
         if self.request_auth is None:
             answer = yield ask
         else:
@@ -360,6 +376,9 @@ class CachedTokenAuth(httpx.Auth, abc.ABC):
                 else:
                     try:
                         ask = self._timed(self.token_request(), request)
+                        wait = self._rate_wait(request)
+                        if wait > 0:
+                            await self.clock.async_sleep(wait)
                         if self.request_auth is None:
                             answer = yield ask
                         else:

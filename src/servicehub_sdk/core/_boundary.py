@@ -276,7 +276,7 @@ def check_encodable(value: Any, *, field: str, json: bool = True) -> None:
             _refuse(field, f"{value} cannot be sent (not a finite number)")
     elif isinstance(value, _SCALARS):
         return
-    elif isinstance(value, Mapping):
+    elif type(value) is dict or isinstance(value, Mapping):  # a dict skips the ABC check
         for key, item in value.items():
             if not isinstance(key, str):
                 if json or not isinstance(key, (int, float, bool)):
@@ -342,6 +342,8 @@ def json_text(value: Any, *, field: str) -> str:
 
 
 def _check_text(text: str, field: str) -> None:
+    if text.isascii():  # a flag CPython keeps on every string: nothing to encode
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

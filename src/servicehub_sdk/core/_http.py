@@ -44,7 +44,7 @@ from ._limits import (
     read_limited,
     read_limited_async,
 )
-from ._ratelimit import RateLimit, RateLimiter
+from ._ratelimit import LIMITER_EXTENSION, RateLimit, RateLimiter
 from ._redaction import Scrubber, redact_url
 from ._request import USE_CLIENT_AUTH, Call, CallOptions, Flow
 from ._retry import (
@@ -316,6 +316,7 @@ class _Engine(Generic[C]):
             content=call.content,
             timeout=timeout,
         )
+        request.extensions[LIMITER_EXTENSION] = self.limiter  # for its auth's token requests
         return request
 
     def limit_for(self, call: Call[Any]) -> int:

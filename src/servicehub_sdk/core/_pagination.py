@@ -199,22 +199,23 @@ class _Progress(Generic[T]):
         """Refuse a page whose request was already made, a page that repeats one read before
         it, or one empty page too many."""
         self.number += 1
+        # The digests are compared with the pages before and kept for the pages after: the
+        # last page of a listing read in one page (most lookups) needs neither.
+        later = page.next is not None
         request = response.request
-        try:
-            body = request.content
-        except httpx.RequestNotRead:  # a streamed body: the URL alone identifies it
-            body = b""
-        identity = fingerprint((request.method, str(request.url), body))
-        if identity in self._requests:
-            raise self._error(
-                f"page {self.number} repeats a request already made ({redact_url(request.url)})",
-                response,
-                self.number,
-            )
-        self._requests.add(identity)
+        if later or self._requests:
+            identity = self._request_identity(request)
+            if identity in self._requests:
+                raise self._error(
+                    f"page {self.number} repeats a request already made "
+                    f"({redact_url(request.url)})",
+                    response,
+                    self.number,
+                )
+            self._requests.add(identity)
         rows = len(page.items) if page.fetched is None else page.fetched
         if rows == 0:
-            self._empty_run = self._empty_run + 1 if page.next is not None else 0
+            self._empty_run = self._empty_run + 1 if later else 0
             if self._empty_run >= MAX_EMPTY_PAGES:
                 raise self._error(
                     f"{self._empty_run} empty pages in a row still claim more (page {self.number})",
@@ -223,6 +224,8 @@ class _Progress(Generic[T]):
                 )
             return
         self._empty_run = 0
+        if not (later or self._pages):
+            return
         # A page is known by a digest of its first and last item (the backend's fingerprint
         # when it filters): cheap for every page, 16 bytes kept per page, and a page sent
         # again, right after itself or pages later (A, B, A, B...), is caught.
@@ -235,6 +238,17 @@ class _Progress(Generic[T]):
         if seen is not None:
             raise self._error(f"page {self.number} repeats page {seen}", response, self.number)
         self._pages[current] = self.number
+
+    @staticmethod
+    def _request_identity(request: httpx.Request) -> bytes:
+        """A digest of the method, URL and body a page was asked with (equal for the same
+        request; neither a method nor a URL holds a NUL, so the parts cannot run together)."""
+        try:
+            body = request.content
+        except httpx.RequestNotRead:  # a streamed body: the URL alone identifies it
+            body = b""
+        head = f"{request.method}\0{request.url}\0".encode()
+        return hashlib.blake2b(head + body, digest_size=16).digest()
 
     def _error(self, what: str, response: httpx.Response, number: int) -> PaginationError:
         return PaginationError(

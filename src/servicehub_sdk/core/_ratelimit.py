@@ -22,11 +22,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
+
 from ._errors import ConfigurationError
 
-__all__ = ["RateLimit", "RateLimiter"]
+__all__ = ["LIMITER_EXTENSION", "RateLimit", "RateLimiter", "limiter_of"]
 
 logger = logging.getLogger("servicehub_sdk")
+
+LIMITER_EXTENSION = "servicehub_sdk.rate_limiter"
+"""The request extension naming the `RateLimiter` of the client that sends a request, so that
+the requests its auth strategy makes on its own (token requests) take from the same bucket."""
 
 _SLOW_DOWN = 0.5
 _RECOVER_PER_SECOND = 1.05
@@ -73,6 +79,12 @@ class RateLimit:
             ) from None
 
 
+def limiter_of(request: httpx.Request) -> RateLimiter | None:
+    """The limiter of the client sending `request` (`None` outside a client's engine)."""
+    limiter = request.extensions.get(LIMITER_EXTENSION)
+    return limiter if isinstance(limiter, RateLimiter) else None
+
+
 class RateLimiter:
     """The bucket of one client. `reserve()` takes a token and says how long to wait first.
 
@@ -112,11 +124,20 @@ class RateLimiter:
         """Whether requests can be held back at all (a limit set, or a server that objected)."""
         return math.isfinite(self._rate)
 
-    def reserve(self) -> float:
-        """Take one token; return the seconds to wait before sending (0.0 when none)."""
+    def reserve(self, *, measured: bool = True) -> float:
+        """Take one token; return the seconds to wait before sending (0.0 when none).
+
+        `measured=False` for a request that is not one of the client's own calls (a token
+        request, often to another host): it waits for the bucket like every request, but does
+        not count toward the rate the adaptive slow-down starts from."""
+        if self._rate == math.inf:  # nothing limits the client: only remember the send
+            if measured:
+                self._sends.append(self._clock())  # (a deque's append is atomic)
+            return 0.0
         with self._lock:
             now = self._clock()
-            self._sends.append(now)
+            if measured:
+                self._sends.append(now)
             if not math.isfinite(self._rate):
                 return 0.0
             self._recover(now)
@@ -156,7 +177,8 @@ class RateLimiter:
 
     def _measured(self, now: float) -> float | None:
         """Requests per second over the recent sends; `None` with fewer than two of them."""
-        recent = [sent for sent in self._sends if now - sent <= _MEASURED_SECONDS]
+        # A copy first: `reserve` appends without the lock while nothing limits the client.
+        recent = [sent for sent in tuple(self._sends) if now - sent <= _MEASURED_SECONDS]
         if len(recent) < 2:
             return None
         span = max(now - recent[0], 1e-3)

@@ -3,9 +3,9 @@ what the integrator answers (users, user data)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -202,6 +202,37 @@ def column_key(name: str) -> str:
     return name.replace("_", "").casefold()
 
 
+_UNSEEN: Any = object()
+
+
+class _Columns:
+    """Which declared field a column name fills, for one `Row` class: worked out once per
+    class and per column name (a server sends the same few names in every row), not once
+    per row."""
+
+    LIMIT = 1024  # column names remembered per class; cleared when full
+
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.declared = {column_key(name): name for name in fields}
+        self.seen: dict[str, str | None] = {}
+
+    @classmethod
+    def of(cls, row: type[Row]) -> _Columns:
+        """The columns of `row` (its own, not a parent's), made on first use."""
+        columns: _Columns | None = row.__dict__.get("_row_columns")
+        if columns is None:
+            columns = row._row_columns = cls(row.model_fields)
+        return columns
+
+    def field_of(self, column: str) -> str | None:
+        """The field `column` fills (case and underscores ignored), or `None`."""
+        name = self.declared.get(column_key(column))
+        if len(self.seen) >= self.LIMIT:
+            self.seen.clear()
+        self.seen[column] = name
+        return name
+
+
 class Row(ServiceHubModel):
     """One row of a JSON-RPC result, as SpiceCSM's database sends it.
 
@@ -213,23 +244,33 @@ class Row(ServiceHubModel):
     """
 
     model_config = ConfigDict(alias_generator=None, coerce_numbers_to_str=True)
+    _row_columns: ClassVar[_Columns]
 
     @model_validator(mode="before")
     @classmethod
     def _match_columns(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             return data
-        declared = {column_key(name): name for name in cls.model_fields}
+        columns = cls.__dict__.get("_row_columns") or _Columns.of(cls)
+        seen, field_of = columns.seen, columns.field_of
         chosen: dict[str, str] = {}  # field -> the column that fills it
+        as_sent = type(data) is dict  # a JSON object: text keys, kept as they are
         for column in data:
-            name = declared.get(column_key(str(column)))
+            if type(column) is not str:
+                as_sent = False
+            text = str(column)
+            name = seen.get(text, _UNSEEN)
+            if name is _UNSEEN:
+                name = field_of(text)
             if name is None:
                 continue
             current = chosen.get(name)
             # The field's own spelling wins, then the first column with a value.
             if current is None or (current != name and (column == name or data[current] is None)):
-                chosen[name] = str(column)
-        filling = {column: name for name, column in chosen.items()}
+                chosen[name] = text
+        filling = {column: name for name, column in chosen.items() if column != name}
+        if as_sent and not filling:
+            return data  # every column already has the name it is kept under
         # Columns that fill no field (unknown, or a second spelling) are kept as sent.
         return {filling.get(str(column), str(column)): value for column, value in data.items()}
 

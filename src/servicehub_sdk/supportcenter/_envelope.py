@@ -69,7 +69,10 @@ def _statuses(body: Any) -> list[dict[str, Any]]:
 def succeeded(body: Any) -> bool:
     """Whether every `response_status` (an object, or a list of them in list answers) says
     success: `"status": "success"`, or `status_code` 2000 (200 on some on-premise releases)."""
-    statuses = _statuses(body)
+    return _all_succeeded(_statuses(body))
+
+
+def _all_succeeded(statuses: list[dict[str, Any]]) -> bool:
     return bool(statuses) and all(_success(s) for s in statuses)
 
 
@@ -164,7 +167,8 @@ def missing_fields(error: Any) -> list[str]:
 
 def checked(response: httpx.Response, name: str) -> dict[str, Any]:
     body: dict[str, Any] = read_json(response, name=name, expect=dict)
-    if _statuses(body) and not succeeded(body):
+    statuses = _statuses(body)  # read once: every status an answer carries
+    if statuses and not _all_succeeded(statuses):
         raise status_error(response, envelope_status, name=name)
     return body
 
