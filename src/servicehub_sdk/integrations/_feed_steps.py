@@ -6,15 +6,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..core._changes import Change
 from ..core._flows import BoundStep, Steps
-from ..feeds._change import Change
-from ..feeds._feed import AsyncChangeBatch, AsyncChangeFeed, ChangeBatch, ChangeFeed
+
+if TYPE_CHECKING:  # the feeds import the journal: at run time, they are imported when used
+    from ..feeds._feed import AsyncChangeBatch, AsyncChangeFeed, ChangeBatch, ChangeFeed
+
+    Batch: TypeAlias = ChangeBatch[Any] | AsyncChangeBatch[Any]
 
 __all__ = ["FeedSteps"]
-
-Batch = ChangeBatch[Any] | AsyncChangeBatch[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ class FeedSteps:
     """`poll`, `pending`, `commit` and `release` of one feed, each a step of the flow."""
 
     def __init__(self, feed: ChangeFeed[Any] | AsyncChangeFeed[Any]) -> None:
+        from ..feeds._feed import AsyncChangeFeed
+
         self.feed = feed
         self._runner = _AsyncRunner() if isinstance(feed, AsyncChangeFeed) else _SyncRunner()
 

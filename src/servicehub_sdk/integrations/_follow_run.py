@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..core._changes import Change
 from ..core._flows import Steps
-from ..feeds._change import Change
 from ..ssh._models import ServiceCase
 from ._feed_steps import FeedSteps
 from ._follow import TicketFollower, plan_update, ticket_fields

@@ -24,10 +24,10 @@ import os
 import socket
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core._errors import ConfigurationError, ServiceHubError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step
-from ..feeds._feed import DEFAULT_MAX_CHANGES, AsyncChangeFeed, ChangeFeed
 from ..helpdesk._desk import AsyncHelpDesk, HelpDesk
 from ..ssh import AsyncSSHClient, ServiceCaseView, SSHClient
 from ..ssh._batch import DEFAULT_BATCH_SIZE
@@ -49,9 +49,15 @@ from ._report import Action, RecordResult, SyncReport
 from ._shards import Shard
 from ._targets import TicketSearch, TicketTarget, as_target
 
+if TYPE_CHECKING:  # the feeds import the journal: at run time, they are imported when used
+    from ..feeds._feed import AsyncChangeFeed, ChangeFeed
+
 __all__ = ["link_service_cases", "link_service_cases_async"]
 
 DEFAULT_JOURNAL = "servicehub-links.sqlite3"
+
+DEFAULT_MAX_CHANGES = 500
+"""Changes a feed run takes per poll (the feeds' own default)."""
 
 
 def _run_owner() -> str:
@@ -331,6 +337,8 @@ def _feed_for(
     book: Journal,
     view: ServiceCaseView | str,
 ) -> ChangeFeed[ServiceCase]:
+    from ..feeds._feed import ChangeFeed
+
     if isinstance(feed, str):
         return ChangeFeed(
             hub.service_cases, name=feed, state=book, fingerprint=ticket_fingerprint, view=view
@@ -348,6 +356,8 @@ async def _async_feed_for(
     book: AsyncJournal,
     view: ServiceCaseView | str,
 ) -> AsyncChangeFeed[ServiceCase]:
+    from ..feeds._feed import AsyncChangeFeed
+
     if isinstance(feed, str):
         return AsyncChangeFeed(
             hub.service_cases, name=feed, state=book, fingerprint=ticket_fingerprint, view=view
