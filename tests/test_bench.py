@@ -91,3 +91,13 @@ def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert out.count("records/s") == 3 * len(throughput.LATENCIES), out
     assert out.count("re-run:") == len(throughput.LATENCIES) and "x (async" in out, out
+
+
+def test_follow(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    follow = importlib.import_module("follow")
+    monkeypatch.setattr(follow, "CASES", 50)
+    follow.main()
+    out = capsys.readouterr().out
+    assert out.count("  goal ") == 5, out
+    assert "MISSED" not in out, out  # request counts, not speed: the same on every machine
