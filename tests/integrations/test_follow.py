@@ -73,7 +73,7 @@ class World:
     losing: LosesNoteAnswers
     hub: Any
     desk: Any
-    journal: Path
+    journal: Path | str
 
     async def link(self, **options: Any) -> Any:
         options.setdefault("journal", self.journal)
@@ -275,6 +275,20 @@ def crash_at_commit(feed: Any) -> None:
         return crashing()
 
     feed.poll = polled
+
+
+async def test_on_postgresql(world: World, postgres_url: str) -> None:
+    world.journal = postgres_url  # the journal, the feed and the updates in one database
+    case = (await linked_world(world))[0]
+    world.ssh.store.cases[case]["state"] = {"name": "Closed"}
+    feed = world.feed()
+    crash_at_commit(feed)
+    with pytest.raises(Crash):
+        await world.link(feed=feed)
+    resumed = await world.link(feed=feed)
+    assert [r.action for r in ticket_rows(resumed)] == ["unchanged"]
+    assert world.scp.writes["add note"] == 1 and world.scp.writes["close request"] == 1
+    await resolve(feed.close())
 
 
 async def test_a_comment_whose_answer_was_lost_is_not_sent_again(world: World) -> None:
