@@ -27,6 +27,7 @@ from servicehub_sdk.testing import (
     CECenterEmulator,
     EmulatorTransport,
     FakeClock,
+    Reply,
     SSHEmulator,
     SupportCenterEmulator,
 )
@@ -306,6 +307,19 @@ async def test_a_comment_whose_answer_was_lost_is_not_sent_again(world: World) -
     assert world.scp.writes["add note"] == 1 and world.scp.writes["close request"] == 1
     assert len(world.notes(case)) == 1
     assert (await world.link(feed="cases")).results == []
+
+
+async def test_a_case_whose_linking_failed_is_linked_by_the_next_run(world: World) -> None:
+    world.desk_transport.faults.add(Reply(400, body='{"response_status": {}}'), method="POST")
+    first = await world.link(feed="cases")
+    assert first.counts == {"failed": 1, "linked": 4}
+    # nothing changed in the hub, and the feed committed its batch: the journal remembers
+    second = await world.link(feed="cases")
+    assert second.counts == {"linked": 1}
+    assert all(case["externalId"] for case in world.ssh.store.cases.values())
+    world.reset_counts()
+    assert (await world.link(feed="cases")).results == []
+    assert world.hub_transport.requests() == 1
 
 
 async def test_a_dry_run_says_what_it_would_write(world: World) -> None:

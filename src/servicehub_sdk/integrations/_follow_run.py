@@ -126,7 +126,9 @@ def _handle(
         if isinstance(c.item, ServiceCase) and (shard is None or shard.holds(c.id))
     ]
     entries = {e.case_id: e for e in (yield from book.entries())}
-    unfinished_links = first and any(e.state != "linked" for e in entries.values())
+    unfinished_links = first and any(
+        e.state != "linked" and (shard is None or shard.holds(e.case_id)) for e in entries.values()
+    )
     if unfinished_links or any(not case.is_linked for _, case in cases):
         linked_cases, rows = yield from link_new()
         report.results.extend(rows)
