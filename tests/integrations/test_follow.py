@@ -335,9 +335,15 @@ async def test_a_dry_run_says_what_it_would_write(world: World) -> None:
     ]
 
 
-async def test_limit_does_not_combine_with_a_feed(world: World) -> None:
+async def test_limit_and_feeds_of_other_records_are_refused(world: World) -> None:
     with pytest.raises(ConfigurationError, match="limit= does not combine with feed="):
         await world.link(feed="cases", limit=1)
+    kind = ChangeFeed if world.mode == "sync" else AsyncChangeFeed
+    customers = kind(world.hub.customers, name="customers", state=world.journal)
+    with pytest.raises(ConfigurationError, match=r"over hub\.service_cases"):
+        await world.link(feed=customers)
+    await resolve(customers.close())
+    assert world.desk_transport.requests() == 0
 
 
 async def test_a_help_desk_that_cannot_close_gets_only_the_comment(

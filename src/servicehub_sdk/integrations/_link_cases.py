@@ -343,7 +343,7 @@ def _feed_for(
         return ChangeFeed(
             hub.service_cases, name=feed, state=book, fingerprint=ticket_fingerprint, view=view
         )
-    if isinstance(feed, ChangeFeed):
+    if isinstance(feed, ChangeFeed) and isinstance(feed.resource, ServiceCases):
         return feed
     raise ConfigurationError(
         f"feed= takes a feed name or a ChangeFeed over hub.service_cases, not {type(feed).__name__}"
@@ -362,11 +362,10 @@ async def _async_feed_for(
         return AsyncChangeFeed(
             hub.service_cases, name=feed, state=book, fingerprint=ticket_fingerprint, view=view
         )
-    if isinstance(feed, AsyncChangeFeed):
+    if isinstance(feed, AsyncChangeFeed) and isinstance(feed.resource, ServiceCases):
         return feed
     raise ConfigurationError(
-        "feed= takes a feed name or an AsyncChangeFeed over hub.service_cases, not "
-        f"{type(feed).__name__}"
+        f"feed= takes a feed name or an AsyncChangeFeed over hub.service_cases, not {feed!r}"
     )
 
 
