@@ -94,8 +94,8 @@ def main() -> None:
     ssh, scp = emulators(CASES)
     hub_transport, desk_transport = EmulatorTransport(ssh), EmulatorTransport(scp, unique=True)
     hub_count, desk_count = Counted(), Counted()
-    journal = Path(tempfile.mkdtemp(prefix="servicehub-follow-", dir=RAM_DISK)) / "links.sqlite3"
     with (
+        tempfile.TemporaryDirectory(prefix="servicehub-follow-", dir=RAM_DISK) as folder,
         SSHClient(
             **ssh.client_config(hub_transport.url),
             http_client=httpx.Client(transport=hub_transport, event_hooks={"request": [hub_count]}),
@@ -108,6 +108,7 @@ def main() -> None:
         ) as scp_client,
     ):
         desk = HelpDesk(scp_client)
+        journal = Path(folder) / "links.sqlite3"
 
         def run(**options: Any) -> Run:
             hub_count.reset()
