@@ -55,7 +55,8 @@ test-lowest: $(DEV_STAMP)
 
 # The Airflow provider's tests (tests/airflow) on Airflow itself, in a virtual environment of
 # their own: the example DAG runs with dag.test() against the sandbox and a PostgreSQL journal.
-# wtforms: the connection form of Airflow 3.0 and 3.1, checked against the declared one.
+# wtforms: the connection form of Airflow 3.0 and 3.1, checked against the declared one;
+# the OpenLineage provider: the operators' lineage facets.
 # Older releases need the pins of their constraint files, e.g. for the lowest, 3.0.2:
 #   make test-airflow AIRFLOW_VERSION=3.0.2 AIRFLOW_PINS="'cadwyn<5.5' 'fastapi<0.117' 'starlette<0.48' 'pydantic<2.12' 'structlog<25.5'"
 AIRFLOW_VENV := .venv-airflow
@@ -64,7 +65,7 @@ AIRFLOW_PINS ?=
 test-airflow: $(DEV_STAMP)
 	rm -rf $(AIRFLOW_VENV)
 	$(BIN)/uv venv --quiet --python $(BIN)/python $(AIRFLOW_VENV)
-	VIRTUAL_ENV=$(AIRFLOW_VENV) $(BIN)/uv pip install --quiet 'apache-airflow==$(AIRFLOW_VERSION)' $(AIRFLOW_PINS) wtforms -e '.[test,airflow]'
+	VIRTUAL_ENV=$(AIRFLOW_VENV) $(BIN)/uv pip install --quiet 'apache-airflow==$(AIRFLOW_VERSION)' $(AIRFLOW_PINS) wtforms apache-airflow-providers-openlineage -e '.[test,airflow]'
 	SERVICEHUB_TEST_AIRFLOW=required $(AIRFLOW_VENV)/bin/python -m pytest -p no:cacheprovider tests/airflow
 
 bench: $(DEV_STAMP)

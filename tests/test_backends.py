@@ -338,7 +338,7 @@ def _expected_cells(spec: BackendSpec) -> dict[str, str]:
     commands = ", ".join(
         f"`{c.resource} {verb}`"
         for c in spec.commands()
-        for verb in (("list", "get") if c.get else ("list",))
+        for verb in ("list", *(("get",) if c.get else ()), *(("watch",) if c.changes else ()))
     )
     assert spec.airflow_hook is not None
     desk = load_object(spec.help_desk) if spec.help_desk else None

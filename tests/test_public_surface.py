@@ -27,6 +27,7 @@ PUBLIC_PACKAGES = {
     "servicehub_sdk.airflow.hooks",
     "servicehub_sdk.airflow.operators",
     "servicehub_sdk.airflow.sensors",
+    "servicehub_sdk.airflow.triggers",
     "servicehub_sdk.cecenter",
     "servicehub_sdk.cli",
     "servicehub_sdk.core",

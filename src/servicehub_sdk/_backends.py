@@ -59,7 +59,7 @@ def load_object(ref: Ref) -> Any:
 
 @dataclass(frozen=True)
 class ResourceCommands:
-    """`servicehub <backend> <resource> list|get`: the everyday calls of one resource.
+    """`servicehub <backend> <resource> list|get|watch`: the everyday calls of one resource.
 
     Attributes:
         resource: the command's name (`customers`, `service-cases`…).
@@ -68,6 +68,8 @@ class ResourceCommands:
             reports the total the server sends) or any iterable of items, read lazily.
         get: `(client, id) -> item`, or `None` when the resource has no `get` command.
         id_help: the help of `get`'s argument.
+        changes: `(client) -> the resource` whose `changes()` the `watch` command follows
+            through a change feed, or `None` when the resource lists no changes.
     """
 
     resource: str
@@ -75,6 +77,7 @@ class ResourceCommands:
     list: Callable[[Any], Iterable[Any]]
     get: Callable[[Any, str], Any] | None = None
     id_help: str = "The id."
+    changes: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

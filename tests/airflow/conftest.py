@@ -22,10 +22,19 @@ import pytest
 from servicehub_sdk.airflow._connections import CONNECTION_SPECS
 from tests.integrations.conftest import postgres_server, postgres_url
 
-__all__ = ["airflow_connections", "postgres_server", "postgres_url", "sandbox"]
+__all__ = [
+    "airflow_connections",
+    "airflow_db",
+    "postgres_server",
+    "postgres_url",
+    "sandbox",
+    "xcom",
+]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "airflow"
-REQUIRED = ("airflow", "wtforms", "pgserver")
+REQUIRED = ("airflow", "wtforms", "pgserver", "openlineage")
+"""Top-level modules (found without importing them: Airflow reads its configuration when
+imported); `openlineage` comes with the OpenLineage provider the lineage tests need."""
 
 if os.environ.get("SERVICEHUB_TEST_AIRFLOW") == "required":
     missing = [name for name in REQUIRED if find_spec(name) is None]
@@ -65,3 +74,25 @@ def airflow_connections(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> dict[s
         monkeypatch.setenv(f"AIRFLOW_CONN_{spec.default_conn_name.upper()}", json.dumps(connection))
         ids[backend] = spec.default_conn_name
     return ids
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> None:
+    """Airflow's metadata database (SQLite in the session's Airflow home)."""
+    from airflow.utils import db
+
+    db.initdb()
+
+
+def xcom(run: Any, task_id: str) -> list[Any]:
+    """The values task `task_id` returned in `run`, one per mapped task."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.scalars(
+            XComModel.get_many(
+                run_id=run.run_id, key="return_value", dag_ids=run.dag_id, task_ids=task_id
+            ).order_by(XComModel.map_index)
+        ).all()
+        return [XComModel.deserialize_value(row) for row in rows]

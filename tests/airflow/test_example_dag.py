@@ -12,17 +12,9 @@ pytest.importorskip("airflow.sdk", reason="Airflow is not installed")
 
 from servicehub_sdk.integrations import marker, open_journal
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, xcom
 
 SHARDS = 3
-
-
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    """Airflow's metadata database (SQLite in the session's Airflow home)."""
-    from airflow.utils import db
-
-    db.initdb()
 
 
 def example_dag() -> Any:
@@ -32,20 +24,6 @@ def example_dag() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.dag
-
-
-def xcom(run: Any, task_id: str) -> list[Any]:
-    """The values task `task_id` returned in `run`, one per mapped task."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        rows = session.scalars(
-            XComModel.get_many(
-                run_id=run.run_id, key="return_value", dag_ids=run.dag_id, task_ids=task_id
-            ).order_by(XComModel.map_index)
-        ).all()
-        return [XComModel.deserialize_value(row) for row in rows]
 
 
 def test_mapped_tasks_link_every_case_exactly_once_run_after_run(

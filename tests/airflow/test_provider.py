@@ -54,7 +54,7 @@ def test_provider_info_follows_airflows_schema() -> None:
     assert sorted(CONNECTION_SPECS) == sorted(hook.spec.backend for hook in HOOKS)
     modules = [
         m
-        for group in ("hooks", "operators", "sensors")
+        for group in ("hooks", "operators", "sensors", "triggers")
         for e in info[group]
         for m in e["python-modules"]
     ]

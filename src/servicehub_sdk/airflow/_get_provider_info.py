@@ -18,8 +18,8 @@ OPERATORS_BACKEND = "ssh"
 
 
 def get_provider_info() -> dict[str, Any]:
-    """Package, integrations, hooks, operators, sensors and connection types (with their
-    connection forms), in the shape of Airflow's `provider_info.schema.json`: one integration
+    """Package, integrations, hooks, operators, sensors, triggers, the `servicehub://` asset
+    scheme and connection types (with their connection forms), in the shape of Airflow's `provider_info.schema.json`: one integration
     and connection type per registered backend that declares one."""
     specs = list(CONNECTION_SPECS.values())
     hub = CONNECTION_SPECS[OPERATORS_BACKEND].hook_name
@@ -48,6 +48,15 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "sensors": [{"integration-name": hub, "python-modules": [f"{PACKAGE}.sensors"]}],
+        "triggers": [{"integration-name": hub, "python-modules": [f"{PACKAGE}.triggers"]}],
+        "asset-uris": [
+            {
+                "schemes": ["servicehub"],
+                "handler": f"{PACKAGE}._assets.sanitize_uri",
+                "factory": f"{PACKAGE}._assets.create_asset",
+                "to_openlineage_converter": f"{PACKAGE}._assets.convert_asset_to_openlineage",
+            }
+        ],
         "connection-types": [spec.provider_connection_type() for spec in specs],
     }
 

@@ -323,20 +323,37 @@ def master_data(
     service_organisation: Annotated[
         str | None, typer.Option(help="Default service organisation (id or name).")
     ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="The ERP's column names and value maps (.toml or .json)."),
+    ] = None,
+    export_state: Annotated[
+        str | None,
+        typer.Option(
+            help="Send only what changed since the previous export kept here (SQLite path "
+            "or postgresql:// URL).",
+        ),
+    ] = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
     no_color: NoColorOption = False,
 ) -> None:
     """Create or update Secure Service Hub master data from ERP files, by external ID."""
-    from ..integrations import load_master_data, sync_master_data
+    from ..integrations import ExportMapping, load_master_data, sync_master_data
 
     output.configure(verbose=verbose, quiet=quiet, no_color=no_color)
 
     with _handled():
-        data = load_master_data(files)  # every file read and checked before any connection
+        columns = ExportMapping.load(mapping) if mapping is not None else None
+        # every file read, mapped and checked before any connection
+        data = load_master_data(files, mapping=columns)
         with _client("ssh") as hub:
             result = sync_master_data(
-                hub, data, dry_run=dry_run, service_organisation=service_organisation
+                hub,
+                data,
+                dry_run=dry_run,
+                service_organisation=service_organisation,
+                export_state=export_state,
             )
     _finish(result, report)
 
@@ -477,7 +494,7 @@ def _get_command(
 
 
 def backend_group(spec: BackendSpec) -> typer.Typer | None:
-    """`servicehub <backend> <resource> list|get`: the everyday commands `spec` declares, and
+    """`servicehub <backend> <resource> list|get|watch`: the everyday commands `spec` declares, and
     `tickets …` for backends with a help desk."""
     commands = spec.commands()
     if not commands and spec.help_desk is None:
@@ -497,6 +514,10 @@ def backend_group(spec: BackendSpec) -> typer.Typer | None:
         sub.command("list")(_list_command(spec.name, everyday))
         if everyday.get is not None:
             sub.command("get")(_get_command(spec.name, everyday, everyday.get))
+        if everyday.changes is not None:
+            from ._watch import watch_command
+
+            sub.command("watch")(watch_command(spec.name, everyday, _client, _handled))
     if spec.help_desk is not None:
         from ._tickets import tickets_group
 

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -157,6 +157,7 @@ class Output:
     verbose: bool = False
     quiet: bool = False
     no_color: bool = False
+    _stream_columns: list[str] | None = field(default=None, repr=False)
 
     def configure(
         self, *, verbose: bool = False, quiet: bool = False, no_color: bool = False
@@ -170,6 +171,7 @@ class Output:
     def reset(self, *, verbose: bool, quiet: bool, no_color: bool) -> None:
         """Start a run with the options given before the command."""
         self.verbose, self.quiet, self.no_color = verbose, quiet, no_color
+        self._stream_columns = None
 
     # -- consoles, made for each write so that the environment of the moment counts ------
 
@@ -247,10 +249,31 @@ class Output:
             return
         self._table(rows, chosen, chosen_by_user=columns is not None)
 
-    def stream(self, items: Iterable[Any], form: Format = Format.jsonl) -> None:
-        """Records as they arrive (a `watch`): JSON lines unless another format is asked."""
-        for item in items:
-            self.records([item], form, one=True)
+    def stream(
+        self, items: Iterable[Any], form: Format = Format.jsonl, *, columns: str | None = None
+    ) -> None:
+        """Records as they arrive (a `watch`), one call per batch: JSON lines by default, an
+        indented JSON object per record, CSV with one header (the first batch's columns, or
+        `columns`) however many batches follow, or a table per batch."""
+        data = [_data(item) for item in items]
+        if not data:
+            return
+        if form is Format.json:
+            self._write("".join(json_text(row) + "\n" for row in data))
+            return
+        if form is not Format.csv:
+            self.records(data, form, columns=columns)
+            return
+        rows = [_flat(row) for row in data]
+        header = self._stream_columns is None
+        if self._stream_columns is None:
+            self._stream_columns = _columns(rows, columns)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self._stream_columns, extrasaction="ignore")
+        if header:
+            writer.writeheader()
+        writer.writerows({c: csv_cell(row.get(c)) for c in self._stream_columns} for row in rows)
+        self._write(buffer.getvalue())
 
     def _write(self, text: str) -> None:
         sys.stdout.write(text)

@@ -6,6 +6,8 @@
   `with feed.poll() as batch:` delivers a batch under a lease and commits it when the block
   ends without error.
 - `FeedStore` / `AsyncFeedStore`: an opened store, to share between feeds.
+- `FeedInbox`: where events a vendor pushes wait for their feed (`ChangeFeed(inbox)`);
+  `WebCallInbox` keeps SpiceCSM's web calls (`spicecsm.WebCallApp(inbox=...)`).
 - `LeaseLostError`: a commit came after the batch's lease lapsed.
 """
 
@@ -19,6 +21,8 @@ from ._feed import (
     ChangeBatch,
     ChangeFeed,
 )
+from ._inbox import FeedInbox
+from ._spicecsm import WebCallInbox
 from ._store import AsyncFeedStore, FeedStore
 from ._store_sql import SCHEMA_VERSION, FeedStatus, FeedVersionError
 
@@ -34,11 +38,13 @@ __all__ = [
     "ChangeBatch",
     "ChangeFeed",
     "ChangeKind",
+    "FeedInbox",
     "FeedStatus",
     "FeedStore",
     "FeedVersionError",
     "Fingerprint",
     "LeaseLostError",
+    "WebCallInbox",
     "change_key",
     "fingerprint_of",
 ]

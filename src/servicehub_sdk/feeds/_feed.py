@@ -24,6 +24,7 @@ from ..core._clock import Clock, current_clock
 from ..core._errors import ConfigurationError
 from ..integrations._journal import AsyncJournal, Journal
 from ._change import Change, Fingerprint, fingerprint_of
+from ._inbox import FeedInbox
 from ._store import AsyncFeedStore, FeedStore
 from ._store_sql import FeedStatus, Opened, Peeked, Scanned, StoredBatch, diff
 
@@ -64,7 +65,24 @@ def _model_of(resource: Any) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _pushed_settings(resource: Any, name: str | None, state: Any) -> tuple[str, Any]:
+    """A feed over an inbox defaults to the inbox's name and store; another name would
+    deliver nothing the inbox receives."""
+    if isinstance(resource, FeedInbox):
+        if name is not None and name != resource.name:
+            raise ConfigurationError(
+                f"the inbox writes to the feed {resource.name!r}: ChangeFeed(inbox) without "
+                "name= delivers its events"
+            )
+        name, state = resource.name, resource.state if state is None else state
+    if state is None:
+        raise ConfigurationError("a change feed needs state=... (where it keeps its state)")
+    return _check_name(name or ""), state
+
+
 def _check_resource(resource: Any) -> None:
+    if isinstance(resource, FeedInbox):
+        return
     if not callable(getattr(resource, "changes", None)):
         raise ConfigurationError(
             f"{type(resource).__name__} has no changes(): a feed needs a resource that lists "
@@ -88,6 +106,11 @@ class _FeedBase(Generic[T]):
         listing_arguments: dict[str, Any],
     ) -> None:
         _check_resource(resource)
+        if isinstance(resource, FeedInbox) and (since is not None or listing_arguments):
+            raise ConfigurationError(
+                "a feed over an inbox delivers every event it receives: since= and listing "
+                "arguments do not apply"
+            )
         if since is not None and since.tzinfo is None:
             raise ConfigurationError("since must be timezone-aware (for example in UTC)")
         if lease_seconds < 0:
@@ -102,6 +125,7 @@ class _FeedBase(Generic[T]):
         self.holder = _holder()
         self._clock: Clock = current_clock()
         self._model = _model_of(resource)
+        self._inbox = resource if isinstance(resource, FeedInbox) else None
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock.time(), UTC)
@@ -130,6 +154,9 @@ class _FeedBase(Generic[T]):
     def _change(self, stored: dict[str, Any], observed: datetime) -> Change[T]:
         data = stored["data"]
         item = data if data is None or self._model is None else self._model.model_validate(data)
+        if self._inbox is not None:  # a pushed event: typed by its source, seen on arrival
+            item = self._inbox.load(stored["source"], data)
+            observed = datetime.fromisoformat(stored["observed_at"])
         updated = stored["updated_at"]
         return Change(
             kind=stored["kind"],
@@ -146,6 +173,10 @@ class _FeedBase(Generic[T]):
         since = datetime.fromisoformat(baseline) if baseline else None
         changes, _ = diff(peeked.known, scan, complete=True, baseline_since=since)
         return self._changes(StoredBatch("", self._now().isoformat(), True, True, changes))
+
+    def _waiting(self, changes: list[dict[str, Any]]) -> list[Change[T]]:
+        """The inbox's undelivered events, as the next poll would deliver them."""
+        return self._changes(StoredBatch("", self._now().isoformat(), True, False, changes))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.resource!r}, name={self.name!r})"
@@ -269,7 +300,8 @@ class ChangeFeed(_FeedBase[T]):
     `changes()`, such as `hub.service_cases`).
 
     Args:
-        resource: what to follow.
+        resource: what to follow; or an inbox of pushed events (`WebCallInbox`),
+            whose name and store the feed then takes (`ChangeFeed(inbox)`).
         name: the feed's name in its store; feeds of one store need names of their own.
         state: where the feed keeps its state: a SQLite path, a `postgresql://` URL, a
             `FeedStore` or an opened link journal.
@@ -287,14 +319,15 @@ class ChangeFeed(_FeedBase[T]):
         self,
         resource: Any,
         *,
-        name: str,
-        state: str | Path | FeedStore | Journal,
+        name: str | None = None,
+        state: str | Path | FeedStore | Journal | None = None,
         since: datetime | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         complete_every: float | None = DEFAULT_COMPLETE_EVERY,
         fingerprint: Fingerprint = fingerprint_of,
         **listing_arguments: Any,
     ) -> None:
+        name, where = _pushed_settings(resource, name, state)
         super().__init__(
             resource,
             name=name,
@@ -304,8 +337,8 @@ class ChangeFeed(_FeedBase[T]):
             fingerprint=fingerprint,
             listing_arguments=listing_arguments,
         )
-        self._store = FeedStore.open(state)
-        self._owns_store = self._store is not state
+        self._store = FeedStore.open(where)
+        self._owns_store = self._store is not where
         self._closed = False
 
     def _scan(self) -> list[Scanned]:
@@ -327,6 +360,16 @@ class ChangeFeed(_FeedBase[T]):
             sql.take_pending(self.name, self.holder, self.lease_seconds, self._since_text())
         )
         batch = opened.batch
+        if batch is None and self._inbox is not None:
+            batch = self._store.run(
+                sql.open_pushed_batch(
+                    self.name,
+                    self.holder,
+                    self.lease_seconds,
+                    max_changes=max_changes,
+                    observed_at=self._now().isoformat(),
+                )
+            )
         if batch is None:
             observed = self._now().isoformat()
             scan = self._scan()
@@ -349,6 +392,8 @@ class ChangeFeed(_FeedBase[T]):
         peeked = self._store.run(self._store.sql.peek(self.name))
         if peeked.batch is not None:
             return self._changes(peeked.batch)
+        if self._inbox is not None:
+            return self._waiting(self._store.run(self._store.sql.peek_pushed(self.name)))
         return self._peeked(peeked, self._scan())
 
     def status(self) -> FeedStatus:
@@ -431,14 +476,15 @@ class AsyncChangeFeed(_FeedBase[T]):
         self,
         resource: Any,
         *,
-        name: str,
-        state: str | Path | AsyncFeedStore | AsyncJournal | Journal,
+        name: str | None = None,
+        state: str | Path | AsyncFeedStore | AsyncJournal | Journal | None = None,
         since: datetime | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         complete_every: float | None = DEFAULT_COMPLETE_EVERY,
         fingerprint: Fingerprint = fingerprint_of,
         **listing_arguments: Any,
     ) -> None:
+        name, where = _pushed_settings(resource, name, state)
         super().__init__(
             resource,
             name=name,
@@ -448,8 +494,8 @@ class AsyncChangeFeed(_FeedBase[T]):
             fingerprint=fingerprint,
             listing_arguments=listing_arguments,
         )
-        self._state = state
-        self._store: AsyncFeedStore | None = state if isinstance(state, AsyncFeedStore) else None
+        self._state = where
+        self._store: AsyncFeedStore | None = where if isinstance(where, AsyncFeedStore) else None
         self._owns_store = self._store is None
 
     async def _open(self) -> AsyncFeedStore:
@@ -476,6 +522,16 @@ class AsyncChangeFeed(_FeedBase[T]):
             sql.take_pending(self.name, self.holder, self.lease_seconds, self._since_text())
         )
         batch = opened.batch
+        if batch is None and self._inbox is not None:
+            batch = await store.run(
+                sql.open_pushed_batch(
+                    self.name,
+                    self.holder,
+                    self.lease_seconds,
+                    max_changes=max_changes,
+                    observed_at=self._now().isoformat(),
+                )
+            )
         if batch is None:
             observed = self._now().isoformat()
             scan = await self._scan()
@@ -498,6 +554,8 @@ class AsyncChangeFeed(_FeedBase[T]):
         peeked = await store.run(store.sql.peek(self.name))
         if peeked.batch is not None:
             return self._changes(peeked.batch)
+        if self._inbox is not None:
+            return self._waiting(await store.run(store.sql.peek_pushed(self.name)))
         return self._peeked(peeked, await self._scan())
 
     async def status(self) -> FeedStatus:

@@ -9,6 +9,11 @@ Tables (layout `SCHEMA_VERSION`, kept in `change_feed_version`):
 - `change_feeds`: one row per feed: the time it is caught up to, when its last complete scan
   ran, the pending batch (JSON) and the lease on it (holder, expiry by the database's clock).
 - `change_feed_items`: per feed, the fingerprint of every record it has delivered.
+- `change_feed_inbox` (since layout 2): per feed, the events a vendor pushed (SpiceCSM's web
+  calls), in the order they arrived: each written before its sender was answered, kept after
+  delivery (without its data) so that an event sent again is recognised.
+
+Layout 1 stores are brought to layout 2 when they are opened (the inbox table is added).
 """
 
 from __future__ import annotations
@@ -29,14 +34,17 @@ __all__ = [
     "FeedSQL",
     "FeedStatus",
     "FeedVersionError",
+    "Pushed",
     "Scanned",
     "StoredBatch",
 ]
 
-SCHEMA_VERSION = 1
-"""The feed store layout this release writes."""
+SCHEMA_VERSION = 2
+"""The feed store layout this release writes (2: the inbox of pushed events)."""
 
 FEED_COLUMNS = "name, baseline_since, caught_up_to, last_complete_at, batch, holder, lease_until"
+
+INBOX_COLUMNS = "event_key, source, record_id, fingerprint, updated_at, received_at, data"
 
 
 class FeedVersionError(ConfigurationError):
@@ -54,6 +62,31 @@ class Scanned:
 
 
 @dataclass(frozen=True, slots=True)
+class Pushed:
+    """One event a vendor pushed, as the inbox stores it.
+
+    Attributes:
+        source: what kind of event it is (for SpiceCSM the web call: `case_update`).
+        record_id: the record it is about.
+        fingerprint: a hash of its data.
+        data: the event, as JSON-ready data.
+        event_id: the vendor's id of the event, when it carries one: an event with an id
+            already in the inbox is a duplicate. Without one, an event whose fingerprint
+            equals the latest one of the same record is.
+        updated_at: the event's own time (ISO 8601), when it has one.
+        received_at: when it arrived (ISO 8601).
+    """
+
+    source: str
+    record_id: str
+    fingerprint: str
+    data: Any
+    event_id: str | None
+    updated_at: str | None
+    received_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoredBatch:
     """A pending batch as the store keeps it.
 
@@ -66,6 +99,8 @@ class StoredBatch:
         changes: the changes, as dicts (`kind`, `id`, `key`, `fingerprint`, `updated_at`,
             `data`).
         held: `False` when another poller holds the batch (then `changes` is empty).
+        pushed: whether its changes come from the inbox (committing marks them delivered)
+            rather than from a scan.
     """
 
     batch_id: str
@@ -74,6 +109,7 @@ class StoredBatch:
     complete: bool
     changes: list[dict[str, Any]]
     held: bool = True
+    pushed: bool = False
 
     def to_json(self) -> str:
         return json.dumps(
@@ -83,6 +119,7 @@ class StoredBatch:
                 "final": self.final,
                 "complete": self.complete,
                 "changes": self.changes,
+                "pushed": self.pushed,
             },
             separators=(",", ":"),
         )
@@ -91,7 +128,12 @@ class StoredBatch:
     def from_json(cls, text: str) -> StoredBatch:
         data = json.loads(text)
         return cls(
-            data["batch_id"], data["observed_at"], data["final"], data["complete"], data["changes"]
+            data["batch_id"],
+            data["observed_at"],
+            data["final"],
+            data["complete"],
+            data["changes"],
+            pushed=data.get("pushed", False),
         )
 
 
@@ -220,9 +262,26 @@ class FeedSQL(SQLStatements):
                 "CREATE TABLE IF NOT EXISTS change_feed_items (feed TEXT NOT NULL, "
                 "item_id TEXT NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (feed, item_id))"
             )
+        if version is None or version < 2:
+            yield from self._add_inbox()
+        if version is None or version < SCHEMA_VERSION:
             yield self._sql(
                 "INSERT INTO change_feed_version (version) VALUES (?)", (SCHEMA_VERSION,)
             )
+
+    def _add_inbox(self) -> Statements[None]:
+        """Layout 2: the inbox of pushed events (`seq`: the order they arrived in, per feed)."""
+        yield self._sql(
+            "CREATE TABLE IF NOT EXISTS change_feed_inbox (feed TEXT NOT NULL, "
+            "event_key TEXT NOT NULL, seq BIGINT NOT NULL, source TEXT NOT NULL, "
+            "record_id TEXT NOT NULL, fingerprint TEXT NOT NULL, updated_at TEXT, "
+            "received_at TEXT NOT NULL, data TEXT, delivered INTEGER NOT NULL DEFAULT 0, "
+            "PRIMARY KEY (feed, event_key))"
+        )
+        yield self._sql(
+            "CREATE INDEX IF NOT EXISTS change_feed_inbox_order "
+            "ON change_feed_inbox (feed, delivered, seq)"
+        )
 
     def _row(self, name: str, since: str | None) -> Statements[tuple[Any, ...]]:
         """The feed's row, locked; created (with `since`) when new."""
@@ -365,7 +424,13 @@ class FeedSQL(SQLStatements):
                 "goes to the next poll"
             )
         for change in stored.changes:
-            if change["kind"] == "deleted":
+            if stored.pushed:
+                yield self._sql(
+                    "UPDATE change_feed_inbox SET delivered = 1, data = NULL "
+                    "WHERE feed = ? AND event_key = ?",
+                    (name, change["key"]),
+                )
+            elif change["kind"] == "deleted":
                 yield self._sql(
                     "DELETE FROM change_feed_items WHERE feed = ? AND item_id = ?",
                     (name, change["id"]),
@@ -414,24 +479,149 @@ class FeedSQL(SQLStatements):
         now = yield from self._now()
         if row is None:
             return FeedStatus(name, None, None, 0, None, int(count[0]))
-        pending = len(StoredBatch.from_json(row[4]).changes) if row[4] else 0
+        if row[4]:
+            pending = len(StoredBatch.from_json(row[4]).changes)
+        else:
+            waiting = yield self._sql(
+                "SELECT count(*) FROM change_feed_inbox WHERE feed = ? AND delivered = 0",
+                (name,),
+                fetch="one",
+            )
+            pending = int(waiting[0])
         holder = row[5] if row[5] is not None and (row[6] or 0) > now else None
         return FeedStatus(name, row[2], row[3], pending, holder, int(count[0]))
 
     def reset(self, name: str, since: str | None) -> Statements[None]:
-        """Forget what the feed delivered: the next poll starts over (from `since`)."""
+        """Forget what the feed delivered: the next poll starts over (from `since`). Pushed
+        events not yet committed stay in the inbox, for the next poll."""
         return self._transaction(self._reset(name, since))
 
     def _reset(self, name: str, since: str | None) -> Statements[None]:
-        yield from self._delete(name)
+        yield from self._forget(name)
         yield self._sql(
             "INSERT INTO change_feeds (name, baseline_since) VALUES (?, ?)", (name, since)
         )
 
     def delete(self, name: str) -> Statements[None]:
-        """Remove the feed and everything it keeps."""
+        """Remove the feed and everything it keeps, its inbox included."""
         return self._transaction(self._delete(name))
 
     def _delete(self, name: str) -> Statements[None]:
+        yield from self._forget(name)
+        yield self._sql("DELETE FROM change_feed_inbox WHERE feed = ?", (name,))
+
+    def _forget(self, name: str) -> Statements[None]:
         yield self._sql("DELETE FROM change_feed_items WHERE feed = ?", (name,))
         yield self._sql("DELETE FROM change_feeds WHERE name = ?", (name,))
+
+    # -- the inbox of pushed events ---------------------------------------------------
+
+    def receive(self, name: str, event: Pushed) -> Statements[str | None]:
+        """Store a pushed event in the feed's inbox, in one transaction; its change's key,
+        or `None` when it is a duplicate (then nothing is written)."""
+        return self._transaction(self._receive(name, event))
+
+    def _receive(self, name: str, event: Pushed) -> Statements[str | None]:
+        yield from self._row(name, None)  # locks the feed: one writer orders its inbox
+        prefix = f"{event.source}:{event.record_id}"
+        if event.event_id is not None:
+            key = f"{prefix}:{event.event_id}"
+            seen = yield self._sql(
+                "SELECT 1 FROM change_feed_inbox WHERE feed = ? AND event_key = ?",
+                (name, key),
+                fetch="one",
+            )
+            if seen is not None:
+                return None
+        else:
+            latest = yield self._sql(
+                "SELECT fingerprint FROM change_feed_inbox WHERE feed = ? AND source = ? "
+                "AND record_id = ? ORDER BY seq DESC LIMIT 1",
+                (name, event.source, event.record_id),
+                fetch="one",
+            )
+            if latest is not None and latest[0] == event.fingerprint:
+                return None
+        last = yield self._sql(
+            "SELECT max(seq) FROM change_feed_inbox WHERE feed = ?", (name,), fetch="one"
+        )
+        seq = int(last[0] or 0) + 1
+        if event.event_id is None:
+            key = f"{prefix}:{event.fingerprint[:24]}:{seq}"
+        yield self._sql(
+            f"INSERT INTO change_feed_inbox (feed, {INBOX_COLUMNS}, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                key,
+                event.source,
+                event.record_id,
+                event.fingerprint,
+                event.updated_at,
+                event.received_at,
+                json.dumps(event.data, separators=(",", ":")),
+                seq,
+            ),
+        )
+        return key
+
+    def open_pushed_batch(
+        self, name: str, holder: str, lease: float, *, max_changes: int, observed_at: str
+    ) -> Statements[StoredBatch]:
+        """Lease the inbox's oldest undelivered events (up to `max_changes`) to `holder` as
+        the pending batch; a batch another poller stored in the meantime is taken (or found
+        busy) instead."""
+        return self._transaction(
+            self._open_pushed_batch(
+                name, holder, lease, max_changes=max_changes, observed_at=observed_at
+            )
+        )
+
+    def _open_pushed_batch(
+        self, name: str, holder: str, lease: float, *, max_changes: int, observed_at: str
+    ) -> Statements[StoredBatch]:
+        now = yield from self._now()
+        row = yield from self._row(name, None)
+        stored = yield from self._take(name, row, holder, lease, now)
+        if stored is not None:
+            return stored
+        changes = yield from self._waiting(name, max_changes + 1)
+        batch = StoredBatch(
+            uuid.uuid4().hex,
+            observed_at,
+            final=len(changes) <= max_changes,
+            complete=False,
+            changes=changes[:max_changes],
+            pushed=True,
+        )
+        yield self._sql(
+            "UPDATE change_feeds SET batch = ?, holder = ?, lease_until = ? WHERE name = ?",
+            (batch.to_json(), holder, now + lease, name),
+        )
+        return batch
+
+    def _waiting(self, name: str, limit: int | None = None) -> Statements[list[dict[str, Any]]]:
+        """The inbox's undelivered events as changes, oldest first."""
+        rows = yield self._sql(
+            f"SELECT {INBOX_COLUMNS} FROM change_feed_inbox WHERE feed = ? AND delivered = 0 "
+            "ORDER BY seq" + ("" if limit is None else f" LIMIT {int(limit)}"),
+            (name,),
+            fetch="all",
+        )
+        return [
+            {
+                "kind": "updated",
+                "id": record_id,
+                "key": key,
+                "fingerprint": fingerprint,
+                "updated_at": updated_at,
+                "data": json.loads(data),
+                "source": source,
+                "observed_at": received_at,
+            }
+            for key, source, record_id, fingerprint, updated_at, received_at, data in rows
+        ]
+
+    def peek_pushed(self, name: str) -> Statements[list[dict[str, Any]]]:
+        """The inbox's undelivered events, without a lease."""
+        return self._waiting(name)

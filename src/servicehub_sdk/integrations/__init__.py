@@ -31,6 +31,7 @@ from ._journal import (
 from ._journal_postgres import AsyncPostgresJournal, PostgresJournal
 from ._journal_sqlite import AsyncSQLiteJournal, LinkJournal, SQLiteJournal
 from ._link_cases import link_service_cases, link_service_cases_async
+from ._mapping import DEFAULT_COLUMNS, ExportMapping, MappingError
 from ._master_data import sync_master_data, sync_master_data_async
 from ._reader import MasterDataReader
 from ._records import MasterData, load_master_data
@@ -39,6 +40,7 @@ from ._shards import Shard
 from ._targets import DeskTarget, TicketSearch, TicketTarget, marker
 
 __all__ = [
+    "DEFAULT_COLUMNS",
     "DEFAULT_LEASE_SECONDS",
     "SCHEMA_VERSION",
     "AsyncJournal",
@@ -46,11 +48,13 @@ __all__ = [
     "AsyncSQLiteJournal",
     "Claim",
     "DeskTarget",
+    "ExportMapping",
     "InputFileError",
     "Journal",
     "JournalEntry",
     "JournalVersionError",
     "LinkJournal",
+    "MappingError",
     "MasterData",
     "MasterDataReader",
     "PostgresJournal",

@@ -41,6 +41,14 @@ from ..ssh._customers import Customers
 from ..ssh._customers import differences as customer_differences
 from ..ssh._machine_models import MachineModels
 from ..ssh._service_organisations import ServiceOrganisations
+from ._export_diff import (
+    DEFAULT_EXPORT_NAME,
+    AsyncExportState,
+    ExportState,
+    sync_export_changes,
+    sync_export_changes_async,
+)
+from ._mapping import ExportMapping
 from ._records import MasterData, load_master_data
 from ._report import Action, RecordResult, SyncReport
 
@@ -461,6 +469,9 @@ def sync_master_data(
     progress: bool = False,
     service_organisation: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    mapping: ExportMapping | None = None,
+    export_state: ExportState | None = None,
+    export_name: str = DEFAULT_EXPORT_NAME,
 ) -> SyncReport:
     """Create or update machine models, customers and customer machines in the hub from
     `source` (files, DataFrames or dicts; see `load_master_data`), by external ID.
@@ -472,17 +483,37 @@ def sync_master_data(
     Writes go out `batch_size` per GraphQL document (machine models and customers first,
     then the machines that refer to them); a server that refuses large documents gets
     smaller ones (see "Batches" in the Secure Service Hub docs).
+
+    `mapping` (an `ExportMapping`) reads the ERP's own column names and values; the whole
+    source is mapped and checked before the hub is read. With `export_state` (what
+    `journal=` takes: a SQLite path, a `postgresql://` URL or an opened store) the run
+    sends only the records new or changed since the previous export kept there under
+    `export_name`, and reports those gone from it as `gone` (left in the hub).
     """
-    return run_steps(
-        _sync(
-            hub,
-            source,
-            dry_run=dry_run,
-            concurrency=None,
-            progress=progress,
-            batch_size=batch_size,
-            service_organisation=service_organisation,
+    data = load_master_data(source, mapping=mapping)
+
+    def sync(records: MasterData) -> SyncReport:
+        return run_steps(
+            _sync(
+                hub,
+                records,
+                dry_run=dry_run,
+                concurrency=None,
+                progress=progress,
+                batch_size=batch_size,
+                service_organisation=service_organisation,
+            )
         )
+
+    if export_state is None:
+        return sync(data)
+    return sync_export_changes(
+        export_state,
+        export_name,
+        data,
+        dry_run=dry_run,
+        default_organisation=service_organisation,
+        sync=sync,
     )
 
 
@@ -495,19 +526,36 @@ async def sync_master_data_async(
     progress: bool = False,
     service_organisation: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    mapping: ExportMapping | None = None,
+    export_state: AsyncExportState | None = None,
+    export_name: str = DEFAULT_EXPORT_NAME,
 ) -> SyncReport:
     """`sync_master_data` for the async client, with up to `concurrency` documents of
     `batch_size` writes in flight at once."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
-    return await run_steps_async(
-        _sync(
-            hub,
-            source,
-            dry_run=dry_run,
-            concurrency=concurrency,
-            progress=progress,
-            batch_size=batch_size,
-            service_organisation=service_organisation,
+    data = load_master_data(source, mapping=mapping)
+
+    async def sync(records: MasterData) -> SyncReport:
+        return await run_steps_async(
+            _sync(
+                hub,
+                records,
+                dry_run=dry_run,
+                concurrency=concurrency,
+                progress=progress,
+                batch_size=batch_size,
+                service_organisation=service_organisation,
+            )
         )
+
+    if export_state is None:
+        return await sync(data)
+    return await sync_export_changes_async(
+        export_state,
+        export_name,
+        data,
+        dry_run=dry_run,
+        default_organisation=service_organisation,
+        sync=sync,
     )

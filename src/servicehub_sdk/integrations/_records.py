@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core._errors import ConfigurationError
+from ._mapping import ExportMapping
 from ._reader import MasterDataReader
 
 __all__ = ["KINDS", "MasterData", "load_master_data"]
@@ -61,7 +62,7 @@ def _rows(value: Any) -> Iterable[Mapping[str, Any]]:
     return records
 
 
-def load_master_data(source: Any) -> MasterData:
+def load_master_data(source: Any, *, mapping: ExportMapping | None = None) -> MasterData:
     """Master data from:
 
     - a `MasterData`;
@@ -71,13 +72,21 @@ def load_master_data(source: Any) -> MasterData:
       whole and checked first: one that is not what its name says raises `InputFileError`
       naming `file:line`, before anything is sent;
     - an iterable of dicts that each carry a `kind`.
+
+    With `mapping` (an `ExportMapping`), the ERP's columns are renamed to fields and values
+    translated, source by source; one that does not fit raises `MappingError` naming the
+    source, row and column, before anything is sent.
     """
-    if isinstance(source, MasterData):
-        return source
     data = MasterData()
+    if isinstance(source, MasterData):
+        if mapping is None:
+            return source
+        for kind in KINDS:
+            _add(data, kind, getattr(source, kind), kind, mapping)
+        return data
     if isinstance(source, Mapping):
         for kind, rows in source.items():
-            data.add(kind, _rows(rows))
+            _add(data, kind, _rows(rows), str(kind), mapping)
         return data
     if isinstance(source, (str, Path)):
         source = [source]
@@ -88,15 +97,47 @@ def load_master_data(source: Any) -> MasterData:
             path = Path(item)
             rows = reader.read(path)
             if rows and "kind" in rows[0]:
-                for row in rows:
-                    data.add(str(row.pop("kind")), [row])
+                _add_by_kind(data, rows, str(path), mapping)
             else:
-                data.add(path.stem, rows)
+                _add(data, path.stem, rows, str(path), mapping)
         return data
     for row in items:
         if not isinstance(row, Mapping) or "kind" not in row:
             raise ConfigurationError(
                 "records given as dicts need a 'kind' (customer, machine_model, customer_machine)"
             )
-        data.add(str(row["kind"]), [{k: v for k, v in row.items() if k != "kind"}])
+    _add_by_kind(data, items, "records", mapping)
     return data
+
+
+def _add(
+    data: MasterData,
+    kind: str,
+    rows: Iterable[Mapping[str, Any]],
+    source: str,
+    mapping: ExportMapping | None,
+    numbers: Iterable[int] | None = None,
+) -> None:
+    """`rows` of `kind` into `data`, through `mapping` when there is one."""
+    if mapping is None:
+        data.add(kind, rows)
+        return
+    name = _ALIASES.get(kind, kind)
+    if name not in KINDS:
+        data.add(kind, [])  # the error naming the kinds
+    rows = list(rows)
+    numbered = zip(numbers if numbers is not None else range(1, len(rows) + 1), rows, strict=True)
+    data.add(name, mapping.apply(name, numbered, source=source))
+
+
+def _add_by_kind(
+    data: MasterData, rows: list[Any], source: str, mapping: ExportMapping | None
+) -> None:
+    """Rows that each name their `kind`, grouped by kind (each keeps its row number)."""
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, row in enumerate(rows, 1):
+        kind = str(row["kind"])
+        groups.setdefault(kind, []).append((number, {k: v for k, v in row.items() if k != "kind"}))
+    for kind, numbered in groups.items():
+        numbers = [number for number, _ in numbered]
+        _add(data, kind, [row for _, row in numbered], source, mapping, numbers)

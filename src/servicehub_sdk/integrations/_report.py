@@ -14,7 +14,7 @@ from ..core._spreadsheet import formula_safe
 
 __all__ = ["Action", "RecordResult", "SyncReport"]
 
-Action = Literal["created", "updated", "unchanged", "linked", "failed"]
+Action = Literal["created", "updated", "unchanged", "linked", "failed", "gone"]
 
 
 class RecordResult(BaseModel):
@@ -24,7 +24,8 @@ class RecordResult(BaseModel):
         kind: `machine_model`, `customer`, `customer_machine`, `service_case`, or `ticket`
             (a linked ticket updated after a change to its case).
         key: the record's external ID (the case ID for service cases and tickets).
-        action: `created`, `updated`, `unchanged`, `linked` or `failed`.
+        action: `created`, `updated`, `unchanged`, `linked`, `failed`, or `gone` (a record
+            of the previous export that the current one lacks; left in the hub).
         reason: why it failed, or a note.
         differences: fields that differed from the hub.
         reference: what the record was linked to (the ticket ID for service cases).
@@ -59,6 +60,11 @@ class SyncReport(BaseModel):
     @property
     def failed(self) -> list[RecordResult]:
         return [r for r in self.results if r.action == "failed"]
+
+    @property
+    def gone(self) -> list[RecordResult]:
+        """The records of the previous export that this one lacks (left in the hub)."""
+        return [r for r in self.results if r.action == "gone"]
 
     @property
     def to_review(self) -> list[RecordResult]:

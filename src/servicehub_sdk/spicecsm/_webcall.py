@@ -12,6 +12,10 @@ app) parses bodies over `PARSE_INLINE_BYTES` in a worker thread, off the event l
 over `max_body_bytes` are a 413, a malformed `Content-Length`, malformed or hostile XML a 400;
 a callback that fails, returns what cannot be rendered, or whose rows fail while they are read
 is a 500 that reveals nothing. The app never raises out to the server, under ASGI or WSGI.
+
+With `inbox=` (a `feeds.WebCallInbox`), account and case updates are written to the inbox, in
+one transaction, before the app answers 200; when the write fails the answer is a 503 and
+nothing is stored.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote_to_bytes
 
 from pydantic import SecretStr
@@ -66,6 +70,20 @@ CaseUpdateHandler = Callable[[CaseUpdate], Any]
 PARSE_INLINE_BYTES = 16 * 1024
 """Authenticated bodies larger than this are parsed in a worker thread by `handle_async`."""
 
+STORED_CALLS = ("account_update", "case_update")
+"""The web calls an inbox keeps (the others ask for data and change nothing)."""
+
+
+class Inbox(Protocol):
+    """What `WebCallApp(inbox=...)` takes: `servicehub_sdk.feeds.WebCallInbox`, or anything
+    that has stored a web call (`account_update` or `case_update`, with its parsed argument)
+    durably when `receive` returns, and raises when it could not."""
+
+    def receive(self, call: str, argument: Any) -> object: ...
+
+    async def receive_async(self, call: str, argument: Any) -> object: ...
+
+
 _XML = "text/xml; charset=utf-8"
 _DONE = b'<?xml version="1.0" encoding="UTF-8"?>\n<result status="success"/>'
 
@@ -81,13 +99,14 @@ _INTERNAL_ERROR = (500, b"internal error", "text/plain; charset=utf-8")
 _MALFORMED = object()
 _BAD_LENGTH = (400, b"malformed Content-Length", "text/plain; charset=utf-8")
 _TOO_LARGE = (413, b"body too large", "text/plain; charset=utf-8")
+_NOT_STORED = (503, b"the web call could not be stored: send it again", "text/plain; charset=utf-8")
 
 
 @dataclass
 class _Job:
     kind: str
     argument: Any
-    callback: Callable[[Any], Any]
+    callback: Callable[[Any], Any] | None
 
 
 class WebCallApp:
@@ -103,6 +122,10 @@ class WebCallApp:
         paths: paths per call, overriding `DEFAULT_PATHS` (keys `search`, `load`,
             `account_update`, `case_update`).
         max_body_bytes: larger bodies are refused with 413 (default 1 MiB).
+        inbox: a `servicehub_sdk.feeds.WebCallInbox`: account and case updates are written
+            to it before the 200 goes out (a failed write is a 503, with nothing stored),
+            and a `ChangeFeed(inbox)` delivers them; their callbacks, if any, run after the
+            write.
 
     Callbacks may be plain functions or coroutine functions.
     """
@@ -118,6 +141,7 @@ class WebCallApp:
         on_case_update: CaseUpdateHandler | None = None,
         paths: Mapping[str, str] | None = None,
         max_body_bytes: int = 1024 * 1024,
+        inbox: Inbox | None = None,
     ) -> None:
         require_extra("spicecsm", "lxml", feature="WebCallApp")
         if not int_user or not secret(int_pass).get_secret_value():
@@ -136,15 +160,20 @@ class WebCallApp:
         }
         self._routes = {path: (kind, callbacks[kind]) for kind, path in routes.items()}
         self.max_body_bytes = max_body_bytes
+        self.inbox = inbox
 
     # -- the framework-free core ----------------------------------------------------
 
+    def _stored(self, kind: str) -> bool:
+        """Whether the `kind` web call goes to the inbox."""
+        return self.inbox is not None and kind in STORED_CALLS
+
     def _screen(
         self, method: str, path: str, content_type: str, body: bytes
-    ) -> tuple[str, Callable[[Any], Any]] | _Answer:
+    ) -> tuple[str, Callable[[Any], Any] | None] | _Answer:
         """Route, method, size, content type and credentials: everything that is cheap."""
         route = self._routes.get(path.rstrip("/") or "/")
-        if route is None or route[1] is None:
+        if route is None or (route[1] is None and not self._stored(route[0])):
             return _Answer(404, b"unknown web call")
         if method != "POST":
             return _Answer(405, b"web calls are POSTed")
@@ -162,7 +191,7 @@ class WebCallApp:
         return route[0], route[1]
 
     @staticmethod
-    def _parse(kind: str, callback: Callable[[Any], Any], body: bytes) -> _Job | _Answer:
+    def _parse(kind: str, callback: Callable[[Any], Any] | None, body: bytes) -> _Job | _Answer:
         """The form and its XML, read into the callback's argument (the costly part)."""
         try:
             form = {
@@ -221,8 +250,13 @@ class WebCallApp:
         job = self._prepare(method, path, content_type, body)
         if isinstance(job, _Answer):
             return job.status, job.body, job.content_type
+        if self.inbox is not None and self._stored(job.kind):
+            try:
+                self.inbox.receive(job.kind, job.argument)
+            except Exception:
+                return _not_stored(job.kind)
         try:
-            result = job.callback(job.argument)
+            result = None if job.callback is None else job.callback(job.argument)
             if inspect.isawaitable(result):
                 result = asyncio.run(_await(result))
         except Exception:
@@ -238,8 +272,15 @@ class WebCallApp:
         job = await self._prepare_async(method, path, content_type, body)
         if isinstance(job, _Answer):
             return job.status, job.body, job.content_type
+        if self.inbox is not None and self._stored(job.kind):
+            try:
+                await self.inbox.receive_async(job.kind, job.argument)
+            except Exception:
+                return _not_stored(job.kind)
         try:
-            if inspect.iscoroutinefunction(job.callback):
+            if job.callback is None:
+                result = None
+            elif inspect.iscoroutinefunction(job.callback):
                 result = await job.callback(job.argument)
             else:
                 result = await asyncio.to_thread(job.callback, job.argument)
@@ -356,6 +397,7 @@ class WebCallApp:
             405: "Method Not Allowed",
             413: "Payload Too Large",
             500: "Internal Server Error",
+            503: "Service Unavailable",
         }.get(status, "Error")
         start_response(
             f"{status} {reason}",
@@ -368,6 +410,12 @@ def _internal_error(message: str, *args: Any) -> tuple[int, bytes, str]:
     """Log the exception being handled; the answer (a 500) reveals nothing of it."""
     logger.exception(message, *args)
     return _INTERNAL_ERROR
+
+
+def _not_stored(kind: str) -> tuple[int, bytes, str]:
+    """A 503 for a web call the inbox could not store (logged; the answer reveals nothing)."""
+    logger.exception("a SpiceCSM %s web call could not be stored; answered 503", kind)
+    return _NOT_STORED
 
 
 def _content_length(value: str | None) -> int | object | None:

@@ -3,6 +3,7 @@ settings, building the sync and async clients, the connection form and the conne
 
 from __future__ import annotations
 
+import asyncio
 from abc import abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -72,6 +73,21 @@ class ServiceHubHook(BaseHook):
 
     def _read_connection(self) -> dict[str, Any]:
         conn = self.get_connection(self.servicehub_conn_id)
+        return self._settings_of(conn, conn.extra_dejson)
+
+    async def _aread_connection(self) -> dict[str, Any]:
+        """`_read_connection` from an event loop (a trigger): Airflow 3.1 and later fetch the
+        connection and mask its extras without blocking the loop (their blocking calls would
+        deadlock it); 3.0 reads it in a worker thread."""
+        getter = getattr(self, "aget_connection", None)
+        if getter is None:
+            return await asyncio.to_thread(self._read_connection)
+        conn = await getter(self.servicehub_conn_id)
+        reader = getattr(conn, "aextra_dejson", None)
+        extra = await reader() if reader is not None else conn.extra_dejson
+        return self._settings_of(conn, extra)
+
+    def _settings_of(self, conn: Any, extra: Any) -> dict[str, Any]:
         conn_id = self.servicehub_conn_id
         if conn.conn_type and conn.conn_type != self.spec.conn_type:
             raise ConfigurationError(
@@ -88,7 +104,6 @@ class ServiceHubHook(BaseHook):
             elif name == "password":
                 value = SecretStr(value)
             settings[standard.parameter] = value
-        extra = conn.extra_dejson
         if not isinstance(extra, Mapping):
             raise ConfigurationError(f"connection {conn_id!r}: extra must be a JSON object")
         settings.update(self.spec.read_extras(extra, conn_id))
@@ -117,6 +132,13 @@ class ServiceHubHook(BaseHook):
     def get_async_client(self) -> Any:
         """A new async client of the connection; use it in an `async with` block."""
         return self.backend.client_class(asynchronous=True)(**self.client_config())
+
+    async def aget_async_client(self) -> Any:
+        """`get_async_client()` for code already in an event loop (a trigger on the
+        triggerer): the connection is read without blocking the loop."""
+        if self._read is None:
+            self._read = await self._aread_connection()
+        return self.get_async_client()
 
     def get_conn(self) -> Any:
         """Airflow's name for `get_client()`."""

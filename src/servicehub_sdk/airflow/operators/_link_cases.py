@@ -12,24 +12,38 @@ from ..._backends import backends
 from ...core._errors import ConfigurationError
 from ...integrations import DEFAULT_LEASE_SECONDS, Shard, link_service_cases
 from ...ssh import ServiceCaseView
+from .._assets import TICKETS, servicehub_asset
 from .._connections import CONNECTION_SPECS
+from .._state import journal_url
 from ..hooks._base import ServiceHubHook, TicketSystemHook
 from ..hooks._ssh import ServiceHubSSHHook
+from ._lineage import operator_lineage, servicehub_dataset
 from ._report import finish, summarize
 
-__all__ = ["LinkServiceCasesOperator", "journal_url"]
+__all__ = ["LinkServiceCasesOperator", "journal_url", "target_backend_of"]
 
 
-def journal_url(conn_id: str) -> str:
-    """The `postgresql://` URL of an Airflow PostgreSQL connection (`conn_type` `postgres`):
-    the password stays in Airflow's connection store instead of a DAG or a rendered field."""
-    conn = ServiceHubHook.get_connection(conn_id)
-    if conn.conn_type not in ("postgres", "postgresql"):
-        raise ConfigurationError(
-            f"journal_conn_id {conn_id!r} must be a PostgreSQL connection, not {conn.conn_type!r}"
-        )
-    uri: str = conn.get_uri()
-    return "postgresql://" + uri.split("://", 1)[1]
+def target_backend_of(target_conn_id: str, target_backend: str | None) -> str | None:
+    """The ticket system's backend: `target_backend`, else the backend whose default
+    connection `target_conn_id` is (`servicehub_supportcenter_default`), else unknown
+    until the connection is read."""
+    ticket_systems = [name for name in CONNECTION_SPECS if backends[name].help_desk is not None]
+    if target_backend is not None:
+        if target_backend not in ticket_systems:
+            raise ConfigurationError(
+                f"target_backend {target_backend!r} is no ticket system "
+                f"({', '.join(ticket_systems)})"
+            )
+        return target_backend
+    for name in ticket_systems:
+        if CONNECTION_SPECS[name].default_conn_name == target_conn_id:
+            return name
+    return None
+
+
+def _outlets(target_conn_id: str | None, target_backend: str | None) -> list[Any]:
+    backend = target_backend_of(target_conn_id or "", target_backend)
+    return [] if backend is None else [servicehub_asset(backend, TICKETS)]
 
 
 class LinkServiceCasesOperator(BaseOperator):
@@ -59,9 +73,16 @@ class LinkServiceCasesOperator(BaseOperator):
         target_options: arguments of the ticket target that win over the target
             connection's (`customer_id`, `requester`, `table`...) (templated).
         fail_on_failed: fail the task when a case failed (after pushing the summary).
+        target_backend: the ticket system's backend (`supportcenter`...), for the outlet;
+            not needed when `target_conn_id` is a backend's default connection.
 
     Returns (as XCom) the report's summary: `counts` by action (`linked`, `unchanged` when
     another task held the case, `failed`), `total`, the failed rows, and `shard`.
+
+    Its outlet is the asset `servicehub://<target backend>/tickets` (unless `outlets=` says
+    otherwise): DAGs scheduled on it run after tickets were linked. Its OpenLineage input is
+    `servicehub://ssh` `service_cases`, its outputs the target's `tickets` and the service
+    cases (their external IDs).
     """
 
     template_fields: Sequence[str] = ("journal", "shard", "shards", "limit", "target_options")
@@ -81,8 +102,10 @@ class LinkServiceCasesOperator(BaseOperator):
         dry_run: bool = False,
         target_options: Mapping[str, Any] | None = None,
         fail_on_failed: bool = True,
+        target_backend: str | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("outlets", _outlets(target_conn_id, target_backend))
         super().__init__(**kwargs)
         if (journal is None) == (journal_conn_id is None):
             raise ConfigurationError("give the link journal as journal= or journal_conn_id=")
@@ -98,6 +121,26 @@ class LinkServiceCasesOperator(BaseOperator):
         self.dry_run = dry_run
         self.target_options = dict(target_options or {})
         self.fail_on_failed = fail_on_failed
+        self.target_backend = target_backend_of(target_conn_id, target_backend)
+
+    @classmethod
+    def partial(cls, **kwargs: Any) -> Any:
+        """`BaseOperator.partial`, with the outlet `__init__` declares (mapped tasks are
+        made without calling `__init__` when the DAG is parsed)."""
+        kwargs.setdefault(
+            "outlets", _outlets(kwargs.get("target_conn_id"), kwargs.get("target_backend"))
+        )
+        return super().partial(**kwargs)
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage's `OperatorLineage`: Secure Service Hub's service cases in, the
+        target's tickets and the service cases (their external IDs) out (`None` without the
+        OpenLineage provider)."""
+        cases = servicehub_dataset("ssh", "service_cases")
+        outputs = [cases]
+        if self.target_backend is not None:
+            outputs.insert(0, servicehub_dataset(self.target_backend, TICKETS))
+        return operator_lineage([cases], outputs)
 
     def _shard(self) -> Shard | None:
         if self.shard is None and self.shards is None:
@@ -119,6 +162,7 @@ class LinkServiceCasesOperator(BaseOperator):
                 f"target_conn_id {self.target_conn_id!r} is no ticket system connection "
                 f"({', '.join(kinds)})"
             )
+        self.target_backend = target_hook.spec.backend
         journal = (
             self.journal if self.journal_conn_id is None else journal_url(self.journal_conn_id)
         )

@@ -12,11 +12,16 @@ from typing import Any
 from airflow.sdk import BaseOperator
 
 from ...integrations import sync_master_data
+from .._assets import servicehub_asset
 from .._connections import CONNECTION_SPECS
 from ..hooks._ssh import ServiceHubSSHHook
+from ._lineage import file_dataset, operator_lineage, servicehub_dataset
 from ._report import finish, summarize
 
-__all__ = ["SyncMasterDataOperator"]
+__all__ = ["MASTER_DATA_RESOURCES", "SyncMasterDataOperator"]
+
+MASTER_DATA_RESOURCES = ("machine_models", "customers", "customer_machines")
+"""The Secure Service Hub resources a master-data sync writes (`hub.<resource>`)."""
 
 
 @contextmanager
@@ -55,6 +60,10 @@ class SyncMasterDataOperator(BaseOperator):
 
     Returns (as XCom) the report's summary: `counts` by action, `total`, `failed_count` and
     the first failed rows with their reasons.
+
+    Its outlets are the assets `servicehub://ssh/machine_models`, `…/customers` and
+    `…/customer_machines` (unless `outlets=` says otherwise); its OpenLineage inputs are the
+    source files, its outputs those three resources.
     """
 
     template_fields: Sequence[str] = ("source", "service_organisation", "report_path")
@@ -70,6 +79,7 @@ class SyncMasterDataOperator(BaseOperator):
         fail_on_failed: bool = True,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("outlets", _outlets())
         super().__init__(**kwargs)
         self.source = source
         self.ssh_conn_id = ssh_conn_id
@@ -78,8 +88,25 @@ class SyncMasterDataOperator(BaseOperator):
         self.report_path = report_path
         self.fail_on_failed = fail_on_failed
 
+    @classmethod
+    def partial(cls, **kwargs: Any) -> Any:
+        """`BaseOperator.partial`, with the outlets `__init__` declares."""
+        kwargs.setdefault("outlets", _outlets())
+        return super().partial(**kwargs)
+
+    def _sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage's `OperatorLineage`: the source files in, the three Secure Service Hub
+        resources out (`None` without the OpenLineage provider)."""
+        return operator_lineage(
+            [file_dataset(source) for source in self._sources()],
+            [servicehub_dataset("ssh", resource) for resource in MASTER_DATA_RESOURCES],
+        )
+
     def execute(self, context: Any) -> dict[str, Any]:
-        sources = [self.source] if isinstance(self.source, str) else list(self.source)
+        sources = self._sources()
         hook = ServiceHubSSHHook(self.ssh_conn_id)
         with local_files(sources) as paths, hook.get_client() as hub:
             report = sync_master_data(
@@ -94,3 +121,7 @@ class SyncMasterDataOperator(BaseOperator):
             path.parent.mkdir(parents=True, exist_ok=True)
             _ = report.to_json(path) if path.suffix == ".json" else report.to_csv(path)
         return finish(context, summarize(report), fail_on_failed=self.fail_on_failed)
+
+
+def _outlets() -> list[Any]:
+    return [servicehub_asset("ssh", resource) for resource in MASTER_DATA_RESOURCES]
