@@ -10,16 +10,23 @@ every measurement, with a `Delay` of `LATENCIES` on every request. For each late
 - the one-mutation-per-request path (`batch_size=1`) writes `PER_RECORD` records of the same
   mix (a sample: at 50 ms a request, all of them would take minutes).
 
-Printed: GraphQL requests per written record, records per second, and the batched / per-record
-ratio of records per second measured in the same run; for the re-run, its requests and how
-many of them were listing pages. Nothing is asserted.
+Printed: GraphQL requests per written record, records per second, CPU per written record of
+the client (this process, `time.process_time`) and of the emulator (its process, read from
+`/proc` while it serves), and the batched / per-record ratio of records per second measured
+in the same run; for the re-run, its requests and how many of them were listing pages. At
+50 ms, the goals are printed beside the figures (`_goals.goal`): records per second with
+documents in flight, and the client's CPU per written record against `BEFORE_CLIENT_CPU_MS`.
+Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _goals import goal
 from _serve import served_apart
 
 from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
@@ -38,6 +46,10 @@ PER_RECORD = 600
 BATCH_SIZE = 50
 CONCURRENCY = 4
 LATENCIES = (0.0, 0.05)
+GOAL_RECORDS_PER_SECOND = 1_000
+BEFORE_CLIENT_CPU_MS = 0.117
+"""Client CPU per written record of the batched sync at 50 ms before the bulk work (see
+docs/performance.md, "Bulk writes"); the goal is half of it."""
 
 
 def records(count: int, organisation: str) -> dict[str, list[dict[str, Any]]]:
@@ -86,8 +98,52 @@ class Counted:
             self.pages += b"Paginated" in request.content
 
 
-def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int) -> list[Any]:
-    """`runs` syncs of `data` through one client: (seconds, requests, pages, report) each."""
+@dataclass
+class Run:
+    """One sync: wall time, requests (listing pages among them), its report, and the CPU
+    seconds spent by the client (this process) and by the emulator (its process)."""
+
+    seconds: float
+    requests: int
+    pages: int
+    report: Any
+    client_cpu: float
+    emulator_cpu: float | None
+
+    @property
+    def written(self) -> int:
+        return int(self.report.counts.get("created", 0))
+
+    def cpu_ms(self) -> str:
+        """CPU per written record, client and emulator, in milliseconds."""
+        per = 1000 / max(1, self.written)
+        emulator = "n/a" if self.emulator_cpu is None else f"{self.emulator_cpu * per:.3f}"
+        return (
+            f"CPU per written record: client {self.client_cpu * per:.3f} ms, emulator {emulator} ms"
+        )
+
+
+def _emulator_cpu() -> float | None:
+    """CPU seconds (user and system, all threads) the serving child process has used so far,
+    read from `/proc`; `None` where there is none to read."""
+    children = multiprocessing.active_children()
+    if len(children) != 1:
+        return None
+    try:
+        with open(f"/proc/{children[0].pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _spent(before: float | None) -> float | None:
+    after = _emulator_cpu()
+    return None if before is None or after is None else after - before
+
+
+def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int) -> list[Run]:
+    """`runs` syncs of `data` through one client."""
     counted = Counted()
     config = emulator.client_config(url)
     figures = []
@@ -97,26 +153,41 @@ def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int
     ):
         for _ in range(runs):
             before = (counted.requests, counted.pages)
-            started = time.perf_counter()
+            served, cpu, started = _emulator_cpu(), time.process_time(), time.perf_counter()
             report = sync_master_data(hub, data, batch_size=batch_size)
             spent = time.perf_counter() - started
-            figures.append((spent, counted.requests - before[0], counted.pages - before[1], report))
+            run = Run(
+                spent,
+                counted.requests - before[0],
+                counted.pages - before[1],
+                report,
+                time.process_time() - cpu,
+                _spent(served),
+            )
+            figures.append(run)
     return figures
 
 
-async def _sync_async(url: str, emulator: SSHEmulator, data: Any) -> tuple[float, int, Any]:
-    """One async sync of `data` with `CONCURRENCY` documents in flight: (seconds, requests,
-    report)."""
+async def _sync_async(url: str, emulator: SSHEmulator, data: Any) -> Run:
+    """One async sync of `data` with `CONCURRENCY` documents in flight."""
     counted = Counted()
     async with (
         httpx.AsyncClient(event_hooks={"request": [_async_hook(counted)]}) as http,
         AsyncSSHClient(**emulator.client_config(url), http_client=http) as hub,
     ):
-        started = time.perf_counter()
+        served, cpu, started = _emulator_cpu(), time.process_time(), time.perf_counter()
         report = await sync_master_data_async(
             hub, data, batch_size=BATCH_SIZE, concurrency=CONCURRENCY
         )
-        return time.perf_counter() - started, counted.requests, report
+        spent = time.perf_counter() - started
+        return Run(
+            spent,
+            counted.requests,
+            counted.pages,
+            report,
+            time.process_time() - cpu,
+            _spent(served),
+        )
 
 
 def _async_hook(counted: Counted) -> Any:
@@ -126,7 +197,8 @@ def _async_hook(counted: Counted) -> Any:
     return hook
 
 
-def measure(latency: float, count: int, per_record: int) -> str:
+def measure(latency: float, count: int, per_record: int) -> None:
+    """Measure the syncs at `latency` and print their figures (and at 50 ms, the goals)."""
     emulator = SSHEmulator(seed=3)
     organisation = str(next(iter(emulator.store.organisations.values()))["name"])
     faults = Faults()
@@ -134,43 +206,64 @@ def measure(latency: float, count: int, per_record: int) -> str:
         faults.random(1.0, [Delay(latency)])
     data = records(count, organisation)
     with served_apart(emulator, faults) as url:
-        (first, requests, pages, report), (again, re_requests, re_pages, re_report) = _sync(
-            url, emulator, data, BATCH_SIZE, 2
-        )
-    written = report.counts.get("created", 0)
-    assert written == count, report
-    assert re_report.counts == {"unchanged": count}, re_report
+        first, again = _sync(url, emulator, data, BATCH_SIZE, 2)
+    written = first.written
+    assert written == count, first.report
+    assert again.report.counts == {"unchanged": count}, again.report
     with served_apart(emulator, faults) as url:
-        spread, spread_requests, spread_report = asyncio.run(_sync_async(url, emulator, data))
-    assert spread_report.counts.get("created", 0) == count, spread_report
+        spread = asyncio.run(_sync_async(url, emulator, data))
+    assert spread.written == count, spread.report
     sample = records(per_record, organisation)
     with served_apart(emulator, faults) as url:
-        [(slow, slow_requests, _, slow_report)] = _sync(url, emulator, sample, 1, 1)
-    assert slow_report.counts == {"created": per_record}, slow_report
-    batched_rate, single_rate = written / first, per_record / slow
-    return "\n".join(
-        [
-            f"latency {latency * 1000:.0f} ms, {count:,} records "
-            f"({len(data['machine_models']):,} machine models, {len(data['customers']):,} "
-            f"customers, {len(data['customer_machines']):,} machines):",
-            f"  batched ({BATCH_SIZE} per document): {written:,} written in {first:.1f} s, "
-            f"{batched_rate:,.0f} records/s, {requests} requests "
-            f"({requests / written:.3f} per written record, {pages} of them listing pages)",
-            f"  re-run: {re_requests} requests, {re_pages} of them listing pages, {again:.1f} s",
-            f"  batched, async, {CONCURRENCY} documents in flight: {count / spread:,.0f} "
-            f"records/s, {spread_requests} requests",
-            f"  one mutation per request ({per_record:,} records): {single_rate:,.1f} records/s, "
-            f"{slow_requests} requests ({slow_requests / per_record:.3f} per written record)",
-            f"  batched / one per request, records per second: {batched_rate / single_rate:.1f}x"
-            f" (async, {CONCURRENCY} in flight: {count / spread / single_rate:.1f}x)",
-        ]
+        [slow] = _sync(url, emulator, sample, 1, 1)
+    assert slow.report.counts == {"created": per_record}, slow.report
+    batched_rate, single_rate = written / first.seconds, per_record / slow.seconds
+    spread_rate = count / spread.seconds
+    print(
+        "\n".join(
+            [
+                f"latency {latency * 1000:.0f} ms, {count:,} records "
+                f"({len(data['machine_models']):,} machine models, {len(data['customers']):,} "
+                f"customers, {len(data['customer_machines']):,} machines):",
+                f"  batched ({BATCH_SIZE} per document): {written:,} written in "
+                f"{first.seconds:.1f} s, {batched_rate:,.0f} records/s, {first.requests} requests "
+                f"({first.requests / written:.3f} per written record, {first.pages} of them "
+                f"listing pages); {first.cpu_ms()}",
+                f"  re-run: {again.requests} requests, {again.pages} of them listing pages, "
+                f"{again.seconds:.1f} s",
+                f"  batched, async, {CONCURRENCY} documents in flight: {spread_rate:,.0f} "
+                f"records/s, {spread.requests} requests; {spread.cpu_ms()}",
+                f"  one mutation per request ({per_record:,} records): {single_rate:,.1f} "
+                f"records/s, {slow.requests} requests ({slow.requests / per_record:.3f} per "
+                f"written record)",
+                f"  batched / one per request, records per second: "
+                f"{batched_rate / single_rate:.1f}x (async, {CONCURRENCY} in flight: "
+                f"{spread_rate / single_rate:.1f}x)",
+            ]
+        ),
+        flush=True,
     )
+    if latency == 0.05:
+        best = max(batched_rate, spread_rate)
+        goal(
+            f"master-data sync of {count:,} records at 50 ms per request",
+            f"{best:,.0f} records/s (sync {batched_rate:,.0f}, async {spread_rate:,.0f})",
+            best >= GOAL_RECORDS_PER_SECOND,
+            f">= {GOAL_RECORDS_PER_SECOND:,} records/s",
+        )
+        client_ms = first.client_cpu * 1000 / written
+        goal(
+            "client CPU per written record (batched sync, 50 ms)",
+            f"{client_ms:.3f} ms (before: {BEFORE_CLIENT_CPU_MS:.3f} ms)",
+            client_ms <= BEFORE_CLIENT_CPU_MS / 2,
+            f"<= {BEFORE_CLIENT_CPU_MS / 2:.3f} ms, half of before",
+        )
 
 
 def main(count: int = RECORDS, per_record: int = PER_RECORD) -> None:
     print("bulk throughput, master-data sync against the SSH emulator in its own process:")
     for latency in LATENCIES:
-        print(measure(latency, count, per_record), flush=True)
+        measure(latency, count, per_record)
 
 
 if __name__ == "__main__":

@@ -87,10 +87,12 @@ def test_fan_out_over_aiohttp(
 def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.syspath_prepend(str(BENCH))
     throughput = importlib.import_module("throughput")
-    throughput.main(count=1_000, per_record=20)
+    throughput.main(count=200, per_record=10)
     out = capsys.readouterr().out
-    assert out.count("records/s") == 3 * len(throughput.LATENCIES), out
     assert out.count("re-run:") == len(throughput.LATENCIES) and "x (async" in out, out
+    assert out.count("CPU per written record: client ") == 2 * len(throughput.LATENCIES), out
+    assert "goal master-data sync of 200 records at 50 ms" in out, out
+    assert "goal client CPU per written record" in out, out
 
 
 def test_follow(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,7 +54,7 @@ _ERRORS = {
     "SpiceAuthenticationError": ".spicecsm._context",
     "TicketNotFoundError": ".helpdesk._errors",
     "UnprocessableError": ".core._errors",
-    "UnsupportedOperationError": ".helpdesk._errors",
+    "UnsupportedOperationError": ".core._errors",
     "XMLError": ".spicecsm._xml",
 }
 """Every error class of the SDK and the module defining it, imported on first use."""

@@ -22,15 +22,16 @@ from .runners import separating_runner
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(["ssh"]) as running:
+    with Sandbox(["ssh", "supportcenter"]) as running:
         yield running
 
 
 @pytest.fixture
 def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SERVICEHUB_CONFIG", str(tmp_path / "none.toml"))
-    for key, value in sandbox.config("ssh").items():
-        monkeypatch.setenv(f"SERVICEHUB_SSH_{key.upper()}", str(value))
+    for name in sandbox.names:
+        for key, value in sandbox.config(name).items():
+            monkeypatch.setenv(f"SERVICEHUB_{name.upper()}_{key.upper()}", str(value))
 
 
 def cases(sandbox: Sandbox) -> dict[str, dict[str, Any]]:
@@ -123,6 +124,15 @@ def test_csv_writes_one_header_across_batches(env: None, tmp_path: Path) -> None
     assert len(rows) == 1 + 6 and ["kind", "id", "item.title"] not in rows[1:]
 
 
+def test_a_help_desk_resource_is_watched_through_its_server_side_filter(env: None) -> None:
+    result = separating_runner().invoke(
+        app, ["supportcenter", "requests", "watch", "--polls", "1", "--max-changes", "3"]
+    )
+    rows = lines(result)
+    assert len(rows) == 3 and {row["kind"] for row in rows} == {"created"}
+    assert all(row["updated_at"] for row in rows)  # SupportCenter's last_updated_time
+
+
 def test_a_bad_since_is_one_line_and_exit_2(env: None) -> None:
     result = watch("--since", "yesterday-ish", "--polls", "1")
     assert result.exit_code == 2
@@ -136,7 +146,11 @@ def test_every_resource_with_changes_has_a_watch_command() -> None:
         for everyday in spec.commands()
         if everyday.changes is not None
     ]
-    assert ("ssh", "service-cases") in commands
+    assert {
+        ("ssh", "service-cases"),
+        ("supportcenter", "requests"),
+        ("cecenter", "service-tickets"),
+    } <= set(commands)
     for name, resource in commands:
         result = separating_runner().invoke(app, [name, resource, "watch", "--help"])
         assert result.exit_code == 0, result.output

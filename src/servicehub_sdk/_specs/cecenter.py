@@ -47,6 +47,7 @@ SPEC = BackendSpec(
             lambda client: client.service_tickets.list(),
             lambda client, key: client.service_tickets.get(key),
             "The ticket's id.",
+            changes=lambda client: client.service_tickets,
         ),
     ),
     airflow_conn_type="servicehub_cecenter",

@@ -48,6 +48,7 @@ SPEC = BackendSpec(
             lambda client: client.requests.list(),
             lambda client, key: client.requests.get(key),
             "The request's id.",
+            changes=lambda client: client.requests,
         ),
     ),
     airflow_conn_type="servicehub_supportcenter",

@@ -51,6 +51,7 @@ from ._errors import (
     ServerError,
     ServiceHubError,
     UnprocessableError,
+    UnsupportedOperationError,
 )
 from ._extras import MissingExtraError
 from ._flows import (
@@ -146,6 +147,7 @@ __all__ = [
     "Together",
     "Token",
     "UnprocessableError",
+    "UnsupportedOperationError",
     "capture_responses",
     "counter_pages",
     "engine_of",

@@ -8,13 +8,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from ._clock import current_clock
-from ._pagination import Page
+from ._cursor import UpdatedSince
+from ._pagination import Page, fingerprint
 from ._request import Flow, Step, start
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Fingerprint",
     "change_key",
     "change_of",
+    "changed_pages",
     "fingerprint_of",
     "mapped_pages",
 ]
@@ -109,4 +111,39 @@ def change_of(
         item=item,
         updated_at=updated_at,
         observed_at=datetime.fromtimestamp(current_clock().time(), UTC),
+    )
+
+
+_DAWN = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def changed_pages(step: Step[Page[A]], convert: Callable[[A], Change[B]]) -> Step[Page[Change[B]]]:
+    """A listing the server filtered as changes: each item converted, and kept once (a
+    record read twice as pages shift under the listing, with the same modification time,
+    comes once; see `UpdatedSince`). The server's filter decides what is listed: its times
+    may be rounded to its own resolution, so they are not compared here again. The record
+    of what was kept starts afresh on every iteration."""
+
+    def first() -> Flow[Page[Change[B]]]:
+        return (yield from _changed_page(step, convert, UpdatedSince(_DAWN, timedelta(0))))
+
+    return first
+
+
+def _changed_page(
+    step: Step[Page[A]], convert: Callable[[A], Change[B]], cursor: UpdatedSince
+) -> Flow[Page[Change[B]]]:
+    page = yield from start(step)
+    changes = [convert(item) for item in page.items]
+    following = page.next
+
+    def next_page() -> Flow[Page[Change[B]]]:
+        assert following is not None
+        return (yield from _changed_page(following, convert, cursor))
+
+    return Page(
+        items=[c for c in changes if cursor.admit(c.id, c.updated_at)],
+        next=next_page if following is not None else None,
+        fetched=page.fetched if page.fetched is not None else len(page.items),
+        fingerprint=page.fingerprint or fingerprint([(c.id, c.updated_at) for c in changes]),
     )

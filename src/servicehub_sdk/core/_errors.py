@@ -43,6 +43,7 @@ __all__ = [
     "ServerError",
     "ServiceHubError",
     "UnprocessableError",
+    "UnsupportedOperationError",
     "request_id_of",
     "request_of",
     "status_error_class",
@@ -532,6 +533,26 @@ class PaginationError(ResponseValidationError):
         self.backend = backend
         self.page = page
         self.may_have_been_applied = False
+
+
+class UnsupportedOperationError(ServiceHubError, NotImplementedError):
+    """The vendor cannot do this operation (or not with the client's settings); nothing was
+    sent. Raised by help desks (`desk.supports()` tells beforehand) and by resources such as
+    SpiceCSM's `cases.changes()` without raw SQL.
+
+    Attributes:
+        backend: the backend's name (`cecenter`).
+        operation: the operation (`close`).
+        nearest: the vendor's nearest way to get there, in words.
+    """
+
+    def __init__(
+        self, backend: str, operation: str, nearest: str, *, what: str = "help desks"
+    ) -> None:
+        super().__init__(f"{backend} {what} cannot {operation}: {nearest}")
+        self.backend = backend
+        self.operation = operation
+        self.nearest = nearest
 
 
 def request_of(response: httpx.Response) -> httpx.Request | None:

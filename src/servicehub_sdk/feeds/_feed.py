@@ -140,6 +140,18 @@ class _FeedBase(Generic[T]):
             return False
         return opened.now - opened.last_complete_at >= self.complete_every
 
+    def _incremental(self, complete: bool) -> bool:
+        """Whether a scan asks the resource only for what changed since the cursor: not a
+        complete one, and only of a resource that filters on the server."""
+        return not complete and bool(getattr(self.resource, "_changes_filter_server_side", False))
+
+    def _listing(self, cursor: datetime | None) -> dict[str, Any]:
+        """What `changes()` is called with: `since=` the cursor (the resource asks from a
+        little earlier: its overlap) when there is one, else everything."""
+        if cursor is None:
+            return self.listing_arguments
+        return {**self.listing_arguments, "since": cursor}
+
     def _scanned(self, change: Change[Any]) -> Scanned:
         item = change.item
         data = item.model_dump(mode="json", by_alias=True) if isinstance(item, BaseModel) else item
@@ -341,8 +353,9 @@ class ChangeFeed(_FeedBase[T]):
         self._owns_store = self._store is not where
         self._closed = False
 
-    def _scan(self) -> list[Scanned]:
-        pager = self.resource.changes(**self.listing_arguments)
+    def _scan(self, complete: bool = True) -> list[Scanned]:
+        cursor = self.cursor if self._incremental(complete) else None
+        pager = self.resource.changes(**self._listing(cursor))
         return [self._scanned(change) for change in pager]
 
     def poll(self, max_changes: int = 500, *, complete: bool = False) -> ChangeBatch[T]:
@@ -372,14 +385,15 @@ class ChangeFeed(_FeedBase[T]):
             )
         if batch is None:
             observed = self._now().isoformat()
-            scan = self._scan()
+            complete = self._wants_complete(opened, complete)
+            scan = self._scan(complete)
             batch = self._store.run(
                 sql.open_batch(
                     self.name,
                     self.holder,
                     self.lease_seconds,
                     scan,
-                    complete=self._wants_complete(opened, complete),
+                    complete=complete,
                     max_changes=max_changes,
                     observed_at=observed,
                 )
@@ -503,8 +517,9 @@ class AsyncChangeFeed(_FeedBase[T]):
             self._store = await AsyncFeedStore.open(self._state)
         return self._store
 
-    async def _scan(self) -> list[Scanned]:
-        pager = self.resource.changes(**self.listing_arguments)
+    async def _scan(self, complete: bool = True) -> list[Scanned]:
+        cursor = await self.cursor() if self._incremental(complete) else None
+        pager = self.resource.changes(**self._listing(cursor))
         return [self._scanned(change) async for change in pager]
 
     def poll(
@@ -534,14 +549,15 @@ class AsyncChangeFeed(_FeedBase[T]):
             )
         if batch is None:
             observed = self._now().isoformat()
-            scan = await self._scan()
+            complete = self._wants_complete(opened, complete)
+            scan = await self._scan(complete)
             batch = await store.run(
                 sql.open_batch(
                     self.name,
                     self.holder,
                     self.lease_seconds,
                     scan,
-                    complete=self._wants_complete(opened, complete),
+                    complete=complete,
                     max_changes=max_changes,
                     observed_at=observed,
                 )

@@ -15,6 +15,7 @@ resulting `FieldCall`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -328,13 +329,25 @@ def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
 
         return print_number
     print_string: Callable[[str], str] = g.print_string
+    plain = _plain_text()
 
     def print_text(value: Any) -> str:
+        if type(value) is str and plain(value):  # nothing to escape: as print_string prints it
+            return f'"{value}"'
         if value is None:
             return "null"
         return print_string(value if isinstance(value, str) else str(value))
 
     return print_text
+
+
+@functools.cache
+def _plain_text() -> Callable[[str], re.Match[str] | None]:
+    """Whether a text has none of the characters graphql-core's `print_string` escapes."""
+    from graphql.language.print_string import escape_sequences
+
+    escaped = "".join(re.escape(chr(code)) for code in sorted(escape_sequences))
+    return re.compile(f"[^{escaped}]*").fullmatch
 
 
 def _print_boolean(value: Any) -> str:
@@ -372,7 +385,7 @@ def _object_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
             resolved.append((fields, _required(type_.fields)))
         fields, required = resolved[0]
         _check_required(type_.name, required, value)
-        return f"{{{', '.join(f'{n}: {p(value[n])}' for n, p in fields if n in value)}}}"
+        return "{" + ", ".join([n + ": " + p(value[n]) for n, p in fields if n in value]) + "}"
 
     return print_object
 

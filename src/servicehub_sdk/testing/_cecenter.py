@@ -16,6 +16,7 @@ import random
 import re
 import secrets
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -98,16 +99,22 @@ class CECenterEmulator:
     """In-memory tenant: customers, tickets, ticket types and statuses, interaction logs and
     chat transcripts.
 
+    `q` takes terms `field:value` and the ranges `field>value`, `>=`, `<`, `<=` (times are
+    compared as the service writes them, `2016-11-22T06:23:02.000+0000`, which sorts as text).
+
     Attributes:
         customers: id -> {"id", "email", "password", "locked"}.
         tickets: id -> ticket (persisted fields).
         writes: how often each write was applied.
+        now: the server's clock (seconds since the epoch): what `creationDateTime` and
+            `changeDateTime` are stamped with; tests replace it to skew the server's clock.
     """
 
     def __init__(self, seed: int = 0, *, tickets: int = 150) -> None:
         rng = random.Random(seed)
         self.lock = threading.Lock()
         self.writes: Counter[str] = Counter()
+        self.now: Callable[[], float] = time.time
         self.base_url = ""
         self.tokens = TokenEndpoint(
             clients={CLIENT_ID: CLIENT_SECRET},
@@ -299,7 +306,7 @@ class CECenterEmulator:
                 self.logs[log_id] = {
                     **body,
                     "id": log_id,
-                    "creationDateTime": _stamp(datetime.now(UTC)),
+                    "creationDateTime": _stamp(datetime.fromtimestamp(self.now(), UTC)),
                 }
                 self.writes["interactionLogs"] += 1
                 return self._created("interactionLogs", log_id)
@@ -355,7 +362,7 @@ class CECenterEmulator:
                 if body["type"] not in {c for c, _ in TYPES}:
                     raise _Fail(400, "validation_violation", f"Unknown type {body['type']}")
                 ticket_id = uuid.uuid4().hex[:24]
-                now = _stamp(datetime.now(UTC))
+                now = _stamp(datetime.fromtimestamp(self.now(), UTC))
                 self.tickets[ticket_id] = {
                     **{k: v for k, v in body.items() if k not in TRANSIENT},
                     "id": ticket_id,
@@ -396,7 +403,7 @@ class CECenterEmulator:
                 kept = ("id", "creationDateTime", "customerId")
                 ticket.clear()
                 ticket.update({**{k: previous[k] for k in kept}, **replaced})
-                ticket["changeDateTime"] = _stamp(datetime.now(UTC))
+                ticket["changeDateTime"] = _stamp(datetime.fromtimestamp(self.now(), UTC))
                 self.writes["update"] += 1
                 return EmulatedResponse.empty(204)
             if method == "DELETE":

@@ -20,6 +20,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -238,10 +240,16 @@ class SpiceCSMEmulator:
     `{"type": "Error", "message": ...}`; an unknown method or a bad session as a JSON-RPC
     `error`. With `text_ids` every other answer echoes its numeric id as text.
 
+    Cases carry `created` and `updated` (`2026-12-07 16:00:00`, UTC), written by the server
+    on `create` and `update`. `query` answers `SELECT * FROM <table>`, optionally with one
+    `WHERE <column> >= '<value>'` (or `>`), compared as text.
+
     Attributes:
         tables: table name -> id -> row (`cases`, `case_notes`, `accounts`, `agents`, `companies`).
         session_ttl: seconds a session lives.
         calls: how often each method was called.
+        now: the server's clock (seconds since the epoch): what `created` and `updated` are
+            stamped with; tests replace it to skew the server's clock.
     """
 
     def __init__(self, seed: int = 0, *, session_ttl: float = 600, text_ids: bool = True) -> None:
@@ -251,6 +259,8 @@ class SpiceCSMEmulator:
         self.session_ttl = session_ttl
         self.sessions: dict[str, float] = {}
         self.calls: Counter[str] = Counter()
+        self.now: Callable[[], float] = time.time
+        seeded = _stamp(1_700_000_000)
         self.tables: dict[str, dict[str, dict[str, Any]]] = {
             "agents": {
                 str(i): {"id": str(i), "name": f"Agent {i}", "email": f"agent{i}@spice.example"}
@@ -268,6 +278,8 @@ class SpiceCSMEmulator:
                     "status": "Open",
                     "issue": "Browsing",
                     "tier": "1",
+                    "created": seeded,
+                    "updated": seeded,
                 }
                 for i in range(1, 31)
             },
@@ -416,6 +428,8 @@ class SpiceCSMEmulator:
                 if existing is None:
                     raise _Refused("No such record")
                 existing.update(fields)
+                if table is self.tables["cases"]:
+                    existing["updated"] = _stamp(self.now())
             return True
         if name == "query":
             if not isinstance(args[0], str):
@@ -423,6 +437,9 @@ class SpiceCSMEmulator:
             whole = _SELECT_ALL.match(args[0])  # the one statement the sandbox answers
             if whole and whole.group(1) in self.tables:
                 rows = [dict(row) for row in self.tables[whole.group(1)].values()]
+                column, operator, value = whole.group(2, 3, 4)
+                if column:
+                    rows = [r for r in rows if _after(r.get(column), operator, value)]
                 return rows or {"msg": "no results"}
             return {"msg": "no results"}
         raise _RPCFail(-32601, f"Method not found: {name}")
@@ -434,6 +451,8 @@ class SpiceCSMEmulator:
         row.pop("agent_id", None)  # the server records the creator; a value sent is ignored
         if agent is not None:
             row["agent_id"] = agent
+        if table is self.tables["cases"]:
+            row["created"] = row["updated"] = _stamp(self.now())
         table[row["id"]] = row
         return str(row["id"])
 
@@ -458,7 +477,22 @@ class SpiceCSMEmulator:
         return {"base_url": url, "username": API_USER, "password": API_PASSWORD}
 
 
-_SELECT_ALL = re.compile(r"\s*SELECT\s+\*\s+FROM\s+([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*\Z", re.I)
+_SELECT_ALL = re.compile(
+    r"\s*SELECT\s+\*\s+FROM\s+([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\s+WHERE\s+([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>)\s*'([^']*)')?\s*;?\s*\Z",
+    re.I,
+)
+
+
+def _stamp(moment: float) -> str:
+    """A time as SpiceCSM's MySQL columns hold it: `2026-12-07 16:00:00` (UTC)."""
+    return f"{datetime.fromtimestamp(moment, UTC):%Y-%m-%d %H:%M:%S}"
+
+
+def _after(actual: Any, operator: str, value: str) -> bool:
+    if actual is None:
+        return False
+    return str(actual) >= value if operator == ">=" else str(actual) > value
 
 
 class _Refused(Exception):

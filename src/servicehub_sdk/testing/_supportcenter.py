@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from email import policy
 from email.parser import BytesParser
 from typing import Any
@@ -127,12 +128,16 @@ class SupportCenterEmulator:
         writes: how often each write was applied.
         locked_fields: request fields the key's role may not set: giving one is refused with
             HTTP 403 and code 4002 (`Cannot give value for <field>`).
+        now: the server's clock (seconds since the epoch): what `created_time` and
+            `last_updated_time` are stamped with (every change of a request moves its
+            `last_updated_time`); tests replace it to skew the server's clock.
     """
 
     def __init__(self, seed: int = 0, *, requests: int = 300, note_key: str = "note") -> None:
         rng = random.Random(seed)
         self.note_key = note_key
         self.locked_fields: set[str] = set()
+        self.now: Callable[[], float] = time.time
         self.query_key_name = "TECHNICIAN_KEY"
         self.lock = threading.RLock()
         self.writes: Counter[str] = Counter()
@@ -213,6 +218,12 @@ class SupportCenterEmulator:
 
     # -- store helpers -------------------------------------------------------------------
 
+    def _ms(self) -> int:
+        return int(self.now() * 1000)
+
+    def _touched(self, record: dict[str, Any]) -> None:
+        record["last_updated_time"] = _time(self._ms())
+
     def _id(self) -> str:
         self._next += 1
         return str(ID_BASE + self._next)
@@ -238,7 +249,7 @@ class SupportCenterEmulator:
         return ref
 
     def _sub_add(self, request_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-        record = {"id": self._id(), "created_time": _time(int(time.time() * 1000)), **data}
+        record = {"id": self._id(), "created_time": _time(self._ms()), **data}
         self.sub[("requests", request_id)][kind][record["id"]] = record
         return record
 
@@ -434,7 +445,7 @@ class SupportCenterEmulator:
             if method == "PUT":
                 changes = self._request_fields(self._wrapped(data, "request"))
                 record.update(changes)
-                record["last_updated_time"] = _time(int(time.time() * 1000))
+                self._touched(record)
                 self.writes["edit request"] += 1
                 return self._one("request", record)
             if method == "DELETE":
@@ -449,6 +460,7 @@ class SupportCenterEmulator:
                 raise _Fail(400, 4021, "closure_info must be an object", "closure_info")
             record["status"] = self._resolve_lookup("status", {"name": "Closed"})
             record["closure_info"] = closure
+            self._touched(record)
             self.writes["close request"] += 1
             self._callback(record, "closed")
             return self._one("request", record)
@@ -458,6 +470,7 @@ class SupportCenterEmulator:
             return EmulatedResponse.json({"response_status": _ok()})
         if action == "pickup" and method == "PUT":
             record["technician"] = {"id": self.me["id"], "name": self.me["name"]}
+            self._touched(record)
             return self._one("request", record)
         if action == "assign" and method == "PUT":
             body = self._wrapped(data, "request")
@@ -466,6 +479,7 @@ class SupportCenterEmulator:
             for field in ("technician", "group"):
                 if field in body:
                     record[field] = self._resolve_lookup(field, body[field])
+            self._touched(record)
             return self._one("request", record)
         if action == "reply" and method == "POST":
             reply = self._wrapped(data, "reply")
@@ -519,10 +533,11 @@ class SupportCenterEmulator:
                     raise _Fail(400, 4012, "content is mandatory", "content")
                 store["current"] = {
                     "content": body["content"],
-                    "submitted_on": _time(int(time.time() * 1000)),
+                    "submitted_on": _time(self._ms()),
                     "submitted_by": {"id": self.me["id"], "name": self.me["name"]},
                 }
                 record["status"] = self._resolve_lookup("status", {"name": "Resolved"})
+                self._touched(record)
                 self.writes["resolution"] += 1
                 self._callback(record, "resolved")
                 return self._one("resolution", store["current"])
@@ -547,7 +562,7 @@ class SupportCenterEmulator:
             raise _Fail(400, 4012, "subject is mandatory", "subject")
         fields = self._request_fields(body)
         fields.setdefault("status", self._resolve_lookup("status", {"name": "Open"}))
-        now = int(time.time() * 1000)
+        now = self._ms()
         fields["created_time"] = _time(now)
         # The server writes the creator: the support rep whose key made the call.
         fields["created_by"] = {k: self.me[k] for k in ("id", "name", "email_id")}
@@ -573,7 +588,7 @@ class SupportCenterEmulator:
         with self.lock:
             requester = self._requester({"email_id": email_id})
             requester = {k: requester.get(k) for k in ("id", "name", "email_id")}
-            now = int(time.time() * 1000)
+            now = self._ms()
             record = self._add(
                 "requests",
                 {

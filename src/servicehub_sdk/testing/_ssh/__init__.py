@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from graphql import (
@@ -32,6 +32,7 @@ from graphql.language import OperationDefinitionNode
 from .._oauth import IssuedToken, TokenEndpoint
 from .._sandbox import BackendEmulator
 from .._server import EmulatedRequest, EmulatedResponse
+from .prepared import PreparedDocuments
 from .store import STATES, SSHStore
 from .variants import (
     VARIANTS,
@@ -57,11 +58,18 @@ SCOPE = f"https://{TENANT}.onmicrosoft.com/public-api/.default"
 DEFAULT_PAGE_SIZE = 50
 
 
-def _page(rows: list[dict[str, Any]], options: dict[str, Any] | None) -> dict[str, Any]:
+def _page(
+    rows: list[dict[str, Any]],
+    options: dict[str, Any] | None,
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One page of `rows` (each shown through `view`, where given: only the page's rows)."""
     pagination = (options or {}).get("pagination") or {}
     page = max(0, int(pagination.get("page", 0)))
     size = max(1, int(pagination.get("pageSize", DEFAULT_PAGE_SIZE)))
     chunk = rows[page * size : (page + 1) * size]
+    if view is not None:
+        chunk = [view(row) for row in chunk]
     # The real API's totals are reported unreliable; the emulator answers the same way.
     return {
         "data": chunk,
@@ -106,8 +114,7 @@ class _Root:
 
     def customersPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
-            rows = [self.store.customer_view(c) for c in self.store.customers.values()]
-        return _page(rows, options)
+            return _page(list(self.store.customers.values()), options, self.store.customer_view)
 
     def customer(self, info: Any, externalId: str | None = None, id: str | None = None) -> Any:
         if id is not None:
@@ -128,8 +135,7 @@ class _Root:
 
     def customerMachinesPaginated(self, info: Any, options: Any = None) -> Any:
         with self.store.lock:
-            rows = [self.store.machine_view(m) for m in self.store.machines.values()]
-        return _page(rows, options)
+            return _page(list(self.store.machines.values()), options, self.store.machine_view)
 
     def customerMachine(
         self, info: Any, customerMachineId: str | None = None, externalId: str | None = None
@@ -229,6 +235,9 @@ class SSHEmulator:
             if introspection
             else (*specified_rules, NoSchemaIntrospectionCustomRule)
         )
+        self.prepared = PreparedDocuments(
+            self.schema, self.rules, add_typename if variant == "symmedia" else None
+        )
         self.requests: list[str] = []
         self.tokens = TokenEndpoint(
             clients={CLIENT_ID: CLIENT_SECRET},
@@ -294,6 +303,13 @@ class SSHEmulator:
             return EmulatedResponse.json(
                 {"errors": [{"message": "Must provide query string."}]}, 400
             )
+        prepared = None if body.get("variables") else self.prepared.get(body["query"])
+        if prepared is not None:  # a shape seen before: parsed and validated then
+            self.requests.append(body["query"])
+            refused = self._refuse(prepared.document)
+            if refused is not None:
+                return refused
+            return self._run(prepared.document, prepared.variables, body, prepared.located)
         from graphql import GraphQLError
 
         try:
@@ -309,18 +325,29 @@ class SSHEmulator:
             return _graphql_failure(problems, "GRAPHQL_VALIDATION_FAILED")
         if self.variant == "symmedia":
             document = add_typename(document)
+        return self._run(document, body.get("variables"), body)
+
+    def _run(
+        self,
+        document: Any,
+        variables: Any,
+        body: dict[str, Any],
+        located: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> EmulatedResponse:
+        """The answer to a validated `document`; `located` maps its errors' locations."""
         result = execute_sync(
             self.schema,
             document,
             root_value=self.root,
-            variable_values=body.get("variables"),
+            variable_values=variables,
             operation_name=body.get("operationName"),
         )
         answer: dict[str, Any] = {"data": result.data}
         if result.errors:
-            answer["errors"] = [
-                _with_code(e.formatted, "INTERNAL_SERVER_ERROR") for e in result.errors
-            ]
+            errors = [dict(e.formatted) for e in result.errors]
+            if located is not None:
+                errors = [located(e) for e in errors]
+            answer["errors"] = [_with_code(e, "INTERNAL_SERVER_ERROR") for e in errors]
         return EmulatedResponse.json(answer)
 
     def _refuse(self, document: Any) -> EmulatedResponse | None:
