@@ -115,3 +115,13 @@ def test_rate_limits(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert out.count("  goal ") == 3, out
     assert "60 reads, 0 answered 429" in out, out
+
+
+def test_follow(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    follow = importlib.import_module("follow")
+    monkeypatch.setattr(follow, "CASES", 50)
+    follow.main()
+    out = capsys.readouterr().out
+    assert out.count("  goal ") == 5, out
+    assert "MISSED" not in out, out  # request counts, not speed: the same on every machine

@@ -9,10 +9,13 @@ report = sync_master_data(hub, ["customers.csv", "machine_models.csv", "customer
 links = link_service_cases(hub, HelpDesk(scp), journal="links.sqlite3")
 # runs on several hosts share a PostgreSQL journal:
 # link_service_cases(hub, desk, journal="postgresql://sync@db.example/servicehub")
+# keep linked tickets in step with their cases (state, title, priority, closing report):
+# link_service_cases(hub, HelpDesk(scp), journal="links.sqlite3", feed="cases")
 ```
 """
 
 from ..core._errors import InputFileError
+from ._follow import ticket_fields, ticket_fingerprint
 from ._journal import (
     DEFAULT_LEASE_SECONDS,
     SCHEMA_VERSION,
@@ -70,4 +73,6 @@ __all__ = [
     "open_journal_async",
     "sync_master_data",
     "sync_master_data_async",
+    "ticket_fields",
+    "ticket_fingerprint",
 ]

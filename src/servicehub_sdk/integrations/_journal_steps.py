@@ -58,6 +58,10 @@ class JournalSteps:
         entry: JournalEntry | None = yield self._step("get", case_id)
         return entry
 
+    def entries(self) -> Steps[list[JournalEntry]]:
+        found: list[JournalEntry] = yield self._step("entries")
+        return found
+
     def claim(self, case_id: str, owner: str, lease_seconds: float) -> Steps[Claim | None]:
         claim: Claim | None = yield self._step("claim", case_id, owner, lease_seconds)
         return claim

@@ -21,8 +21,9 @@ class RecordResult(BaseModel):
     """What happened to one record (or, in a dry run, what would happen).
 
     Attributes:
-        kind: `machine_model`, `customer`, `customer_machine` or `service_case`.
-        key: the record's external ID (the case ID for service cases).
+        kind: `machine_model`, `customer`, `customer_machine`, `service_case`, or `ticket`
+            (a linked ticket updated after a change to its case).
+        key: the record's external ID (the case ID for service cases and tickets).
         action: `created`, `updated`, `unchanged`, `linked`, `failed`, or `gone` (a record
             of the previous export that the current one lacks; left in the hub).
         reason: why it failed, or a note.
@@ -31,6 +32,8 @@ class RecordResult(BaseModel):
         possible_duplicates: tickets found for a service case that carry its marker but
             cannot be shown to be the integration's own (a requester may have raised them):
             not adopted; review them.
+        written: for `ticket` rows, what was written to the ticket, in order: `comment`,
+            `close` or `reopen`, `update` (new priority or title).
     """
 
     kind: str
@@ -40,6 +43,7 @@ class RecordResult(BaseModel):
     differences: list[str] = Field(default_factory=list)
     reference: str | None = None
     possible_duplicates: list[str] = Field(default_factory=list)
+    written: list[str] = Field(default_factory=list)
 
 
 class SyncReport(BaseModel):
@@ -76,7 +80,9 @@ class SyncReport(BaseModel):
         spreadsheet formula (server text in `reason`, a key from a file) gets a leading `'`."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["kind", "key", "action", "reason", "differences", "reference", "dry_run"])
+        writer.writerow(
+            ["kind", "key", "action", "reason", "differences", "reference", "written", "dry_run"]
+        )
         for r in self.results:
             cells = [
                 r.kind,
@@ -85,6 +91,7 @@ class SyncReport(BaseModel):
                 r.reason or "",
                 ";".join(r.differences),
                 r.reference or "",
+                ";".join(r.written),
             ]
             writer.writerow([*(formula_safe(str(cell)) for cell in cells), self.dry_run])
         text = buffer.getvalue()
