@@ -642,6 +642,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             admission.release()
 
     async def _exchange(self, call: Call[Any], request: httpx.Request) -> httpx.Response:
+        """Send `request` and read its whole answer (the connection goes back to the pool)."""
         response = await self.http_client.send(
             request, auth=self.auth_for(call), follow_redirects=False, stream=True
         )
