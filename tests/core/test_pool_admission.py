@@ -1,21 +1,24 @@
 """The connection pool of an async client the SDK creates: its limits, and the admission in
-front of it that holds the calls beyond the pool's size back, in order, losing and repeating
-none, cancelled or not. A client passed in is used exactly as given. In memory: a transport
-that holds each request until the test lets it go, so what is in flight is counted, not timed.
+front of it that holds the requests beyond the pool's size back, in order, losing and
+repeating none, cancelled or not. A client passed in is used exactly as given. In memory: the
+pool is replaced by one that holds each request until the test lets it go, so what is in
+flight is counted, not timed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import select
 import socket
 from collections.abc import Callable
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
-from servicehub_sdk.core import APITimeoutError, AsyncEngine, Call
+from servicehub_sdk.core import APITimeoutError
 from servicehub_sdk.core import _deadline as deadline
 from servicehub_sdk.core._http import POOL_LIMITS
 from tests.core.demo import AsyncDemoClient, DemoClient
@@ -26,8 +29,8 @@ SIZE = 8
 CALLS = 40
 
 
-class Holding:
-    """An async handler that records each request's `n` and holds it until `go` is set."""
+class HoldingPool:
+    """Stands in for httpcore's pool: records each `GET /items/{n}` and holds it until `go`."""
 
     def __init__(self) -> None:
         self.go = asyncio.Event()
@@ -35,8 +38,8 @@ class Holding:
         self.most = 0
         self.seen: list[int] = []
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        n = int(request.url.params["n"])
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        n = int(request.url.target.decode().rsplit("/", 1)[1])
         self.seen.append(n)
         self.inside.add(n)
         self.most = max(self.most, len(self.inside))
@@ -44,22 +47,33 @@ class Holding:
             await self.go.wait()
         finally:
             self.inside.discard(n)
-        return httpx.Response(200, json={"n": n})
+        body = json.dumps({"id": n}).encode()
+        return httpcore.Response(
+            200, headers=[(b"content-type", b"application/json")], content=body
+        )
+
+    async def aclose(self) -> None:
+        pass
 
 
-def engine_over(handler: Callable[[httpx.Request], Any], *, owns: bool = True) -> AsyncEngine:
-    """An engine as the SDK makes one for its own pool (`owns`), over an in-memory transport."""
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return AsyncEngine(http_client=http, owns_client=owns, base_url=BASE)
+def client_over(pool: HoldingPool, **options: Any) -> Any:
+    """An async client with the pool the SDK creates, its connections replaced by `pool`."""
+    client = AsyncDemoClient(BASE, max_retries=0, **options)
+    client._engine.http_client._transport._pool = pool
+    return client
 
 
-def read(n: int) -> Call[int]:
-    return Call("GET", "/things", lambda r: int(r.json()["n"]), params={"n": n})
+def get(client: Any, n: int, **options: Any) -> asyncio.Task[Any]:
+    async def run() -> int:
+        answer = await client.items.get(n, **options)
+        return int(answer["id"])
+
+    return asyncio.create_task(run())
 
 
 async def settle(condition: Callable[[], bool]) -> None:
     """Let the other tasks run until `condition` holds (a bounded number of turns)."""
-    for _ in range(1_000):
+    for _ in range(2_000):
         if condition():
             return
         await asyncio.sleep(0)
@@ -73,69 +87,62 @@ async def idle_turns(turns: int = 50) -> None:
 
 def test_the_sdks_async_pool_has_the_chosen_limits() -> None:
     client = AsyncDemoClient("http://127.0.0.1:9")
-    pool = client._engine.http_client._transport._pool  # type: ignore[attr-defined]
+    transport = client._engine.http_client._transport
+    pool = transport._pool
     assert POOL_LIMITS.max_connections == SIZE
     assert pool._max_connections == SIZE
     assert pool._max_keepalive_connections == SIZE
     assert pool._keepalive_expiry == 5.0
-    assert client._engine.admission is not None
+    assert transport.admission._value == SIZE
+    assert deadline.installed(client._engine.http_client)  # deadlines still enforced
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_a_users_client_keeps_its_limits_and_has_no_admission(mode: str) -> None:
     http = httpx.Client() if mode == "sync" else httpx.AsyncClient()
-    pool = http._transport._pool  # type: ignore[attr-defined]
+    transport = http._transport
+    pool = transport._pool
     before = (pool._max_connections, pool._max_keepalive_connections, pool._keepalive_expiry)
     cls = DemoClient if mode == "sync" else AsyncDemoClient
     client = cls("http://127.0.0.1:9", http_client=http)
     after = (pool._max_connections, pool._max_keepalive_connections, pool._keepalive_expiry)
     assert after == before == (100, 20, 5.0)  # httpx's own defaults, untouched
-    assert getattr(client._engine, "admission", None) is None
-    assert client._engine.http_client is http
+    assert client._engine.http_client is http and http._transport is transport
+    assert not hasattr(transport, "admission")
     await close(client)
     await close(http)
 
 
 async def test_admission_bounds_the_requests_in_the_pool_and_answers_each_once() -> None:
-    holding = Holding()
-    engine = engine_over(holding)
-    tasks = [asyncio.create_task(engine.execute(read(n))) for n in range(CALLS)]
-    await settle(lambda: len(holding.inside) == SIZE)
+    pool = HoldingPool()
+    client = client_over(pool)
+    tasks = [get(client, n) for n in range(CALLS)]
+    await settle(lambda: len(pool.inside) == SIZE)
     await idle_turns()  # the others stay out while the pool is full
-    assert len(holding.inside) == SIZE and len(holding.seen) == SIZE
-    holding.go.set()
+    assert len(pool.inside) == SIZE and len(pool.seen) == SIZE
+    pool.go.set()
     assert await asyncio.gather(*tasks) == list(range(CALLS))
-    assert holding.most == SIZE
-    assert sorted(holding.seen) == list(range(CALLS))  # each sent once
-    assert holding.seen[:SIZE] == list(range(SIZE))  # first come, first admitted
-    await engine.close()
-
-
-async def test_a_users_pool_is_not_held_back() -> None:
-    holding = Holding()
-    engine = engine_over(holding, owns=False)
-    tasks = [asyncio.create_task(engine.execute(read(n))) for n in range(CALLS)]
-    await settle(lambda: len(holding.inside) == CALLS)
-    holding.go.set()
-    await asyncio.gather(*tasks)
-    assert holding.most == CALLS
+    assert pool.most == SIZE
+    assert sorted(pool.seen) == list(range(CALLS))  # each sent once
+    assert pool.seen[:SIZE] == list(range(SIZE))  # first come, first admitted
+    await client.close()
 
 
 async def test_cancelled_calls_give_their_place_back_and_nothing_is_lost_or_repeated() -> None:
-    holding = Holding()
-    engine = engine_over(holding)
-    tasks = [asyncio.create_task(engine.execute(read(n))) for n in range(CALLS)]
-    await settle(lambda: len(holding.inside) == SIZE)
-    sent = set(holding.inside)
+    pool = HoldingPool()
+    client = client_over(pool)
+    tasks = [get(client, n) for n in range(CALLS)]
+    await settle(lambda: len(pool.inside) == SIZE)
+    sent = set(pool.inside)
     cancelled_inside = sorted(sent)[:4]  # in the pool, waiting for their answer
     cancelled_waiting = [n for n in range(CALLS) if n not in sent][:10]  # held back
     for n in cancelled_inside + cancelled_waiting:
         tasks[n].cancel()
     # Four places came free: four of the waiting calls go in, never more than the size.
-    await settle(lambda: len(holding.seen) == SIZE + 4)
+    await settle(lambda: len(pool.seen) == SIZE + 4)
     await idle_turns()
-    assert len(holding.inside) == SIZE and len(holding.seen) == SIZE + 4
-    holding.go.set()
+    assert len(pool.inside) == SIZE and len(pool.seen) == SIZE + 4
+    pool.go.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     cancelled = set(cancelled_inside + cancelled_waiting)
     for n, result in enumerate(results):
@@ -143,42 +150,47 @@ async def test_cancelled_calls_give_their_place_back_and_nothing_is_lost_or_repe
             assert isinstance(result, asyncio.CancelledError), (n, result)
         else:
             assert result == n
-    assert holding.most == SIZE
-    assert sorted(holding.seen) == sorted(set(range(CALLS)) - set(cancelled_waiting))
-    assert len(holding.seen) == len(set(holding.seen))  # none sent twice
+    assert pool.most == SIZE
+    assert sorted(pool.seen) == sorted(set(range(CALLS)) - set(cancelled_waiting))
+    assert len(pool.seen) == len(set(pool.seen))  # none sent twice
 
     # No place was lost or made up: the pool fills to exactly its size again.
-    again = Holding()
-    engine.http_client._transport = httpx.MockTransport(again)
-    more = [asyncio.create_task(engine.execute(read(n))) for n in range(CALLS)]
+    again = HoldingPool()
+    client._engine.http_client._transport._pool = again
+    more = [get(client, n) for n in range(CALLS)]
     await settle(lambda: len(again.inside) == SIZE)
     await idle_turns()
     assert len(again.inside) == SIZE
     again.go.set()
     assert await asyncio.gather(*more) == list(range(CALLS))
-    await engine.close()
+    await client.close()
 
 
 async def test_a_call_held_back_past_its_pool_timeout_is_a_timeout_never_sent() -> None:
-    holding = Holding()
-    engine = engine_over(holding)
-    tasks = [asyncio.create_task(engine.execute(read(n))) for n in range(SIZE)]
-    await settle(lambda: len(holding.inside) == SIZE)
-    impatient = {"timeout": httpx.Timeout(5.0, pool=0.0), "max_retries": 0}
+    pool = HoldingPool()
+    client = client_over(pool)
+    tasks = [get(client, n) for n in range(SIZE)]
+    await settle(lambda: len(pool.inside) == SIZE)
     with pytest.raises(APITimeoutError, match="never sent") as caught:
-        await engine.execute(read(99), impatient)
+        await client.items.get(99, timeout=httpx.Timeout(5.0, pool=0.0))
     assert caught.value.may_have_been_applied is False
-    assert 99 not in holding.seen
-    holding.go.set()
+    assert 99 not in pool.seen
+    pool.go.set()
     assert await asyncio.gather(*tasks) == list(range(SIZE))
-    await engine.close()
+    await client.close()
 
 
 async def test_with_options_copies_share_the_admission() -> None:
-    client = AsyncDemoClient("http://127.0.0.1:9")
+    pool = HoldingPool()
+    client = client_over(pool)
     patient = client.with_options(timeout=60)
-    assert patient._engine.admission is client._engine.admission
-    await close(client)
+    tasks = [get(client, n) for n in range(SIZE)] + [get(patient, n) for n in range(SIZE, 12)]
+    await settle(lambda: len(pool.inside) == SIZE)
+    await idle_turns()
+    assert len(pool.seen) == SIZE
+    pool.go.set()
+    assert await asyncio.gather(*tasks) == list(range(12))
+    await client.close()
 
 
 def test_an_idle_connection_the_server_wrote_to_or_closed_is_not_reused() -> None:

@@ -76,8 +76,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 POOL_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=5.0)
 """The connection pool of an async client the SDK creates itself (no `http_client=`): up to 8
-connections, each kept alive for 5 s between calls. Its engine lets as many requests into the
-pool at a time and holds the others back, first come first served (`AsyncEngine.admission`):
+connections, each kept alive for 5 s between calls. Its transport lets as many requests into the
+pool at a time and holds the others back, first come first served (`AdmittingTransport`):
 httpx's async pool checks every connection each time a request comes or goes, and hands one
 idle connection to several requests that then retry, so the more requests it holds, the more
 each costs (docs/performance.md, "Fan-out"). For more calls in flight, against slow servers,
@@ -571,11 +571,6 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
     ) -> None:
         super().__init__(http_client=http_client, owns_client=owns_client, **settings)
         self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
-        self.admission = asyncio.Semaphore(_pool_size()) if owns_client else None
-        """How many requests may be in the connection pool the SDK created at once (sent, or
-        their answer being read); later ones wait here, first come first served, under the
-        request's pool timeout and the attempt's deadline. Shared with `derive` copies, as
-        the pool is; `None` for a client passed in, which is used as given."""
 
     async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
         """Send `call`, retrying as the policy says, and return its parsed answer.
@@ -627,22 +622,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         return self.result(call, response)
 
     async def _receive(self, call: Call[Any], request: httpx.Request) -> httpx.Response:
-        """Send `request` and read its answer, unless larger than the call's bound; with the
-        SDK's own pool, once admitted (`admission`)."""
-        admission = self.admission
-        if admission is None:
-            return await self._exchange(call, request)
-        if admission.locked():
-            await _admitted(admission, request)
-        else:
-            await admission.acquire()  # free: returns at once, without suspending
-        try:
-            return await self._exchange(call, request)
-        finally:
-            admission.release()
-
-    async def _exchange(self, call: Call[Any], request: httpx.Request) -> httpx.Response:
-        """Send `request` and read its whole answer (the connection goes back to the pool)."""
+        """Send `request` and read its answer, unless larger than the call's bound."""
         response = await self.http_client.send(
             request, auth=self.auth_for(call), follow_redirects=False, stream=True
         )
@@ -735,25 +715,6 @@ def _log_retry(state: tenacity.RetryCallState, error: ServiceHubError) -> None:
             state.attempt_number,
             state.upcoming_sleep,
         )
-
-
-def _pool_size() -> int:
-    return POOL_LIMITS.max_connections or 8
-
-
-async def _admitted(admission: asyncio.Semaphore, request: httpx.Request) -> None:
-    """Wait for a place in the pool as httpx waits for a connection: no longer than the
-    request's pool timeout or what is left of the attempt's deadline (`httpx.PoolTimeout`,
-    the request never sent)."""
-    timeouts = request.extensions.get("timeout", {})
-    limits = [t for t in (timeouts.get("pool"), deadline.remaining()) if t is not None]
-    try:
-        async with asyncio.timeout(min(limits) if limits else None):
-            await admission.acquire()
-    except TimeoutError:
-        raise httpx.PoolTimeout(
-            "no connection of the pool became free in time", request=request
-        ) from None
 
 
 def _as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
