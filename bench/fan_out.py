@@ -1,76 +1,178 @@
-"""Async fan-out over loopback: the SDK over httpx's own pool against the SDK over
-`AiohttpClient` (aiohttp), at concurrency 1, 8 and 64, in one run.
+"""Async fan-out: the SDK's cost with many calls in flight, in memory and over loopback.
 
-The server is an asyncio process replaying a CECenter read (`_serve.replayed_apart`), so that
-the client is what is measured. Each round sends `CALLS` reads through each client, which
-goes first alternating; the figures are medians over the rounds, and the ratio (aiohttp time /
-httpx time, lower is faster) is the median of the rounds' own ratios with its quartiles.
-Nothing is asserted; the numbers are printed."""
+- **In memory**: 1,000 typed CECenter reads at concurrency 64 against the same 1,000 reads one
+  at a time, through one client over an in-memory transport that yields to the event loop on
+  every request. The ratio (fan-out time / one-at-a-time time, per call) is the SDK's own
+  cost of concurrency; goal <= 1.15x.
+- **Over loopback**: calls/s at concurrency 1, 8 and 64 against an asyncio server in another
+  process replaying CECenter's answers (`_serve.replayed_apart`), so that the client is what
+  is measured. Three clients: the SDK's default path (no `http_client=`: the pool the SDK
+  creates), a plain `httpx.AsyncClient()` passed in (used exactly as given), and
+  `AiohttpClient` for reference. Each round sends one batch per concurrency, each on its own
+  client of the kind, in alternating order, so that a slow spell of the machine falls on all.
+  Goal: the default path does not lose throughput as concurrency grows, i.e. its calls/s at
+  64 in flight are at least those at 1 (the median of the rounds' own ratios, >= 1.00x).
+
+Nothing is asserted; the numbers are printed, each goal beside its figure.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _goals import goal
 from _serve import replayed_apart, served_apart
 from _timing import apaired
-from backends import recorded
-from tests.proof.backends import BACKENDS
+from backends import recorded, yielding
+from tests.proof.backends import BACKENDS, Backend
 
-from servicehub_sdk.core import AiohttpClient
-
-CALLS = 1000  # per round and client
+CALLS = 1000  # per batch
 ROUNDS = 7
 CONCURRENCY = (1, 8, 64)
+MEMORY_CONCURRENCY = 64
 
 
-async def compare(url: str, concurrency: int, calls: int) -> str:
-    backend = next(b for b in BACKENDS if b.name == "cecenter")
-    emulator = backend.make_emulator()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    gate = asyncio.Semaphore(concurrency)
-    async with (
-        httpx.AsyncClient(limits=limits) as pooled,
-        AiohttpClient(limits=limits) as aio,
-    ):
-        over_httpx = backend.client(emulator, url, "async", http_client=pooled)
-        over_aiohttp = backend.client(emulator, url, "async", http_client=aio)
+def _cecenter() -> Backend:
+    return next(b for b in BACKENDS if b.name == "cecenter")
 
-        async def one(client: object) -> None:
-            async with gate:
-                await backend.read(client, emulator)
 
-        async def batch_httpx() -> None:
-            await asyncio.gather(*(one(over_httpx) for _ in range(calls)))
+async def in_memory(backend: Backend, emulator: Any, url: str, answers: Any, calls: int) -> None:
+    """Fan-out at `MEMORY_CONCURRENCY` against one call at a time, one client, in memory."""
+    http = httpx.AsyncClient(transport=yielding(answers))
+    client = backend.client(emulator, url, "async", http_client=http)
+    gate = asyncio.Semaphore(MEMORY_CONCURRENCY)
 
-        async def batch_aiohttp() -> None:
-            await asyncio.gather(*(one(over_aiohttp) for _ in range(calls)))
+    async def one() -> None:
+        async with gate:
+            await backend.read(client, emulator)
 
-        await batch_httpx()  # warm both pools and the token cache
-        await batch_aiohttp()
-        timing = await apaired(batch_aiohttp, batch_httpx, 1, rounds=ROUNDS)
-        await over_httpx.close()
-        await over_aiohttp.close()
-    return (
-        f"concurrency {concurrency:>2}: httpx pool {calls / timing.raw:,.0f} calls/s, "
-        f"aiohttp {calls / timing.sdk:,.0f} calls/s, aiohttp/httpx time {timing}"
+    async def fan_out() -> None:
+        await asyncio.gather(*(one() for _ in range(calls)))
+
+    async def one_at_a_time() -> None:
+        for _ in range(calls):
+            await backend.read(client, emulator)
+
+    await fan_out()  # warm the client and its token
+    await one_at_a_time()
+    timing = await apaired(fan_out, one_at_a_time, 1, rounds=ROUNDS)
+    await client.close()
+    await http.aclose()
+    print(
+        f"  in memory, {calls:,} calls: at {MEMORY_CONCURRENCY} in flight "
+        f"{timing.sdk / calls * 1e6:,.0f} us a call, one at a time "
+        f"{timing.raw / calls * 1e6:,.0f} us a call, fan-out / one at a time {timing}",
+        flush=True,
+    )
+    goal(
+        f"fan-out at {MEMORY_CONCURRENCY}, in memory, per call against one at a time",
+        str(timing),
+        timing.ratio <= 1.15,
+        "<= 1.15x",
     )
 
 
+Batch = Callable[[], Awaitable[None]]
+
+
+async def loopback(
+    backend: Backend, emulator: Any, url: str, calls: int, make: Callable[[], Any] | None
+) -> tuple[dict[int, float], list[float]]:
+    """Calls/s per concurrency (medians over the rounds) and the rounds' ratios of the rate
+    at the highest concurrency to the rate at 1. `make` builds the `http_client` passed in
+    (`None`: the SDK's own pool); each concurrency has its own client."""
+    clients: dict[int, Any] = {}
+    owned: list[Any] = []
+    for concurrency in CONCURRENCY:
+        options: dict[str, Any] = {}
+        if make is not None:
+            options["http_client"] = make()
+            owned.append(options["http_client"])
+        clients[concurrency] = backend.client(emulator, url, "async", **options)
+
+    def batch(concurrency: int) -> Batch:
+        client = clients[concurrency]
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one() -> None:
+            async with gate:
+                await backend.read(client, emulator)
+
+        async def run() -> None:
+            await asyncio.gather(*(one() for _ in range(calls)))
+
+        return run
+
+    batches = {concurrency: batch(concurrency) for concurrency in CONCURRENCY}
+    for run in batches.values():
+        await run()  # warm each pool and token cache
+    rates: dict[int, list[float]] = {concurrency: [] for concurrency in CONCURRENCY}
+    for number in range(ROUNDS):
+        order = CONCURRENCY if number % 2 == 0 else tuple(reversed(CONCURRENCY))
+        for concurrency in order:
+            started = time.perf_counter()
+            await batches[concurrency]()
+            rates[concurrency].append(calls / (time.perf_counter() - started))
+    for client in clients.values():
+        await client.close()
+    for http in owned:
+        await http.aclose()
+    low, high = CONCURRENCY[0], CONCURRENCY[-1]
+    ratios = [h / lo for h, lo in zip(rates[high], rates[low], strict=True)]
+    return {c: statistics.median(r) for c, r in rates.items()}, ratios
+
+
+def _spread(ratios: list[float]) -> tuple[float, str]:
+    low, middle, high = statistics.quantiles(ratios, n=4)
+    return middle, f"{middle:.2f}x ({low:.2f}-{high:.2f})"
+
+
+def _aiohttp() -> Callable[[], Any] | None:
+    try:
+        from servicehub_sdk.core import AiohttpClient
+    except ImportError:  # the `aiohttp` extra is not installed
+        return None
+    return AiohttpClient
+
+
 def main(calls: int = CALLS) -> None:
-    backend = next(b for b in BACKENDS if b.name == "cecenter")
+    backend = _cecenter()
     emulator = backend.make_emulator()
     with served_apart(emulator) as url:
         answers, _ = recorded(backend, emulator, url)
+    print("fan-out, CECenter `service_ticket_types.list` reads:", flush=True)
+    asyncio.run(in_memory(backend, emulator, url, answers, calls))
+    kinds: dict[str, Callable[[], Any] | None] = {
+        "SDK's own pool (default)": None,
+        "httpx.AsyncClient() passed in": httpx.AsyncClient,
+    }
+    if (aiohttp := _aiohttp()) is not None:
+        kinds["AiohttpClient passed in"] = aiohttp
+    high = CONCURRENCY[-1]
     with replayed_apart(answers) as url:
-        print(f"fan-out over loopback, {calls:,} CECenter reads per round and client:")
-        for concurrency in CONCURRENCY:
-            print("  " + asyncio.run(compare(url, concurrency, calls)), flush=True)
+        print(f"  over loopback, {calls:,} calls per batch, {ROUNDS} rounds:", flush=True)
+        for name, make in kinds.items():
+            rates, ratios = asyncio.run(loopback(backend, emulator, url, calls, make))
+            ratio, spread = _spread(ratios)
+            figures = ", ".join(f"{c} in flight {rates[c]:,.0f} calls/s" for c in CONCURRENCY)
+            print(f"    {name}: {figures}; {high} / 1 in flight {spread}", flush=True)
+            if make is None:
+                goal(
+                    f"loopback, default path, calls/s at {high} in flight against 1",
+                    spread,
+                    ratio >= 1.0,
+                    ">= 1.00x",
+                )
 
 
 if __name__ == "__main__":

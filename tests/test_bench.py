@@ -70,18 +70,25 @@ def test_engine_and_imports(
     assert "import servicehub_sdk.ssh:" in out
 
 
-def test_fan_out_over_aiohttp(
+def test_fan_out_in_memory_and_over_loopback(
     bench: dict[str, ModuleType],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pytest.importorskip("servicehub_sdk.core._aiohttp_client")
     fan_out = importlib.import_module("fan_out")
     monkeypatch.setattr(fan_out, "ROUNDS", 3)
     fan_out.main(calls=20)
     out = capsys.readouterr().out
-    assert len(RATIO.findall(out)) == 3, out
-    assert all(f"concurrency {c:>2}:" in out for c in (1, 8, 64)), out
+    assert "goal fan-out at 64, in memory, per call against one at a time: " in out, out
+    assert "goal loopback, default path, calls/s at 64 in flight against 1: " in out, out
+    kinds = ["SDK's own pool (default):", "httpx.AsyncClient() passed in:"]
+    if fan_out._aiohttp() is not None:
+        kinds.append("AiohttpClient passed in:")
+    for kind in kinds:
+        line = next(line for line in out.splitlines() if kind in line)
+        assert all(f"{c} in flight " in line for c in (1, 8, 64)), line
+        assert len(RATIO.findall(line)) == 1, line
+    assert len(RATIO.findall(out)) == 3 + len(kinds), out
 
 
 def test_throughput(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,7 @@ from typing import (
 import httpx
 from typing_extensions import TypeVar as DefaultedTypeVar
 
+from ._admission import AdmittingTransport
 from ._base_url import (
     base_url_from,
     building_with,
@@ -56,6 +57,7 @@ from ._environment import env_value
 from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
 from ._http import (
+    POOL_LIMITS,
     AsyncEngine,
     EngineSettings,
     ErrorDecoder,
@@ -348,7 +350,7 @@ class AsyncClient(ClientBase[Async]):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise self._wrong_http_client(httpx.AsyncClient, http_client)
         owns = http_client is None
-        client = http_client or httpx.AsyncClient()
+        client = http_client or httpx.AsyncClient(transport=AdmittingTransport(limits=POOL_LIMITS))
         return AsyncEngine(http_client=client, owns_client=owns, **settings)
 
     @property

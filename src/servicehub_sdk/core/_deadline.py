@@ -15,6 +15,8 @@ from __future__ import annotations
 # ruff: noqa: ASYNC109  (httpcore's network interface takes timeouts as arguments)
 import contextvars
 import logging
+import select
+import sys
 import warnings
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -123,6 +125,8 @@ class _Stream:
 class _AsyncStream:
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
+        socket = stream.get_extra_info("socket")
+        self._socket = socket if callable(getattr(socket, "fileno", None)) else None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
@@ -143,7 +147,24 @@ class _AsyncStream:
         )
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._socket is not None:
+            # Asked of every idle connection each time a request enters or leaves the pool;
+            # anyio answers it by rebuilding all of the socket's attributes (a system call).
+            return _readable(self._socket)
         return self._stream.get_extra_info(info)
+
+
+def _readable(sock: Any) -> bool:
+    """Whether `sock` has something to read (a closed socket counts as readable), as httpcore
+    decides it: an idle connection the server has closed or written to cannot be reused."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    if sys.platform == "win32" or not hasattr(select, "poll"):
+        return bool(select.select([fd], [], [], 0)[0])
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class _Backend:

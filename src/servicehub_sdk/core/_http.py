@@ -56,6 +56,7 @@ from ._retry import (
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "POOL_LIMITS",
     "AsyncEngine",
     "EngineSettings",
     "ErrorInfo",
@@ -72,6 +73,16 @@ T = TypeVar("T")
 C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+POOL_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=5.0)
+"""The connection pool of an async client the SDK creates itself (no `http_client=`): up to 8
+connections, each kept alive for 5 s between calls. Its transport lets as many requests into the
+pool at a time and holds the others back, first come first served (`AdmittingTransport`):
+httpx's async pool checks every connection each time a request comes or goes, and hands one
+idle connection to several requests that then retry, so the more requests it holds, the more
+each costs (docs/performance.md, "Fan-out"). For more calls in flight, against slow servers,
+pass `http_client=AiohttpClient()` or an `httpx.AsyncClient` of your own; a client
+passed as `http_client=` is used exactly as given."""
 
 _RETRYING = tenacity.Retrying()
 """The owner tenacity's retry states name; the strategies asked are the call's `RetryPolicy`."""
