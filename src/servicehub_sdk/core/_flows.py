@@ -75,10 +75,15 @@ class BoundStep:
 @dataclass(frozen=True, slots=True)
 class Together:
     """Several flows whose results are wanted as a list, in order: one after another under
-    the sync driver, up to `concurrency` at once under the async one (`None`: one at a time)."""
+    the sync driver, up to `concurrency` at once under the async one (`None`: one at a time).
+
+    `after`, when set, names for each flow the (earlier) flows of the group that must have
+    finished before it starts; a flow waiting for them does not hold one of the `concurrency`
+    places, and one whose prerequisite failed does not start."""
 
     flows: list[Steps[Any]] = field(default_factory=list)
     concurrency: int | None = None
+    after: list[tuple[int, ...]] | None = None
 
 
 Steps = Generator[BoundStep | Together, Any, T]
@@ -151,9 +156,25 @@ def listing(
     return Listing(owner, op.fn(owner, *args, **kwargs))
 
 
-def together(flows: Sequence[Steps[T]], concurrency: int | None = None) -> Steps[list[T]]:
-    """The results of `flows`, in order (run side by side by the async driver)."""
-    results: list[T] = yield Together(list(flows), concurrency)
+def together(
+    flows: Sequence[Steps[T]],
+    concurrency: int | None = None,
+    *,
+    after: Sequence[Sequence[int]] | None = None,
+) -> Steps[list[T]]:
+    """The results of `flows`, in order (run side by side by the async driver).
+
+    `after[i]` lists the indices of the flows that must have finished before flow `i` starts
+    (each smaller than `i`: the sync driver runs the flows in order, so it meets them as it
+    goes); the async driver starts a flow as soon as its own prerequisites are done."""
+    waits = None
+    if after is not None:
+        if len(after) != len(flows):
+            raise ConfigurationError("together(): after= needs one entry per flow")
+        waits = [tuple(before) for before in after]
+        if any(not 0 <= b < i for i, before in enumerate(waits) for b in before):
+            raise ConfigurationError("together(): a flow can only wait for flows before it")
+    results: list[T] = yield Together(list(flows), concurrency, waits)
     return results
 
 
@@ -207,9 +228,32 @@ async def run_steps_async(flow: Steps[T]) -> T:
 
 async def _side_by_side(group: Together) -> list[Any]:
     gate = asyncio.Semaphore(group.concurrency or 1)
+    if group.after is not None:
+        return await _in_dependency_order(group, gate)
 
     async def bounded(flow: Steps[Any]) -> Any:
         async with gate:
             return await run_steps_async(flow)
 
     return list(await asyncio.gather(*(bounded(f) for f in group.flows)))
+
+
+async def _in_dependency_order(group: Together, gate: asyncio.Semaphore) -> list[Any]:
+    """The flows of `group`, each started once the flows it waits for (`group.after`) are
+    done; a prerequisite's error is raised in its dependants instead of running them."""
+    assert group.after is not None
+    tasks: list[asyncio.Future[Any]] = []
+
+    async def bounded(flow: Steps[Any], before: tuple[int, ...]) -> Any:
+        try:
+            if before:
+                await asyncio.gather(*(tasks[b] for b in before))
+        except BaseException:
+            flow.close()
+            raise
+        async with gate:
+            return await run_steps_async(flow)
+
+    for flow, before in zip(group.flows, group.after, strict=True):
+        tasks.append(asyncio.ensure_future(bounded(flow, before)))
+    return list(await asyncio.gather(*tasks))
