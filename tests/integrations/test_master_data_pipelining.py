@@ -1,0 +1,151 @@
+"""Master-data sync with the dependency levels overlapping, sync and async: a document of
+machines goes out as soon as the documents writing its customers and machine models are done,
+and never before (read from the order in which the emulator received the documents)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
+from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
+from servicehub_sdk.testing import EmulatorTransport, SSHEmulator
+
+MODELS, CUSTOMERS = 2, 8
+SLOW = "PC-7"
+"""The customer whose document the emulator answers last (see `Paused`)."""
+
+
+def records(org: str) -> dict[str, list[dict[str, Any]]]:
+    """Machine `PE-n` belongs to customer `PC-n` and machine model `PM-(n % MODELS)`."""
+    return {
+        "machine_models": [
+            {"external_id": f"PM-{n}", "model_name": f"Model {n}", "technology": "Laser"}
+            for n in range(MODELS)
+        ],
+        "customers": [
+            {
+                "external_id": f"PC-{n}",
+                "name": f"Customer {n}",
+                "service_organisation": org,
+                "country": "DE",
+            }
+            for n in range(CUSTOMERS)
+        ],
+        "customer_machines": [
+            {
+                "external_id": f"PE-{n}",
+                "serial_number": f"SN-{n}",
+                "customer_external_id": f"PC-{n}",
+                "machine_model_external_id": f"PM-{n % MODELS}",
+            }
+            for n in range(CUSTOMERS)
+        ],
+    }
+
+
+class Paused(httpx.AsyncBaseTransport):
+    """Hands requests to the emulator in process, the document naming `SLOW` only after
+    every other task has had many turns (no real time passes)."""
+
+    def __init__(self, served: EmulatorTransport) -> None:
+        self.served = served
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        if request.url.path.endswith("/graphql") and SLOW in written(json.loads(body)["query"]):
+            for _ in range(200):
+                await asyncio.sleep(0)
+        return await self.served.handle_async_request(request)
+
+
+def written(document: str) -> set[str]:
+    """The external IDs of the records a document writes (carried as string literals; a
+    machine's customer and machine model are named by `customerExternalId`…, not matched)."""
+    return set(re.findall(r'\bexternalId: "(P[MCE]-\d+)"', document))
+
+
+def arrivals(emulator: SSHEmulator) -> dict[str, int]:
+    """For each record, the position of the first document naming it among those received."""
+    first: dict[str, int] = {}
+    for position, document in enumerate(emulator.requests):
+        for key in written(document):
+            first.setdefault(key, position)
+    return first
+
+
+def assert_machines_after_their_records(emulator: SSHEmulator) -> None:
+    order = arrivals(emulator)
+    for n in range(CUSTOMERS):
+        machine = order[f"PE-{n}"]
+        assert order[f"PC-{n}"] < machine, n
+        assert order[f"PM-{n % MODELS}"] < machine, n
+
+
+def org_name(emulator: SSHEmulator) -> str:
+    return str(next(iter(emulator.store.organisations.values()))["name"])
+
+
+def sync_run(emulator: SSHEmulator, data: Any) -> Any:
+    served = EmulatorTransport(emulator)
+    with SSHClient(**emulator.client_config(served.url), http_client=served.client()) as hub:
+        return sync_master_data(hub, data, batch_size=2)
+
+
+async def async_run(emulator: SSHEmulator, data: Any, concurrency: int = 3) -> Any:
+    served = EmulatorTransport(emulator)
+    async with (
+        httpx.AsyncClient(transport=Paused(served)) as http,
+        AsyncSSHClient(**emulator.client_config(served.url), http_client=http) as hub,
+    ):
+        return await sync_master_data_async(hub, data, batch_size=2, concurrency=concurrency)
+
+
+def test_sync_writes_no_machine_before_its_customer_and_model() -> None:
+    emulator = SSHEmulator(seed=2)
+    report = sync_run(emulator, records(org_name(emulator)))
+    assert report.counts == {"created": MODELS + 2 * CUSTOMERS}
+    assert_machines_after_their_records(emulator)
+
+
+async def test_async_writes_no_machine_before_its_customer_and_model() -> None:
+    emulator = SSHEmulator(seed=2)
+    report = await async_run(emulator, records(org_name(emulator)))
+    assert report.counts == {"created": MODELS + 2 * CUSTOMERS}
+    assert_machines_after_their_records(emulator)
+    machines = sorted(m["externalId"] for m in emulator.store.machines.values())
+    assert [m for m in machines if m.startswith("PE-")] == [f"PE-{n}" for n in range(CUSTOMERS)]
+
+
+async def test_async_machines_go_out_while_a_later_customer_is_still_in_flight() -> None:
+    emulator = SSHEmulator(seed=2)
+    report = await async_run(emulator, records(org_name(emulator)))
+    order = arrivals(emulator)
+    assert report.counts == {"created": MODELS + 2 * CUSTOMERS}
+    assert order["PE-0"] < order[SLOW] < order["PE-7"]
+
+
+async def test_a_machine_whose_customer_failed_in_this_run_is_reported_not_sent(
+    mode: str,
+) -> None:
+    emulator = SSHEmulator(seed=2)
+    data = records(org_name(emulator))
+    data["customers"][3]["external_id"] = "PC-2"  # twice in the run: the second create fails
+    data["customer_machines"][5]["customer_external_id"] = "PC-2"
+    if mode == "sync":
+        report = sync_run(emulator, data)
+    else:
+        report = await async_run(emulator, data)
+    rows = Counter((r.kind, r.key) for r in report.results)
+    assert rows[("customer_machine", "PE-5")] == 1
+    [machine] = [r for r in report.results if r.key == "PE-5"]
+    assert machine.action == "failed"
+    assert machine.reason == "its customer 'PC-2' failed in this run"
+    assert "PE-5" not in arrivals(emulator)
+    # not created: the twin PC-2, and the machines of PC-2 (PE-2, PE-5) and of PC-3 (gone)
+    assert sum(r.action == "created" for r in report.results) == MODELS + 2 * CUSTOMERS - 4
