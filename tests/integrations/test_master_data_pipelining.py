@@ -11,7 +11,10 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
+from servicehub_sdk import ConfigurationError
+from servicehub_sdk.core import BoundStep, Steps, run_steps, run_steps_async, together
 from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import EmulatorTransport, SSHEmulator
@@ -149,3 +152,58 @@ async def test_a_machine_whose_customer_failed_in_this_run_is_reported_not_sent(
     assert "PE-5" not in arrivals(emulator)
     # not created: the twin PC-2, and the machines of PC-2 (PE-2, PE-5) and of PC-3 (gone)
     assert sum(r.action == "created" for r in report.results) == MODELS + 2 * CUSTOMERS - 4
+
+
+class Recorder:
+    """A sync runner that notes the work it carries out, refusing `"bad"`."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+
+    def run(self, work: str, options: Any = None) -> str:
+        if work == "bad":
+            raise ValueError(work)
+        self.done.append(work)
+        return work
+
+
+class AsyncRecorder:
+    """`Recorder` for the async driver, letting other flows run before each work."""
+
+    def __init__(self) -> None:
+        self.recorder = Recorder()
+        self.done = self.recorder.done
+
+    async def run(self, work: str, options: Any = None) -> str:
+        await asyncio.sleep(0)
+        return self.recorder.run(work)
+
+
+def recorder(mode: str) -> Recorder | AsyncRecorder:
+    return Recorder() if mode == "sync" else AsyncRecorder()
+
+
+def noted(runner: Recorder | AsyncRecorder, work: str) -> Steps[str]:
+    result: str = yield BoundStep(runner, work)
+    return result
+
+
+async def drive(mode: str, flow: Steps[Any]) -> Any:
+    return run_steps(flow) if mode == "sync" else await run_steps_async(flow)
+
+
+async def test_together_after_starts_no_flow_whose_prerequisite_failed(mode: str) -> None:
+    runner = recorder(mode)
+    flows = [noted(runner, "bad"), noted(runner, "free"), noted(runner, "dependant")]
+    with pytest.raises(ValueError):
+        await drive(mode, together(flows, 3, after=[(), (), (0,)]))
+    assert "dependant" not in runner.done
+
+
+async def test_together_after_names_only_earlier_flows(mode: str) -> None:
+    runner = recorder(mode)
+    backwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(1,), ()])
+    with pytest.raises(ConfigurationError, match="only wait for flows before it"):
+        await drive(mode, backwards)
+    forwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(), (0,)])
+    assert await drive(mode, forwards) == ["a", "b"]
