@@ -540,8 +540,14 @@ def sync_master_data(
     `service_organisation` (an id or name) is used for customers that name none.
 
     Writes go out `batch_size` per GraphQL document (machine models and customers first,
-    then the machines that refer to them); a server that refuses large documents gets
-    smaller ones (see "Batches" in the Secure Service Hub docs).
+    then the machines that refer to them: a document of machines goes out once the
+    documents writing their customers and machine models are done); a server that refuses
+    large documents gets smaller ones (see "Batches" in the Secure Service Hub docs).
+
+    The report's rows come in this order: records that fail their checks or need no write,
+    as they are planned; then the written records as their documents are answered. A
+    machine whose customer or machine model failed in this run is reported when its
+    document would go out.
 
     `mapping` (an `ExportMapping`) reads the ERP's own column names and values; the whole
     source is mapped and checked before the hub is read. With `export_state` (what
@@ -590,7 +596,9 @@ async def sync_master_data_async(
     export_name: str = DEFAULT_EXPORT_NAME,
 ) -> SyncReport:
     """`sync_master_data` for the async client, with up to `concurrency` documents of
-    `batch_size` writes in flight at once."""
+    `batch_size` writes in flight at once; documents of machines start while later
+    customers are still in flight, as soon as their own customers and machine models are
+    written. The async client is the bulk path: the sync one sends one document at a time."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
     data = load_master_data(source, mapping=mapping)
