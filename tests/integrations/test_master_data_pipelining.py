@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 from collections import Counter
 from typing import Any
 
@@ -67,6 +68,31 @@ class Paused(httpx.AsyncBaseTransport):
         return await self.served.handle_async_request(request)
 
 
+class Held(httpx.BaseTransport):
+    """Hands requests to the emulator in process from the sync client's threads; with `hold`,
+    the document naming `SLOW` waits until a document of machines has arrived (at most
+    `WAIT` s: only a run that sends no machine before it waits that long)."""
+
+    WAIT = 10.0
+
+    def __init__(self, served: EmulatorTransport, *, hold: bool) -> None:
+        self.served = served
+        self.hold = hold
+        self.machines = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        names = (
+            written(json.loads(body)["query"]) if request.url.path.endswith("/graphql") else set()
+        )
+        if self.hold and SLOW in names:
+            self.machines.wait(self.WAIT)
+        response = self.served.handle_request(request)
+        if any(name.startswith("PE-") for name in names):
+            self.machines.set()  # once the emulator has it: the held document comes after
+        return response
+
+
 def written(document: str) -> set[str]:
     """The external IDs of the records a document writes (carried as string literals; a
     machine's customer and machine model are named by `customerExternalId`…, not matched)."""
@@ -94,10 +120,13 @@ def org_name(emulator: SSHEmulator) -> str:
     return str(next(iter(emulator.store.organisations.values()))["name"])
 
 
-def sync_run(emulator: SSHEmulator, data: Any) -> Any:
+def sync_run(emulator: SSHEmulator, data: Any, concurrency: int = 1) -> Any:
     served = EmulatorTransport(emulator)
-    with SSHClient(**emulator.client_config(served.url), http_client=served.client()) as hub:
-        return sync_master_data(hub, data, batch_size=2)
+    with (
+        httpx.Client(transport=Held(served, hold=concurrency > 1)) as http,
+        SSHClient(**emulator.client_config(served.url), http_client=http) as hub,
+    ):
+        return sync_master_data(hub, data, batch_size=2, concurrency=concurrency)
 
 
 async def async_run(emulator: SSHEmulator, data: Any, concurrency: int = 3) -> Any:
@@ -114,6 +143,15 @@ def test_sync_writes_no_machine_before_its_customer_and_model() -> None:
     report = sync_run(emulator, records(org_name(emulator)))
     assert report.counts == {"created": MODELS + 2 * CUSTOMERS}
     assert_machines_after_their_records(emulator)
+
+
+def test_sync_with_documents_in_flight_writes_no_machine_before_its_records() -> None:
+    emulator = SSHEmulator(seed=2)
+    report = sync_run(emulator, records(org_name(emulator)), concurrency=3)
+    assert report.counts == {"created": MODELS + 2 * CUSTOMERS}
+    assert_machines_after_their_records(emulator)
+    order = arrivals(emulator)
+    assert order["PE-0"] < order[SLOW] < order["PE-7"]
 
 
 async def test_async_writes_no_machine_before_its_customer_and_model() -> None:
@@ -141,7 +179,7 @@ async def test_a_machine_whose_customer_failed_in_this_run_is_reported_not_sent(
     data["customers"][3]["external_id"] = "PC-2"  # twice in the run: the second create fails
     data["customer_machines"][5]["customer_external_id"] = "PC-2"
     if mode == "sync":
-        report = sync_run(emulator, data)
+        report = sync_run(emulator, data, concurrency=3)
     else:
         report = await async_run(emulator, data)
     rows = Counter((r.kind, r.key) for r in report.results)
@@ -196,7 +234,7 @@ async def test_together_after_starts_no_flow_whose_prerequisite_failed(mode: str
     runner = recorder(mode)
     flows = [noted(runner, "bad"), noted(runner, "free"), noted(runner, "dependant")]
     with pytest.raises(ValueError):
-        await drive(mode, together(flows, 3, after=[(), (), (0,)]))
+        await drive(mode, together(flows, 3, after=[(), (), (0,)], threads=True))
     assert "dependant" not in runner.done
 
 
@@ -205,5 +243,5 @@ async def test_together_after_names_only_earlier_flows(mode: str) -> None:
     backwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(1,), ()])
     with pytest.raises(ConfigurationError, match="only wait for flows before it"):
         await drive(mode, backwards)
-    forwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(), (0,)])
+    forwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(), (0,)], threads=True)
     assert await drive(mode, forwards) == ["a", "b"]

@@ -405,8 +405,8 @@ def _execute(
     set): machine models and customers (`first`), then the machines.
 
     A document of machines starts as soon as the documents that write their customers and
-    machine models are done, not after the last of them (the sync driver still sends one
-    document after another, in that order). Just before it is sent, each of its machines is
+    machine models are done, not after the last of them (without `concurrency`, the sync
+    driver sends one document after another, in that order). Just before it is sent, each of its machines is
     checked against the writes that failed: those whose customer or machine model failed are
     reported instead of sent."""
     failed: set[str] = set()
@@ -465,7 +465,8 @@ def _execute(
         after.append(tuple(sorted(set().union(*(needs(write) for write in chunk)))))
     flows = [run(chunk, False) for chunk in first_chunks]
     flows += [run(chunk, True) for chunk in machine_chunks]
-    yield from together(flows, concurrency, after=after)
+    # the flows share only the report and `failed` (appends and lookups) and the hub client
+    yield from together(flows, concurrency, after=after, threads=True)
 
 
 def _ref(write: _Write) -> str:
@@ -528,6 +529,7 @@ def sync_master_data(
     progress: bool = False,
     service_organisation: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    concurrency: int = 1,
     mapping: ExportMapping | None = None,
     export_state: ExportState | None = None,
     export_name: str = DEFAULT_EXPORT_NAME,
@@ -542,7 +544,10 @@ def sync_master_data(
     Writes go out `batch_size` per GraphQL document (machine models and customers first,
     then the machines that refer to them: a document of machines goes out once the
     documents writing their customers and machine models are done); a server that refuses
-    large documents gets smaller ones (see "Batches" in the Secure Service Hub docs).
+    large documents gets smaller ones (see "Batches" in the Secure Service Hub docs). With
+    `concurrency` above 1, up to that many documents are in flight at once, each sent from
+    a thread of its own (the export state is read and written only before and after, in
+    the caller's thread).
 
     The report's rows come in this order: records that fail their checks or need no write,
     as they are planned; then the written records as their documents are answered. A
@@ -555,6 +560,8 @@ def sync_master_data(
     sends only the records new or changed since the previous export kept there under
     `export_name`, and reports those gone from it as `gone` (left in the hub).
     """
+    if concurrency < 1:
+        raise RequestValidationError("concurrency must be at least 1")
     data = load_master_data(source, mapping=mapping)
 
     def sync(records: MasterData) -> SyncReport:
@@ -563,7 +570,7 @@ def sync_master_data(
                 hub,
                 records,
                 dry_run=dry_run,
-                concurrency=None,
+                concurrency=concurrency,
                 progress=progress,
                 batch_size=batch_size,
                 service_organisation=service_organisation,
@@ -598,7 +605,7 @@ async def sync_master_data_async(
     """`sync_master_data` for the async client, with up to `concurrency` documents of
     `batch_size` writes in flight at once; documents of machines start while later
     customers are still in flight, as soon as their own customers and machine models are
-    written. The async client is the bulk path: the sync one sends one document at a time."""
+    written."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
     data = load_master_data(source, mapping=mapping)
