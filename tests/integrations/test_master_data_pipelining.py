@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from servicehub_sdk import ConfigurationError
+from servicehub_sdk import ConfigurationError, RequestValidationError
 from servicehub_sdk.core import BoundStep, Steps, run_steps, run_steps_async, together
 from servicehub_sdk.integrations import sync_master_data, sync_master_data_async
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
@@ -138,6 +138,12 @@ async def async_run(emulator: SSHEmulator, data: Any, concurrency: int = 3) -> A
         return await sync_master_data_async(hub, data, batch_size=2, concurrency=concurrency)
 
 
+async def either_run(mode: str, emulator: SSHEmulator, data: Any, concurrency: int) -> Any:
+    if mode == "sync":
+        return sync_run(emulator, data, concurrency=concurrency)
+    return await async_run(emulator, data, concurrency=concurrency)
+
+
 def test_sync_writes_no_machine_before_its_customer_and_model() -> None:
     emulator = SSHEmulator(seed=2)
     report = sync_run(emulator, records(org_name(emulator)))
@@ -178,10 +184,7 @@ async def test_a_machine_whose_customer_failed_in_this_run_is_reported_not_sent(
     data = records(org_name(emulator))
     data["customers"][3]["external_id"] = "PC-2"  # twice in the run: the second create fails
     data["customer_machines"][5]["customer_external_id"] = "PC-2"
-    if mode == "sync":
-        report = sync_run(emulator, data, concurrency=3)
-    else:
-        report = await async_run(emulator, data)
+    report = await either_run(mode, emulator, data, concurrency=3)
     rows = Counter((r.kind, r.key) for r in report.results)
     assert rows[("customer_machine", "PE-5")] == 1
     [machine] = [r for r in report.results if r.key == "PE-5"]
@@ -245,3 +248,11 @@ async def test_together_after_names_only_earlier_flows(mode: str) -> None:
         await drive(mode, backwards)
     forwards = together([noted(runner, "a"), noted(runner, "b")], 2, after=[(), (0,)], threads=True)
     assert await drive(mode, forwards) == ["a", "b"]
+
+
+async def test_concurrency_below_one_is_refused_before_anything_is_sent(mode: str) -> None:
+    emulator = SSHEmulator(seed=2)
+    data = records(org_name(emulator))
+    with pytest.raises(RequestValidationError, match="concurrency must be at least 1"):
+        await either_run(mode, emulator, data, concurrency=0)
+    assert emulator.requests == []
