@@ -284,7 +284,7 @@ def _plan_machines(
     pending: set[str],
 ) -> list[_Write]:
     """The machines to decide as their customer and machine model are written: those that
-    refer to a record written in this run (`pending`) wait for it (see `_machine_problem`);
+    refer to a record written in this run (`pending`) wait for it (see `_machine_decision`);
     the others are reported here, or planned as creates."""
     steps = []
     for index, row in enumerate(rows):
@@ -406,15 +406,15 @@ def _execute(
 
     A document of machines starts as soon as the documents that write their customers and
     machine models are done, not after the last of them (without `concurrency`, the sync
-    driver sends one document after another, in that order). Just before it is sent, each of its machines is
-    checked against the writes that failed: those whose customer or machine model failed are
-    reported instead of sent."""
+    driver sends one document after another, in that order). Just before it is sent, each
+    of its machines is checked against the writes that failed: those whose customer or
+    machine model failed are reported instead of sent."""
     failed: set[str] = set()
     pending = {_ref(write) for write in first}
 
     def run(chunk: list[_Write], checked: bool) -> Steps[None]:
         if checked:
-            chunk = _decided(chunk)
+            chunk = to_send(chunk)
         if not chunk:
             return
         if dry_run:
@@ -438,7 +438,7 @@ def _execute(
             report.results.append(result)
             tick()
 
-    def _decided(chunk: list[_Write]) -> list[_Write]:
+    def to_send(chunk: list[_Write]) -> list[_Write]:
         """The machines of `chunk` to send, after reporting those not to be."""
         sending = []
         for write in chunk:
