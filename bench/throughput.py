@@ -6,7 +6,8 @@ every measurement, with a `Delay` of `LATENCIES` on every request. For each late
 
 - the batched sync (`batch_size=BATCH_SIZE`) writes `RECORDS` new records (2 % machine
   models, then customers and machines half and half) and is run again with nothing to do;
-- the same records through the async client, `CONCURRENCY` documents in flight;
+- the same records through the async client, with `CONCURRENCIES` documents in flight, and
+  through the sync client with `SYNC_CONCURRENCY` in flight (threads);
 - the one-mutation-per-request path (`batch_size=1`) writes `PER_RECORD` records of the same
   mix (a sample: at 50 ms a request, all of them would take minutes).
 
@@ -44,7 +45,9 @@ from servicehub_sdk.testing import Delay, Faults, SSHEmulator
 RECORDS = 10_000
 PER_RECORD = 600
 BATCH_SIZE = 50
-CONCURRENCY = 4
+SYNC_CONCURRENCY = 8
+CONCURRENCIES = (8, 16)
+"""Documents in flight for the async runs: `sync_master_data_async`'s default, and twice it."""
 LATENCIES = (0.0, 0.05)
 GOAL_RECORDS_PER_SECOND = 1_000
 BEFORE_CLIENT_CPU_MS = 0.117
@@ -142,8 +145,10 @@ def _spent(before: float | None) -> float | None:
     return None if before is None or after is None else after - before
 
 
-def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int) -> list[Run]:
-    """`runs` syncs of `data` through one client."""
+def _sync(
+    url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int, concurrency: int = 1
+) -> list[Run]:
+    """`runs` syncs of `data` through one client, `concurrency` documents in flight."""
     counted = Counted()
     config = emulator.client_config(url)
     figures = []
@@ -154,7 +159,7 @@ def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int
         for _ in range(runs):
             before = (counted.requests, counted.pages)
             served, cpu, started = _emulator_cpu(), time.process_time(), time.perf_counter()
-            report = sync_master_data(hub, data, batch_size=batch_size)
+            report = sync_master_data(hub, data, batch_size=batch_size, concurrency=concurrency)
             spent = time.perf_counter() - started
             run = Run(
                 spent,
@@ -168,8 +173,8 @@ def _sync(url: str, emulator: SSHEmulator, data: Any, batch_size: int, runs: int
     return figures
 
 
-async def _sync_async(url: str, emulator: SSHEmulator, data: Any) -> Run:
-    """One async sync of `data` with `CONCURRENCY` documents in flight."""
+async def _sync_async(url: str, emulator: SSHEmulator, data: Any, concurrency: int) -> Run:
+    """One async sync of `data` with `concurrency` documents in flight."""
     counted = Counted()
     async with (
         httpx.AsyncClient(event_hooks={"request": [_async_hook(counted)]}) as http,
@@ -177,7 +182,7 @@ async def _sync_async(url: str, emulator: SSHEmulator, data: Any) -> Run:
     ):
         served, cpu, started = _emulator_cpu(), time.process_time(), time.perf_counter()
         report = await sync_master_data_async(
-            hub, data, batch_size=BATCH_SIZE, concurrency=CONCURRENCY
+            hub, data, batch_size=BATCH_SIZE, concurrency=concurrency
         )
         spent = time.perf_counter() - started
         return Run(
@@ -211,14 +216,21 @@ def measure(latency: float, count: int, per_record: int) -> None:
     assert written == count, first.report
     assert again.report.counts == {"unchanged": count}, again.report
     with served_apart(emulator, faults) as url:
-        spread = asyncio.run(_sync_async(url, emulator, data))
-    assert spread.written == count, spread.report
+        [threaded] = _sync(url, emulator, data, BATCH_SIZE, 1, SYNC_CONCURRENCY)
+    assert threaded.written == count, threaded.report
+    threaded_rate = count / threaded.seconds
+    spreads = {}
+    for concurrency in CONCURRENCIES:
+        with served_apart(emulator, faults) as url:
+            spread = asyncio.run(_sync_async(url, emulator, data, concurrency))
+        assert spread.written == count, spread.report
+        spreads[concurrency] = spread
     sample = records(per_record, organisation)
     with served_apart(emulator, faults) as url:
         [slow] = _sync(url, emulator, sample, 1, 1)
     assert slow.report.counts == {"created": per_record}, slow.report
     batched_rate, single_rate = written / first.seconds, per_record / slow.seconds
-    spread_rate = count / spread.seconds
+    spread_rates = {n: count / run.seconds for n, run in spreads.items()}
     print(
         "\n".join(
             [
@@ -231,23 +243,33 @@ def measure(latency: float, count: int, per_record: int) -> None:
                 f"listing pages); {first.cpu_ms()}",
                 f"  re-run: {again.requests} requests, {again.pages} of them listing pages, "
                 f"{again.seconds:.1f} s",
-                f"  batched, async, {CONCURRENCY} documents in flight: {spread_rate:,.0f} "
-                f"records/s, {spread.requests} requests; {spread.cpu_ms()}",
+                f"  batched, sync, {SYNC_CONCURRENCY} documents in flight: {threaded_rate:,.0f} "
+                f"records/s, {threaded.requests} requests; {threaded.cpu_ms()}",
+                *(
+                    f"  batched, async, {n} documents in flight: {spread_rates[n]:,.0f} "
+                    f"records/s, {run.requests} requests; {run.cpu_ms()}"
+                    for n, run in spreads.items()
+                ),
                 f"  one mutation per request ({per_record:,} records): {single_rate:,.1f} "
                 f"records/s, {slow.requests} requests ({slow.requests / per_record:.3f} per "
                 f"written record)",
                 f"  batched / one per request, records per second: "
-                f"{batched_rate / single_rate:.1f}x (async, {CONCURRENCY} in flight: "
-                f"{spread_rate / single_rate:.1f}x)",
+                f"{batched_rate / single_rate:.1f}x (async, "
+                + ", ".join(
+                    f"{n} in flight: {rate / single_rate:.1f}x" for n, rate in spread_rates.items()
+                )
+                + ")",
             ]
         ),
         flush=True,
     )
     if latency == 0.05:
-        best = max(batched_rate, spread_rate)
+        best = max(batched_rate, threaded_rate, *spread_rates.values())
+        asynchronous = ", ".join(f"async {n} {rate:,.0f}" for n, rate in spread_rates.items())
         goal(
             f"master-data sync of {count:,} records at 50 ms per request",
-            f"{best:,.0f} records/s (sync {batched_rate:,.0f}, async {spread_rate:,.0f})",
+            f"{best:,.0f} records/s (sync {batched_rate:,.0f}, sync {SYNC_CONCURRENCY} "
+            f"{threaded_rate:,.0f}, {asynchronous})",
             best >= GOAL_RECORDS_PER_SECOND,
             f">= {GOAL_RECORDS_PER_SECOND:,} records/s",
         )

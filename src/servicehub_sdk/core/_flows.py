@@ -22,8 +22,10 @@ await run_steps_async(open_ticket(scp, case))  # AsyncSupportCenterClient
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
@@ -75,10 +77,18 @@ class BoundStep:
 @dataclass(frozen=True, slots=True)
 class Together:
     """Several flows whose results are wanted as a list, in order: one after another under
-    the sync driver, up to `concurrency` at once under the async one (`None`: one at a time)."""
+    the sync driver, up to `concurrency` at once under the async one (`None`: one at a time).
+
+    `after`, when set, names for each flow the (earlier) flows of the group that must have
+    finished before it starts; a flow waiting for them does not hold one of the `concurrency`
+    places (under the async driver), and one whose prerequisite failed does not start.
+    `threads` lets the sync driver run up to `concurrency` flows at once, each in a thread of
+    its own."""
 
     flows: list[Steps[Any]] = field(default_factory=list)
     concurrency: int | None = None
+    after: list[tuple[int, ...]] | None = None
+    threads: bool = False
 
 
 Steps = Generator[BoundStep | Together, Any, T]
@@ -151,9 +161,30 @@ def listing(
     return Listing(owner, op.fn(owner, *args, **kwargs))
 
 
-def together(flows: Sequence[Steps[T]], concurrency: int | None = None) -> Steps[list[T]]:
-    """The results of `flows`, in order (run side by side by the async driver)."""
-    results: list[T] = yield Together(list(flows), concurrency)
+def together(
+    flows: Sequence[Steps[T]],
+    concurrency: int | None = None,
+    *,
+    after: Sequence[Sequence[int]] | None = None,
+    threads: bool = False,
+) -> Steps[list[T]]:
+    """The results of `flows`, in order (run side by side by the async driver).
+
+    `after[i]` lists the indices of the flows that must have finished before flow `i` starts
+    (each smaller than `i`: the sync driver runs the flows in order, so it meets them as it
+    goes); the async driver starts a flow as soon as its own prerequisites are done.
+
+    `threads=True` lets the sync driver, too, run up to `concurrency` flows at once, in
+    threads: only for flows whose steps' runners may be used from several threads at once
+    (a client's engine may; a journal's connection may not)."""
+    waits = None
+    if after is not None:
+        if len(after) != len(flows):
+            raise ConfigurationError("together(): after= needs one entry per flow")
+        waits = [tuple(before) for before in after]
+        if any(not 0 <= b < i for i, before in enumerate(waits) for b in before):
+            raise ConfigurationError("together(): a flow can only wait for flows before it")
+    results: list[T] = yield Together(list(flows), concurrency, waits, threads)
     return results
 
 
@@ -168,7 +199,9 @@ def run_steps(flow: Steps[T]) -> T:
             result: T = stop.value
             return result
         try:
-            if isinstance(current, Together):
+            if isinstance(current, Together) and current.threads and (current.concurrency or 1) > 1:
+                value, error = _in_threads(current), None
+            elif isinstance(current, Together):
                 value, error = [run_steps(f) for f in current.flows], None
             else:
                 if inspect.iscoroutinefunction(current.runner.run):
@@ -205,11 +238,62 @@ async def run_steps_async(flow: Steps[T]) -> T:
             value, error = None, exc
 
 
+def _in_threads(group: Together) -> list[Any]:
+    """The flows of `group`, up to `group.concurrency` at once in threads, each started after
+    the flows it waits for (`group.after`); after an error no further flow starts."""
+    after = group.after or [()] * len(group.flows)
+    futures: list[Future[Any]] = []
+
+    def run(flow: Steps[Any], before: tuple[int, ...]) -> Any:
+        try:
+            for b in before:  # submitted earlier, so already running or done: no deadlock
+                futures[b].result()
+        except BaseException:
+            flow.close()
+            raise
+        return run_steps(flow)
+
+    pool = ThreadPoolExecutor(group.concurrency or 1, thread_name_prefix="servicehub-flow")
+    try:
+        for flow, before in zip(group.flows, after, strict=True):
+            # each flow sees the caller's context variables (clock, deadlines), as a task would
+            futures.append(pool.submit(contextvars.copy_context().run, run, flow, before))
+        return [future.result() for future in futures]
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
 async def _side_by_side(group: Together) -> list[Any]:
     gate = asyncio.Semaphore(group.concurrency or 1)
+    if group.after is not None:
+        return await _in_dependency_order(group, gate)
 
     async def bounded(flow: Steps[Any]) -> Any:
         async with gate:
             return await run_steps_async(flow)
 
     return list(await asyncio.gather(*(bounded(f) for f in group.flows)))
+
+
+async def _in_dependency_order(group: Together, gate: asyncio.Semaphore) -> list[Any]:
+    """The flows of `group`, each started once the flows it waits for (`group.after`) are
+    done; a prerequisite's error is raised in its dependants instead of running them."""
+    assert group.after is not None
+    tasks: list[asyncio.Future[Any]] = []
+
+    async def bounded(flow: Steps[Any], before: tuple[int, ...]) -> Any:
+        try:
+            if before:
+                await asyncio.gather(*(tasks[b] for b in before))
+        except BaseException:
+            flow.close()
+            raise
+        async with gate:
+            return await run_steps_async(flow)
+
+    for flow, before in zip(group.flows, group.after, strict=True):
+        tasks.append(asyncio.ensure_future(bounded(flow, before)))
+    return list(await asyncio.gather(*tasks))

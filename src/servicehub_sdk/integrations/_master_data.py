@@ -282,8 +282,10 @@ def _plan_machines(
     state: _State,
     report: SyncReport,
     pending: set[str],
-    failed: set[str],
 ) -> list[_Write]:
+    """The machines to decide as their customer and machine model are written: those that
+    refer to a record written in this run (`pending`) wait for it (see `_machine_decision`);
+    the others are reported here, or planned as creates."""
     steps = []
     for index, row in enumerate(rows):
         key = _key(row, index)
@@ -303,35 +305,54 @@ def _plan_machines(
         )
         if checked is None:
             continue
-        wanted, external_id = checked
-        problem = None
-        for kind, ref, known in (
-            ("customer", wanted.customer_external_id, state.customers),
-            ("machine model", wanted.machine_model_external_id, state.models),
-        ):
-            if f"{kind}:{ref}" in failed:
-                problem = f"its {kind} {ref!r} failed in this run"
-            elif ref not in known and f"{kind}:{ref}" not in pending:
-                problem = f"unknown {kind} {ref!r}"
-        if problem:
-            report.results.append(_failure("customer_machine", key, problem))
-            continue
-        if external_id in state.machines:
-            report.results.append(
-                RecordResult(kind="customer_machine", key=key, action="unchanged")
-            )
-            continue
-        steps.append(
-            _Write(
-                "customer_machine",
-                key,
-                "created",
-                _sender(hub, "customer_machine", "created"),
-                wanted,
-                [],
-            )
+        wanted, _ = checked
+        write = _Write(
+            "customer_machine",
+            key,
+            "created",
+            _sender(hub, "customer_machine", "created"),
+            wanted,
+            [],
         )
+        if _references(wanted) & pending:
+            steps.append(write)
+            continue
+        decided = _machine_decision(write, state, pending, set())
+        if decided is None:
+            steps.append(write)
+        else:
+            report.results.append(decided)
     return steps
+
+
+def _references(machine: CustomerMachineInput) -> set[str]:
+    """The records a machine refers to, as `kind:external ID`."""
+    return {
+        f"customer:{machine.customer_external_id}",
+        f"machine model:{machine.machine_model_external_id}",
+    }
+
+
+def _machine_decision(
+    write: _Write, state: _State, pending: set[str], failed: set[str]
+) -> RecordResult | None:
+    """The report row of a machine that is not to be created (its customer or machine model
+    is unknown or failed in this run, or the machine exists), or `None` to create it."""
+    wanted: CustomerMachineInput = write.payload
+    problem = None
+    for kind, ref, known in (
+        ("customer", wanted.customer_external_id, state.customers),
+        ("machine model", wanted.machine_model_external_id, state.models),
+    ):
+        if f"{kind}:{ref}" in failed:
+            problem = f"its {kind} {ref!r} failed in this run"
+        elif ref not in known and f"{kind}:{ref}" not in pending:
+            problem = f"unknown {kind} {ref!r}"
+    if problem:
+        return _failure("customer_machine", write.key, problem)
+    if wanted.external_id in state.machines:
+        return RecordResult(kind="customer_machine", key=write.key, action="unchanged")
+    return None
 
 
 def _outcome(write: _Write, result: BatchResult[Any]) -> RecordResult:
@@ -370,19 +391,32 @@ def _chunks(steps: list[_Write], size: int) -> list[list[_Write]]:
 
 
 def _execute(
-    steps: list[_Write],
+    first: list[_Write],
+    machines: list[_Write],
     report: SyncReport,
+    state: _State,
     *,
     dry_run: bool,
     concurrency: int | None,
     batch_size: int,
     tick: Callable[[], None],
-) -> Steps[set[str]]:
-    """Send the steps, `batch_size` per document (up to `concurrency` documents at once when
-    set); return the keys of those that failed."""
-    failed: set[str] = set()
+) -> Steps[None]:
+    """Send the writes, `batch_size` per document (up to `concurrency` documents at once when
+    set): machine models and customers (`first`), then the machines.
 
-    def run(chunk: list[_Write]) -> Steps[None]:
+    A document of machines starts as soon as the documents that write their customers and
+    machine models are done, not after the last of them (without `concurrency`, the sync
+    driver sends one document after another, in that order). Just before it is sent, each
+    of its machines is checked against the writes that failed: those whose customer or
+    machine model failed are reported instead of sent."""
+    failed: set[str] = set()
+    pending = {_ref(write) for write in first}
+
+    def run(chunk: list[_Write], checked: bool) -> Steps[None]:
+        if checked:
+            chunk = to_send(chunk)
+        if not chunk:
+            return
         if dry_run:
             results = [
                 RecordResult(
@@ -400,12 +434,44 @@ def _execute(
             results = [_outcome(write, result) for write, result in zip(chunk, batch, strict=True)]
         for write, result in zip(chunk, results, strict=True):
             if result.action == "failed":
-                failed.add(f"{write.kind.replace('_', ' ')}:{write.key}")
+                failed.add(_ref(write))
             report.results.append(result)
             tick()
 
-    yield from together([run(chunk) for chunk in _chunks(steps, batch_size)], concurrency)
-    return failed
+    def to_send(chunk: list[_Write]) -> list[_Write]:
+        """The machines of `chunk` to send, after reporting those not to be."""
+        sending = []
+        for write in chunk:
+            decided = _machine_decision(write, state, pending, failed)
+            if decided is None:
+                sending.append(write)
+            else:
+                report.results.append(decided)
+        return sending
+
+    first_chunks = _chunks(first, batch_size)
+    written_in: dict[str, set[int]] = {}
+    for index, chunk in enumerate(first_chunks):
+        for write in chunk:
+            written_in.setdefault(_ref(write), set()).add(index)
+
+    def needs(write: _Write) -> set[int]:
+        return set().union(*(written_in.get(ref, set()) for ref in _references(write.payload)))
+
+    ready = sorted(machines, key=lambda write: max(needs(write), default=-1))
+    machine_chunks = _chunks(ready, batch_size)
+    after: list[tuple[int, ...]] = [()] * len(first_chunks)
+    for chunk in machine_chunks:
+        after.append(tuple(sorted(set().union(*(needs(write) for write in chunk)))))
+    flows = [run(chunk, False) for chunk in first_chunks]
+    flows += [run(chunk, True) for chunk in machine_chunks]
+    # the flows share only the report and `failed` (appends and lookups) and the hub client
+    yield from together(flows, concurrency, after=after, threads=True)
+
+
+def _ref(write: _Write) -> str:
+    """A written record as `kind:key`, the form `_references` gives."""
+    return f"{write.kind.replace('_', ' ')}:{write.key}"
 
 
 def _sync(
@@ -437,19 +503,13 @@ def _sync(
         first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
             hub, data.customers, state, report, service_organisation
         )
-        failed = yield from _execute(
-            first,
-            report,
-            dry_run=dry_run,
-            concurrency=concurrency,
-            batch_size=batch_size,
-            tick=tick,
-        )
-        pending = {f"{s.kind.replace('_', ' ')}:{s.key}" for s in first}
-        machines = _plan_machines(hub, data.customer_machines, state, report, pending, failed)
+        pending = {_ref(write) for write in first}
+        machines = _plan_machines(hub, data.customer_machines, state, report, pending)
         yield from _execute(
+            first,
             machines,
             report,
+            state,
             dry_run=dry_run,
             concurrency=concurrency,
             batch_size=batch_size,
@@ -469,6 +529,7 @@ def sync_master_data(
     progress: bool = False,
     service_organisation: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    concurrency: int = 1,
     mapping: ExportMapping | None = None,
     export_state: ExportState | None = None,
     export_name: str = DEFAULT_EXPORT_NAME,
@@ -481,8 +542,17 @@ def sync_master_data(
     `service_organisation` (an id or name) is used for customers that name none.
 
     Writes go out `batch_size` per GraphQL document (machine models and customers first,
-    then the machines that refer to them); a server that refuses large documents gets
-    smaller ones (see "Batches" in the Secure Service Hub docs).
+    then the machines that refer to them: a document of machines goes out once the
+    documents writing their customers and machine models are done); a server that refuses
+    large documents gets smaller ones (see "Batches" in the Secure Service Hub docs). With
+    `concurrency` above 1, up to that many documents are in flight at once, each sent from
+    a thread of its own (the export state is read and written only before and after, in
+    the caller's thread).
+
+    The report's rows come in this order: records that fail their checks or need no write,
+    as they are planned; then the written records as their documents are answered. A
+    machine whose customer or machine model failed in this run is reported when its
+    document would go out.
 
     `mapping` (an `ExportMapping`) reads the ERP's own column names and values; the whole
     source is mapped and checked before the hub is read. With `export_state` (what
@@ -490,6 +560,8 @@ def sync_master_data(
     sends only the records new or changed since the previous export kept there under
     `export_name`, and reports those gone from it as `gone` (left in the hub).
     """
+    if concurrency < 1:
+        raise RequestValidationError("concurrency must be at least 1")
     data = load_master_data(source, mapping=mapping)
 
     def sync(records: MasterData) -> SyncReport:
@@ -498,7 +570,7 @@ def sync_master_data(
                 hub,
                 records,
                 dry_run=dry_run,
-                concurrency=None,
+                concurrency=concurrency,
                 progress=progress,
                 batch_size=batch_size,
                 service_organisation=service_organisation,
@@ -531,7 +603,9 @@ async def sync_master_data_async(
     export_name: str = DEFAULT_EXPORT_NAME,
 ) -> SyncReport:
     """`sync_master_data` for the async client, with up to `concurrency` documents of
-    `batch_size` writes in flight at once."""
+    `batch_size` writes in flight at once; documents of machines start while later
+    customers are still in flight, as soon as their own customers and machine models are
+    written."""
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1")
     data = load_master_data(source, mapping=mapping)
