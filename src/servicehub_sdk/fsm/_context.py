@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -59,16 +60,25 @@ class FSMContext:
 
     def url(self, path: str) -> str:
         """The absolute URL of a service path such as `partners/secure-hash`."""
-        return self.service_url.rstrip("/") + "/" + path.lstrip("/")
+        return self._base + path.lstrip("/")
 
     def headers(self) -> dict[str, str]:
-        """The account and company headers."""
+        """The account and company headers (a new dict)."""
+        return dict(self.account_headers)
+
+    @cached_property
+    def account_headers(self) -> Mapping[str, str]:
+        """The account and company headers, built once per context (do not change them)."""
         return {
             "X-Account-ID": self.account_id,
             "X-Account-Name": self.account_name,
             "X-Company-ID": self.company_id,
             "X-Company-Name": self.company_name,
         }
+
+    @cached_property
+    def _base(self) -> str:
+        return self.service_url.rstrip("/") + "/"
 
 
 @dataclass

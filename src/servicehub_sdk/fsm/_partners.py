@@ -47,7 +47,7 @@ def _page_call(
 
     def parse(response: httpx.Response) -> PageData[Partner]:
         body = read_json(response, expect=dict)
-        items = [Partner.model_validate(x) for x in results(response)]
+        items = [Partner.model_validate(x) for x in results(response, body)]
         last = body.get("last")
         total = body.get("totalElements")
         return PageData(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -13,14 +13,24 @@ from ..core._jsonbody import read_json
 from ..core._request import Call
 from ._context import FSMContext
 
-__all__ = ["first_result", "results", "service_call"]
+__all__ = ["first_result", "new_request_id", "results", "service_call"]
 
 T = TypeVar("T")
 
 
-def results(response: httpx.Response) -> list[Any]:
-    """The answer's `results` list."""
-    body = read_json(response, expect=dict)
+def new_request_id() -> str:
+    """A random version-4 UUID as 32 hex digits, as `uuid.uuid4().hex` writes it (built from
+    `os.urandom` directly: `uuid.UUID`'s checks cost more than the rest of the request id)."""
+    octets = bytearray(os.urandom(16))
+    octets[6] = octets[6] & 0x0F | 0x40  # version 4
+    octets[8] = octets[8] & 0x3F | 0x80  # RFC 4122 variant
+    return octets.hex()
+
+
+def results(response: httpx.Response, body: dict[str, Any] | None = None) -> list[Any]:
+    """The answer's `results` list (from `body` when the answer has been read already)."""
+    if body is None:
+        body = read_json(response, expect=dict)
     found = body.get("results")
     if not isinstance(found, list):
         raise ResponseValidationError("the answer has no 'results' list", response=response)
@@ -48,12 +58,12 @@ def service_call(
     """A request to the Crowd Partner service: the context's URL and account/company headers,
     and a fresh `X-Request-ID` with the same value in `X-B3-TraceId`, as SAP's fsm-sdk sends
     them (a dash-less UUID, kept across the call's retries; errors show it as `request_id`)."""
-    request_id = uuid.uuid4().hex
+    request_id = new_request_id()
     return Call(
         method,
         context.url(path),
         headers={
-            **context.headers(),
+            **context.account_headers,
             "X-Request-ID": request_id,
             "X-B3-TraceId": request_id,
             **(headers or {}),

@@ -16,7 +16,6 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from types import GenericAlias, MappingProxyType
 from typing import Any, Literal, TypeVar
-from urllib.parse import quote_plus
 
 import httpx
 import pydantic
@@ -58,6 +57,21 @@ EXPIRED_CODES = frozenset({-32001, 401})
 
 _FORM = MappingProxyType({"Content-Type": "application/x-www-form-urlencoded"})
 _JSON = MappingProxyType({"Content-Type": "application/json"})
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_FORM_BYTES = tuple(
+    bytes([octet]) if octet in _UNRESERVED else b"+" if octet == 0x20 else b"%%%02X" % octet
+    for octet in range(256)
+)
+"""Each byte as `urllib.parse.quote_plus` writes it (the encoding httpx's `data=` uses)."""
+
+
+def _form_value(text: str) -> bytes:
+    """`text` encoded for a form body: `quote_plus(text).encode("ascii")`, from a table in
+    one pass of C instead of `quote_plus`'s per-byte Python. A lone surrogate raises
+    `UnicodeEncodeError`, as there."""
+    return b"".join(map(_FORM_BYTES.__getitem__, text.encode("utf-8")))
+
 
 R = TypeVar("R", bound=Row)
 T = TypeVar("T")
@@ -211,7 +225,7 @@ class SpiceCSMContext(ClientContext):
         text}`, so that no second pass walks the text again."""
         text = json_text(payload, field="params")
         if self.encoding == "form":
-            content, kind = b"request=" + quote_plus(text).encode("ascii"), _FORM
+            content, kind = b"request=" + _form_value(text), _FORM
         else:
             content, kind = text.encode("utf-8"), _JSON
         return Call(

@@ -215,6 +215,15 @@ class _Columns:
     def __init__(self, fields: Iterable[str]) -> None:
         self.declared = {column_key(name): name for name in fields}
         self.seen: dict[str, str | None] = {}
+        # A row's column names, in order -> the renames they need (`None`: none). Only for
+        # rows where no field is filled by two spellings (there the values decide).
+        self.plans: dict[tuple[str, ...], dict[str, str] | None] = {}
+
+    def remember(self, names: tuple[str, ...], plan: dict[str, str] | None) -> None:
+        """Keep the renames a row with these column names needs."""
+        if len(self.plans) >= self.LIMIT:
+            self.plans.clear()
+        self.plans[names] = plan
 
     @classmethod
     def of(cls, row: type[Row]) -> _Columns:
@@ -252,9 +261,18 @@ class Row(ServiceHubModel):
         if type(data) is not dict and not isinstance(data, Mapping):
             return data
         columns = cls.__dict__.get("_row_columns") or _Columns.of(cls)
+        names: tuple[Any, ...] = ()
+        if type(data) is dict:  # rows of one answer share their column names: one plan
+            names = tuple(data)
+            plan = columns.plans.get(names, _UNSEEN)
+            if plan is None:
+                return data
+            if plan is not _UNSEEN:
+                return {plan.get(column, column): value for column, value in data.items()}
         seen, field_of = columns.seen, columns.field_of
         chosen: dict[str, str] = {}  # field -> the column that fills it
         as_sent = type(data) is dict  # a JSON object: text keys, kept as they are
+        contested = False
         for column in data:
             if type(column) is not str:
                 as_sent = False
@@ -265,10 +283,13 @@ class Row(ServiceHubModel):
             if name is None:
                 continue
             current = chosen.get(name)
+            contested = contested or current is not None
             # The field's own spelling wins, then the first column with a value.
             if current is None or (current != name and (column == name or data[current] is None)):
                 chosen[name] = text
         filling = {column: name for name, column in chosen.items() if column != name}
+        if as_sent and not contested:
+            columns.remember(names, filling or None)
         if as_sent and not filling:
             return data  # every column already has the name it is kept under
         # Columns that fill no field (unknown, or a second spelling) are kept as sent.

@@ -167,10 +167,19 @@ def missing_fields(error: Any) -> list[str]:
 
 def checked(response: httpx.Response, name: str) -> dict[str, Any]:
     body: dict[str, Any] = read_json(response, name=name, expect=dict)
-    statuses = _statuses(body)  # read once: every status an answer carries
-    if statuses and not _all_succeeded(statuses):
+    if _any_failed(body.get("response_status")):
         raise status_error(response, envelope_status, name=name)
     return body
+
+
+def _any_failed(status: Any) -> bool:
+    """Whether a `response_status` (an object, or a list of them) reports a failure; read
+    in place, without the copies `_statuses` makes for the error's details."""
+    if isinstance(status, Mapping):
+        return not _success(status)
+    if isinstance(status, list):
+        return not all(_success(s) for s in status if isinstance(s, Mapping))
+    return False
 
 
 def _first_present(body: dict[str, Any], keys: str | Sequence[str]) -> tuple[str, Any]:

@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, core_schema
 
 from ..core._models import InputModel, ServiceHubModel
 
@@ -49,6 +59,30 @@ class _Model(ServiceHubModel):
     )
 
 
+def _or_bare(
+    model: CoreSchema,
+    *,
+    text: Callable[[str], Any],
+    number: Callable[[int], Any] | None = None,
+) -> CoreSchema:
+    """`model`'s schema that also reads a bare text (and integer, not bool) as `text(value)`
+    (`number(value)`). An object goes straight to the model inside pydantic-core: no Python
+    runs for it, as a `mode="before"` validator would on every lookup of every answer."""
+    choices: list[CoreSchema | tuple[CoreSchema, str]] = [model]
+    if number is not None:
+        choices.append(
+            core_schema.no_info_after_validator_function(
+                number, core_schema.int_schema(strict=True)
+            )
+        )
+    choices.append(
+        core_schema.no_info_after_validator_function(
+            text, core_schema.str_schema(strict=True, coerce_numbers_to_str=False)
+        )
+    )
+    return core_schema.union_schema(choices, mode="left_to_right")
+
+
 def _one_or_many(value: Any) -> Any:
     """A lone object where a list is expected, as a list of one."""
     return [value] if isinstance(value, dict | str) else value
@@ -64,9 +98,20 @@ class Time(_Model):
     value: datetime | None = None
     display_value: str | None = None
 
-    @model_validator(mode="before")
     @classmethod
-    def _bare(cls, data: Any) -> Any:
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        # An object with a readable `value` goes straight to the model; what it refuses is
+        # tried once more as `_bare` rewrites it.
+        model = handler(source)
+        return core_schema.union_schema(
+            [model, core_schema.no_info_before_validator_function(cls._bare, model)],
+            mode="left_to_right",
+        )
+
+    @staticmethod
+    def _bare(data: Any) -> Any:
         if isinstance(data, int | float | str) and not isinstance(data, bool):
             data = {"value": data}
         if isinstance(data, dict) and data.get("value") == "":
@@ -86,14 +131,15 @@ class Lookup(_Model):
     id: str | None = None
     name: str | None = None
 
-    @model_validator(mode="before")
     @classmethod
-    def _bare(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"name": data}
-        if isinstance(data, int) and not isinstance(data, bool):
-            return {"id": str(data)}
-        return data
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return _or_bare(
+            handler(source),
+            text=lambda name: cls(name=name),
+            number=lambda number: cls(id=str(number)),
+        )
 
 
 def lookup(value: Any) -> Any:
@@ -120,12 +166,14 @@ class Requester(_Entity):
     mobile: str | None = None
     department: Lookup | None = None
 
-    @model_validator(mode="before")
     @classmethod
-    def _bare(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"email_id": data} if "@" in data else {"name": data}
-        return data
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return _or_bare(
+            handler(source),
+            text=lambda text: cls(email_id=text) if "@" in text else cls(name=text),
+        )
 
 
 class SupportRep(_Entity):
