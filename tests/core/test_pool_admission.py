@@ -1,8 +1,8 @@
-"""The connection pool of an async client the SDK creates: its limits, and the admission in
-front of it that holds the requests beyond the pool's size back, in order, losing and
-repeating none, cancelled or not. A client passed in is used exactly as given. In memory: the
-pool is replaced by one that holds each request until the test lets it go, so what is in
-flight is counted, not timed.
+"""The connection pool of an async client the SDK creates: its slots of one connection each,
+one request in each at a time, and the requests beyond the slots held back, in order, losing
+and repeating none, cancelled or not. A client passed in is used exactly as given. In memory:
+every slot's pool is replaced by one that holds each request until the test lets it go, so
+what is in flight is counted, not timed.
 """
 
 from __future__ import annotations
@@ -30,13 +30,36 @@ CALLS = 40
 
 
 class HoldingPool:
-    """Stands in for httpcore's pool: records each `GET /items/{n}` and holds it until `go`."""
+    """Stands in for the slots' httpcore pools: records each `GET /items/{n}` and the slot it
+    came through, and holds it until `go`."""
 
     def __init__(self) -> None:
         self.go = asyncio.Event()
         self.inside: set[int] = set()
         self.most = 0
         self.seen: list[int] = []
+        self.busy: set[int] = set()  # the slots holding a request
+        self.used: list[int] = []  # the slot of each request, in order
+        self.closed: set[int] = set()
+
+    def through(self, slot: int) -> Any:
+        """The stand-in for slot number `slot`'s pool."""
+        holding = self
+
+        class Slot:
+            async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+                assert slot not in holding.busy, "two requests in one slot"
+                holding.busy.add(slot)
+                holding.used.append(slot)
+                try:
+                    return await holding.handle_async_request(request)
+                finally:
+                    holding.busy.discard(slot)
+
+            async def aclose(self) -> None:
+                holding.closed.add(slot)
+
+        return Slot()
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         n = int(request.url.target.decode().rsplit("/", 1)[1])
@@ -57,10 +80,16 @@ class HoldingPool:
 
 
 def client_over(pool: HoldingPool, **options: Any) -> Any:
-    """An async client with the pool the SDK creates, its connections replaced by `pool`."""
+    """An async client with the pool the SDK creates, its slots' connections replaced by
+    `pool`."""
     client = AsyncDemoClient(BASE, max_retries=0, **options)
-    client._engine.http_client._transport._pool = pool
+    hold(client, pool)
     return client
+
+
+def hold(client: Any, pool: HoldingPool) -> None:
+    slots = client._engine.http_client._transport._pool.slots
+    slots[:] = [pool.through(n) for n in range(len(slots))]
 
 
 def get(client: Any, n: int, **options: Any) -> asyncio.Task[Any]:
@@ -88,13 +117,18 @@ async def idle_turns(turns: int = 50) -> None:
 def test_the_sdks_async_pool_has_the_chosen_limits() -> None:
     client = AsyncDemoClient("http://127.0.0.1:9")
     transport = client._engine.http_client._transport
-    pool = transport._pool
+    slots = transport._pool.slots
     assert POOL_LIMITS.max_connections == SIZE
-    assert pool._max_connections == SIZE
-    assert pool._max_keepalive_connections == SIZE
-    assert pool._keepalive_expiry == 5.0
-    assert transport.admission._value == SIZE
-    assert deadline.installed(client._engine.http_client)  # deadlines still enforced
+    assert len(slots) == SIZE and len({id(pool) for pool in slots}) == SIZE
+    for pool in slots:
+        assert isinstance(pool, httpcore.AsyncConnectionPool)
+        assert pool._max_connections == 1
+        assert pool._max_keepalive_connections == 1
+        assert pool._keepalive_expiry == 5.0
+        assert pool._ssl_context is slots[0]._ssl_context  # one TLS context for all
+    assert deadline.installed(client._engine.http_client)  # deadlines enforced in every slot
+    for pool in slots:
+        assert isinstance(pool._network_backend, deadline._AsyncBackend)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -108,7 +142,7 @@ async def test_a_users_client_keeps_its_limits_and_has_no_admission(mode: str) -
     after = (pool._max_connections, pool._max_keepalive_connections, pool._keepalive_expiry)
     assert after == before == (100, 20, 5.0)  # httpx's own defaults, untouched
     assert client._engine.http_client is http and http._transport is transport
-    assert not hasattr(transport, "admission")
+    assert not hasattr(pool, "slots")
     await close(client)
     await close(http)
 
@@ -156,7 +190,7 @@ async def test_cancelled_calls_give_their_place_back_and_nothing_is_lost_or_repe
 
     # No place was lost or made up: the pool fills to exactly its size again.
     again = HoldingPool()
-    client._engine.http_client._transport._pool = again
+    hold(client, again)
     more = [get(client, n) for n in range(CALLS)]
     await settle(lambda: len(again.inside) == SIZE)
     await idle_turns()
@@ -223,3 +257,20 @@ def test_an_idle_connection_the_server_wrote_to_or_closed_is_not_reused() -> Non
         theirs.close()
     without_socket = deadline._AsyncStream(Stream(None))  # type: ignore[arg-type]
     assert without_socket.get_extra_info("is_readable") == "asked the stream"
+
+
+async def test_the_slot_freed_last_is_lent_first_and_closing_closes_every_slot() -> None:
+    pool = HoldingPool()
+    pool.go.set()
+    client = client_over(pool)
+    for n in range(5):  # one at a time: always the same, warm, connection
+        assert await client.items.get(n) == {"id": n}
+    assert len(set(pool.used)) == 1
+    pool.go.clear()
+    tasks = [get(client, n) for n in range(SIZE)]
+    await settle(lambda: len(pool.inside) == SIZE)
+    assert set(pool.used[5:]) == set(range(SIZE))  # eight at once: each in a slot of its own
+    pool.go.set()
+    assert await asyncio.gather(*tasks) == list(range(SIZE))
+    await client.close()
+    assert pool.closed == set(range(SIZE))

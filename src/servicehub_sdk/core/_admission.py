@@ -1,20 +1,25 @@
-"""The transport of an async client the SDK creates: httpx's own, with an admission in front.
+"""The transport of an async client the SDK creates: httpx's own, one connection per slot.
 
 httpx's async connection pool checks every connection each time a request enters or leaves
 it, and hands one idle connection to every request that arrives before the first starts
 using it; all but one then retry. The more requests the pool holds, the more each costs
-(docs/performance.md, "Fan-out"). `AdmittingTransport` lets no more requests into the pool
-than it has connections; the others wait, first come first served, as they would have waited
-inside the pool, under the request's pool timeout. Token requests count like any other; a
-call waiting for another's token holds no place. A client passed as `http_client=` is used
-exactly as given.
+(docs/performance.md, "Fan-out"). `AdmittingTransport` never lets two requests meet in one
+pool: it keeps `limits.max_connections` slots, each an httpcore pool of a single connection,
+and gives each request a slot of its own (the one freed last, whose connection is warmest).
+The others wait, first come first served, as they would have waited inside the pool, under
+the request's pool timeout. Token requests take a slot like any other (one to another host
+replaces the slot's idle connection); a call waiting for another's token holds no slot. A
+client passed as `http_client=` is used exactly as given.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
+from typing import Any, Protocol
 
+import httpcore
 import httpx
 
 from . import _deadline as deadline
@@ -22,32 +27,98 @@ from . import _deadline as deadline
 __all__ = ["AdmittingTransport"]
 
 
+class _Pool(Protocol):
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response: ...
+
+    async def aclose(self) -> None: ...
+
+
 class AdmittingTransport(httpx.AsyncHTTPTransport):
-    """`httpx.AsyncHTTPTransport` letting at most `limits.max_connections` requests into its
-    pool at once; a place is given back when the answer is closed (read whole, or not)."""
+    """`httpx.AsyncHTTPTransport` over `limits.max_connections` slots of one connection each;
+    a request holds its slot until its answer is closed (read whole, or not)."""
 
     def __init__(self, *, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits)
-        self.admission = asyncio.Semaphore(limits.max_connections or 1)
+        one = httpx.Limits(
+            max_connections=1, max_keepalive_connections=1, keepalive_expiry=limits.keepalive_expiry
+        )
+        super().__init__(limits=one)
+        first = self._pool
+        ssl_context = getattr(first, "_ssl_context", None)  # one TLS context for all slots
+        others = [
+            httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=1,
+                max_keepalive_connections=1,
+                keepalive_expiry=limits.keepalive_expiry,
+            )
+            for _ in range((limits.max_connections or 1) - 1)
+        ]
+        # httpx types its pool as httpcore's; `Slots` answers the two calls made of it.
+        self._pool = Slots([first, *others])  # type: ignore[assignment]
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await _admitted(self.admission, request)
+
+class Slots:
+    """Connection pools of one connection each, lent to one request at a time: the slot freed
+    last first, the requests waiting first served first."""
+
+    def __init__(self, slots: list[Any]) -> None:
+        self.slots: list[_Pool] = slots
+        self._free = list(range(len(slots)))[::-1]  # a stack of indices into `slots`
+        self._waiting: deque[asyncio.Future[int]] = deque()
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        slot = await self._take(request)
         try:
-            response = await super().handle_async_request(request)
+            response = await self.slots[slot].handle_async_request(request)
         except BaseException:
-            self.admission.release()
+            self._give_back(slot)
             raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _Releasing(response.stream, self.admission)
+        response.stream = _Releasing(response.stream, self, slot)
         return response
 
+    async def aclose(self) -> None:
+        for pool in self.slots:
+            await pool.aclose()
 
-class _Releasing(httpx.AsyncByteStream):
-    """An answer's body that gives its place back, once, when closed."""
+    async def _take(self, request: httpcore.Request) -> int:
+        """A free slot, waiting as httpx waits for a connection: no longer than the request's
+        pool timeout or what is left of the attempt's deadline (`httpcore.PoolTimeout`, which
+        httpx raises as `httpx.PoolTimeout`: the request was never sent)."""
+        if self._free:  # none waiting then: a freed slot goes to the first waiting request
+            return self._free.pop()
+        timeouts = request.extensions.get("timeout", {})
+        limits = [t for t in (timeouts.get("pool"), deadline.remaining()) if t is not None]
+        turn: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            async with asyncio.timeout(min(limits) if limits else None):
+                return await turn
+        except BaseException as error:
+            if turn.done() and not turn.cancelled():
+                self._give_back(turn.result())  # handed over just as the wait ended
+            elif turn in self._waiting:  # not already passed over by `_give_back`
+                self._waiting.remove(turn)
+            if isinstance(error, TimeoutError):
+                message = "no connection of the pool became free in time"
+                raise httpcore.PoolTimeout(message) from None
+            raise
 
-    def __init__(self, stream: httpx.AsyncByteStream, admission: asyncio.Semaphore) -> None:
+    def _give_back(self, slot: int) -> None:
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(slot)
+                return
+        self._free.append(slot)
+
+
+class _Releasing:
+    """An answer's body that gives its slot back, once, when closed."""
+
+    def __init__(self, stream: Any, slots: Slots, slot: int) -> None:
         self._stream = stream
-        self._admission: asyncio.Semaphore | None = admission
+        self._slots: Slots | None = slots
+        self._slot = slot
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for part in self._stream:
@@ -55,26 +126,9 @@ class _Releasing(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         try:
-            await self._stream.aclose()
+            if hasattr(self._stream, "aclose"):
+                await self._stream.aclose()
         finally:
-            admission, self._admission = self._admission, None
-            if admission is not None:
-                admission.release()
-
-
-async def _admitted(admission: asyncio.Semaphore, request: httpx.Request) -> None:
-    """Take a place, waiting as httpx waits for a connection: no longer than the request's
-    pool timeout or what is left of the attempt's deadline (`httpx.PoolTimeout`: the request
-    was never sent)."""
-    if not admission.locked():
-        await admission.acquire()  # a free place: taken without suspending
-        return
-    timeouts = request.extensions.get("timeout", {})
-    limits = [t for t in (timeouts.get("pool"), deadline.remaining()) if t is not None]
-    try:
-        async with asyncio.timeout(min(limits) if limits else None):
-            await admission.acquire()
-    except TimeoutError:
-        raise httpx.PoolTimeout(
-            "no connection of the pool became free in time", request=request
-        ) from None
+            slots, self._slots = self._slots, None
+            if slots is not None:
+                slots._give_back(self._slot)

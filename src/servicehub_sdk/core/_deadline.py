@@ -251,26 +251,40 @@ def install(client: httpx.Client | httpx.AsyncClient) -> bool:
     for index, transport in enumerate(transports):
         if not isinstance(transport, (httpx.HTTPTransport, httpx.AsyncHTTPTransport)):
             continue
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if pool is None or backend is None:
+        pools = _pools(transport)
+        backends: list[Any] = [getattr(pool, "_network_backend", None) for pool in pools]
+        if not pools or None in backends:
             _cannot_install(transport)
             continue
-        if not isinstance(backend, (_Backend, _AsyncBackend)):
-            wrapper = (
-                _Backend(backend)
-                if isinstance(transport, httpx.HTTPTransport)
-                else _AsyncBackend(backend)
-            )
-            pool._network_backend = wrapper
+        for pool, backend in zip(pools, backends, strict=True):
+            if not isinstance(backend, (_Backend, _AsyncBackend)):
+                wrapper = (
+                    _Backend(backend)
+                    if isinstance(transport, httpx.HTTPTransport)
+                    else _AsyncBackend(backend)
+                )
+                pool._network_backend = wrapper
         main = main or index == 0
     return main
 
 
+def _pools(transport: object) -> list[Any]:
+    """The connection pools of `transport`: its one pool, or each of its slots' (the
+    transport of an async client the SDK creates)."""
+    pool = getattr(transport, "_pool", None)
+    if pool is None:
+        return []
+    slots = getattr(pool, "slots", None)
+    return list(slots) if isinstance(slots, list) else [pool]
+
+
 def installed(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Whether `client`'s main transport enforces attempt deadlines."""
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
-    return isinstance(getattr(pool, "_network_backend", None), (_Backend, _AsyncBackend))
+    pools = _pools(getattr(client, "_transport", None))
+    return bool(pools) and all(
+        isinstance(getattr(pool, "_network_backend", None), (_Backend, _AsyncBackend))
+        for pool in pools
+    )
 
 
 def _cannot_install(transport: object) -> None:
