@@ -75,13 +75,13 @@ C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 POOL_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8, keepalive_expiry=5.0)
-"""The connection pool of an async client the SDK creates itself (no `http_client=`): up to 8
-connections, each kept alive for 5 s between calls. Its transport lets as many requests into the
-pool at a time and holds the others back, first come first served (`AdmittingTransport`):
+"""The connections of an async client the SDK creates itself (no `http_client=`): 8 slots of
+one connection each, kept alive for 5 s between calls. Its transport (`AdmittingTransport`)
+lends each request a slot of its own and holds the others back, first come first served:
 httpx's async pool checks every connection each time a request comes or goes, and hands one
-idle connection to several requests that then retry, so the more requests it holds, the more
-each costs (docs/performance.md, "Fan-out"). For more calls in flight, against slow servers,
-pass `http_client=AiohttpClient()` or an `httpx.AsyncClient` of your own; a client
+idle connection to several requests that then retry, so the more requests one pool holds, the
+more each costs (docs/performance.md, "Fan-out"). For more calls in flight, against slow
+servers, pass `http_client=AiohttpClient()` or an `httpx.AsyncClient` of your own; a client
 passed as `http_client=` is used exactly as given."""
 
 _RETRYING = tenacity.Retrying()
