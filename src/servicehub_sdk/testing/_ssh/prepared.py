@@ -24,8 +24,8 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLID,
@@ -43,6 +43,7 @@ from graphql.language import (
     DocumentNode,
     NamedTypeNode,
     NameNode,
+    Node,
     NonNullTypeNode,
     OperationDefinitionNode,
     StringValueNode,
@@ -51,6 +52,8 @@ from graphql.language import (
 )
 
 __all__ = ["Prepared", "PreparedDocuments"]
+
+N = TypeVar("N", bound=Node)
 
 # A single-line string literal, or a comment (a `"` inside one is no string).
 _TOKEN = re.compile(r'"(?:[^"\\\n\r]|\\.)*"|#[^\n\r]*')
@@ -204,5 +207,11 @@ def _with_variables(schema: GraphQLSchema, document: DocumentNode) -> DocumentNo
         )
         for i in range(strings.count)
     )
-    operation = replace(operation, variable_definitions=definitions)
-    return replace(changed, definitions=(operation,))
+    operation = _with(operation, variable_definitions=definitions)
+    return _with(changed, definitions=(operation,))
+
+
+def _with(node: N, **changes: Any) -> N:
+    """A copy of an AST node with `changes` (graphql-core's nodes are dataclasses from 3.3
+    on, plain classes with `keys` before)."""
+    return type(node)(**{**{key: getattr(node, key) for key in node.keys}, **changes})
