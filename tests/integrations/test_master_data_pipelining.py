@@ -22,6 +22,7 @@ from servicehub_sdk.testing import EmulatorTransport, SSHEmulator
 
 MODELS, CUSTOMERS = 2, 8
 SLOW = "PC-7"
+FIRST_MACHINE = "PE-0"
 """The customer whose document the emulator answers last (see `Paused`)."""
 
 
@@ -70,7 +71,7 @@ class Paused(httpx.AsyncBaseTransport):
 
 class Held(httpx.BaseTransport):
     """Hands requests to the emulator in process from the sync client's threads; with `hold`,
-    the document naming `SLOW` waits until a document of machines has arrived (at most
+    the document naming `SLOW` waits until the document of the first machine has arrived (at most
     `WAIT` s: only a run that sends no machine before it waits that long)."""
 
     WAIT = 10.0
@@ -88,7 +89,7 @@ class Held(httpx.BaseTransport):
         if self.hold and SLOW in names:
             self.machines.wait(self.WAIT)
         response = self.served.handle_request(request)
-        if any(name.startswith("PE-") for name in names):
+        if FIRST_MACHINE in names:
             self.machines.set()  # once the emulator has it: the held document comes after
         return response
 
