@@ -53,15 +53,16 @@ class AdmittingTransport(httpx.AsyncHTTPTransport):
             )
             for _ in range((limits.max_connections or 1) - 1)
         ]
-        # httpx types its pool as httpcore's; `Slots` answers the two calls made of it.
-        self._pool = Slots([first, *others])  # type: ignore[assignment]
+        self._pool = Slots([first, *others])
 
 
-class Slots:
+class Slots(httpcore.AsyncConnectionPool):
     """Connection pools of one connection each, lent to one request at a time: the slot freed
-    last first, the requests waiting first served first."""
+    last first, the requests waiting first served first. A connection pool itself only as
+    httpx sees it (`handle_async_request`, `aclose`): it opens no connection of its own."""
 
     def __init__(self, slots: list[Any]) -> None:
+        super().__init__(max_connections=1)
         self.slots: list[_Pool] = slots
         self._free = list(range(len(slots)))[::-1]  # a stack of indices into `slots`
         self._waiting: deque[asyncio.Future[int]] = deque()
