@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import random
+import uuid
 from typing import Any
 
 import httpx
@@ -89,3 +92,38 @@ def test_a_request_id_that_could_drive_a_terminal_is_left_out() -> None:
     assert request_id_of(bad, request) is None
     good = httpx.Response(500, headers={"x-correlation-id": "abc-1"}, request=request)
     assert request_id_of(good, request) == "abc-1"
+
+
+async def test_request_ids_stay_unique_whatever_the_caller_seeds(
+    mode: str, config: dict[str, Any], server: EmulatorTransport, emulator: FSMEmulator
+) -> None:
+    """A notebook's `random.seed(42)` before every run must not make two runs send the same
+    request ids; ids are version-4 UUIDs without dashes."""
+    sent: list[str] = []
+    for _ in range(2):
+        random.seed(42)
+        http, seen = _recording(mode)
+        fsm = client_class(mode)(**config, http_client=http)
+        await resolve(fsm.partners.list(size=5).first())
+        await close(fsm)
+        sent += [r.headers["X-Request-ID"] for r in seen if r.url.path == PARTNERS]
+    assert len(sent) == 2 and sent[0] != sent[1]
+    assert all(uuid.UUID(hex=i).version == 4 and len(i) == 32 for i in sent)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_request_ids_of_its_own() -> None:
+    """A worker forked from a parent (gunicorn, multiprocessing) must not repeat the
+    parent's request ids."""
+    from servicehub_sdk.fsm._wire import new_request_id
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, then exit at once
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    assert len(child) == 32 and child != new_request_id()

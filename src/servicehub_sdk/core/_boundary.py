@@ -52,6 +52,8 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 """A character that must never appear in an HTTP header value."""
 
 _DOT_SEGMENTS = frozenset({".", ".."})
+_UNRESERVED_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
+"""A segment `quote` would return unchanged (ids are mostly this: no call to `quote`)."""
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -76,6 +78,8 @@ def path_segment(value: str | int, *, field: str) -> str:
             f"{field} must not be empty, '.' or '..'",
             errors=[{"loc": (field,), "msg": "not a usable path segment"}],
         )
+    if _UNRESERVED_SEGMENT.fullmatch(text):
+        return text
     try:
         return quote(text, safe="", encoding="utf-8", errors="strict")
     except UnicodeEncodeError:
@@ -269,6 +273,54 @@ def check_encodable(value: Any, *, field: str, json: bool = True) -> None:
     Raises:
         RequestValidationError: naming the place, e.g. `body.request.subject`.
     """
+    if _plainly_sendable(value):
+        return
+    _check_named(value, field, json)
+
+
+def _plainly_sendable(value: Any) -> bool:
+    """Whether `value` is plain JSON that can be sent: `dict`s with text keys, `list`s,
+    `tuple`s, `str` without lone surrogates, `int`, `bool`, `None`, finite `float`s. One walk
+    without naming places, for the common case; `False` leaves the verdict (and the name of
+    the place) to `_check_named`, which also accepts subclasses, mappings and, without `json`,
+    bytes and number keys."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _encodable(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or _encodable(key)):
+                return False
+            kind = type(item)
+            if kind is str:
+                if not (item.isascii() or _encodable(item)):
+                    return False
+            elif not (kind is int or kind is bool or item is None or _plainly_sendable(item)):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                if not (item.isascii() or _encodable(item)):
+                    return False
+            elif not (kind is int or kind is bool or item is None or _plainly_sendable(item)):
+                return False
+        return True
+    if kind is int or kind is bool or value is None:
+        return True
+    return kind is float and math.isfinite(value)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_named(value: Any, field: str, json: bool) -> None:
     if isinstance(value, str):
         _check_text(value, field)
     elif isinstance(value, float):
@@ -283,10 +335,10 @@ def check_encodable(value: Any, *, field: str, json: bool = True) -> None:
                     _refuse(field, f"a key of type {type(key).__name__} cannot be sent")
                 key = str(key)
             _check_text(key, f"a key of {field}")
-            check_encodable(item, field=f"{field}.{key}", json=json)
+            _check_named(item, f"{field}.{key}", json)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            check_encodable(item, field=f"{field}[{index}]", json=json)
+            _check_named(item, f"{field}[{index}]", json)
     elif not json and isinstance(value, bytes):
         return
     else:
@@ -307,6 +359,13 @@ def check_call(call: Call[Any], headers: Mapping[str, str]) -> None:
         check_encodable(dict(call.data), field="data", json=False)
     if call.json is not None:
         check_encodable(call.json, field="json")
+    values = headers.values()
+    try:
+        together = "".join(values)  # one pass over every value; the slow path names the one
+    except TypeError:
+        together = None
+    if together is not None and together.isascii() and not CONTROL_CHARACTER.search(together):
+        return
     for name, value in headers.items():
         if not isinstance(value, str) or CONTROL_CHARACTER.search(value) or not value.isascii():
             _refuse(

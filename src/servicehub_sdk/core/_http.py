@@ -458,14 +458,21 @@ class _Engine(Generic[C]):
         error.note_request_id(None, sent)
         return error
 
-    def result(self, call: Call[T], response: httpx.Response) -> T:
+    def result(
+        self, call: Call[T], response: httpx.Response, responses: list[httpx.Response] | None
+    ) -> T:
+        """The parsed answer of a successful exchange, its error raised otherwise; the answer
+        is added to `responses` (a pager's) once read."""
         captured = _captured.get()
         if captured is not None:
             captured.append(response)
         if response.status_code >= 400:
             raise status_error(response, self.error_decoder, name=call.name)
         try:
-            return call.parse(response)
+            value = call.parse(response)
+            if responses is not None:
+                responses.append(response)
+            return value
         except ServiceHubError:
             raise
         except Exception as exc:
@@ -493,8 +500,14 @@ class _Engine(Generic[C]):
 class SyncEngine(_Engine[httpx.Client]):
     """Runs calls and operation flows with a blocking `httpx.Client`."""
 
-    def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        """Send `call`, retrying as the policy says, and return its parsed answer.
+    def execute(
+        self,
+        call: Call[T],
+        options: CallOptions | None = None,
+        responses: list[httpx.Response] | None = None,
+    ) -> T:
+        """Send `call`, retrying as the policy says, and return its parsed answer (also
+        added to `responses` when given; not for a call through a `SingleFlight`).
 
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
@@ -510,7 +523,7 @@ class SyncEngine(_Engine[httpx.Client]):
             if wait > 0:
                 self.clock.sleep(wait)
             try:
-                return self._attempt(call, options, budget, ends)
+                return self._attempt(call, options, budget, ends, responses)
             except ServiceHubError as error:
                 state = self.next_try(state, error, call, policy, ends)
                 if state is None:
@@ -518,7 +531,12 @@ class SyncEngine(_Engine[httpx.Client]):
             self.clock.sleep(state.upcoming_sleep)
 
     def _attempt(
-        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+        self,
+        call: Call[T],
+        options: CallOptions | None,
+        budget: float | None,
+        ends: float | None,
+        responses: list[httpx.Response] | None,
     ) -> T:
         request = self.build_request(call, options)
         token = self.start_attempt(budget, ends)
@@ -537,12 +555,18 @@ class SyncEngine(_Engine[httpx.Client]):
             if token is not None:
                 deadline.reset(token)
         self.log_response(response, started)
-        return self.result(call, response)
+        return self.result(call, response, responses)
 
-    def run(self, flow: Flow[T] | Call[T], options: CallOptions | None = None) -> T:
-        """Drive an operation: a single `Call`, or a generator of calls."""
+    def run(
+        self,
+        flow: Flow[T] | Call[T],
+        options: CallOptions | None = None,
+        responses: list[httpx.Response] | None = None,
+    ) -> T:
+        """Drive an operation: a single `Call`, or a generator of calls. The answer of every
+        call it makes, but those through a `SingleFlight`, is added to `responses`."""
         if isinstance(flow, Call):
-            return self.execute(flow, options)
+            return self.execute(flow, options, responses)
         value: Any = None
         error: ServiceHubError | None = None
         while True:
@@ -551,7 +575,7 @@ class SyncEngine(_Engine[httpx.Client]):
             except StopIteration as stop:
                 return cast(T, stop.value)
             try:
-                value, error = self.execute(call, options), None
+                value, error = self.execute(call, options, responses), None
             except ServiceHubError as exc:
                 value, error = None, exc
 
@@ -573,8 +597,14 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
         super().__init__(http_client=http_client, owns_client=owns_client, **settings)
         self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
 
-    async def execute(self, call: Call[T], options: CallOptions | None = None) -> T:
-        """Send `call`, retrying as the policy says, and return its parsed answer.
+    async def execute(
+        self,
+        call: Call[T],
+        options: CallOptions | None = None,
+        responses: list[httpx.Response] | None = None,
+    ) -> T:
+        """Send `call`, retrying as the policy says, and return its parsed answer (also
+        added to `responses` when given; not for a call through a `SingleFlight`).
 
         Each attempt runs under the call's timeout as a deadline; its failure (an SDK error,
         whether from the transport, the status or the body) goes to the retry strategies.
@@ -590,7 +620,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             if wait > 0:
                 await self.clock.async_sleep(wait)
             try:
-                return await self._attempt(call, options, budget, ends)
+                return await self._attempt(call, options, budget, ends, responses)
             except ServiceHubError as error:
                 state = self.next_try(state, error, call, policy, ends)
                 if state is None:
@@ -598,7 +628,12 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             await self.clock.async_sleep(state.upcoming_sleep)
 
     async def _attempt(
-        self, call: Call[T], options: CallOptions | None, budget: float | None, ends: float | None
+        self,
+        call: Call[T],
+        options: CallOptions | None,
+        budget: float | None,
+        ends: float | None,
+        responses: list[httpx.Response] | None,
     ) -> T:
         self._check_loop()
         request = self.build_request(call, options)
@@ -620,7 +655,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             if token is not None:
                 deadline.reset(token)
         self.log_response(response, started)
-        return self.result(call, response)
+        return self.result(call, response, responses)
 
     async def _receive(self, call: Call[Any], request: httpx.Request) -> httpx.Response:
         """Send `request` and read its answer, unless larger than the call's bound."""
@@ -644,10 +679,16 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
                 "`async with Client(...) as client:` in the coroutine you run"
             )
 
-    async def run(self, flow: Flow[T] | Call[T], options: CallOptions | None = None) -> T:
-        """Drive an operation: a single `Call`, or a generator of calls."""
+    async def run(
+        self,
+        flow: Flow[T] | Call[T],
+        options: CallOptions | None = None,
+        responses: list[httpx.Response] | None = None,
+    ) -> T:
+        """Drive an operation: a single `Call`, or a generator of calls. The answer of every
+        call it makes, but those through a `SingleFlight`, is added to `responses`."""
         if isinstance(flow, Call):
-            return await self.execute(flow, options)
+            return await self.execute(flow, options, responses)
         value: Any = None
         error: ServiceHubError | None = None
         while True:
@@ -656,7 +697,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             except StopIteration as stop:
                 return cast(T, stop.value)
             try:
-                value, error = await self.execute(call, options), None
+                value, error = await self.execute(call, options, responses), None
             except ServiceHubError as exc:
                 value, error = None, exc
 

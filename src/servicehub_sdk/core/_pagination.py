@@ -12,7 +12,7 @@ empty pages in a row claim more) gets a `PaginationError`, raised after every va
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Sequence
 from contextlib import aclosing, closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -268,9 +268,16 @@ class _PagerBase(Generic[T]):
         self._progress = progress
         self._backend = backend or _name_of(first)
 
-    def _page_flow(self, step: Step[Page[T]]) -> tuple[Flow[Page[T]], list[httpx.Response]]:
-        seen: list[httpx.Response] = []
-        return _tracked(step, seen), seen
+    def _taken(self, items: list[T], page: Page[T], limit: int | None, bar: Any) -> Any:
+        """Add `page`'s items to `items` (no more than `limit` in all) and count them on the
+        progress bar, made on the first page when asked for; returns the bar."""
+        if self._progress:
+            bar = bar if bar is not None else self._bar(page.total)
+            bar.update(len(page.items))
+        items += page.items
+        if limit is not None and len(items) > limit:
+            del items[limit:]
+        return bar
 
     def _bar(self, total: int | None) -> Any:
         try:
@@ -313,13 +320,15 @@ class Pager(_PagerBase[T]):
         super().__init__(first, options, progress, backend)
         self._engine = engine
 
-    def pages(self) -> Iterator[Page[T]]:
+    def pages(self) -> Generator[Page[T], None, None]:
         """The pages, fetched one at a time (`PaginationError` if they never end)."""
         progress: _Progress[T] = _Progress(self._backend)
         step: Step[Page[T]] | None = self._first
         while step is not None:
-            flow, seen = self._page_flow(step)
-            page = self._engine.run(flow, self._options)
+            seen: list[httpx.Response] = []
+            page = self._engine.run(start(step), self._options, seen)
+            if not seen:
+                raise RuntimeError("a page's flow must send the page's request")
             progress.check(page, seen[-1])
             del seen
             yield page
@@ -351,11 +360,16 @@ class Pager(_PagerBase[T]):
         items: list[T] = []
         if limit is not None and limit <= 0:
             return items
-        with closing(self.__iter__()) as iterator:
-            for item in iterator:
-                items.append(item)
-                if limit is not None and len(items) >= limit:
-                    break
+        bar: Any = None
+        with closing(self.pages()) as pages:
+            try:
+                for page in pages:
+                    bar = self._taken(items, page, limit, bar)
+                    if limit is not None and len(items) >= limit:
+                        break
+            finally:
+                if bar is not None:
+                    bar.close()
         return items
 
     def to_pandas(self, limit: int | None = None) -> Any:
@@ -386,8 +400,10 @@ class AsyncPager(_PagerBase[T]):
         progress: _Progress[T] = _Progress(self._backend)
         step: Step[Page[T]] | None = self._first
         while step is not None:
-            flow, seen = self._page_flow(step)
-            page = await self._engine.run(flow, self._options)
+            seen: list[httpx.Response] = []
+            page = await self._engine.run(start(step), self._options, seen)
+            if not seen:
+                raise RuntimeError("a page's flow must send the page's request")
             progress.check(page, seen[-1])
             del seen
             yield page
@@ -422,11 +438,16 @@ class AsyncPager(_PagerBase[T]):
         items: list[T] = []
         if limit is not None and limit <= 0:
             return items
-        async with aclosing(self.__aiter__()) as iterator:
-            async for item in iterator:
-                items.append(item)
-                if limit is not None and len(items) >= limit:
-                    break
+        bar: Any = None
+        async with aclosing(self.pages()) as pages:
+            try:
+                async for page in pages:
+                    bar = self._taken(items, page, limit, bar)
+                    if limit is not None and len(items) >= limit:
+                        break
+            finally:
+                if bar is not None:
+                    bar.close()
         return items
 
     async def to_pandas(self, limit: int | None = None) -> Any:

@@ -58,8 +58,8 @@ def _text(value: Any) -> Any:
 
 def _known(enum: type[StrEnum], value: Any) -> Any:
     """A member of `enum` when `value` names one, else the value as sent (open enums)."""
-    if isinstance(value, str) and value in enum._value2member_map_:
-        return enum(value)
+    if isinstance(value, str):
+        return enum._value2member_map_.get(value, value)
     return value
 
 
