@@ -106,6 +106,8 @@ def as_written(request: httpx.Request) -> dict[str, Any]:
         body["json"] = json.loads(request.content)
     elif kind == "application/x-www-form-urlencoded":
         body["data"] = dict(httpx.QueryParams(request.content.decode()))
+        # JSON in a form field (SpiceCSM's `request`) is written as a dict and dumped per call.
+        body["form_json"] = {k: v for k, v in map(_json_field, body["data"].items()) if v}
     elif request.content:
         body["content"] = request.content
     headers = {
@@ -114,10 +116,23 @@ def as_written(request: httpx.Request) -> dict[str, Any]:
     return {"method": request.method, "url": str(request.url), "headers": headers, **body}
 
 
+def _json_field(item: tuple[str, str]) -> tuple[str, Any]:
+    name, text = item
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return name, None
+    return name, value if isinstance(value, dict | list) else None
+
+
 def fresh(written: dict[str, Any]) -> dict[str, Any]:
     """Arguments for one more `request(**...)` of an `as_written` request, its headers copied
-    as a caller builds them per call."""
-    return {**written, "headers": dict(written["headers"])}
+    and the JSON of its form fields dumped, as a caller builds them per call."""
+    arguments = {**written, "headers": dict(written["headers"])}
+    form_json = arguments.pop("form_json", None)
+    if form_json:
+        arguments["data"] = {**written["data"], **{k: json.dumps(v) for k, v in form_json.items()}}
+    return arguments
 
 
 def recorded(backend: Backend, emulator: Any, url: str) -> tuple[Answers, dict[str, Any]]:
