@@ -49,6 +49,7 @@ from servicehub_sdk.testing import EmulatorServer, SSHEmulator
 
 CALLS = 40  # per round, over loopback
 MEMORY_CALLS = 200  # per round, in memory
+MEMORY_ROUNDS = 41  # in memory: the ratios of a busy machine spread; more rounds steady the median
 FAN_OUT_ROUNDS = 5  # over loopback; each round is 1,000 calls a side
 
 
@@ -183,6 +184,7 @@ def per_backend(backend: Backend) -> None:
         lambda: backend.read(mocked, emulator),
         lambda: json.loads(raw_call(mock_raw_client).content),
         MEMORY_CALLS,
+        rounds=MEMORY_ROUNDS,
     )
     print(
         f"{backend.name:14} loopback sync {sync}  async {asynchronous}  in-memory {memory}  "
