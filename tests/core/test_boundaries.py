@@ -23,6 +23,7 @@ from servicehub_sdk.core import (
 )
 from servicehub_sdk.core._boundary import (
     check_call,
+    check_encodable,
     credential,
     path_segment,
     received_credential,
@@ -138,6 +139,16 @@ def test_a_header_with_a_control_character_is_refused_before_sending(value: str)
     check_call(call, {"X-Trace": "plain value"})
 
 
+@pytest.mark.parametrize("value", [*CONTROL, "café", 42])
+def test_the_refused_header_is_named_among_others(value: Any) -> None:
+    """Header values are checked together first; the one refused is still the one named."""
+    call: Call[Any] = Call("GET", "items/1", parse=lambda r: r)
+    with pytest.raises(RequestValidationError) as caught:
+        check_call(call, {"Accept": "application/json", "X-Trace": value, "X-Other": "fine"})
+    assert "headers.X-Trace" in str(caught.value)
+    assert "Accept" not in str(caught.value) and "X-Other" not in str(caught.value)
+
+
 @pytest.mark.parametrize("value", CONTROL)
 async def test_no_request_leaves_with_a_control_character_in_a_header(
     client: Any, server: EmulatorServer, value: str
@@ -226,3 +237,44 @@ def test_the_empty_page_count_restarts_after_a_page_with_items() -> None:
     progress.check(Page(items=[], next=more), answer(7))
     with pytest.raises(PaginationError):
         progress.check(Page(items=[], next=more), answer(8))
+
+
+# -- bodies ------------------------------------------------------------------------------
+
+NAMED_PLACES: list[tuple[Any, str]] = [
+    ({"a": [1, {"b": "caf\udce9"}]}, "json.a[1].b"),
+    ({"a": {"b": [0.5, float("nan")]}}, "json.a.b[1]"),
+    ([{"ok": True}, {"x": {1, 2}}], "json[1].x"),
+    ({"a": {1: "one"}}, "json.a"),  # a number key: JSON keys are text
+    ({"caf\udce9": 1}, "a key of json"),
+    ((1, b"raw"), "json[1]"),
+]
+
+
+@pytest.mark.parametrize(("body", "place"), NAMED_PLACES)
+def test_an_unsendable_value_is_named_where_it_sits(body: Any, place: str) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        check_encodable(body, field="json")
+    assert caught.value.errors[0]["loc"] == (place,) or str(caught.value).startswith(place)
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"a": [1, 2.5, None, True, "é", {"b": ()}]},
+        {"a": _Text("subclass")},  # str subclasses (enums) are text
+        {"a": httpx.QueryParams({"x": "1"})},  # any mapping with text keys
+    ],
+)
+def test_sendable_bodies_pass(body: Any) -> None:
+    check_encodable(body, field="json")
+
+
+def test_a_form_may_hold_bytes_and_number_keys() -> None:
+    check_encodable({"file": b"raw", 1: "one"}, field="data", json=False)
+    with pytest.raises(RequestValidationError):
+        check_encodable({1: "one"}, field="data", json=True)

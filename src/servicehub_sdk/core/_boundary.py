@@ -364,7 +364,8 @@ def check_call(call: Call[Any], headers: Mapping[str, str]) -> None:
         together = "".join(values)  # one pass over every value; the slow path names the one
     except TypeError:
         together = None
-    if together is not None and together.isascii() and not CONTROL_CHARACTER.search(together):
+    # ASCII is printable exactly when it holds no control character (0x00-0x1F, 0x7F).
+    if together is not None and together.isascii() and together.isprintable():
         return
     for name, value in headers.items():
         if not isinstance(value, str) or CONTROL_CHARACTER.search(value) or not value.isascii():
