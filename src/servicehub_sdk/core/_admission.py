@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import httpcore
 import httpx
 
 from . import _deadline as deadline
+from ._asyncio_net import AsyncioBackend
 
 __all__ = ["AdmittingTransport"]
 
@@ -42,18 +43,53 @@ class AdmittingTransport(httpx.AsyncHTTPTransport):
             max_connections=1, max_keepalive_connections=1, keepalive_expiry=limits.keepalive_expiry
         )
         super().__init__(limits=one)
-        first = self._pool
-        ssl_context = getattr(first, "_ssl_context", None)  # one TLS context for all slots
-        others = [
-            httpcore.AsyncConnectionPool(
-                ssl_context=ssl_context,
-                max_connections=1,
-                max_keepalive_connections=1,
-                keepalive_expiry=limits.keepalive_expiry,
-            )
-            for _ in range((limits.max_connections or 1) - 1)
-        ]
-        self._pool = Slots([first, *others])
+        ssl_context = getattr(self._pool, "_ssl_context", None)  # one TLS context for all slots
+        self._pool = Slots(
+            [
+                OneConnection(
+                    ssl_context=ssl_context,
+                    max_connections=1,
+                    max_keepalive_connections=1,
+                    keepalive_expiry=limits.keepalive_expiry,
+                    network_backend=cast("httpcore.AsyncNetworkBackend", AsyncioBackend()),
+                )
+                for _ in range(limits.max_connections or 1)
+            ]
+        )
+
+
+class OneConnection(httpcore.AsyncConnectionPool):
+    """A slot's pool: one connection, lent to one request at a time (`Slots` sees to that), so
+    none of httpcore's queueing. The connection is reused while it is idle, unexpired, not
+    closed or written to by the server, and for the same origin; else it is closed and
+    replaced."""
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        if request.url.scheme not in (b"http", b"https"):
+            return await super().handle_async_request(request)  # httpcore's own answer
+        origin = request.url.origin
+        connection = await self._connection_for(origin)
+        try:
+            return await connection.handle_async_request(request)
+        except httpcore.ConnectionNotAvailable:  # closed just as it was lent: open another
+            connection = await self._connection_for(origin)
+        return await connection.handle_async_request(request)
+
+    async def _connection_for(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        for connection in self._connections:
+            if (
+                connection.can_handle_request(origin)
+                and connection.is_idle()
+                and not connection.is_closed()
+                and not connection.has_expired()
+            ):
+                return connection
+        stale, self._connections = self._connections, []
+        for connection in stale:
+            await connection.aclose()
+        connection = self.create_connection(origin)
+        self._connections = [connection]
+        return connection
 
 
 class Slots(httpcore.AsyncConnectionPool):
@@ -89,20 +125,21 @@ class Slots(httpcore.AsyncConnectionPool):
             return self._free.pop()
         timeouts = request.extensions.get("timeout", {})
         limits = [t for t in (timeouts.get("pool"), deadline.remaining()) if t is not None]
-        turn: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[int] = loop.create_future()
         self._waiting.append(turn)
+        timer = loop.call_later(min(limits), _too_late, turn) if limits else None
         try:
-            async with asyncio.timeout(min(limits) if limits else None):
-                return await turn
-        except BaseException as error:
-            if turn.done() and not turn.cancelled():
-                self._give_back(turn.result())  # handed over just as the wait ended
+            return await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled() and turn.exception() is None:
+                self._give_back(turn.result())  # handed over just as the wait was cancelled
             elif turn in self._waiting:  # not already passed over by `_give_back`
                 self._waiting.remove(turn)
-            if isinstance(error, TimeoutError):
-                message = "no connection of the pool became free in time"
-                raise httpcore.PoolTimeout(message) from None
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _give_back(self, slot: int) -> None:
         while self._waiting:
@@ -111,6 +148,11 @@ class Slots(httpcore.AsyncConnectionPool):
                 turn.set_result(slot)
                 return
         self._free.append(slot)
+
+
+def _too_late(turn: asyncio.Future[int]) -> None:
+    if not turn.done():
+        turn.set_exception(httpcore.PoolTimeout("no connection of the pool became free in time"))
 
 
 class _Releasing:
