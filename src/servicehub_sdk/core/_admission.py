@@ -24,8 +24,9 @@ import httpx
 
 from . import _deadline as deadline
 from ._asyncio_net import AsyncioBackend
+from ._errors import ConfigurationError
 
-__all__ = ["AdmittingTransport"]
+__all__ = ["AdmittingTransport", "ConnectionSlotsClient"]
 
 
 class _Pool(Protocol):
@@ -38,11 +39,11 @@ class AdmittingTransport(httpx.AsyncHTTPTransport):
     """`httpx.AsyncHTTPTransport` over `limits.max_connections` slots of one connection each;
     a request holds its slot until its answer is closed (read whole, or not)."""
 
-    def __init__(self, *, limits: httpx.Limits) -> None:
+    def __init__(self, *, limits: httpx.Limits, verify: Any = True, cert: Any = None) -> None:
         one = httpx.Limits(
             max_connections=1, max_keepalive_connections=1, keepalive_expiry=limits.keepalive_expiry
         )
-        super().__init__(limits=one)
+        super().__init__(limits=one, verify=verify, cert=cert)
         ssl_context = getattr(self._pool, "_ssl_context", None)  # one TLS context for all slots
         self._pool = Slots(
             [
@@ -56,6 +57,56 @@ class AdmittingTransport(httpx.AsyncHTTPTransport):
                 for _ in range(limits.max_connections or 1)
             ]
         )
+
+
+class ConnectionSlotsClient(httpx.AsyncClient):
+    """The `httpx.AsyncClient` an async client creates for itself, with as many connection
+    slots as you choose; pass it as `http_client=` to any async client.
+
+    At most `max_connections` requests are on the wire at once, each on a connection of its
+    own; the others wait their turn, first come first served, no longer than the request's
+    pool timeout (then `APITimeoutError`, the request never sent). Every connect, read and
+    write is bounded by the call's timeout. Like any client passed in, it is yours: close it
+    (`async with`) after the SDK clients that use it.
+
+    Args:
+        max_connections: the number of slots (default 8, what a client creates for itself).
+        keepalive_expiry: seconds an idle connection is kept (default 5).
+        verify: TLS verification, as `httpx.AsyncClient` takes it.
+        cert: a client certificate, as `httpx.AsyncClient` takes it.
+        **kwargs: anything else `httpx.AsyncClient` takes (`event_hooks`, `headers`, …),
+            but not `transport`, `limits` or `http2`.
+    """
+
+    def __init__(
+        self,
+        max_connections: int = 8,
+        *,
+        keepalive_expiry: float = 5.0,
+        verify: Any = True,
+        cert: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise ConfigurationError(
+                f"max_connections must be a whole number of connections, got {max_connections!r}"
+            )
+        if max_connections < 1:
+            raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
+        taken = sorted({"transport", "limits", "http2"} & kwargs.keys())
+        if taken:
+            raise ConfigurationError(
+                f"ConnectionSlotsClient sets {', '.join(taken)} itself; "
+                "use httpx.AsyncClient for a transport of your own"
+            )
+        limits = httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=keepalive_expiry,
+        )
+        transport = AdmittingTransport(limits=limits, verify=verify, cert=cert)
+        super().__init__(transport=transport, verify=verify, cert=cert, **kwargs)
+        deadline.install(self)
 
 
 class OneConnection(httpcore.AsyncConnectionPool):
