@@ -4,14 +4,16 @@ httpx's async connection pool checks every connection each time a request enters
 it, and hands one idle connection to every request that arrives before the first starts
 using it; all but one then retry. The more requests the pool holds, the more each costs
 (docs/performance.md, "Fan-out"). `AdmittingTransport` never lets two requests meet in one
-pool: it keeps `limits.max_connections` slots, each an httpcore pool of a single connection,
-and gives each request a slot of its own (the one freed last, whose connection is warmest).
-The others wait, first come first served, as they would have waited inside the pool, under
-the request's pool timeout. Token requests take a slot like any other (one to another host
-replaces the slot's idle connection); a call waiting for another's token holds no slot. A
-client passed as `http_client=` is used exactly as given.
+pool: it keeps `limits.max_connections` slots of a single connection each, and gives each
+request a slot of its own (the one freed last, whose connection is warmest). The others
+wait, first come first served, as they would have waited inside the pool, under the
+request's pool timeout. A slot lends its connection directly (`OneConnection`), on asyncio's
+own streams (`_asyncio_net`), with none of the queueing, locks and cancel scopes a shared
+pool needs. Token requests take a slot like any other (one to another host replaces the
+slot's idle connection); a call waiting for another's token holds no slot. A client passed
+as `http_client=` is used exactly as given; `ConnectionSlotsClient` is this transport with
+as many slots as the caller chooses, to pass in.
 """
-
 from __future__ import annotations
 
 import asyncio
