@@ -168,6 +168,18 @@ async def test_a_slots_client_passed_in_admits_as_many_as_it_was_given() -> None
     await http.aclose()
 
 
+def test_a_slots_client_keeps_the_cookies_answers_set() -> None:
+    http = ConnectionSlotsClient()
+    request = httpx.Request("GET", "http://pool.example.test/items/1")
+    http.cookies.extract_cookies(httpx.Response(200, request=request))
+    assert not http.cookies
+    answer = httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}, request=request)
+    http.cookies.extract_cookies(answer)
+    assert http.cookies.get("session") == "abc"
+    sent = http.build_request("GET", "http://pool.example.test/items/2")
+    assert sent.headers["cookie"] == "session=abc"
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

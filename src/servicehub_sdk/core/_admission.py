@@ -14,6 +14,7 @@ slot's idle connection); a call waiting for another's token holds no slot. A cli
 as `http_client=` is used exactly as given; `ConnectionSlotsClient` is this transport with
 as many slots as the caller chooses, to pass in.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,7 +74,7 @@ class ConnectionSlotsClient(httpx.AsyncClient):
 
     Args:
         max_connections: the number of slots (default 8, what a client creates for itself).
-        keepalive_expiry: seconds an idle connection is kept (default 5).
+        keepalive_expiry: seconds an idle connection is kept (default 5; `None`: no limit).
         verify: TLS verification, as `httpx.AsyncClient` takes it.
         cert: a client certificate, as `httpx.AsyncClient` takes it.
         **kwargs: anything else `httpx.AsyncClient` takes (`event_hooks`, `headers`, …),
@@ -84,7 +85,7 @@ class ConnectionSlotsClient(httpx.AsyncClient):
         self,
         max_connections: int = 8,
         *,
-        keepalive_expiry: float = 5.0,
+        keepalive_expiry: float | None = 5.0,
         verify: Any = True,
         cert: Any = None,
         **kwargs: Any,
@@ -108,7 +109,20 @@ class ConnectionSlotsClient(httpx.AsyncClient):
         )
         transport = AdmittingTransport(limits=limits, verify=verify, cert=cert)
         super().__init__(transport=transport, verify=verify, cert=cert, **kwargs)
+        if type(self._cookies) is httpx.Cookies:  # the jar httpx made (a private name)
+            self._cookies = _Cookies(self._cookies)
         deadline.install(self)
+
+
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which reads an answer's cookies only when it sets some: httpx
+    hands every answer to `http.cookiejar` through adapters that cost more than many a call's
+    own work, even when there is no cookie to read."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
 
 
 class OneConnection(httpcore.AsyncConnectionPool):
