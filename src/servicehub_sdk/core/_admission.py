@@ -109,8 +109,9 @@ class ConnectionSlotsClient(httpx.AsyncClient):
         )
         transport = AdmittingTransport(limits=limits, verify=verify, cert=cert)
         super().__init__(transport=transport, verify=verify, cert=cert, **kwargs)
-        if type(self._cookies) is httpx.Cookies:  # the jar httpx made (a private name)
-            self._cookies = _Cookies(self._cookies)
+        jar = getattr(self, "_cookies", None)  # the jar httpx made (a private name)
+        if type(jar) is httpx.Cookies:
+            self._cookies = _Cookies(jar)
         deadline.install(self)
 
 
