@@ -18,7 +18,7 @@ import httpcore
 import httpx
 import pytest
 
-from servicehub_sdk.core import APITimeoutError
+from servicehub_sdk.core import APITimeoutError, ConfigurationError, ConnectionSlotsClient
 from servicehub_sdk.core import _deadline as deadline
 from servicehub_sdk.core._http import POOL_LIMITS
 from tests.core.demo import AsyncDemoClient, DemoClient
@@ -145,6 +145,56 @@ async def test_a_users_client_keeps_its_limits_and_has_no_admission(mode: str) -
     assert not hasattr(pool, "slots")
     await close(client)
     await close(http)
+
+
+async def test_a_slots_client_passed_in_admits_as_many_as_it_was_given() -> None:
+    http = ConnectionSlotsClient(3, keepalive_expiry=1.0)
+    slots = http._transport._pool.slots
+    assert len(slots) == 3 and all(pool._keepalive_expiry == 1.0 for pool in slots)
+    assert deadline.installed(http)  # every connect, read and write bounded in every slot
+    pool = HoldingPool()
+    client = AsyncDemoClient(BASE, max_retries=0, http_client=http)
+    assert client._engine.http_client is http
+    hold(client, pool)
+    tasks = [get(client, n) for n in range(12)]
+    await settle(lambda: len(pool.inside) == 3)
+    await idle_turns()
+    assert len(pool.seen) == 3
+    pool.go.set()
+    assert await asyncio.gather(*tasks) == list(range(12))
+    assert pool.most == 3
+    await client.close()
+    assert not http.is_closed  # the client passed in is the caller's to close
+    await http.aclose()
+
+
+def test_a_slots_client_keeps_the_cookies_answers_set() -> None:
+    http = ConnectionSlotsClient()
+    request = httpx.Request("GET", "http://pool.example.test/items/1")
+    http.cookies.extract_cookies(httpx.Response(200, request=request))
+    assert not http.cookies
+    answer = httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}, request=request)
+    http.cookies.extract_cookies(answer)
+    assert http.cookies.get("session") == "abc"
+    sent = http.build_request("GET", "http://pool.example.test/items/2")
+    assert sent.headers["cookie"] == "session=abc"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"max_connections": 0}, "at least 1"),
+        ({"max_connections": 2.5}, "whole number"),
+        ({"max_connections": True}, "whole number"),
+        ({"transport": httpx.MockTransport(lambda r: httpx.Response(200))}, "transport"),
+        ({"limits": httpx.Limits(max_connections=4)}, "limits"),
+    ],
+)
+def test_a_slots_client_refuses_what_it_cannot_honour(
+    arguments: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        ConnectionSlotsClient(**arguments)
 
 
 async def test_admission_bounds_the_requests_in_the_pool_and_answers_each_once() -> None:

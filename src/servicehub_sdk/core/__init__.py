@@ -6,6 +6,7 @@ Nothing here knows a vendor; each backend package builds on these pieces.
 
 from typing import TYPE_CHECKING, Any
 
+from ._admission import ConnectionSlotsClient
 from ._auth import (
     AllOf,
     APIKeyHeader,
@@ -109,6 +110,7 @@ __all__ = [
     "ClientContext",
     "ConfigurationError",
     "ConflictError",
+    "ConnectionSlotsClient",
     "EventLoopError",
     "Flow",
     "GraphQLError",

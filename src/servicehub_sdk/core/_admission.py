@@ -4,12 +4,15 @@ httpx's async connection pool checks every connection each time a request enters
 it, and hands one idle connection to every request that arrives before the first starts
 using it; all but one then retry. The more requests the pool holds, the more each costs
 (docs/performance.md, "Fan-out"). `AdmittingTransport` never lets two requests meet in one
-pool: it keeps `limits.max_connections` slots, each an httpcore pool of a single connection,
-and gives each request a slot of its own (the one freed last, whose connection is warmest).
-The others wait, first come first served, as they would have waited inside the pool, under
-the request's pool timeout. Token requests take a slot like any other (one to another host
-replaces the slot's idle connection); a call waiting for another's token holds no slot. A
-client passed as `http_client=` is used exactly as given.
+pool: it keeps `limits.max_connections` slots of a single connection each, and gives each
+request a slot of its own (the one freed last, whose connection is warmest). The others
+wait, first come first served, as they would have waited inside the pool, under the
+request's pool timeout. A slot lends its connection directly (`OneConnection`), on asyncio's
+own streams (`_asyncio_net`), with none of the queueing, locks and cancel scopes a shared
+pool needs. Token requests take a slot like any other (one to another host replaces the
+slot's idle connection); a call waiting for another's token holds no slot. A client passed
+as `http_client=` is used exactly as given; `ConnectionSlotsClient` is this transport with
+as many slots as the caller chooses, to pass in.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import httpcore
 import httpx
 
 from . import _deadline as deadline
+from ._asyncio_net import AsyncioBackend
+from ._errors import ConfigurationError
 
-__all__ = ["AdmittingTransport"]
+__all__ = ["AdmittingTransport", "ConnectionSlotsClient"]
 
 
 class _Pool(Protocol):
@@ -37,23 +42,122 @@ class AdmittingTransport(httpx.AsyncHTTPTransport):
     """`httpx.AsyncHTTPTransport` over `limits.max_connections` slots of one connection each;
     a request holds its slot until its answer is closed (read whole, or not)."""
 
-    def __init__(self, *, limits: httpx.Limits) -> None:
+    def __init__(self, *, limits: httpx.Limits, verify: Any = True, cert: Any = None) -> None:
         one = httpx.Limits(
             max_connections=1, max_keepalive_connections=1, keepalive_expiry=limits.keepalive_expiry
         )
-        super().__init__(limits=one)
-        first = self._pool
-        ssl_context = getattr(first, "_ssl_context", None)  # one TLS context for all slots
-        others = [
-            httpcore.AsyncConnectionPool(
-                ssl_context=ssl_context,
-                max_connections=1,
-                max_keepalive_connections=1,
-                keepalive_expiry=limits.keepalive_expiry,
+        super().__init__(limits=one, verify=verify, cert=cert)
+        ssl_context = getattr(self._pool, "_ssl_context", None)  # one TLS context for all slots
+        self._pool = Slots(
+            [
+                OneConnection(
+                    ssl_context=ssl_context,
+                    max_connections=1,
+                    max_keepalive_connections=1,
+                    keepalive_expiry=limits.keepalive_expiry,
+                    network_backend=cast("httpcore.AsyncNetworkBackend", AsyncioBackend()),
+                )
+                for _ in range(limits.max_connections or 1)
+            ]
+        )
+
+
+class ConnectionSlotsClient(httpx.AsyncClient):
+    """The `httpx.AsyncClient` an async client creates for itself, with as many connection
+    slots as you choose; pass it as `http_client=` to any async client.
+
+    At most `max_connections` requests are on the wire at once, each on a connection of its
+    own; the others wait their turn, first come first served, no longer than the request's
+    pool timeout (then `APITimeoutError`, the request never sent). Every connect, read and
+    write is bounded by the call's timeout. Like any client passed in, it is yours: close it
+    (`async with`) after the SDK clients that use it.
+
+    Args:
+        max_connections: the number of slots (default 8, what a client creates for itself).
+        keepalive_expiry: seconds an idle connection is kept (default 5; `None`: no limit).
+        verify: TLS verification, as `httpx.AsyncClient` takes it.
+        cert: a client certificate, as `httpx.AsyncClient` takes it.
+        **kwargs: anything else `httpx.AsyncClient` takes (`event_hooks`, `headers`, …),
+            but not `transport`, `limits` or `http2`.
+    """
+
+    def __init__(
+        self,
+        max_connections: int = 8,
+        *,
+        keepalive_expiry: float | None = 5.0,
+        verify: Any = True,
+        cert: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise ConfigurationError(
+                f"max_connections must be a whole number of connections, got {max_connections!r}"
             )
-            for _ in range((limits.max_connections or 1) - 1)
-        ]
-        self._pool = Slots([first, *others])
+        if max_connections < 1:
+            raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
+        taken = sorted({"transport", "limits", "http2"} & kwargs.keys())
+        if taken:
+            raise ConfigurationError(
+                f"ConnectionSlotsClient sets {', '.join(taken)} itself; "
+                "use httpx.AsyncClient for a transport of your own"
+            )
+        limits = httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=keepalive_expiry,
+        )
+        transport = AdmittingTransport(limits=limits, verify=verify, cert=cert)
+        super().__init__(transport=transport, verify=verify, cert=cert, **kwargs)
+        jar = getattr(self, "_cookies", None)  # the jar httpx made (a private name)
+        if type(jar) is httpx.Cookies:
+            self._cookies = _Cookies(jar)
+        deadline.install(self)
+
+
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which reads an answer's cookies only when it sets some: httpx
+    hands every answer to `http.cookiejar` through adapters that cost more than many a call's
+    own work, even when there is no cookie to read."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class OneConnection(httpcore.AsyncConnectionPool):
+    """A slot's pool: one connection, lent to one request at a time (`Slots` sees to that), so
+    none of httpcore's queueing. The connection is reused while it is idle, unexpired, not
+    closed or written to by the server, and for the same origin; else it is closed and
+    replaced."""
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        if request.url.scheme not in (b"http", b"https"):
+            return await super().handle_async_request(request)  # httpcore's own answer
+        origin = request.url.origin
+        connection = await self._connection_for(origin)
+        try:
+            return await connection.handle_async_request(request)
+        except httpcore.ConnectionNotAvailable:  # closed just as it was lent: open another
+            connection = await self._connection_for(origin)
+        return await connection.handle_async_request(request)
+
+    async def _connection_for(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        for connection in self._connections:
+            if (
+                connection.can_handle_request(origin)
+                and connection.is_idle()
+                and not connection.is_closed()
+                and not connection.has_expired()
+            ):
+                return connection
+        stale, self._connections = self._connections, []
+        for connection in stale:
+            await connection.aclose()
+        connection = self.create_connection(origin)
+        self._connections = [connection]
+        return connection
 
 
 class Slots(httpcore.AsyncConnectionPool):
@@ -89,20 +193,21 @@ class Slots(httpcore.AsyncConnectionPool):
             return self._free.pop()
         timeouts = request.extensions.get("timeout", {})
         limits = [t for t in (timeouts.get("pool"), deadline.remaining()) if t is not None]
-        turn: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[int] = loop.create_future()
         self._waiting.append(turn)
+        timer = loop.call_later(min(limits), _too_late, turn) if limits else None
         try:
-            async with asyncio.timeout(min(limits) if limits else None):
-                return await turn
-        except BaseException as error:
-            if turn.done() and not turn.cancelled():
-                self._give_back(turn.result())  # handed over just as the wait ended
+            return await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled() and turn.exception() is None:
+                self._give_back(turn.result())  # handed over just as the wait was cancelled
             elif turn in self._waiting:  # not already passed over by `_give_back`
                 self._waiting.remove(turn)
-            if isinstance(error, TimeoutError):
-                message = "no connection of the pool became free in time"
-                raise httpcore.PoolTimeout(message) from None
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _give_back(self, slot: int) -> None:
         while self._waiting:
@@ -111,6 +216,11 @@ class Slots(httpcore.AsyncConnectionPool):
                 turn.set_result(slot)
                 return
         self._free.append(slot)
+
+
+def _too_late(turn: asyncio.Future[int]) -> None:
+    if not turn.done():
+        turn.set_exception(httpcore.PoolTimeout("no connection of the pool became free in time"))
 
 
 class _Releasing:

@@ -43,7 +43,7 @@ from typing import (
 import httpx
 from typing_extensions import TypeVar as DefaultedTypeVar
 
-from ._admission import AdmittingTransport
+from ._admission import ConnectionSlotsClient
 from ._base_url import (
     base_url_from,
     building_with,
@@ -350,7 +350,9 @@ class AsyncClient(ClientBase[Async]):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise self._wrong_http_client(httpx.AsyncClient, http_client)
         owns = http_client is None
-        client = http_client or httpx.AsyncClient(transport=AdmittingTransport(limits=POOL_LIMITS))
+        client = http_client or ConnectionSlotsClient(
+            POOL_LIMITS.max_connections or 1, keepalive_expiry=POOL_LIMITS.keepalive_expiry
+        )
         return AsyncEngine(http_client=client, owns_client=owns, **settings)
 
     @property
