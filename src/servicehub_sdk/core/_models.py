@@ -72,6 +72,11 @@ class InputModel(BaseModel):
         except pydantic.ValidationError as exc:
             raise _input_error(type(self), exc) from None
 
+    # Only wraps errors: marked as pydantic's own, validation (`model_validate`, nested models)
+    # builds instances in pydantic-core without a call back into Python per model; the
+    # classmethods below wrap their errors the same way.
+    __init__.__dict__["__pydantic_base_init__"] = True
+
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> Self:
         try:
