@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin
 
@@ -168,6 +169,31 @@ def validate_input(model: type[M], value: Any) -> M:
         raise _input_error(model, exc) from None
     _check_sendable(validated)
     return validated
+
+
+def validate_inputs(model: type[M], values: list[Any]) -> list[M]:
+    """`validate_input` for every value, the whole list in one pydantic-core pass and one
+    check of what the JSON dump would lose; where any value fails, each is validated on its
+    own, so the error raised is the first failing value's, exactly as `validate_input` gives.
+    """
+    adapter = _list_adapter(model)
+    try:
+        validated: list[M] = adapter.validate_python(values)
+        check_values(adapter.dump_python(validated), field=model.__name__)
+        adapter.dump_python(validated, mode="json")
+    except (
+        pydantic.ValidationError,
+        RequestValidationError,
+        pydantic_core.PydanticSerializationError,
+    ):
+        return [validate_input(model, value) for value in values]
+    return validated
+
+
+@functools.cache
+def _list_adapter(model: type[M]) -> pydantic.TypeAdapter[list[M]]:
+    items: Any = types.GenericAlias(list, (model,))  # list[model], built at run time
+    return pydantic.TypeAdapter(items)
 
 
 def _check_sendable(model: BaseModel) -> None:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..core._errors import RequestValidationError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step, together
-from ..core._models import validate_input
+from ..core._models import validate_input, validate_inputs
 from ..ssh import (
     AsyncSSHClient,
     Customer,
@@ -91,7 +91,7 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
     return send
 
 
-@dataclass
+@dataclass(slots=True)
 class _Write:
     kind: str
     key: str
@@ -107,6 +107,13 @@ class _State:
     models: dict[str, MachineModel]
     customers: dict[str, Customer]
     machines: dict[str, CustomerMachine]
+
+
+ADDRESS_COLUMNS = ("country", "state", "city", "postal_code", "street", "street2")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _truthy(value: Any) -> bool | None:
@@ -146,11 +153,17 @@ def _failure(kind: str, key: str, reason: str) -> RecordResult:
 
 
 def _validated(
-    model: type[InputT], data: dict[str, Any], kind: str, key: str, report: SyncReport
+    model: type[InputT],
+    data: dict[str, Any],
+    kind: str,
+    key: str,
+    report: SyncReport,
+    valid: InputT | None = None,
 ) -> tuple[InputT, str] | None:
-    """`model` from `data` and its external ID, or `None` after reporting why it fails."""
+    """`model` from `data` (`valid` when already validated) and its external ID, or `None`
+    after reporting why it fails."""
     try:
-        wanted = validate_input(model, data)
+        wanted = valid if valid is not None else validate_input(model, data)
     except RequestValidationError as exc:
         report.results.append(_failure(kind, key, exc.message))
         return None
@@ -160,23 +173,41 @@ def _validated(
     return wanted, wanted.external_id
 
 
+def _validated_together(model: type[InputT], rows: list[dict[str, Any] | None]) -> list[Any]:
+    """`rows` validated into `model` in one pass (`None` stays `None`); all `None` where any
+    row is invalid: `_validated` then checks each on its own, for its own message."""
+    given = [row for row in rows if row is not None]
+    try:
+        valid = iter(validate_inputs(model, given))
+    except RequestValidationError:
+        return [None] * len(rows)
+    return [None if row is None else next(valid) for row in rows]
+
+
 def _plan_models(
     hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
 ) -> list[_Write]:
     steps = []
+    send = _sender(hub, "machine_model", "created")
+    wanted_rows: list[dict[str, Any] | None] = [
+        {
+            "external_id": row.get("external_id"),
+            "model_name": row.get("model_name"),
+            "technology": row.get("technology"),
+            "brand": row.get("brand"),
+        }
+        for row in rows
+    ]
+    valid = _validated_together(MachineModelInput, wanted_rows)
     for index, row in enumerate(rows):
         key = _key(row, index)
         checked = _validated(
             MachineModelInput,
-            {
-                "external_id": row.get("external_id"),
-                "model_name": row.get("model_name"),
-                "technology": row.get("technology"),
-                "brand": row.get("brand"),
-            },
+            cast(dict[str, Any], wanted_rows[index]),
             "machine_model",
             key,
             report,
+            valid[index],
         )
         if checked is None:
             continue
@@ -199,16 +230,7 @@ def _plan_models(
                 )
             )
             continue
-        steps.append(
-            _Write(
-                "machine_model",
-                key,
-                "created",
-                _sender(hub, "machine_model", "created"),
-                wanted,
-                [],
-            )
-        )
+        steps.append(_Write("machine_model", key, "created", send, wanted, []))
     return steps
 
 
@@ -220,46 +242,48 @@ def _plan_customers(
     default_organisation: str | None,
 ) -> list[_Write]:
     steps = []
+    send_create = _sender(hub, "customer", "created")
+    send_update = _sender(hub, "customer", "updated")
+    wanted_rows: list[dict[str, Any] | None] = []
+    problems: dict[int, str] = {}  # by row: why it fails before validation
     for index, row in enumerate(rows):
-        key = _key(row, index)
         organisation = str(
             row.get("service_organisation")
             or row.get("serviceOrganisation")
             or default_organisation
             or ""
         )
-        if not organisation:
-            report.results.append(_failure("customer", key, MISSING_ORGANISATION))
-            continue
-        org_id = state.organisations.get(organisation)
+        org_id = state.organisations.get(organisation) if organisation else None
         if org_id is None:
-            report.results.append(
-                _failure("customer", key, f"unknown service organisation {organisation!r}")
+            problems[index] = (
+                f"unknown service organisation {organisation!r}"
+                if organisation
+                else MISSING_ORGANISATION
             )
+            wanted_rows.append(None)
             continue
-        address = {
-            k: row.get(k) for k in ("country", "state", "city", "postal_code", "street", "street2")
-        }
-        checked = _validated(
-            CustomerInput,
+        wanted_rows.append(
             {
                 "name": row.get("name"),
                 "external_id": row.get("external_id"),
                 "service_organisation": org_id,
-                "address": {k: (str(v) if v is not None else None) for k, v in address.items()},
-            },
-            "customer",
-            key,
-            report,
+                "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
+            }
         )
+    valid = _validated_together(CustomerInput, wanted_rows)
+    for index, row in enumerate(rows):
+        key = _key(row, index)
+        wanted_row = wanted_rows[index]
+        if wanted_row is None:
+            report.results.append(_failure("customer", key, problems[index]))
+            continue
+        checked = _validated(CustomerInput, wanted_row, "customer", key, report, valid[index])
         if checked is None:
             continue
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(
-                _Write("customer", key, "created", _sender(hub, "customer", "created"), wanted, [])
-            )
+            steps.append(_Write("customer", key, "created", send_create, wanted, []))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -271,8 +295,7 @@ def _plan_customers(
             service_organisation=wanted.service_organisation,
             address=wanted.address,
         )
-        send = _sender(hub, "customer", "updated")
-        steps.append(_Write("customer", key, "updated", send, update, changed))
+        steps.append(_Write("customer", key, "updated", send_update, update, changed))
     return steps
 
 
@@ -287,33 +310,33 @@ def _plan_machines(
     refer to a record written in this run (`pending`) wait for it (see `_machine_decision`);
     the others are reported here, or planned as creates."""
     steps = []
+    send = _sender(hub, "customer_machine", "created")
+    wanted_rows: list[dict[str, Any] | None] = [
+        {
+            "external_id": row.get("external_id"),
+            "serial_number": row.get("serial_number"),
+            "customer_external_id": row.get("customer_external_id"),
+            "machine_model_external_id": row.get("machine_model_external_id"),
+            "edge_device_serial_number": row.get("edge_device_serial_number"),
+            "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
+        }
+        for row in rows
+    ]
+    valid = _validated_together(CustomerMachineInput, wanted_rows)
     for index, row in enumerate(rows):
         key = _key(row, index)
         checked = _validated(
             CustomerMachineInput,
-            {
-                "external_id": row.get("external_id"),
-                "serial_number": row.get("serial_number"),
-                "customer_external_id": row.get("customer_external_id"),
-                "machine_model_external_id": row.get("machine_model_external_id"),
-                "edge_device_serial_number": row.get("edge_device_serial_number"),
-                "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
-            },
+            cast(dict[str, Any], wanted_rows[index]),
             "customer_machine",
             key,
             report,
+            valid[index],
         )
         if checked is None:
             continue
         wanted, _ = checked
-        write = _Write(
-            "customer_machine",
-            key,
-            "created",
-            _sender(hub, "customer_machine", "created"),
-            wanted,
-            [],
-        )
+        write = _Write("customer_machine", key, "created", send, wanted, [])
         if _references(wanted) & pending:
             steps.append(write)
             continue
