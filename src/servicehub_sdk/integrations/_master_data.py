@@ -17,9 +17,9 @@ Record columns (CSV-style, flat):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from ..core._errors import RequestValidationError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step, together
@@ -173,15 +173,27 @@ def _validated(
     return wanted, wanted.external_id
 
 
-def _validated_together(model: type[InputT], rows: list[dict[str, Any] | None]) -> list[Any]:
-    """`rows` validated into `model` in one pass (`None` stays `None`); all `None` where any
-    row is invalid: `_validated` then checks each on its own, for its own message."""
-    given = [row for row in rows if row is not None]
-    try:
-        valid = iter(validate_inputs(model, given))
-    except RequestValidationError:
-        return [None] * len(rows)
-    return [None if row is None else next(valid) for row in rows]
+VALIDATED_TOGETHER = 100
+"""Rows validated in one pydantic-core pass: few enough that their input dicts are gone
+before the garbage collector would move them to its oldest generation."""
+
+
+def _validated_rows(
+    model: type[InputT], rows: list[dict[str, Any]], wanted: Callable[[dict[str, Any]], Any]
+) -> Iterator[tuple[Any, InputT | None]]:
+    """Per row, in order: `wanted(row)` (the data to validate, or the text of why the row
+    fails before validation) and the model validated from it. `VALIDATED_TOGETHER` rows go
+    through pydantic-core at once; where one of them is invalid, their models are `None` and
+    `_validated` checks each on its own, for its own message."""
+    for start in range(0, len(rows), VALIDATED_TOGETHER):
+        data = [wanted(row) for row in rows[start : start + VALIDATED_TOGETHER]]
+        given = [item for item in data if isinstance(item, dict)]
+        try:
+            valid = iter(validate_inputs(model, given))
+        except RequestValidationError:
+            yield from ((item, None) for item in data)
+            continue
+        yield from ((item, next(valid) if isinstance(item, dict) else None) for item in data)
 
 
 def _plan_models(
@@ -189,26 +201,19 @@ def _plan_models(
 ) -> list[_Write]:
     steps = []
     send = _sender(hub, "machine_model", "created")
-    wanted_rows: list[dict[str, Any] | None] = [
-        {
+
+    def wanted_model(row: dict[str, Any]) -> dict[str, Any]:
+        return {
             "external_id": row.get("external_id"),
             "model_name": row.get("model_name"),
             "technology": row.get("technology"),
             "brand": row.get("brand"),
         }
-        for row in rows
-    ]
-    valid = _validated_together(MachineModelInput, wanted_rows)
-    for index, row in enumerate(rows):
+
+    checks = _validated_rows(MachineModelInput, rows, wanted_model)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
         key = _key(row, index)
-        checked = _validated(
-            MachineModelInput,
-            cast(dict[str, Any], wanted_rows[index]),
-            "machine_model",
-            key,
-            report,
-            valid[index],
-        )
+        checked = _validated(MachineModelInput, data, "machine_model", key, report, valid)
         if checked is None:
             continue
         wanted, external_id = checked
@@ -244,40 +249,33 @@ def _plan_customers(
     steps = []
     send_create = _sender(hub, "customer", "created")
     send_update = _sender(hub, "customer", "updated")
-    wanted_rows: list[dict[str, Any] | None] = []
-    problems: dict[int, str] = {}  # by row: why it fails before validation
-    for index, row in enumerate(rows):
+
+    def wanted_customer(row: dict[str, Any]) -> dict[str, Any] | str:
         organisation = str(
             row.get("service_organisation")
             or row.get("serviceOrganisation")
             or default_organisation
             or ""
         )
-        org_id = state.organisations.get(organisation) if organisation else None
+        if not organisation:
+            return MISSING_ORGANISATION
+        org_id = state.organisations.get(organisation)
         if org_id is None:
-            problems[index] = (
-                f"unknown service organisation {organisation!r}"
-                if organisation
-                else MISSING_ORGANISATION
-            )
-            wanted_rows.append(None)
-            continue
-        wanted_rows.append(
-            {
-                "name": row.get("name"),
-                "external_id": row.get("external_id"),
-                "service_organisation": org_id,
-                "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
-            }
-        )
-    valid = _validated_together(CustomerInput, wanted_rows)
-    for index, row in enumerate(rows):
+            return f"unknown service organisation {organisation!r}"
+        return {
+            "name": row.get("name"),
+            "external_id": row.get("external_id"),
+            "service_organisation": org_id,
+            "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
+        }
+
+    checks = _validated_rows(CustomerInput, rows, wanted_customer)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
         key = _key(row, index)
-        wanted_row = wanted_rows[index]
-        if wanted_row is None:
-            report.results.append(_failure("customer", key, problems[index]))
+        if isinstance(data, str):
+            report.results.append(_failure("customer", key, data))
             continue
-        checked = _validated(CustomerInput, wanted_row, "customer", key, report, valid[index])
+        checked = _validated(CustomerInput, data, "customer", key, report, valid)
         if checked is None:
             continue
         wanted, external_id = checked
@@ -311,8 +309,9 @@ def _plan_machines(
     the others are reported here, or planned as creates."""
     steps = []
     send = _sender(hub, "customer_machine", "created")
-    wanted_rows: list[dict[str, Any] | None] = [
-        {
+
+    def wanted_machine(row: dict[str, Any]) -> dict[str, Any]:
+        return {
             "external_id": row.get("external_id"),
             "serial_number": row.get("serial_number"),
             "customer_external_id": row.get("customer_external_id"),
@@ -320,19 +319,11 @@ def _plan_machines(
             "edge_device_serial_number": row.get("edge_device_serial_number"),
             "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
         }
-        for row in rows
-    ]
-    valid = _validated_together(CustomerMachineInput, wanted_rows)
-    for index, row in enumerate(rows):
+
+    checks = _validated_rows(CustomerMachineInput, rows, wanted_machine)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
         key = _key(row, index)
-        checked = _validated(
-            CustomerMachineInput,
-            cast(dict[str, Any], wanted_rows[index]),
-            "customer_machine",
-            key,
-            report,
-            valid[index],
-        )
+        checked = _validated(CustomerMachineInput, data, "customer_machine", key, report, valid)
         if checked is None:
             continue
         wanted, _ = checked
