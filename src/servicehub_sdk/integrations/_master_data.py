@@ -17,7 +17,7 @@ Record columns (CSV-style, flat):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -98,7 +98,7 @@ class _Write:
     action: Action  # "created" | "updated": with `kind`, which operation sends it
     send: Send
     payload: Any
-    differences: list[str]
+    differences: Sequence[str]  # `()` for a create
 
 
 @dataclass
@@ -235,7 +235,7 @@ def _plan_models(
                 )
             )
             continue
-        steps.append(_Write("machine_model", key, "created", send, wanted, []))
+        steps.append(_Write("machine_model", key, "created", send, wanted, ()))
     return steps
 
 
@@ -281,7 +281,7 @@ def _plan_customers(
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(_Write("customer", key, "created", send_create, wanted, []))
+            steps.append(_Write("customer", key, "created", send_create, wanted, ()))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -327,7 +327,7 @@ def _plan_machines(
         if checked is None:
             continue
         wanted, _ = checked
-        write = _Write("customer_machine", key, "created", send, wanted, [])
+        write = _Write("customer_machine", key, "created", send, wanted, ())
         if _references(wanted) & pending:
             steps.append(write)
             continue
@@ -464,13 +464,22 @@ def _execute(
         return sending
 
     first_chunks = _chunks(first, batch_size)
-    written_in: dict[str, set[int]] = {}
+    written_in: dict[str, int] = {}  # the document writing each record
+    written_again: dict[str, set[int]] = {}  # all of them, for a record written twice
     for index, chunk in enumerate(first_chunks):
         for write in chunk:
-            written_in.setdefault(_ref(write), set()).add(index)
+            ref = _ref(write)
+            if written_in.setdefault(ref, index) != index:
+                written_again.setdefault(ref, {written_in[ref]}).add(index)
 
     def needs(write: _Write) -> set[int]:
-        return set().union(*(written_in.get(ref, set()) for ref in _references(write.payload)))
+        found: set[int] = set()
+        for ref in _references(write.payload):
+            if ref in written_again:
+                found |= written_again[ref]
+            elif ref in written_in:
+                found.add(written_in[ref])
+        return found
 
     ready = sorted(machines, key=lambda write: max(needs(write), default=-1))
     machine_chunks = _chunks(ready, batch_size)
