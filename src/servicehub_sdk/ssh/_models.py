@@ -59,13 +59,6 @@ class Severity(StrEnum):
 # -- what the API returns ----------------------------------------------------------------
 
 
-def _as_text(value: object) -> object:
-    # IDs and codes arrive as numbers from some services: keep them as the text they stand for.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
 def _as_list(value: object) -> object:
     # A single object where a list is declared is a list of one.
     return [value] if isinstance(value, dict) else value
@@ -78,8 +71,9 @@ def _priority(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
-"""Text on the wire, accepted as a number too."""
+Text = Annotated[str, Field(coerce_numbers_to_str=True)]
+"""Text on the wire, accepted as a number too: IDs and codes arrive as numbers from some
+services, and are kept as the text they stand for (converted inside pydantic-core)."""
 
 
 def _open_enum(enum: type[StrEnum]) -> Any:
