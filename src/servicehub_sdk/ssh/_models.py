@@ -314,8 +314,16 @@ class CustomerMachineInput(_Input):
             "machineModel": {"machineModelExternalId": self.machine_model_external_id},
             "serialNumber": self.serial_number,
         }
-        for name in ("external_id", "edge_device_serial_number", "is_sp1_migration"):
+        for name, wire in _MACHINE_OPTIONAL:
             value = getattr(self, name)
             if value is not None:
-                arguments[to_camel(name)] = value
+                arguments[wire] = value
         return arguments
+
+
+_MACHINE_OPTIONAL = (
+    ("external_id", "externalId"),
+    ("edge_device_serial_number", "edgeDeviceSerialNumber"),
+    ("is_sp1_migration", "isSp1Migration"),
+)
+"""`CustomerMachineInput`'s optional fields and their names on the wire."""
