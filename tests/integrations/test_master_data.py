@@ -116,6 +116,29 @@ def test_dry_run_writes_nothing(hub: SSHClient, emulator: SSHEmulator) -> None:
     assert "dry run" in str(report)
 
 
+def test_invalid_rows_among_hundreds_fail_alone_with_their_own_reasons(
+    hub: SSHClient, emulator: SSHEmulator
+) -> None:
+    organisation = org_name(emulator)
+    customers = [
+        {"external_id": f"C-{n}", "name": f"Customer {n}", "country": "DE"} for n in range(250)
+    ]
+    customers[0]["country"] = "Germany"  # first row of the first slice of rows checked together
+    del customers[149]["country"]  # the last row of another
+    customers[201]["service_organisation"] = "Nowhere"  # refused before validation
+    customers[249]["name"] = "   "  # nothing left once cleaned: a required field is missing
+    report = sync_master_data(
+        hub, {"customers": customers}, dry_run=True, service_organisation=organisation
+    )
+    assert sorted(r.key for r in report.results) == sorted(c["external_id"] for c in customers)
+    failed = [(r.key, r.reason or "") for r in report.results if r.action == "failed"]
+    assert [key for key, _ in failed] == ["C-0", "C-149", "C-201", "C-249"]
+    reasons = dict(failed)
+    assert "ISO 3166-1" in reasons["C-0"] and "address" in reasons["C-149"]
+    assert "Nowhere" in reasons["C-201"] and "name" in reasons["C-249"]
+    assert report.counts == {"failed": 4, "created": 246}
+
+
 def test_a_write_that_fails_fails_alone(
     hub: SSHClient, emulator: SSHEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,13 +17,13 @@ Record columns (CSV-style, flat):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..core._errors import RequestValidationError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step, together
-from ..core._models import validate_input
+from ..core._models import validate_input, validate_inputs
 from ..ssh import (
     AsyncSSHClient,
     Customer,
@@ -91,14 +91,14 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
     return send
 
 
-@dataclass
+@dataclass(slots=True)
 class _Write:
     kind: str
     key: str
     action: Action  # "created" | "updated": with `kind`, which operation sends it
     send: Send
     payload: Any
-    differences: list[str]
+    differences: Sequence[str]  # `()` for a create
 
 
 @dataclass
@@ -107,6 +107,13 @@ class _State:
     models: dict[str, MachineModel]
     customers: dict[str, Customer]
     machines: dict[str, CustomerMachine]
+
+
+ADDRESS_COLUMNS = ("country", "state", "city", "postal_code", "street", "street2")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _truthy(value: Any) -> bool | None:
@@ -146,11 +153,17 @@ def _failure(kind: str, key: str, reason: str) -> RecordResult:
 
 
 def _validated(
-    model: type[InputT], data: dict[str, Any], kind: str, key: str, report: SyncReport
+    model: type[InputT],
+    data: dict[str, Any],
+    kind: str,
+    key: str,
+    report: SyncReport,
+    valid: InputT | None = None,
 ) -> tuple[InputT, str] | None:
-    """`model` from `data` and its external ID, or `None` after reporting why it fails."""
+    """`model` from `data` (`valid` when already validated) and its external ID, or `None`
+    after reporting why it fails."""
     try:
-        wanted = validate_input(model, data)
+        wanted = valid if valid is not None else validate_input(model, data)
     except RequestValidationError as exc:
         report.results.append(_failure(kind, key, exc.message))
         return None
@@ -160,24 +173,47 @@ def _validated(
     return wanted, wanted.external_id
 
 
+VALIDATED_TOGETHER = 100
+"""Rows validated in one pydantic-core pass: few enough that their input dicts are gone
+before the garbage collector would move them to its oldest generation."""
+
+
+def _validated_rows(
+    model: type[InputT], rows: list[dict[str, Any]], wanted: Callable[[dict[str, Any]], Any]
+) -> Iterator[tuple[Any, InputT | None]]:
+    """Per row, in order: `wanted(row)` (the data to validate, or the text of why the row
+    fails before validation) and the model validated from it. `VALIDATED_TOGETHER` rows go
+    through pydantic-core at once; where one of them is invalid, their models are `None` and
+    `_validated` checks each on its own, for its own message."""
+    for start in range(0, len(rows), VALIDATED_TOGETHER):
+        data = [wanted(row) for row in rows[start : start + VALIDATED_TOGETHER]]
+        given = [item for item in data if isinstance(item, dict)]
+        try:
+            valid = iter(validate_inputs(model, given))
+        except RequestValidationError:
+            yield from ((item, None) for item in data)
+            continue
+        yield from ((item, next(valid) if isinstance(item, dict) else None) for item in data)
+
+
 def _plan_models(
     hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
 ) -> list[_Write]:
     steps = []
-    for index, row in enumerate(rows):
+    send = _sender(hub, "machine_model", "created")
+
+    def wanted_model(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "external_id": row.get("external_id"),
+            "model_name": row.get("model_name"),
+            "technology": row.get("technology"),
+            "brand": row.get("brand"),
+        }
+
+    checks = _validated_rows(MachineModelInput, rows, wanted_model)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
         key = _key(row, index)
-        checked = _validated(
-            MachineModelInput,
-            {
-                "external_id": row.get("external_id"),
-                "model_name": row.get("model_name"),
-                "technology": row.get("technology"),
-                "brand": row.get("brand"),
-            },
-            "machine_model",
-            key,
-            report,
-        )
+        checked = _validated(MachineModelInput, data, "machine_model", key, report, valid)
         if checked is None:
             continue
         wanted, external_id = checked
@@ -199,16 +235,7 @@ def _plan_models(
                 )
             )
             continue
-        steps.append(
-            _Write(
-                "machine_model",
-                key,
-                "created",
-                _sender(hub, "machine_model", "created"),
-                wanted,
-                [],
-            )
-        )
+        steps.append(_Write("machine_model", key, "created", send, wanted, ()))
     return steps
 
 
@@ -220,8 +247,10 @@ def _plan_customers(
     default_organisation: str | None,
 ) -> list[_Write]:
     steps = []
-    for index, row in enumerate(rows):
-        key = _key(row, index)
+    send_create = _sender(hub, "customer", "created")
+    send_update = _sender(hub, "customer", "updated")
+
+    def wanted_customer(row: dict[str, Any]) -> dict[str, Any] | str:
         organisation = str(
             row.get("service_organisation")
             or row.get("serviceOrganisation")
@@ -229,37 +258,30 @@ def _plan_customers(
             or ""
         )
         if not organisation:
-            report.results.append(_failure("customer", key, MISSING_ORGANISATION))
-            continue
+            return MISSING_ORGANISATION
         org_id = state.organisations.get(organisation)
         if org_id is None:
-            report.results.append(
-                _failure("customer", key, f"unknown service organisation {organisation!r}")
-            )
-            continue
-        address = {
-            k: row.get(k) for k in ("country", "state", "city", "postal_code", "street", "street2")
+            return f"unknown service organisation {organisation!r}"
+        return {
+            "name": row.get("name"),
+            "external_id": row.get("external_id"),
+            "service_organisation": org_id,
+            "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
         }
-        checked = _validated(
-            CustomerInput,
-            {
-                "name": row.get("name"),
-                "external_id": row.get("external_id"),
-                "service_organisation": org_id,
-                "address": {k: (str(v) if v is not None else None) for k, v in address.items()},
-            },
-            "customer",
-            key,
-            report,
-        )
+
+    checks = _validated_rows(CustomerInput, rows, wanted_customer)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
+        key = _key(row, index)
+        if isinstance(data, str):
+            report.results.append(_failure("customer", key, data))
+            continue
+        checked = _validated(CustomerInput, data, "customer", key, report, valid)
         if checked is None:
             continue
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(
-                _Write("customer", key, "created", _sender(hub, "customer", "created"), wanted, [])
-            )
+            steps.append(_Write("customer", key, "created", send_create, wanted, ()))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -271,8 +293,7 @@ def _plan_customers(
             service_organisation=wanted.service_organisation,
             address=wanted.address,
         )
-        send = _sender(hub, "customer", "updated")
-        steps.append(_Write("customer", key, "updated", send, update, changed))
+        steps.append(_Write("customer", key, "updated", send_update, update, changed))
     return steps
 
 
@@ -287,33 +308,26 @@ def _plan_machines(
     refer to a record written in this run (`pending`) wait for it (see `_machine_decision`);
     the others are reported here, or planned as creates."""
     steps = []
-    for index, row in enumerate(rows):
+    send = _sender(hub, "customer_machine", "created")
+
+    def wanted_machine(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "external_id": row.get("external_id"),
+            "serial_number": row.get("serial_number"),
+            "customer_external_id": row.get("customer_external_id"),
+            "machine_model_external_id": row.get("machine_model_external_id"),
+            "edge_device_serial_number": row.get("edge_device_serial_number"),
+            "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
+        }
+
+    checks = _validated_rows(CustomerMachineInput, rows, wanted_machine)
+    for index, (row, (data, valid)) in enumerate(zip(rows, checks, strict=True)):
         key = _key(row, index)
-        checked = _validated(
-            CustomerMachineInput,
-            {
-                "external_id": row.get("external_id"),
-                "serial_number": row.get("serial_number"),
-                "customer_external_id": row.get("customer_external_id"),
-                "machine_model_external_id": row.get("machine_model_external_id"),
-                "edge_device_serial_number": row.get("edge_device_serial_number"),
-                "is_sp1_migration": _truthy(row.get("is_sp1_migration")),
-            },
-            "customer_machine",
-            key,
-            report,
-        )
+        checked = _validated(CustomerMachineInput, data, "customer_machine", key, report, valid)
         if checked is None:
             continue
         wanted, _ = checked
-        write = _Write(
-            "customer_machine",
-            key,
-            "created",
-            _sender(hub, "customer_machine", "created"),
-            wanted,
-            [],
-        )
+        write = _Write("customer_machine", key, "created", send, wanted, ())
         if _references(wanted) & pending:
             steps.append(write)
             continue
@@ -450,13 +464,22 @@ def _execute(
         return sending
 
     first_chunks = _chunks(first, batch_size)
-    written_in: dict[str, set[int]] = {}
+    written_in: dict[str, int] = {}  # the document writing each record
+    written_again: dict[str, set[int]] = {}  # all of them, for a record written twice
     for index, chunk in enumerate(first_chunks):
         for write in chunk:
-            written_in.setdefault(_ref(write), set()).add(index)
+            ref = _ref(write)
+            if written_in.setdefault(ref, index) != index:
+                written_again.setdefault(ref, {written_in[ref]}).add(index)
 
     def needs(write: _Write) -> set[int]:
-        return set().union(*(written_in.get(ref, set()) for ref in _references(write.payload)))
+        found: set[int] = set()
+        for ref in _references(write.payload):
+            if ref in written_again:
+                found |= written_again[ref]
+            elif ref in written_in:
+                found.add(written_in[ref])
+        return found
 
     ready = sorted(machines, key=lambda write: max(needs(write), default=-1))
     machine_chunks = _chunks(ready, batch_size)

@@ -45,6 +45,7 @@ from ..core._request import Call, Flow
 from ._graphql import (
     FieldCall,
     FieldRequest,
+    Plan,
     PrintedField,
     answer_errors,
     wrap,
@@ -190,12 +191,21 @@ Step = FieldRequest[Any] | Flow[Any]
 writes) whose root fields are batched with the others'."""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A single root field of the batch (not inside a flow), waiting for its document."""
+
+    printed: PrintedField
+    name: str
+    is_idempotent: bool
+
+
+@dataclass(slots=True)
 class _Op:
     index: int
     key: str | None
-    flow: Flow[Any] | None
-    pending: Call[Any] | None = None
+    flow: Flow[Any] | None  # `None` for a single root field: its value is the result
+    pending: Call[Any] | _Field | None = None
     wrote: bool = False
     result: BatchResult[Any] | None = None
 
@@ -209,12 +219,17 @@ class _Answer:
     response: httpx.Response | None = None
 
 
-def _start(context: SSHContext, index: int, key: str | None, step: Step | ServiceHubError) -> _Op:
+def _start(plan: Plan, index: int, key: str | None, step: Step | ServiceHubError) -> _Op:
     if isinstance(step, ServiceHubError):
         return _Op(index, key, None, result=_failure(index, key, step, wrote=False))
-    flow = context.send(step) if isinstance(step, FieldRequest) else step
-    op = _Op(index, key, flow)
-    _advance(op, lambda: next(flow))
+    if isinstance(step, FieldRequest):  # printed here, as `SSHContext.send` would
+        try:
+            printed = step.printed(plan)
+        except ServiceHubError as exc:
+            return _Op(index, key, None, result=_failure(index, key, exc, wrote=False))
+        return _Op(index, key, None, _Field(printed, step.name, step.is_idempotent))
+    op = _Op(index, key, step)
+    _advance(op, lambda: next(step))
     return op
 
 
@@ -248,12 +263,18 @@ def _send(op: _Op, value: Any) -> None:
     flow = op.flow
     if flow is not None:
         _advance(op, lambda: flow.send(value))
+    elif op.pending is not None:
+        op.pending = None
+        op.result = BatchResult(op.index, op.key, "ok", value, None, op.wrote)
 
 
 def _throw(op: _Op, exc: ServiceHubError) -> None:
     flow = op.flow
     if flow is not None:
         _advance(op, lambda: flow.throw(exc))
+    elif op.pending is not None:
+        op.pending = None
+        op.result = _failure(op.index, op.key, exc, wrote=op.wrote)
 
 
 def _not_run(op: _Op, exc: ServiceHubError) -> None:
@@ -276,8 +297,8 @@ def run_batch(
     client's `BatchLimit`) aliases; one `BatchResult` per step, in order."""
     if batch_size < 1:
         raise RequestValidationError("batch_size must be at least 1")
-    yield from context.plan()  # known from here on: no step waits for it
-    ops = [_start(context, i, keys[i], step) for i, step in enumerate(steps)]
+    plan = yield from context.plan()  # known from here on: no step waits for it
+    ops = [_start(plan, i, keys[i], step) for i, step in enumerate(steps)]
     while True:
         waiting = [op for op in ops if op.pending is not None]
         if not waiting:
@@ -312,7 +333,7 @@ def run_batch(
 def _printed(op: _Op) -> PrintedField | None:
     """The root field `op` waits on, when it waits on one that can share a document."""
     call = op.pending
-    return call.printed if isinstance(call, FieldCall) else None
+    return call.printed if isinstance(call, FieldCall | _Field) else None
 
 
 def _send_group(
@@ -361,7 +382,7 @@ def _send_group(
 def _document_call(chunk: list[_Op]) -> Call[_Answer]:
     """One document of the root fields `chunk` waits on, each under its alias (`r0`, …)."""
     fields = [cast(PrintedField, _printed(op)) for op in chunk]
-    calls = [cast(Call[Any], op.pending) for op in chunk]
+    calls = [cast(Call[Any] | _Field, op.pending) for op in chunk]
     kind = fields[0].kind
     document = wrap(kind, "\n".join(f"r{i}: {f.text}" for i, f in enumerate(fields)))
     names = sorted({f.field for f in fields})
@@ -461,7 +482,7 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
     response = cast(httpx.Response, answer.response)
     for op, (outcome, payload) in zip(chunk, answer.outcomes, strict=True):
-        call = cast(Call[Any], op.pending)
+        call = cast(Call[Any] | _Field, op.pending)
         spec = cast(PrintedField, _printed(op))
         mutation = spec.kind == "mutation"
         if outcome == "not_run":

@@ -530,6 +530,29 @@ class FieldRequest(Generic[T]):
     def name(self) -> str:
         return f"Secure Service Hub {self.field}"
 
+    def printed(self, plan: Plan) -> PrintedField:
+        """This field printed against `plan`, as a batch sends it next to others.
+
+        Raises `RequestValidationError` for arguments the schema does not declare or
+        values it refuses, before anything is sent.
+        """
+        try:
+            values = self.arguments(plan) if callable(self.arguments) else self.arguments
+            text = plan.field_text(self.kind, self.field, values, self.selection)
+        except KeyError as exc:
+            problem = str(exc.args[0] if exc.args else exc)
+            raise RequestValidationError(
+                f"{self.name}: {problem} The server's schema differs from the one this "
+                "operation was written for; hub.schema_report() lists the differences (or pin "
+                "a schema with schema=...). Nothing was sent."
+            ) from None
+        return PrintedField(self.kind, self.field, text, self.read)
+
+    @property
+    def is_idempotent(self) -> bool:
+        """Whether sending it twice is harmless: `idempotent`, by default true for queries."""
+        return self.kind != "mutation" if self.idempotent is None else self.idempotent
+
     def bind(self, plan: Plan) -> FieldCall[T]:
         """The call sending this field in a document built against `plan`.
 
@@ -538,16 +561,7 @@ class FieldRequest(Generic[T]):
         """
         kind, field, name, read = self.kind, self.field, self.name, self.read
         mutation = kind == "mutation"
-        try:
-            values = self.arguments(plan) if callable(self.arguments) else self.arguments
-            text = plan.field_text(kind, field, values, self.selection)
-        except KeyError as exc:
-            problem = str(exc.args[0] if exc.args else exc)
-            raise RequestValidationError(
-                f"{name}: {problem} The server's schema differs from the one this operation "
-                "was written for; hub.schema_report() lists the differences (or pin a schema "
-                "with schema=...). Nothing was sent."
-            ) from None
+        printed = self.printed(plan)
 
         def parse(response: httpx.Response) -> T:
             data = read_data(response, name=name, mutation=mutation)
@@ -561,10 +575,10 @@ class FieldRequest(Generic[T]):
             "POST",
             "",
             parse=parse,
-            json={"query": wrap(kind, text)},
-            idempotent=(not mutation) if self.idempotent is None else self.idempotent,
+            json={"query": wrap(kind, printed.text)},
+            idempotent=self.is_idempotent,
             name=name,
-            printed=PrintedField(kind, field, text, read),
+            printed=printed,
         )
 
 

@@ -59,13 +59,6 @@ class Severity(StrEnum):
 # -- what the API returns ----------------------------------------------------------------
 
 
-def _as_text(value: object) -> object:
-    # IDs and codes arrive as numbers from some services: keep them as the text they stand for.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
 def _as_list(value: object) -> object:
     # A single object where a list is declared is a list of one.
     return [value] if isinstance(value, dict) else value
@@ -78,8 +71,9 @@ def _priority(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
-"""Text on the wire, accepted as a number too."""
+Text = Annotated[str, Field(coerce_numbers_to_str=True)]
+"""Text on the wire, accepted as a number too: IDs and codes arrive as numbers from some
+services, and are kept as the text they stand for (converted inside pydantic-core)."""
 
 
 def _open_enum(enum: type[StrEnum]) -> Any:
@@ -320,8 +314,16 @@ class CustomerMachineInput(_Input):
             "machineModel": {"machineModelExternalId": self.machine_model_external_id},
             "serialNumber": self.serial_number,
         }
-        for name in ("external_id", "edge_device_serial_number", "is_sp1_migration"):
+        for name, wire in _MACHINE_OPTIONAL:
             value = getattr(self, name)
             if value is not None:
-                arguments[to_camel(name)] = value
+                arguments[wire] = value
         return arguments
+
+
+_MACHINE_OPTIONAL = (
+    ("external_id", "externalId"),
+    ("edge_device_serial_number", "edgeDeviceSerialNumber"),
+    ("is_sp1_migration", "isSp1Migration"),
+)
+"""`CustomerMachineInput`'s optional fields and their names on the wire."""
