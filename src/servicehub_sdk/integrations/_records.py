@@ -42,15 +42,17 @@ class MasterData:
 
 
 def _clean(row: Mapping[str, Any]) -> dict[str, Any]:
+    """`row` without empty cells: `None`, NaN (pandas' empty cell), blank text; text and keys
+    stripped of surrounding whitespace."""
     cleaned = {}
     for key, value in row.items():
-        if value is None or (isinstance(value, float) and value != value):  # NaN from pandas
-            continue
-        if isinstance(value, str):
+        if type(value) is str or isinstance(value, str):
             value = value.strip()
             if not value:
                 continue
-        cleaned[str(key).strip()] = value
+        elif value is None or (isinstance(value, float) and value != value):
+            continue
+        cleaned[key.strip() if type(key) is str else str(key).strip()] = value
     return cleaned
 
 

@@ -306,7 +306,7 @@ def run_batch(
         alone = [op for op in waiting if _printed(op) is None]
         for op in alone:
             try:
-                value = yield cast(Call[Any], op.pending)
+                value = yield cast("Call[Any]", op.pending)
             except ServiceHubError as exc:
                 _throw(op, exc)
             else:
@@ -327,7 +327,7 @@ def run_batch(
             for op in ops:
                 if op.pending is not None:
                     _not_run(op, reason)
-    return BatchResults(cast(BatchResult[Any], op.result) for op in ops)
+    return BatchResults(cast("BatchResult[Any]", op.result) for op in ops)
 
 
 def _printed(op: _Op) -> PrintedField | None:
@@ -382,7 +382,7 @@ def _send_group(
 def _document_call(chunk: list[_Op]) -> Call[_Answer]:
     """One document of the root fields `chunk` waits on, each under its alias (`r0`, …)."""
     fields = [cast(PrintedField, _printed(op)) for op in chunk]
-    calls = [cast(Call[Any] | _Field, op.pending) for op in chunk]
+    calls = [cast("Call[Any] | _Field", op.pending) for op in chunk]
     kind = fields[0].kind
     document = wrap(kind, "\n".join(f"r{i}: {f.text}" for i, f in enumerate(fields)))
     names = sorted({f.field for f in fields})
@@ -482,7 +482,7 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
     response = cast(httpx.Response, answer.response)
     for op, (outcome, payload) in zip(chunk, answer.outcomes, strict=True):
-        call = cast(Call[Any] | _Field, op.pending)
+        call = cast("Call[Any] | _Field", op.pending)
         spec = cast(PrintedField, _printed(op))
         mutation = spec.kind == "mutation"
         if outcome == "not_run":
