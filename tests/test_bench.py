@@ -25,6 +25,7 @@ def bench(monkeypatch: pytest.MonkeyPatch) -> dict[str, ModuleType]:
     monkeypatch.setattr(modules["_timing"], "ROUNDS", 3)
     monkeypatch.setattr(modules["backends"], "CALLS", 2)
     monkeypatch.setattr(modules["backends"], "MEMORY_CALLS", 2)
+    monkeypatch.setattr(modules["backends"], "MEMORY_ROUNDS", 3)
     monkeypatch.setattr(modules["backends"], "FAN_OUT_ROUNDS", 3)
     monkeypatch.setattr(modules["core_overhead"], "ROUND", 3)
     monkeypatch.setattr(modules["core_overhead"], "IMPORT_SAMPLES", 1)

@@ -324,3 +324,30 @@ async def test_the_slot_freed_last_is_lent_first_and_closing_closes_every_slot()
     assert await asyncio.gather(*tasks) == list(range(SIZE))
     await client.close()
     assert pool.closed == set(range(SIZE))
+
+
+@pytest.mark.parametrize("make", [httpx.Client, httpx.AsyncClient])
+def test_the_sdks_own_jar_reads_only_answers_that_set_cookies(
+    make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The jar of a client the SDK makes (sync or async) skips `http.cookiejar` for an answer
+    without `Set-Cookie`, and keeps the cookies of one with it."""
+    from servicehub_sdk.core._cookies import read_cookies_when_set
+
+    read: list[httpx.Response] = []
+    original = httpx.Cookies.extract_cookies
+
+    def counting(self: httpx.Cookies, response: httpx.Response) -> None:
+        read.append(response)
+        original(self, response)
+
+    monkeypatch.setattr(httpx.Cookies, "extract_cookies", counting)
+    http = make(cookies={"kept": "1"})
+    read_cookies_when_set(http)
+    request = httpx.Request("GET", "http://pool.example.test/items/1")
+    http.cookies.extract_cookies(httpx.Response(200, request=request))
+    assert read == []
+    answer = httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}, request=request)
+    http.cookies.extract_cookies(answer)
+    assert read == [answer]
+    assert http.cookies.get("session") == "abc" and http.cookies.get("kept") == "1"

@@ -27,6 +27,7 @@ import httpx
 
 from . import _deadline as deadline
 from ._asyncio_net import AsyncioBackend
+from ._cookies import read_cookies_when_set
 from ._errors import ConfigurationError
 
 __all__ = ["AdmittingTransport", "ConnectionSlotsClient"]
@@ -109,21 +110,8 @@ class ConnectionSlotsClient(httpx.AsyncClient):
         )
         transport = AdmittingTransport(limits=limits, verify=verify, cert=cert)
         super().__init__(transport=transport, verify=verify, cert=cert, **kwargs)
-        jar = getattr(self, "_cookies", None)  # the jar httpx made (a private name)
-        if type(jar) is httpx.Cookies:
-            self._cookies = _Cookies(jar)
+        read_cookies_when_set(self)
         deadline.install(self)
-
-
-class _Cookies(httpx.Cookies):
-    """httpx's cookie jar, which reads an answer's cookies only when it sets some: httpx
-    hands every answer to `http.cookiejar` through adapters that cost more than many a call's
-    own work, even when there is no cookie to read."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        headers = response.headers
-        if "set-cookie" in headers or "set-cookie2" in headers:
-            super().extract_cookies(response)
 
 
 class OneConnection(httpcore.AsyncConnectionPool):

@@ -53,6 +53,7 @@ from ._base_url import (
 )
 from ._boundary import check_transport_security
 from ._context import ClientContext
+from ._cookies import read_cookies_when_set
 from ._environment import env_value
 from ._errors import ConfigurationError
 from ._guidance import checked_keywords, environment_hint
@@ -299,7 +300,10 @@ class SyncClient(ClientBase[Sync]):
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise self._wrong_http_client(httpx.Client, http_client)
         owns = http_client is None
-        return SyncEngine(http_client=http_client or httpx.Client(), owns_client=owns, **settings)
+        if http_client is None:
+            http_client = httpx.Client()
+            read_cookies_when_set(http_client)
+        return SyncEngine(http_client=http_client, owns_client=owns, **settings)
 
     @property
     def _engine(self) -> SyncEngine:
