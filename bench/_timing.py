@@ -61,10 +61,15 @@ def paired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
     return _summary(spent, n)
 
 
-async def apaired(sdk: Any, raw: Any, n: int, rounds: int | None = None) -> Timing:
-    """`paired` for coroutine functions."""
+async def apaired(
+    sdk: Any, raw: Any, n: int, rounds: int | None = None, before: Any = None
+) -> Timing:
+    """`paired` for coroutine functions; `before()`, when given, runs untimed before each
+    batch (`gc.collect`, so that each batch starts from the same heap)."""
     spent: list[list[float]] = [[], []]
     for side, fn in _schedule(sdk, raw, rounds):
+        if before is not None:
+            before()
         start = time.perf_counter()
         for _ in range(n):
             await fn()

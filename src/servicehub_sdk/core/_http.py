@@ -22,6 +22,7 @@ import tenacity
 
 from .._version import __version__
 from . import _deadline as deadline
+from ._attempt_timer import AttemptTimer
 from ._base_url import describe_endpoint
 from ._boundary import check_call, describe_transport_error
 from ._clock import Clock, current_clock
@@ -596,6 +597,7 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
     ) -> None:
         super().__init__(http_client=http_client, owns_client=owns_client, **settings)
         self._first_loop: list[weakref.ref[asyncio.AbstractEventLoop] | None] = [None]
+        self._attempt_timer = AttemptTimer()
 
     async def execute(
         self,
@@ -644,8 +646,16 @@ class AsyncEngine(_Engine[httpx.AsyncClient]):
             if token is None or self.deadline_enforced:
                 response = await self._receive(call, request)
             else:  # a transport of its own (aiohttp…): bound the attempt from outside
-                async with asyncio.timeout(deadline.remaining()):
+                bound = self._attempt_timer.start(deadline.remaining())
+                cancelled = False
+                try:
                     response = await self._receive(call, request)
+                except asyncio.CancelledError:
+                    cancelled = True
+                    raise
+                finally:
+                    if self._attempt_timer.finish(bound, cancelled):
+                        raise TimeoutError("the call's timeout elapsed")
         except httpx.TransportError as exc:
             raise self.transport_error(exc, call, request) from exc
         except TimeoutError as exc:
