@@ -182,3 +182,31 @@ async def test_the_sdks_async_pool_runs_on_asyncio_with_deadlines() -> None:
         assert isinstance(wrapped, deadline._AsyncBackend)
         assert isinstance(wrapped._backend, AsyncioBackend)
     await client.close()
+
+
+async def test_a_large_answer_over_tls_read_slowly_arrives_whole(tmp_path: Path) -> None:
+    """More than the high-water mark waits unread over TLS: reading pauses, and resumes on
+    the same (TLS) transport as it is read, never stalling."""
+    server_context, client_context = _certificate(tmp_path)
+    size = 2 * 1024 * 1024
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readexactly(2)
+        writer.write(b"x" * size)
+        await writer.drain()
+        writer.close()
+
+    async with serving(handler, server_context) as port:
+        plain = await connect(port)
+        stream = await plain.start_tls(client_context, "127.0.0.1", timeout=5)
+        await stream.write(b"go", timeout=5)
+        for _ in range(200):  # until the client stops reading the socket
+            if stream._protocol.reading_paused:
+                break
+            await asyncio.sleep(0.01)
+        assert stream._protocol.reading_paused
+        received = 0
+        while part := await stream.read(65536, timeout=5):
+            received += len(part)
+        assert received == size
+        await stream.aclose()

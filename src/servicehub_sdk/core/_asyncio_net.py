@@ -128,7 +128,8 @@ class AsyncioStream:
             del received[:max_bytes]
         if protocol.reading_paused and len(received) <= _HIGH_WATER // 2:
             protocol.reading_paused = False
-            self._transport.resume_reading()
+            if protocol.transport is not None:
+                protocol.transport.resume_reading()
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -167,6 +168,10 @@ class AsyncioStream:
             raise httpcore.ConnectError(str(exc)) from exc
         if transport is None:  # the connection closed during the handshake
             raise httpcore.ConnectError("the connection closed during the TLS handshake")
+        # The protocol now reads through TLS: pausing and resuming must both act on the TLS
+        # transport (pausing the socket underneath and resuming the TLS layer stalls a large
+        # answer for good).
+        self._protocol.transport = transport
         return AsyncioStream(transport, self._protocol)
 
     def get_extra_info(self, info: str) -> Any:
