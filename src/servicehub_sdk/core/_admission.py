@@ -120,6 +120,12 @@ class OneConnection(httpcore.AsyncConnectionPool):
     closed or written to by the server, and for the same origin; else it is closed and
     replaced."""
 
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        # The connection lent, kept apart from httpcore's own list (whose name changed
+        # between httpcore releases).
+        self._lent: list[httpcore.AsyncConnectionInterface] = []
+
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         if request.url.scheme not in (b"http", b"https"):
             return await super().handle_async_request(request)  # httpcore's own answer
@@ -132,7 +138,7 @@ class OneConnection(httpcore.AsyncConnectionPool):
         return await connection.handle_async_request(request)
 
     async def _connection_for(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
-        for connection in self._connections:
+        for connection in self._lent:
             if (
                 connection.can_handle_request(origin)
                 and connection.is_idle()
@@ -140,12 +146,18 @@ class OneConnection(httpcore.AsyncConnectionPool):
                 and not connection.has_expired()
             ):
                 return connection
-        stale, self._connections = self._connections, []
+        stale, self._lent = self._lent, []
         for connection in stale:
             await connection.aclose()
         connection = self.create_connection(origin)
-        self._connections = [connection]
+        self._lent = [connection]
         return connection
+
+    async def aclose(self) -> None:
+        lent, self._lent = self._lent, []
+        for connection in lent:
+            await connection.aclose()
+        await super().aclose()
 
 
 class Slots(httpcore.AsyncConnectionPool):
