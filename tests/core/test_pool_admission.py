@@ -351,3 +351,27 @@ def test_the_sdks_own_jar_reads_only_answers_that_set_cookies(
     http.cookies.extract_cookies(answer)
     assert read == [answer]
     assert http.cookies.get("session") == "abc" and http.cookies.get("kept") == "1"
+
+
+async def test_closing_a_slots_client_closes_the_connections_it_lent() -> None:
+    """Over a real loopback connection: the connection a slot lent and kept alive is closed
+    when the client is (the server reads the end of the stream)."""
+    ended = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+        if await reader.read(1) == b"":  # kept alive until the client closes it
+            ended.set()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    http = ConnectionSlotsClient(max_connections=2)
+    answer = await http.get(f"http://127.0.0.1:{port}/")
+    assert answer.text == "ok" and not ended.is_set()
+    await http.aclose()
+    await asyncio.wait_for(ended.wait(), 5)
+    server.close()
+    await server.wait_closed()
