@@ -377,7 +377,25 @@ def check_call(call: Call[Any], headers: Mapping[str, str]) -> None:
 
 def check_values(value: Any, *, field: str) -> None:
     """Refuse NaN, infinities, lone surrogates, sets and bytes anywhere inside `value`
-    (mappings, lists, tuples); other types are left to the model's serializer."""
+    (mappings, lists, tuples); other types are left to the model's serializer.
+
+    A value the C JSON encoder writes whole and UTF-8 encodes (the common case) holds none of
+    them, in keys neither, and is passed after that one pass (values of other types, dates
+    and decimals, written as null: left to the serializer here too); any other is walked to
+    find and name what is refused."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False, default=_other).encode("utf-8")
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        _check_values_named(value, field)
+
+
+def _other(value: Any) -> None:
+    """For `check_values`' JSON pass: what the walk refuses or looks into is left to it."""
+    if isinstance(value, (set, frozenset, bytes, bytearray, Mapping)):
+        raise TypeError(type(value).__name__)
+
+
+def _check_values_named(value: Any, field: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         _refuse(field, f"{value} cannot be sent (not a finite number)")
     elif isinstance(value, str):
@@ -388,10 +406,10 @@ def check_values(value: Any, *, field: str) -> None:
         for key, item in value.items():
             if isinstance(key, str):
                 _check_text(key, f"a key of {field}")
-            check_values(item, field=f"{field}.{key}")
+            _check_values_named(item, f"{field}.{key}")
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            check_values(item, field=f"{field}[{index}]")
+            _check_values_named(item, f"{field}[{index}]")
 
 
 def json_text(value: Any, *, field: str) -> str:

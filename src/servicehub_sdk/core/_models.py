@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import types
 from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin
 
@@ -174,15 +173,13 @@ def validate_input(model: type[M], value: Any) -> M:
 
 def validate_inputs(model: type[M], values: list[Any]) -> list[M]:
     """`validate_input` for every value, the whole list in one pydantic-core pass and one
-    check of what the JSON dump would lose; where any value fails, each is validated on its
-    own, so the error raised is the first failing value's, exactly as `validate_input` gives.
-    """
+    check of what the JSON dump would lose (`check_values`); where any value fails, each is
+    validated on its own, so the error raised is the first failing value's, exactly as
+    `validate_input` gives."""
     adapter = _list_adapter(model)
     try:
         validated: list[M] = adapter.validate_python(values)
-        dumped = adapter.dump_python(validated)
-        if not _plainly_sendable(dumped):
-            check_values(dumped, field=model.__name__)
+        check_values(adapter.dump_python(validated), field=model.__name__)
         adapter.dump_python(validated, mode="json")
     except (
         pydantic.ValidationError,
@@ -191,18 +188,6 @@ def validate_inputs(model: type[M], values: list[Any]) -> list[M]:
     ):
         return [validate_input(model, value) for value in values]
     return validated
-
-
-def _plainly_sendable(value: Any) -> bool:
-    """Whether `check_values` is sure to pass `value`, told in one pass of the C JSON
-    encoder: it refuses NaN and infinities, and sets, bytes and every type it does not
-    know (TypeError), and the UTF-8 encoding refuses lone surrogates, in keys too. `False`
-    says nothing: `check_values` then looks for itself."""
-    try:
-        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
-        return False
-    return True
 
 
 @functools.cache

@@ -153,6 +153,14 @@ def _name_of(step: Step[Any]) -> str:
     return getattr(step, "__qualname__", "listing")
 
 
+def _answer_of_page(seen: list[httpx.Response]) -> httpx.Response:
+    """The answer a page was read from: the last of its flow's calls (a flow that made none
+    is a bug of the backend)."""
+    if not seen:
+        raise RuntimeError("a page's flow must send the page's request")
+    return seen[-1]
+
+
 def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
     """The flow of one page, keeping the answer of every call it makes (the last one is the
     page's own, which the pager checks); calls that fetch shared state through a
@@ -164,10 +172,8 @@ def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
         try:
             call = flow.send(value) if error is None else flow.throw(error)
         except StopIteration as stop:
-            if not seen:
-                raise RuntimeError("a page's flow must send the page's request") from None
             page: Page[T] = stop.value
-            return page
+            break
         try:
             if call.single_flight is not None:  # shared state (a session, a plan): no page
                 value, error = (yield call), None
@@ -177,6 +183,8 @@ def _tracked(step: Step[Page[T]], seen: list[httpx.Response]) -> Flow[Page[T]]:
             seen.append(response)
         except ServiceHubError as exc:
             value, error = None, exc
+    _answer_of_page(seen)
+    return page
 
 
 class _Progress(Generic[T]):
@@ -327,9 +335,7 @@ class Pager(_PagerBase[T]):
         while step is not None:
             seen: list[httpx.Response] = []
             page = self._engine.run(start(step), self._options, seen)
-            if not seen:
-                raise RuntimeError("a page's flow must send the page's request")
-            progress.check(page, seen[-1])
+            progress.check(page, _answer_of_page(seen))
             del seen
             yield page
             step = page.next
@@ -402,9 +408,7 @@ class AsyncPager(_PagerBase[T]):
         while step is not None:
             seen: list[httpx.Response] = []
             page = await self._engine.run(start(step), self._options, seen)
-            if not seen:
-                raise RuntimeError("a page's flow must send the page's request")
-            progress.check(page, seen[-1])
+            progress.check(page, _answer_of_page(seen))
             del seen
             yield page
             step = page.next
