@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from servicehub_sdk.integrations import load_master_data, sync_master_data, sync_master_data_async
+from servicehub_sdk.integrations import (
+    RecordResult,
+    SyncReport,
+    load_master_data,
+    sync_master_data,
+    sync_master_data_async,
+)
 from servicehub_sdk.ssh import AsyncSSHClient, SSHClient
 from servicehub_sdk.testing import SSHEmulator
 
@@ -210,3 +219,48 @@ def test_sources_csv_jsonl_dataframe_and_dicts(
     csv_text = report.to_csv(tmp_path / "report.csv")
     assert "CSV-1,created" in csv_text and (tmp_path / "report.csv").exists()
     assert json.loads(report.to_json())["results"][0]["action"] == "created"
+
+
+def test_the_sync_reads_back_only_the_ids_of_what_it_creates(
+    hub: SSHClient, emulator: SSHEmulator
+) -> None:
+    report = sync_master_data(hub, master_data(org_name(emulator)))
+    assert report.counts["created"] == 4
+    created = r"(createMachineModel|createCustomer|createCustomerMachine)\([^)]*\) \{([^}]*)\}"
+    selections = [(f, s.split()) for d in emulator.requests for f, s in re.findall(created, d)]
+    assert sorted(f for f, _ in selections) == [
+        "createCustomer",
+        "createCustomer",
+        "createCustomerMachine",
+        "createMachineModel",
+    ]
+    assert all(selection == ["id", "externalId"] for _, selection in selections)
+
+
+def test_report_rows_keep_read_only_lists(hub: SSHClient, emulator: SSHEmulator) -> None:
+    report = sync_master_data(hub, master_data(org_name(emulator)))
+    by_key = {r.key: r for r in report.results}
+    created, unchanged = by_key["ERP-1"], by_key["MAT-200001"]
+    assert created.differences == [] and created.possible_duplicates == [] == created.written
+    assert unchanged.differences == ["modelName"] and isinstance(unchanged.differences, list)
+    for texts in (created.differences, unchanged.differences, created.written):
+        for change in (
+            lambda t: t.append("x"),
+            lambda t: t.extend(["x"]),
+            lambda t: t.insert(0, "x"),
+            lambda t: t.__setitem__(0, "x"),
+            lambda t: t.__iadd__(["x"]),
+            lambda t: t.clear(),
+            lambda t: t.sort(),
+        ):
+            with pytest.raises(TypeError, match="read-only"):
+                change(texts)
+    assert unchanged.differences == ["modelName"] and created.written == []
+    assert [*unchanged.differences, "name"] == ["modelName", "name"]
+    assert RecordResult(kind="k", key="x", action="updated", written=["comment"]).written == [
+        "comment"
+    ]
+    assert SyncReport.model_validate_json(report.to_json()) == report
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert copy.deepcopy(report) == report and report.model_copy(deep=True) == report
+    assert json.loads(report.to_json())["results"][0]["written"] == []

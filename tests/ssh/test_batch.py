@@ -3,14 +3,17 @@ nullable (`symmedia`) mutation results: one result per operation, never a lost r
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
 
+from servicehub_sdk.core._flows import run_steps, run_steps_async, step
 from servicehub_sdk.ssh import CustomerInput
 from servicehub_sdk.ssh._batch import run_batch
 from servicehub_sdk.ssh._customers import create_customer
+from servicehub_sdk.ssh._customers import create_many_for_ids as create_customers_for_ids
 from servicehub_sdk.testing import EmulatorServer, Reply, SSHEmulator
 from tests.helpers import resolve
 
@@ -230,3 +233,41 @@ async def test_lookups_whose_document_fails_wrote_nothing(
     assert [r.status for r in found] == ["failed", "failed", "not_run"]
     assert not any(r.may_have_been_applied for r in found)
     assert server.requests("POST", "/graphql") == 3
+
+
+def _run_steps(mode: str, steps: Any) -> Any:
+    return run_steps(steps) if mode == "sync" else run_steps_async(steps)
+
+
+async def test_creates_for_ids_select_only_ids_and_answer_them(
+    hub: Any, org_id: str, emulator: SSHEmulator, mode: str
+) -> None:
+    items = [customer(org_id, f"I-{n}") for n in range(5)]
+    results = await resolve(
+        _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=3))
+    )
+    assert_every_record_once(results, [f"I-{n}" for n in range(5)])
+    ids = {c["externalId"]: id_ for id_, c in emulator.store.customers.items()}
+    assert [r.value for r in results] == [ids[f"I-{n}"] for n in range(5)]
+    assert all(r.ok and r.may_have_been_applied for r in results)
+    assert len(emulator.requests) == 2
+    selections = [
+        s.split()
+        for d in emulator.requests
+        for s in re.findall(r"createCustomer\([^)]*\) \{([^}]*)\}", d)
+    ]
+    assert selections == [["id", "externalId"]] * 5
+
+
+async def test_a_created_record_whose_answer_has_no_id_may_have_been_applied(
+    hub: Any, org_id: str, server: EmulatorServer, mode: str
+) -> None:
+    answer = '{"data": {"r0": {"externalId": "J-0"}, "r1": {"id": null, "externalId": "J-1"}}}'
+    server.faults.add(Reply(200, {"content-type": "application/json"}, answer), path="/graphql")
+    items = [customer(org_id, "J-0"), customer(org_id, "J-1")]
+    results = await resolve(
+        _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=2))
+    )
+    assert [r.status for r in results] == ["unknown", "unknown"]
+    assert all(r.may_have_been_applied for r in results)
+    assert "no id for the record created" in results[0].error.message

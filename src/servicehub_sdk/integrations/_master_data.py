@@ -37,9 +37,12 @@ from ..ssh import (
 )
 from ..ssh._batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
 from ..ssh._customer_machines import CustomerMachines
+from ..ssh._customer_machines import create_many_for_ids as create_machines_for_ids
 from ..ssh._customers import Customers
+from ..ssh._customers import create_many_for_ids as create_customers_for_ids
 from ..ssh._customers import differences as customer_differences
 from ..ssh._machine_models import MachineModels
+from ..ssh._machine_models import create_many_for_ids as create_models_for_ids
 from ..ssh._service_organisations import ServiceOrganisations
 from ._export_diff import (
     DEFAULT_EXPORT_NAME,
@@ -72,7 +75,7 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
         results: BatchResults[Any]
         if kind == "machine_model":
             results = yield from step(
-                MachineModels.create_many, hub.machine_models, payloads, batch_size=size
+                create_models_for_ids, hub.machine_models, payloads, batch_size=size
             )
         elif kind == "customer" and action == "updated":
             results = yield from step(
@@ -80,11 +83,11 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
             )
         elif kind == "customer":
             results = yield from step(
-                Customers.create_many, hub.customers, payloads, batch_size=size
+                create_customers_for_ids, hub.customers, payloads, batch_size=size
             )
         else:
             results = yield from step(
-                CustomerMachines.create_many, hub.customer_machines, payloads, batch_size=size
+                create_machines_for_ids, hub.customer_machines, payloads, batch_size=size
             )
         return results
 
@@ -375,13 +378,15 @@ def _outcome(write: _Write, result: BatchResult[Any]) -> RecordResult:
         note = None
         if result.status == "applied":
             note = "applied; the answer carried no result, as another record of its batch failed"
-        return RecordResult(
-            kind=write.kind,
-            key=write.key,
-            action=write.action,
-            differences=write.differences,
-            reason=note,
-        )
+        if write.differences:
+            return RecordResult(
+                kind=write.kind,
+                key=write.key,
+                action=write.action,
+                differences=write.differences,
+                reason=note,
+            )
+        return RecordResult(kind=write.kind, key=write.key, action=write.action, reason=note)
     error = result.error
     message = error.message if error is not None else result.status
     if result.status == "not_run":

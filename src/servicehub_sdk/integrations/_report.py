@@ -6,15 +6,57 @@ import csv
 import io
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from ..core._spreadsheet import formula_safe
 
 __all__ = ["Action", "RecordResult", "SyncReport"]
 
 Action = Literal["created", "updated", "unchanged", "linked", "failed", "gone"]
+
+
+class Texts(list[str]):
+    """The read-only list a report row keeps in `differences`, `possible_duplicates` and
+    `written`: equal to a plain list with the same items; changing it raises `TypeError`.
+
+    Rows with nothing to list share one empty `Texts`: a run of many records holds three
+    objects fewer per row for Python's garbage collector to walk.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Texts], tuple[list[str]]]:
+        return Texts, (list(self),)
+
+    def __copy__(self) -> Texts:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Texts:
+        return self
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a report row's lists are read-only; copy one with list(...) to change it")
+
+    if not TYPE_CHECKING:  # type checkers keep seeing the list's own signatures
+
+        def __hash__(self) -> int:  # hashable: pydantic then shares the default, not copies it
+            return hash(tuple(self))
+
+        append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+        __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+NO_TEXTS = Texts()
+"""The empty `Texts` rows share."""
+
+
+def _as_texts(value: list[str]) -> list[str]:
+    return Texts(value) if value else NO_TEXTS
+
+
+ReportTexts = Annotated[list[str], AfterValidator(_as_texts)]
 
 
 class RecordResult(BaseModel):
@@ -34,16 +76,19 @@ class RecordResult(BaseModel):
             not adopted; review them.
         written: for `ticket` rows, what was written to the ticket, in order: `comment`,
             `close` or `reopen`, `update` (new priority or title).
+
+    The three lists are read-only: equal to plain lists with the same items, they raise
+    `TypeError` when changed (`list(row.written)` makes one to change).
     """
 
     kind: str
     key: str
     action: Action
     reason: str | None = None
-    differences: list[str] = Field(default_factory=list)
+    differences: ReportTexts = NO_TEXTS
     reference: str | None = None
-    possible_duplicates: list[str] = Field(default_factory=list)
-    written: list[str] = Field(default_factory=list)
+    possible_duplicates: ReportTexts = NO_TEXTS
+    written: ReportTexts = NO_TEXTS
 
 
 class SyncReport(BaseModel):

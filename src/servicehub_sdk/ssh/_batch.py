@@ -62,6 +62,7 @@ __all__ = [
     "BatchResults",
     "BatchStatus",
     "NotRunError",
+    "created_id",
     "run_batch",
     "run_many",
 ]
@@ -516,6 +517,19 @@ def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
         if outcome == "applied":
             op.wrote = True
         _throw(op, payload)
+
+
+def created_id(value: Any, response: httpx.Response) -> str:
+    """The `id` of a record a mutation created, read from its `{ id externalId }` selection
+    (`Created`): for bulk writes whose caller needs their outcome, not the record."""
+    record_id = value.get("id") if isinstance(value, dict) else None
+    if record_id is None or isinstance(record_id, dict | list | bool):
+        unreadable = ResponseValidationError(
+            f"the answer has no id for the record created: {value!r:.200}", response=response
+        )
+        unreadable.may_have_been_applied = True  # the mutation ran; only its answer is unreadable
+        raise unreadable
+    return str(record_id)
 
 
 def or_error(make: Callable[[], Step]) -> Step | ServiceHubError:

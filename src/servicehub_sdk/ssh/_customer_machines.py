@@ -22,6 +22,7 @@ from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
     checked,
+    created_id,
     run_many,
 )
 from ._context import SSHContext
@@ -49,16 +50,30 @@ def list_machines(context: SSHContext, page_size: int) -> Step[Page[CustomerMach
 def create_machine(
     machine: CustomerMachineInput, shape: MachineShape
 ) -> FieldRequest[CustomerMachine]:
-    if shape not in ("object", "flat"):
-        raise RequestValidationError("shape must be 'object' or 'flat'")
-    arguments = machine.to_wire()
     return graphql_call(
         "mutation",
         "createCustomerMachine",
-        {"customerMachine": arguments} if shape == "object" else arguments,
+        _creation_arguments(machine, shape),
         "CustomerMachine",
         lambda value, _: CustomerMachine.model_validate(value),
     )
+
+
+def create_machine_for_id(machine: CustomerMachineInput, shape: MachineShape) -> FieldRequest[str]:
+    return graphql_call(
+        "mutation",
+        "createCustomerMachine",
+        _creation_arguments(machine, shape),
+        "Created",
+        created_id,
+    )
+
+
+def _creation_arguments(machine: CustomerMachineInput, shape: MachineShape) -> dict[str, Any]:
+    if shape not in ("object", "flat"):
+        raise RequestValidationError("shape must be 'object' or 'flat'")
+    arguments = machine.to_wire()
+    return {"customerMachine": arguments} if shape == "object" else arguments
 
 
 def _differences(existing: CustomerMachine, wanted: CustomerMachineInput) -> list[str]:
@@ -263,3 +278,26 @@ class CustomerMachines(Resource[M, SSHContext]):
                 batch_size=batch_size,
             )
         )
+
+
+@operation
+def create_many_for_ids(
+    machines: CustomerMachines[Any],
+    items: Iterable[MachineData],
+    *,
+    shape: MachineShape = "object",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Unpack[CallOptions],
+) -> Flow[BatchResults[str]]:
+    """`CustomerMachines.create_many` answered with each new machine's `id` only
+    (`createCustomerMachine(...) { id externalId }`): for bulk loads that report what became
+    of each record and do not read the machines back."""
+    return (
+        yield from run_many(
+            machines._context,
+            CustomerMachineInput,
+            items,
+            lambda machine: create_machine_for_id(machine, shape),
+            batch_size,
+        )
+    )

@@ -23,6 +23,7 @@ from ..core._request import CallOptions, Flow, ListOptions, Step
 from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
+    created_id,
     or_error,
     run_batch,
     run_many,
@@ -76,11 +77,13 @@ def find_customer(external_id: str) -> FieldRequest[Customer | None]:
 
 def create_customer(customer: CustomerInput) -> FieldRequest[Customer]:
     return graphql_call(
-        "mutation",
-        "createCustomer",
-        {"customer": customer.to_wire()},
-        "Customer",
-        _read_customer,
+        "mutation", "createCustomer", {"customer": customer.to_wire()}, "Customer", _read_customer
+    )
+
+
+def create_customer_for_id(customer: CustomerInput) -> FieldRequest[str]:
+    return graphql_call(
+        "mutation", "createCustomer", {"customer": customer.to_wire()}, "Created", created_id
     )
 
 
@@ -334,3 +337,21 @@ class Customers(Resource[M, SSHContext]):
         context = self._context
         upsert = partial(upsert_customer, context)
         return (yield from run_many(context, CustomerInput, customers, upsert, batch_size))
+
+
+@operation
+def create_many_for_ids(
+    customers: Customers[Any],
+    items: Iterable[CustomerData],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Unpack[CallOptions],
+) -> Flow[BatchResults[str]]:
+    """`Customers.create_many` answered with each new customer's `id` only
+    (`createCustomer(...) { id externalId }`): for bulk loads that report what became of each
+    record and do not read the customers back."""
+    return (
+        yield from run_many(
+            customers._context, CustomerInput, items, create_customer_for_id, batch_size
+        )
+    )

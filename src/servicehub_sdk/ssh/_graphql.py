@@ -81,6 +81,8 @@ SELECTIONS: dict[str, tuple[str | tuple[str, str], ...]] = {
         ("customer", "CustomerSummary"),
     ),
     "CustomerMachineSummary": ("id", "externalId", "serialNumber"),
+    # what a bulk write reads back when only its outcome counts (see `created_id`)
+    "Created": ("id", "externalId"),
     "ServiceCaseLink": ("id", "externalId", "displayId"),
     "ServiceCase": (
         "id",

@@ -19,6 +19,7 @@ from ._batch import (
     DEFAULT_BATCH_SIZE,
     BatchResults,
     checked,
+    created_id,
     run_many,
 )
 from ._context import SSHContext
@@ -49,6 +50,12 @@ def create_model(model: MachineModelInput) -> FieldRequest[MachineModel]:
         {"machineModel": model.to_wire()},
         "MachineModel",
         lambda value, _: MachineModel.model_validate(value),
+    )
+
+
+def create_model_for_id(model: MachineModelInput) -> FieldRequest[str]:
+    return graphql_call(
+        "mutation", "createMachineModel", {"machineModel": model.to_wire()}, "Created", created_id
     )
 
 
@@ -192,3 +199,21 @@ class MachineModels(Resource[M, SSHContext]):
                 batch_size=batch_size,
             )
         )
+
+
+@operation
+def create_many_for_ids(
+    models: MachineModels[Any],
+    items: Iterable[ModelData],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Unpack[CallOptions],
+) -> Flow[BatchResults[str]]:
+    """`MachineModels.create_many` answered with each new model's `id` only
+    (`createMachineModel(...) { id externalId }`): for bulk loads that report what became of
+    each record and do not read the models back."""
+    return (
+        yield from run_many(
+            models._context, MachineModelInput, items, create_model_for_id, batch_size
+        )
+    )
