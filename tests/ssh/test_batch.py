@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from servicehub_sdk.core._flows import run_steps, run_steps_async, step
+from servicehub_sdk.core import run_steps, run_steps_async, step
 from servicehub_sdk.ssh import CustomerInput
 from servicehub_sdk.ssh._batch import run_batch
 from servicehub_sdk.ssh._customers import create_customer
