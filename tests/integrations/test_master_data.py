@@ -264,3 +264,28 @@ def test_report_rows_keep_read_only_lists(hub: SSHClient, emulator: SSHEmulator)
     assert pickle.loads(pickle.dumps(report)) == report
     assert copy.deepcopy(report) == report and report.model_copy(deep=True) == report
     assert json.loads(report.to_json())["results"][0]["written"] == []
+
+
+def test_progress_counts_every_written_record(
+    hub: SSHClient, emulator: SSHEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tqdm.auto
+
+    bars: list[Any] = []
+
+    class Bar:
+        def __init__(self, *, total: int, unit: str) -> None:
+            self.total, self.done, self.closed = total, 0, False
+            bars.append(self)
+
+        def update(self, done: int) -> None:
+            self.done += done
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    report = sync_master_data(hub, master_data(org_name(emulator)), progress=True, batch_size=1)
+    (bar,) = bars
+    assert bar.total == 9 and bar.closed
+    assert bar.done == report.counts["created"] == 4  # one step per record sent

@@ -18,7 +18,7 @@ Record columns (CSV-style, flat):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..core._errors import RequestValidationError
@@ -102,6 +102,11 @@ class _Write:
     send: Send
     payload: Any
     differences: Sequence[str]  # `()` for a create
+    refers_to: tuple[str, ...] = ()  # the records it needs written first, in `ref`'s form
+    ref: str = field(init=False)  # the record itself as `kind:key`
+
+    def __post_init__(self) -> None:
+        self.ref = f"{self.kind.replace('_', ' ')}:{self.key}"
 
 
 @dataclass
@@ -113,10 +118,6 @@ class _State:
 
 
 ADDRESS_COLUMNS = ("country", "state", "city", "postal_code", "street", "street2")
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _truthy(value: Any) -> bool | None:
@@ -269,7 +270,10 @@ def _plan_customers(
             "name": row.get("name"),
             "external_id": row.get("external_id"),
             "service_organisation": org_id,
-            "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
+            "address": {
+                k: v if (v := row.get(k)) is None or type(v) is str else str(v)
+                for k in ADDRESS_COLUMNS
+            },
         }
 
     checks = _validated_rows(CustomerInput, rows, wanted_customer)
@@ -330,8 +334,8 @@ def _plan_machines(
         if checked is None:
             continue
         wanted, _ = checked
-        write = _Write("customer_machine", key, "created", send, wanted, ())
-        if _references(wanted) & pending:
+        write = _Write("customer_machine", key, "created", send, wanted, (), _references(wanted))
+        if not pending.isdisjoint(write.refers_to):
             steps.append(write)
             continue
         decided = _machine_decision(write, state, pending, set())
@@ -342,12 +346,12 @@ def _plan_machines(
     return steps
 
 
-def _references(machine: CustomerMachineInput) -> set[str]:
+def _references(machine: CustomerMachineInput) -> tuple[str, str]:
     """The records a machine refers to, as `kind:external ID`."""
-    return {
+    return (
         f"customer:{machine.customer_external_id}",
         f"machine model:{machine.machine_model_external_id}",
-    }
+    )
 
 
 def _machine_decision(
@@ -418,7 +422,7 @@ def _execute(
     dry_run: bool,
     concurrency: int | None,
     batch_size: int,
-    tick: Callable[[], None],
+    progress: Callable[[int], None],
 ) -> Steps[None]:
     """Send the writes, `batch_size` per document (up to `concurrency` documents at once when
     set): machine models and customers (`first`), then the machines.
@@ -429,7 +433,7 @@ def _execute(
     of its machines is checked against the writes that failed: those whose customer or
     machine model failed are reported instead of sent."""
     failed: set[str] = set()
-    pending = {_ref(write) for write in first}
+    pending = {write.ref for write in first}
 
     def run(chunk: list[_Write], checked: bool) -> Steps[None]:
         if checked:
@@ -453,9 +457,9 @@ def _execute(
             results = [_outcome(write, result) for write, result in zip(chunk, batch, strict=True)]
         for write, result in zip(chunk, results, strict=True):
             if result.action == "failed":
-                failed.add(_ref(write))
-            report.results.append(result)
-            tick()
+                failed.add(write.ref)
+        report.results.extend(results)
+        progress(len(results))
 
     def to_send(chunk: list[_Write]) -> list[_Write]:
         """The machines of `chunk` to send, after reporting those not to be."""
@@ -473,33 +477,29 @@ def _execute(
     written_again: dict[str, set[int]] = {}  # all of them, for a record written twice
     for index, chunk in enumerate(first_chunks):
         for write in chunk:
-            ref = _ref(write)
+            ref = write.ref
             if written_in.setdefault(ref, index) != index:
                 written_again.setdefault(ref, {written_in[ref]}).add(index)
 
     def needs(write: _Write) -> set[int]:
         found: set[int] = set()
-        for ref in _references(write.payload):
+        for ref in write.refers_to:
             if ref in written_again:
                 found |= written_again[ref]
             elif ref in written_in:
                 found.add(written_in[ref])
         return found
 
-    ready = sorted(machines, key=lambda write: max(needs(write), default=-1))
+    needed = {id(write): needs(write) for write in machines}
+    ready = sorted(machines, key=lambda write: max(needed[id(write)], default=-1))
     machine_chunks = _chunks(ready, batch_size)
     after: list[tuple[int, ...]] = [()] * len(first_chunks)
     for chunk in machine_chunks:
-        after.append(tuple(sorted(set().union(*(needs(write) for write in chunk)))))
+        after.append(tuple(sorted(set().union(*(needed[id(write)] for write in chunk)))))
     flows = [run(chunk, False) for chunk in first_chunks]
     flows += [run(chunk, True) for chunk in machine_chunks]
     # the flows share only the report and `failed` (appends and lookups) and the hub client
     yield from together(flows, concurrency, after=after, threads=True)
-
-
-def _ref(write: _Write) -> str:
-    """A written record as `kind:key`, the form `_references` gives."""
-    return f"{write.kind.replace('_', ' ')}:{write.key}"
 
 
 def _sync(
@@ -523,15 +523,15 @@ def _sync(
 
         bar = tqdm(total=len(data), unit="record")
 
-    def tick() -> None:
+    def advance(done: int) -> None:
         if bar is not None:
-            bar.update(1)
+            bar.update(done)
 
     try:
         first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
             hub, data.customers, state, report, service_organisation
         )
-        pending = {_ref(write) for write in first}
+        pending = {write.ref for write in first}
         machines = _plan_machines(hub, data.customer_machines, state, report, pending)
         yield from _execute(
             first,
@@ -541,7 +541,7 @@ def _sync(
             dry_run=dry_run,
             concurrency=concurrency,
             batch_size=batch_size,
-            tick=tick,
+            progress=advance,
         )
     finally:
         if bar is not None:
