@@ -207,6 +207,7 @@ class _Op:
     key: str | None
     flow: Flow[Any] | None  # `None` for a single root field: its value is the result
     pending: Call[Any] | _Field | None = None
+    field: PrintedField | None = None  # what `pending` sends, when it can share a document
     wrote: bool = False
     result: BatchResult[Any] | None = None
 
@@ -228,7 +229,7 @@ def _start(plan: Plan, index: int, key: str | None, step: Step | ServiceHubError
             printed = step.printed(plan)
         except ServiceHubError as exc:
             return _Op(index, key, None, result=_failure(index, key, exc, wrote=False))
-        return _Op(index, key, None, _Field(printed, step.name, step.is_idempotent))
+        return _Op(index, key, None, _Field(printed, step.name, step.is_idempotent), printed)
     op = _Op(index, key, step)
     _advance(op, lambda: next(step))
     return op
@@ -237,12 +238,13 @@ def _start(plan: Plan, index: int, key: str | None, step: Step | ServiceHubError
 def _advance(op: _Op, step: Any) -> None:
     """Run `op`'s flow up to its next call (`step` sends or throws into it)."""
     try:
-        op.pending = step()
+        call = op.pending = step()
+        op.field = call.printed if isinstance(call, FieldCall) else None
     except StopIteration as stop:
-        op.pending = None
+        op.pending = op.field = None
         op.result = BatchResult(op.index, op.key, "ok", stop.value, None, op.wrote)
     except ServiceHubError as exc:
-        op.pending = None
+        op.pending = op.field = None
         op.result = _failure(op.index, op.key, exc, wrote=op.wrote)
 
 
@@ -265,7 +267,7 @@ def _send(op: _Op, value: Any) -> None:
     if flow is not None:
         _advance(op, lambda: flow.send(value))
     elif op.pending is not None:
-        op.pending = None
+        op.pending = op.field = None
         op.result = BatchResult(op.index, op.key, "ok", value, None, op.wrote)
 
 
@@ -274,14 +276,14 @@ def _throw(op: _Op, exc: ServiceHubError) -> None:
     if flow is not None:
         _advance(op, lambda: flow.throw(exc))
     elif op.pending is not None:
-        op.pending = None
+        op.pending = op.field = None
         op.result = _failure(op.index, op.key, exc, wrote=op.wrote)
 
 
 def _not_run(op: _Op, exc: ServiceHubError) -> None:
     if op.flow is not None:
         op.flow.close()
-    op.pending = None
+    op.pending = op.field = None
     op.result = BatchResult(op.index, op.key, "not_run", None, exc, op.wrote)
 
 
@@ -304,7 +306,7 @@ def run_batch(
         waiting = [op for op in ops if op.pending is not None]
         if not waiting:
             break
-        alone = [op for op in waiting if _printed(op) is None]
+        alone = [op for op in waiting if op.field is None]
         for op in alone:
             try:
                 value = yield cast("Call[Any]", op.pending)
@@ -316,7 +318,7 @@ def run_batch(
             continue
         failure: ServiceHubError | None = None
         for kind in ("query", "mutation"):
-            group = [op for op in waiting if (f := _printed(op)) is not None and f.kind == kind]
+            group = [op for op in waiting if (f := op.field) is not None and f.kind == kind]
             if group:
                 failure = yield from _send_group(
                     group, context.batching, batch_size, resend_not_run
@@ -329,12 +331,6 @@ def run_batch(
                 if op.pending is not None:
                     _not_run(op, reason)
     return BatchResults(cast("BatchResult[Any]", op.result) for op in ops)
-
-
-def _printed(op: _Op) -> PrintedField | None:
-    """The root field `op` waits on, when it waits on one that can share a document."""
-    call = op.pending
-    return call.printed if isinstance(call, FieldCall | _Field) else None
 
 
 def _send_group(
@@ -382,8 +378,8 @@ def _send_group(
 
 def _document_call(chunk: list[_Op]) -> Call[_Answer]:
     """One document of the root fields `chunk` waits on, each under its alias (`r0`, …)."""
-    fields = [cast(PrintedField, _printed(op)) for op in chunk]
-    calls = [cast("Call[Any] | _Field", op.pending) for op in chunk]
+    fields = cast("list[PrintedField]", [op.field for op in chunk])
+    calls = cast("list[Call[Any] | _Field]", [op.pending for op in chunk])
     kind = fields[0].kind
     document = wrap(kind, "\n".join(f"r{i}: {f.text}" for i, f in enumerate(fields)))
     names = sorted({f.field for f in fields})
@@ -483,8 +479,9 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
     response = cast(httpx.Response, answer.response)
     for op, (outcome, payload) in zip(chunk, answer.outcomes, strict=True):
-        call = cast("Call[Any] | _Field", op.pending)
-        spec = cast(PrintedField, _printed(op))
+        call, spec = op.pending, op.field
+        if call is None or spec is None:  # settled by an earlier document: never here
+            continue
         mutation = spec.kind == "mutation"
         if outcome == "not_run":
             if not resend_not_run:
