@@ -147,6 +147,7 @@ class Plan:
         self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
         self._required: dict[tuple[Kind, str], tuple[str, ...]] = {}
         self._printers: dict[Any, Printer] = {}
+        self._roots: dict[tuple[Kind, str], _RootPrinter] = {}
 
     def __repr__(self) -> str:
         return f"<Plan {self.source}>"
@@ -193,20 +194,40 @@ class Plan:
         The building block of `document`; several of them, each under its own alias, make a
         document with many operations.
         """
-        head = field if alias is None else f"{alias}: {field}"
-        types = self.arguments(kind, field)
+        root = self._roots.get((kind, field)) or self._root_printer(kind, field)
+        text = field if alias is None else f"{alias}: {field}"
         if arguments:
-            printed = []
-            for name, value in arguments.items():
-                if name not in types:
+            printers = root.arguments
+            opening = "("
+            for name in arguments:
+                found = printers.get(name)
+                if found is None:
                     raise KeyError(f"Argument {name} does not exist in Field: {field}.")
-                printed.append(f"{name}: {print_value(value, types[name], self._printers)}")
-            head = f"{head}({', '.join(printed)})"
-        required = self._required[(kind, field)]
-        if required:
-            _check_required(field, required, arguments or {})
-        body = "" if selection is None else self.selection_text(kind, field, selection)
-        return f"{head} {body}" if body else head
+                text = f"{text}{opening}{found[0]}{found[1](arguments[name])}"
+                opening = ", "
+            text += ")"
+        for name in root.required:
+            if arguments is None or arguments.get(name) is None:
+                _check_required(field, root.required, arguments or {})
+        if selection is None:
+            return text
+        body = root.selections.get(selection)
+        if body is None:
+            body = root.selections[selection] = self.selection_text(kind, field, selection)
+        return f"{text} {body}" if body else text
+
+    def _root_printer(self, kind: Kind, field: str) -> _RootPrinter:
+        """What printing a root field needs, worked out once per field (`KeyError` when the
+        schema has no such field)."""
+        types = self.arguments(kind, field)
+        printers = self._printers
+        root = _RootPrinter(
+            {name: (f"{name}: ", _printer(type_, printers)) for name, type_ in types.items()},
+            self._required[(kind, field)],
+            {},
+        )
+        self._roots[(kind, field)] = root
+        return root
 
     def document(
         self, kind: Kind, field: str, arguments: Mapping[str, Any] | None, selection: str | None
@@ -247,6 +268,16 @@ class Plan:
         if "options" not in self.arguments("query", field):
             return False
         return "pagination" in self.input_fields("query", field, "options")
+
+
+@dataclass(frozen=True, slots=True)
+class _RootPrinter:
+    """A root field's printing, per plan: each argument's `"name: "` and printer, the
+    arguments the schema requires, and the printed selection sets asked for so far."""
+
+    arguments: dict[str, tuple[str, Printer]]
+    required: tuple[str, ...]
+    selections: dict[str, str]
 
 
 def _selection_lines(schema_type: Any, selection: str) -> list[str]:
@@ -328,17 +359,23 @@ def _make_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
             return repr(as_number(value))
 
         return print_number
-    print_string: Callable[[str], str] = g.print_string
-    plain = _plain_text()
+    return _print_text
 
-    def print_text(value: Any) -> str:
-        if type(value) is str and plain(value):  # nothing to escape: as print_string prints it
-            return f'"{value}"'
-        if value is None:
-            return "null"
-        return print_string(value if isinstance(value, str) else str(value))
 
-    return print_text
+def _print_text(value: Any) -> str:
+    """`ID` and text-like scalars: a GraphQL string, escaped as graphql-core's `print_string`
+    escapes it (text with nothing to escape is printed as it is)."""
+    if (
+        type(value) is str
+        and '"' not in value
+        and "\\" not in value
+        and (value.isprintable() or _plain_text()(value) is not None)
+    ):
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    escaped: str = _graphql().print_string(value if isinstance(value, str) else str(value))
+    return escaped
 
 
 @functools.cache
@@ -370,22 +407,45 @@ def _list_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
 
 
 def _object_printer(type_: Any, printers: dict[Any, Printer]) -> Printer:
-    # Fields are resolved on first use: input types may refer to themselves.
-    resolved: list[tuple[tuple[tuple[str, Printer], ...], tuple[str, ...]]] = []
+    where = type_.name
+    # Fields are resolved on first use: input types may refer to themselves. Each field is
+    # (name, "name: ", printer), the printer `None` for text, which is printed inline.
+    resolved: list[tuple[tuple[tuple[str, str, Printer | None], ...], tuple[str, ...]]] = []
+
+    def resolve() -> tuple[tuple[tuple[str, str, Printer | None], ...], tuple[str, ...]]:
+        fields = []
+        for name, definition in type_.fields.items():
+            printer = _printer(definition.type, printers)
+            fields.append((name, f"{name}: ", None if printer is _print_text else printer))
+        resolved.append((tuple(fields), _required(type_.fields)))
+        return resolved[0]
 
     def print_object(value: Any) -> str:
-        if value is None:
-            return "null"
-        if not isinstance(value, Mapping):
-            raise RequestValidationError(
-                f"{type_.name} takes an object, got {type(value).__name__}"
-            )
-        if not resolved:
-            fields = tuple((n, _printer(f.type, printers)) for n, f in type_.fields.items())
-            resolved.append((fields, _required(type_.fields)))
-        fields, required = resolved[0]
-        _check_required(type_.name, required, value)
-        return "{" + ", ".join([n + ": " + p(value[n]) for n, p in fields if n in value]) + "}"
+        if type(value) is not dict:
+            if value is None:
+                return "null"
+            if not isinstance(value, Mapping):
+                raise RequestValidationError(f"{where} takes an object, got {type(value).__name__}")
+        fields, required = resolved[0] if resolved else resolve()
+        for name in required:
+            if value.get(name) is None:
+                _check_required(where, required, value)
+        printed = []
+        for name, prefix, printer in fields:
+            if name in value:
+                item = value[name]
+                if printer is not None:
+                    printed.append(prefix + printer(item))
+                elif (
+                    type(item) is str
+                    and '"' not in item
+                    and "\\" not in item
+                    and (item.isprintable() or _plain_text()(item) is not None)
+                ):  # text with nothing to escape, as `_print_text` prints it
+                    printed.append(f'{prefix}"{item}"')
+                else:
+                    printed.append(prefix + _print_text(item))
+        return "{" + ", ".join(printed) + "}"
 
     return print_object
 
