@@ -17,10 +17,12 @@ from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLFloat,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLString,
     Undefined,
     build_schema,
     parse,
@@ -469,6 +471,7 @@ type Query {
 """
 REFERENCE_SCHEMA = build_schema(REFERENCE_SDL)
 REFERENCE_TYPES = ("Node", "Node", "Pair", "Pair", "Colour", "Code")
+NODE = cast(GraphQLInputObjectType, REFERENCE_SCHEMA.type_map["Node"])
 
 
 class Colour(enum.Enum):
@@ -554,7 +557,7 @@ SCALARS = (
     | AWKWARD
     | AWKWARD.map(Tagged)
     | st.integers(-(2**40), 2**40)
-    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.sampled_from([0, 1, 2.0, 1.5, True, False, -0.0])
     | st.sampled_from(["RED", "BLUE_GREEN", "red", ""])
     | st.sampled_from(list(Colour))
@@ -572,7 +575,7 @@ def node(children: st.SearchStrategy[Any], anything: st.SearchStrategy[Any]) -> 
         optional={
             "id": TEXTS | st.integers(),
             "count": st.integers() | st.sampled_from([2.0, 0.5]),
-            "ratio": st.floats(allow_nan=False, width=32) | st.integers(),
+            "ratio": st.floats(allow_nan=False) | st.integers(),
             "flag": st.booleans(),
             "colour": st.sampled_from(["RED", "BLUE_GREEN", Colour.GREEN, Colour.PURPLE]),
             "colours": st.lists(st.sampled_from(["RED", Colour.GREEN])) | st.just("GREEN"),
@@ -600,7 +603,7 @@ ANYTHING = st.recursive(
     LEAVES,
     lambda inner: (
         st.dictionaries(
-            st.sampled_from([*REFERENCE_SCHEMA.type_map["Node"].fields, "unknown", "left"]),  # type: ignore[attr-defined]
+            st.sampled_from([*NODE.fields, "unknown", "left"]),
             inner,
             max_size=8,
         )
@@ -703,9 +706,29 @@ def test_master_data_prints_as_the_reference_prints_it(
 
 def test_the_reference_comparison_sees_a_single_byte() -> None:
     # the comparison above is exact: one escape printed differently is a difference
-    node = REFERENCE_SCHEMA.type_map["Node"]
+    node: Any = NODE
     value = {"label": "a\x7fb", "tags": ["\u2028", '"'], "fallback": "y"}
     assert print_value(value, node) == reference_print(value, node)
     assert (
         print_value(value, node) == '{label: "a\\u007Fb", tags: ["\u2028", "\\""], fallback: "y"}'
     )
+
+
+def test_a_printer_is_shared_only_once_it_is_complete() -> None:
+    # Plans are shared between threads: while an input object's printer is being made (here:
+    # while the fields of a type it holds are read), the plan's printers must not offer it.
+    printers: dict[Any, Any] = {}
+    seen: list[bool] = []
+
+    def inner_fields() -> dict[str, GraphQLInputField]:
+        seen.append(outer in printers)
+        return {"value": GraphQLInputField(GraphQLString)}
+
+    inner = GraphQLInputObjectType("Inner", inner_fields)
+    outer = GraphQLInputObjectType(
+        "Outer", lambda: {"inner": GraphQLInputField(inner), "again": GraphQLInputField(outer)}
+    )
+    value = {"inner": {"value": 'a"'}, "again": {"again": None}}
+    assert print_value(value, outer, printers) == '{inner: {value: "a\\""}, again: {again: null}}'
+    assert seen == [False]
+    assert print_value(value, outer, printers) == reference_print(value, outer)
