@@ -563,8 +563,6 @@ SCALARS = (
     | st.sampled_from(list(Colour))
 )
 LEAVES = SCALARS | st.lists(SCALARS, max_size=3) | st.tuples(SCALARS)
-
-
 TEXTS = AWKWARD | AWKWARD.map(Tagged)
 
 
@@ -616,7 +614,7 @@ ANYTHING = st.recursive(
 VALUES = NODES | pair(NODES, LEAVES) | st.lists(NODES, max_size=3) | ANYTHING
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.sampled_from(REFERENCE_TYPES), st.booleans(), st.booleans(), VALUES)
 def test_values_print_as_the_reference_prints_them(
     name: str, non_null: bool, listed: bool, value: Any
@@ -704,8 +702,7 @@ def test_master_data_prints_as_the_reference_prints_it(
                 assert printed == expected
 
 
-def test_the_reference_comparison_sees_a_single_byte() -> None:
-    # the comparison above is exact: one escape printed differently is a difference
+def test_escapes_print_as_graphql_core_prints_them() -> None:
     node: Any = NODE
     value = {"label": "a\x7fb", "tags": ["\u2028", '"'], "fallback": "y"}
     assert print_value(value, node) == reference_print(value, node)
