@@ -4,14 +4,32 @@ serialises values exactly; the exact text sent to each variant is pinned here.""
 
 from __future__ import annotations
 
+import enum
 import json
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Mapping
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, cast
 
 import pytest
 from gql import Client, gql
-from graphql import build_schema, parse, validate, value_from_ast_untyped
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLFloat,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLString,
+    Undefined,
+    build_schema,
+    parse,
+    validate,
+    value_from_ast_untyped,
+)
+from graphql.language.print_string import print_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +57,7 @@ from servicehub_sdk.ssh._graphql import (
     graphql_call,
     load_schema,
     page_request,
+    print_value,
 )
 from servicehub_sdk.ssh._machine_models import create_model
 from servicehub_sdk.ssh._schemas import SchemaState
@@ -419,3 +438,294 @@ def test_selections_keep_to_what_the_schema_returns() -> None:
         )
         == 'mutation {\n  updateServiceCaseExternalId(serviceCaseId: "1", externalId: "2")\n}'
     )
+
+
+# Printing against an independent reference: the plain recursive printer the SDK started
+# with (every text through graphql-core's `print_string`, one generic check per step). The
+# printer in use must print every value byte for byte as it does, and refuse the same values
+# with the same error.
+
+REFERENCE_SDL = """
+enum Colour { RED GREEN BLUE_GREEN }
+input Node {
+  label: String!
+  id: ID
+  count: Int
+  ratio: Float
+  flag: Boolean
+  colour: Colour
+  colours: [Colour!]
+  tags: [String]
+  parent: Node
+  children: [Node!]
+  fallback: String! = "x"
+  code: Code
+}
+input Pair { left: Node!, right: Node }
+scalar Code
+type Query {
+  node(
+    node: Node, pair: Pair, nodes: [Node], text: String, key: ID!, colour: Colour, count: Int!
+  ): String
+}
+"""
+REFERENCE_SCHEMA = build_schema(REFERENCE_SDL)
+REFERENCE_TYPES = ("Node", "Node", "Pair", "Pair", "Colour", "Code")
+NODE = cast(GraphQLInputObjectType, REFERENCE_SCHEMA.type_map["Node"])
+
+
+class Colour(enum.Enum):
+    RED = "RED"
+    GREEN = "GREEN"
+    BLUE_GREEN = "BLUE_GREEN"
+    PURPLE = "PURPLE"
+
+
+class Tagged(str):
+    """A str subclass whose str() differs from its text."""
+
+    def __str__(self) -> str:
+        return "tagged"
+
+    def __format__(self, spec: str) -> str:
+        return "formatted"
+
+
+def reference_print(value: Any, type_: Any) -> str:
+    if isinstance(type_, GraphQLNonNull):
+        return reference_print(value, type_.of_type)
+    if value is None:
+        return "null"
+    if isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list | tuple) else [value]
+        return "[" + ", ".join(reference_print(item, type_.of_type) for item in items) + "]"
+    if isinstance(type_, GraphQLInputObjectType):
+        if not isinstance(value, Mapping):
+            raise RequestValidationError(
+                f"{type_.name} takes an object, got {type(value).__name__}"
+            )
+        for name, field in type_.fields.items():
+            required = isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined
+            if required and value.get(name) is None:
+                raise RequestValidationError(
+                    f"{type_.name}.{name} is required by the server's schema"
+                )
+        printed = [
+            f"{name}: {reference_print(value[name], field.type)}"
+            for name, field in type_.fields.items()
+            if name in value
+        ]
+        return "{" + ", ".join(printed) + "}"
+    if isinstance(type_, GraphQLEnumType):
+        name = getattr(value, "value", value)
+        if name not in type_.values:
+            raise RequestValidationError(f"{name!r} is not a value of {type_.name}")
+        return str(name)
+    if type_ is GraphQLBoolean:
+        if not isinstance(value, bool):
+            raise RequestValidationError(f"Boolean takes true or false, got {value!r}")
+        return "true" if value else "false"
+    if type_ in (GraphQLInt, GraphQLFloat):
+        number = int if type_ is GraphQLInt else float
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (number is int and value != int(value))
+        ):
+            raise RequestValidationError(f"{type_.name} takes a number, got {value!r}")
+        return repr(number(value))
+    return print_string(value if isinstance(value, str) else str(value))
+
+
+def outcome(printing: Callable[..., str], *arguments: Any) -> tuple[str, str]:
+    """What `printing(*arguments)` gives: its text, or the error it raises (class, message)."""
+    try:
+        return "printed", printing(*arguments)
+    except Exception as exc:  # compared, never swallowed: a different error fails the test
+        return type(exc).__name__, str(exc)
+
+
+# Texts that need escaping, and some that only look as if they might.
+AWKWARD = st.text(
+    st.characters(codec="utf-8")
+    | st.sampled_from(['"', "\\", "\x00", "\n", "\x1f", "\x7f", "\x85", "\x9f", "\xa0", "\u2028"])
+    | st.sampled_from(["\u200b", "\ufeff", "ü", "€", "😀", "{", "}", "$", ",", ":", "%"]),
+    max_size=12,
+) | st.text(st.sampled_from(["a", " ", '"', "\\", "ü", "€"]), max_size=6)
+SCALARS = (
+    st.none()
+    | AWKWARD
+    | AWKWARD.map(Tagged)
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0, 1, 2.0, 1.5, True, False, -0.0])
+    | st.sampled_from(["RED", "BLUE_GREEN", "red", ""])
+    | st.sampled_from(list(Colour))
+)
+LEAVES = SCALARS | st.lists(SCALARS, max_size=3) | st.tuples(SCALARS)
+TEXTS = AWKWARD | AWKWARD.map(Tagged)
+
+
+def node(children: st.SearchStrategy[Any], anything: st.SearchStrategy[Any]) -> Any:
+    """A `Node`: its required fields and well-typed others, `anything` in a few places."""
+    typed = st.fixed_dictionaries(
+        {"label": TEXTS, "fallback": TEXTS},
+        optional={
+            "id": TEXTS | st.integers(),
+            "count": st.integers() | st.sampled_from([2.0, 0.5]),
+            "ratio": st.floats(allow_nan=False) | st.integers(),
+            "flag": st.booleans(),
+            "colour": st.sampled_from(["RED", "BLUE_GREEN", Colour.GREEN, Colour.PURPLE]),
+            "colours": st.lists(st.sampled_from(["RED", Colour.GREEN])) | st.just("GREEN"),
+            "tags": st.lists(TEXTS | st.none(), max_size=3) | TEXTS,
+            "parent": children,
+            "children": st.lists(children, max_size=2) | children,
+            "code": TEXTS | st.integers(),
+            "unknown": anything,
+            "left": anything,
+        },
+    )
+    return typed | typed.map(MappingProxyType)
+
+
+def pair(nodes: st.SearchStrategy[Any], anything: st.SearchStrategy[Any]) -> Any:
+    return st.fixed_dictionaries({"left": nodes}, optional={"right": nodes, "x": anything})
+
+
+# well-typed nodes and pairs, some nesting others
+NODES = st.recursive(
+    node(st.none(), LEAVES), lambda inner: node(inner | st.none(), LEAVES), max_leaves=6
+)
+# anything at all: leaves, dicts of any keys and values, nodes holding anything
+ANYTHING = st.recursive(
+    LEAVES,
+    lambda inner: (
+        st.dictionaries(
+            st.sampled_from([*NODE.fields, "unknown", "left"]),
+            inner,
+            max_size=8,
+        )
+        | node(inner, inner)
+        | pair(inner, inner)
+        | st.lists(inner, max_size=2)
+    ),
+    max_leaves=10,
+)
+VALUES = NODES | pair(NODES, LEAVES) | st.lists(NODES, max_size=3) | ANYTHING
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(REFERENCE_TYPES), st.booleans(), st.booleans(), VALUES)
+def test_values_print_as_the_reference_prints_them(
+    name: str, non_null: bool, listed: bool, value: Any
+) -> None:
+    type_: Any = REFERENCE_SCHEMA.type_map[name]
+    type_ = GraphQLNonNull(type_) if non_null else type_
+    type_ = GraphQLList(type_) if listed else type_
+    expected = outcome(reference_print, value, type_)
+    assert outcome(print_value, value, type_) == expected
+    # a plan caches its printers: the second value through the same printer prints the same
+    printers: dict[Any, Any] = {}
+    assert outcome(print_value, value, type_, printers) == expected
+    assert outcome(print_value, value, type_, printers) == expected
+
+
+def reference_field(plan: Plan, kind: Any, field: str, arguments: dict[str, Any]) -> str:
+    declared = plan.root_field(kind, field).args
+    printed = []
+    for name, value in arguments.items():
+        if name not in declared:
+            raise KeyError(f"Argument {name} does not exist in Field: {field}.")
+        printed.append(f"{name}: {reference_print(value, declared[name].type)}")
+    for name, argument in declared.items():
+        required = isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+        if required and arguments.get(name) is None:
+            raise RequestValidationError(f"{field}.{name} is required by the server's schema")
+    return f"{field}({', '.join(printed)})" if printed else field
+
+
+ROOT_NAMES = ["node", "pair", "nodes", "text", "key", "colour", "count", "nickname"]
+ROOT_ARGUMENTS = st.fixed_dictionaries(
+    {"key": TEXTS | st.integers(), "count": st.integers()},
+    optional={"node": NODES, "pair": pair(NODES, LEAVES), "nodes": st.lists(NODES, max_size=2)},
+) | st.dictionaries(st.sampled_from(ROOT_NAMES), VALUES, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ROOT_ARGUMENTS)
+def test_root_fields_print_as_the_reference_prints_them(arguments: dict[str, Any]) -> None:
+    plan = Plan(REFERENCE_SCHEMA)
+    expected = outcome(reference_field, plan, "query", "node", arguments)
+    for _ in range(2):  # the first call works out the field's printers, the second reuses them
+        assert outcome(plan.field_text, "query", "node", arguments, None) == expected
+
+
+WIRE_TEXT = AWKWARD | st.sampled_from(["Customer 1", "BC-1", "DE", "org-1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": WIRE_TEXT | st.none(),
+            "externalId": WIRE_TEXT | st.none() | st.integers(),
+            "serviceOrganisation": WIRE_TEXT,
+            "address": st.fixed_dictionaries(
+                {}, optional={"country": WIRE_TEXT, "city": WIRE_TEXT | st.none(), "x": SCALARS}
+            ),
+            "extra": SCALARS,
+        },
+    ),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "customer": st.fixed_dictionaries({"customerExternalId": WIRE_TEXT}) | st.none(),
+            "machineModel": st.fixed_dictionaries({"machineModelExternalId": WIRE_TEXT}),
+            "serialNumber": WIRE_TEXT,
+            "externalId": WIRE_TEXT | st.none(),
+            "isSp1Migration": st.booleans() | st.none() | st.sampled_from(["yes", 1]),
+        },
+    ),
+)
+def test_master_data_prints_as_the_reference_prints_it(
+    customer: dict[str, Any], machine: dict[str, Any]
+) -> None:
+    for plan in PLANS.values():
+        for field, arguments in (
+            ("createCustomer", {"customer": customer}),
+            ("createCustomerMachine", {"customerMachine": machine}),
+        ):
+            if plan.has_field("mutation", field):
+                expected = outcome(reference_field, plan, "mutation", field, arguments)
+                printed = outcome(plan.field_text, "mutation", field, arguments, None)
+                assert printed == expected
+
+
+def test_escapes_print_as_graphql_core_prints_them() -> None:
+    node: Any = NODE
+    value = {"label": "a\x7fb", "tags": ["\u2028", '"'], "fallback": "y"}
+    assert print_value(value, node) == reference_print(value, node)
+    assert (
+        print_value(value, node) == '{label: "a\\u007Fb", tags: ["\u2028", "\\""], fallback: "y"}'
+    )
+
+
+def test_a_printer_is_shared_only_once_it_is_complete() -> None:
+    # Plans are shared between threads: while an input object's printer is being made (here:
+    # while the fields of a type it holds are read), the plan's printers must not offer it.
+    printers: dict[Any, Any] = {}
+    seen: list[bool] = []
+
+    def inner_fields() -> dict[str, GraphQLInputField]:
+        seen.append(outer in printers)
+        return {"value": GraphQLInputField(GraphQLString)}
+
+    inner = GraphQLInputObjectType("Inner", inner_fields)
+    outer = GraphQLInputObjectType(
+        "Outer", lambda: {"inner": GraphQLInputField(inner), "again": GraphQLInputField(outer)}
+    )
+    value = {"inner": {"value": 'a"'}, "again": {"again": None}}
+    assert print_value(value, outer, printers) == '{inner: {value: "a\\""}, again: {again: null}}'
+    assert seen == [False]
+    assert print_value(value, outer, printers) == reference_print(value, outer)

@@ -29,7 +29,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 import httpx
 
@@ -192,9 +192,9 @@ Step = FieldRequest[Any] | Flow[Any]
 writes) whose root fields are batched with the others'."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Field:
-    """A single root field of the batch (not inside a flow), waiting for its document."""
+class _Field(NamedTuple):
+    """A single root field of the batch (not inside a flow), waiting for its document (a
+    named tuple: made once per record of a bulk write)."""
 
     printed: PrintedField
     name: str
