@@ -242,7 +242,7 @@ def _run_steps(mode: str, steps: Any) -> Any:
 async def test_creates_for_ids_select_only_ids_and_answer_them(
     hub: Any, org_id: str, emulator: SSHEmulator, mode: str
 ) -> None:
-    items = [customer(org_id, f"I-{n}") for n in range(5)]
+    items = [CustomerInput.model_validate(customer(org_id, f"I-{n}")).to_wire() for n in range(5)]
     results = await resolve(
         _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=3))
     )
@@ -264,7 +264,7 @@ async def test_a_created_record_whose_answer_has_no_id_may_have_been_applied(
 ) -> None:
     answer = '{"data": {"r0": {"externalId": "J-0"}, "r1": {"id": null, "externalId": "J-1"}}}'
     server.faults.add(Reply(200, {"content-type": "application/json"}, answer), path="/graphql")
-    items = [customer(org_id, "J-0"), customer(org_id, "J-1")]
+    items = [CustomerInput.model_validate(customer(org_id, f"J-{n}")).to_wire() for n in range(2)]
     results = await resolve(
         _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=2))
     )

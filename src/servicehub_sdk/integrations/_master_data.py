@@ -100,7 +100,7 @@ class _Write:
     key: str
     action: Action  # "created" | "updated": with `kind`, which operation sends it
     send: Send
-    payload: Any
+    payload: Any  # a create: the record's wire form (validated); an update: a `CustomerUpdate`
     differences: Sequence[str]  # `()` for a create
     refers_to: tuple[str, ...] = ()  # the records it needs written first, in `ref`'s form
     ref: str = field(init=False)  # the record itself as `kind:key`
@@ -239,7 +239,7 @@ def _plan_models(
                 )
             )
             continue
-        steps.append(_Write("machine_model", key, "created", send, wanted, ()))
+        steps.append(_Write("machine_model", key, "created", send, wanted.to_wire(), ()))
     return steps
 
 
@@ -288,7 +288,7 @@ def _plan_customers(
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(_Write("customer", key, "created", send_create, wanted, ()))
+            steps.append(_Write("customer", key, "created", send_create, wanted.to_wire(), ()))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -334,7 +334,9 @@ def _plan_machines(
         if checked is None:
             continue
         wanted, _ = checked
-        write = _Write("customer_machine", key, "created", send, wanted, (), _references(wanted))
+        write = _Write(
+            "customer_machine", key, "created", send, wanted.to_wire(), (), _references(wanted)
+        )
         if not pending.isdisjoint(write.refers_to):
             steps.append(write)
             continue
@@ -347,7 +349,8 @@ def _plan_machines(
 
 
 def _references(machine: CustomerMachineInput) -> tuple[str, str]:
-    """The records a machine refers to, as `kind:external ID`."""
+    """The records a machine refers to, as `kind:external ID`: its customer, then its machine
+    model."""
     return (
         f"customer:{machine.customer_external_id}",
         f"machine model:{machine.machine_model_external_id}",
@@ -359,19 +362,17 @@ def _machine_decision(
 ) -> RecordResult | None:
     """The report row of a machine that is not to be created (its customer or machine model
     is unknown or failed in this run, or the machine exists), or `None` to create it."""
-    wanted: CustomerMachineInput = write.payload
     problem = None
-    for kind, ref, known in (
-        ("customer", wanted.customer_external_id, state.customers),
-        ("machine model", wanted.machine_model_external_id, state.models),
-    ):
-        if f"{kind}:{ref}" in failed:
+    known_ids: tuple[dict[str, Any], ...] = (state.customers, state.models)
+    for reference, known in zip(write.refers_to, known_ids, strict=True):
+        kind, _, ref = reference.partition(":")
+        if reference in failed:
             problem = f"its {kind} {ref!r} failed in this run"
-        elif ref not in known and f"{kind}:{ref}" not in pending:
+        elif ref not in known and reference not in pending:
             problem = f"unknown {kind} {ref!r}"
     if problem:
         return _failure("customer_machine", write.key, problem)
-    if wanted.external_id in state.machines:
+    if write.payload["externalId"] in state.machines:
         return RecordResult(kind="customer_machine", key=write.key, action="unchanged")
     return None
 
@@ -481,14 +482,14 @@ def _execute(
             if written_in.setdefault(ref, index) != index:
                 written_again.setdefault(ref, {written_in[ref]}).add(index)
 
-    def needs(write: _Write) -> set[int]:
+    def needs(write: _Write) -> tuple[int, ...]:
         found: set[int] = set()
         for ref in write.refers_to:
             if ref in written_again:
                 found |= written_again[ref]
             elif ref in written_in:
                 found.add(written_in[ref])
-        return found
+        return tuple(found)
 
     needed = {id(write): needs(write) for write in machines}
     ready = sorted(machines, key=lambda write: max(needed[id(write)], default=-1))

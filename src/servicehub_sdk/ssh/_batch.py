@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
@@ -65,6 +65,7 @@ __all__ = [
     "created_id",
     "run_batch",
     "run_many",
+    "run_validated",
 ]
 
 logger = logging.getLogger("servicehub_sdk.ssh")
@@ -572,4 +573,18 @@ def run_many(
     as a batch on the client of `context`."""
     values, keys = checked(model, items)
     steps = [v if isinstance(v, ServiceHubError) else make(v) for v in values]
+    return (yield from run_batch(context, steps, keys, batch_size=batch_size))
+
+
+def run_validated(
+    context: SSHContext,
+    wires: Sequence[Mapping[str, Any]],
+    make: Callable[[Mapping[str, Any]], Step],
+    batch_size: int,
+) -> Flow[BatchResults[Any]]:
+    """`make(wire)` for records already validated, each given in its wire form (an input
+    model's `to_wire()`), run as a batch on the client of `context`; each keyed by its
+    `externalId`."""
+    keys = [None if (key := wire.get("externalId")) is None else str(key) for wire in wires]
+    steps = [make(wire) for wire in wires]
     return (yield from run_batch(context, steps, keys, batch_size=batch_size))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Literal, Unpack
@@ -24,6 +24,7 @@ from ._batch import (
     checked,
     created_id,
     run_many,
+    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, graphql_call
@@ -53,27 +54,24 @@ def create_machine(
     return graphql_call(
         "mutation",
         "createCustomerMachine",
-        _creation_arguments(machine, shape),
+        _creation_arguments(machine.to_wire(), shape),
         "CustomerMachine",
         lambda value, _: CustomerMachine.model_validate(value),
     )
 
 
-def create_machine_for_id(machine: CustomerMachineInput, shape: MachineShape) -> FieldRequest[str]:
+def create_machine_for_id(wire: Mapping[str, Any], shape: MachineShape) -> FieldRequest[str]:
     return graphql_call(
-        "mutation",
-        "createCustomerMachine",
-        _creation_arguments(machine, shape),
-        "Created",
-        created_id,
+        "mutation", "createCustomerMachine", _creation_arguments(wire, shape), "Created", created_id
     )
 
 
-def _creation_arguments(machine: CustomerMachineInput, shape: MachineShape) -> dict[str, Any]:
+def _creation_arguments(wire: Mapping[str, Any], shape: MachineShape) -> Mapping[str, Any]:
+    """`createCustomerMachine`'s arguments for a machine's wire form: one `customerMachine`
+    object, or its fields as arguments of their own (`flat`)."""
     if shape not in ("object", "flat"):
         raise RequestValidationError("shape must be 'object' or 'flat'")
-    arguments = machine.to_wire()
-    return {"customerMachine": arguments} if shape == "object" else arguments
+    return {"customerMachine": wire} if shape == "object" else wire
 
 
 def _differences(existing: CustomerMachine, wanted: CustomerMachineInput) -> list[str]:
@@ -283,21 +281,18 @@ class CustomerMachines(Resource[M, SSHContext]):
 @operation
 def create_many_for_ids(
     machines: CustomerMachines[Any],
-    items: Iterable[MachineData],
+    wires: Sequence[Mapping[str, Any]],
     *,
     shape: MachineShape = "object",
     batch_size: int = DEFAULT_BATCH_SIZE,
     **options: Unpack[CallOptions],
 ) -> Flow[BatchResults[str]]:
-    """`CustomerMachines.create_many` answered with each new machine's `id` only
-    (`createCustomerMachine(...) { id externalId }`): for bulk loads that report what became
-    of each record and do not read the machines back."""
+    """Create customer machines already validated, each given in its wire form
+    (`CustomerMachineInput.to_wire()`), `batch_size` `createCustomerMachine(...) { id
+    externalId }` per document (`shape` as for `create`): `create_many` for bulk loads that
+    report what became of each record and read nothing back but the new machine's `id`."""
     return (
-        yield from run_many(
-            machines._context,
-            CustomerMachineInput,
-            items,
-            lambda machine: create_machine_for_id(machine, shape),
-            batch_size,
+        yield from run_validated(
+            machines._context, wires, lambda wire: create_machine_for_id(wire, shape), batch_size
         )
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Unpack
@@ -27,6 +27,7 @@ from ._batch import (
     or_error,
     run_batch,
     run_many,
+    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, Plan, graphql_call
@@ -81,10 +82,8 @@ def create_customer(customer: CustomerInput) -> FieldRequest[Customer]:
     )
 
 
-def create_customer_for_id(customer: CustomerInput) -> FieldRequest[str]:
-    return graphql_call(
-        "mutation", "createCustomer", {"customer": customer.to_wire()}, "Created", created_id
-    )
+def create_customer_for_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
+    return graphql_call("mutation", "createCustomer", {"customer": wire}, "Created", created_id)
 
 
 def _update(field: str, arguments: dict[str, Any]) -> FieldRequest[Customer]:
@@ -342,16 +341,13 @@ class Customers(Resource[M, SSHContext]):
 @operation
 def create_many_for_ids(
     customers: Customers[Any],
-    items: Iterable[CustomerData],
+    wires: Sequence[Mapping[str, Any]],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     **options: Unpack[CallOptions],
 ) -> Flow[BatchResults[str]]:
-    """`Customers.create_many` answered with each new customer's `id` only
-    (`createCustomer(...) { id externalId }`): for bulk loads that report what became of each
-    record and do not read the customers back."""
-    return (
-        yield from run_many(
-            customers._context, CustomerInput, items, create_customer_for_id, batch_size
-        )
-    )
+    """Create customers already validated, each given in its wire form
+    (`CustomerInput.to_wire()`), `batch_size` `createCustomer(...) { id externalId }` per
+    document: `create_many` for bulk loads that report what became of each record and read
+    nothing back but the new customer's `id` (each result's `value`)."""
+    return (yield from run_validated(customers._context, wires, create_customer_for_id, batch_size))

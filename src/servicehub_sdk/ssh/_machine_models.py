@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Unpack
 
 from ..core._client import (
@@ -21,6 +21,7 @@ from ._batch import (
     checked,
     created_id,
     run_many,
+    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, graphql_call
@@ -53,9 +54,9 @@ def create_model(model: MachineModelInput) -> FieldRequest[MachineModel]:
     )
 
 
-def create_model_for_id(model: MachineModelInput) -> FieldRequest[str]:
+def create_model_for_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
     return graphql_call(
-        "mutation", "createMachineModel", {"machineModel": model.to_wire()}, "Created", created_id
+        "mutation", "createMachineModel", {"machineModel": wire}, "Created", created_id
     )
 
 
@@ -204,16 +205,13 @@ class MachineModels(Resource[M, SSHContext]):
 @operation
 def create_many_for_ids(
     models: MachineModels[Any],
-    items: Iterable[ModelData],
+    wires: Sequence[Mapping[str, Any]],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     **options: Unpack[CallOptions],
 ) -> Flow[BatchResults[str]]:
-    """`MachineModels.create_many` answered with each new model's `id` only
-    (`createMachineModel(...) { id externalId }`): for bulk loads that report what became of
-    each record and do not read the models back."""
-    return (
-        yield from run_many(
-            models._context, MachineModelInput, items, create_model_for_id, batch_size
-        )
-    )
+    """Create machine models already validated, each given in its wire form
+    (`MachineModelInput.to_wire()`), `batch_size` `createMachineModel(...) { id externalId }`
+    per document: `create_many` for bulk loads that report what became of each record and
+    read nothing back but the new model's `id`."""
+    return (yield from run_validated(models._context, wires, create_model_for_id, batch_size))
