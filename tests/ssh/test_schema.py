@@ -226,3 +226,42 @@ async def test_a_schema_without_the_operations_field_is_an_sdk_error_naming_it(
     assert "schema_report()" in message
     assert not isinstance(caught.value, KeyError)
     assert len(emulator.requests) == sent  # refused before anything was sent
+
+
+async def test_clients_given_the_same_schema_share_one_plan(
+    mode: str, config: dict[str, Any], emulator: SSHEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graphql
+
+    from servicehub_sdk.ssh import _schemas
+
+    monkeypatch.setattr(_schemas, "_live_plans", {})
+    built: list[object] = []
+    build = graphql.build_client_schema
+    monkeypatch.setattr(
+        graphql, "build_client_schema", lambda data: built.append(data) or build(data)
+    )
+    reports = []
+    for _ in range(3):
+        hub = client(mode, config)
+        try:
+            assert (await resolve(hub.customers.get("C-10001"))).external_id == "C-10001"
+            reports.append(await resolve(hub.schema_report()))
+        finally:
+            await close(hub)
+    assert introspections(emulator) == 3  # every client still asks its server
+    assert len(built) == 1
+    assert reports[0].source == "live" and reports[0] == reports[1] == reports[2]
+
+
+def test_live_plans_kept_are_bounded() -> None:
+    from servicehub_sdk.ssh import _schemas
+    from servicehub_sdk.ssh._graphql import bundled_plan
+
+    plan = bundled_plan()
+    for n in range(_schemas.LIVE_PLANS_KEPT + 3):
+        assert _schemas._keep_plan(b"answer %d" % n, plan) is plan
+    assert len(_schemas._live_plans) <= _schemas.LIVE_PLANS_KEPT
+    assert _schemas._known_plan(b"answer 0") is None
+    for n in range(_schemas.LIVE_PLANS_KEPT + 3):
+        _schemas._live_plans.pop(b"answer %d" % n, None)

@@ -145,6 +145,7 @@ class Plan:
     def __init__(self, schema: Any, source: str = "bundled") -> None:
         self.schema = schema
         self.source = source
+        self.bundled_differences: list[str] | None = None  # worked out once, by `SchemaState`
         self._selections: dict[tuple[Kind, str, str], str] = {}
         self._arguments: dict[tuple[Kind, str], dict[str, Any]] = {}
         self._required: dict[tuple[Kind, str], tuple[str, ...]] = {}

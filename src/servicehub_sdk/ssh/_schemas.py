@@ -64,13 +64,38 @@ class NotASchema(GraphQLError):
     """An introspection answer that is JSON but no schema: taken as a refusal."""
 
 
+LIVE_PLANS_KEPT = 4
+"""Live plans kept per process, by the answer they were built from: another client whose
+server gives the same answer builds its documents with the same plan (schema, printers and
+selections already made) instead of building them again."""
+
+_live_plans: dict[bytes, Plan] = {}
+_live_plans_lock = threading.Lock()
+
+
+def _known_plan(answer: bytes) -> Plan | None:
+    return _live_plans.get(answer)
+
+
+def _keep_plan(answer: bytes, plan: Plan) -> Plan:
+    with _live_plans_lock:
+        kept = _live_plans.setdefault(answer, plan)
+        while len(_live_plans) > LIVE_PLANS_KEPT:
+            del _live_plans[next(iter(_live_plans))]
+    return kept
+
+
 def introspection_call(flight: SingleFlight[Plan] | None = None) -> Call[Plan]:
-    """The introspection query (`__schema`); its answer becomes the live plan. With `flight`,
-    one request is sent however many callers ask at once; the others share its answer."""
+    """The introspection query (`__schema`); its answer becomes the live plan (the same plan
+    as for an earlier client whose server gave the same answer). With `flight`, one request
+    is sent however many callers ask at once; the others share its answer."""
 
     def parse(response: httpx.Response) -> Plan:
         from graphql import IntrospectionQuery, build_client_schema
 
+        known = _known_plan(response.content)
+        if known is not None:
+            return known
         data = read_data(response, name="Secure Service Hub introspection")
         try:
             # checked by build_client_schema itself: a wrong shape raises, handled below
@@ -81,7 +106,7 @@ def introspection_call(flight: SingleFlight[Plan] | None = None) -> Call[Plan]:
                 errors=[{"message": str(exc)}],
                 response=response,
             ) from None
-        return Plan(schema, "live")
+        return _keep_plan(response.content, Plan(schema, "live"))
 
     return Call(
         "POST",
@@ -196,7 +221,11 @@ class SchemaState:
 
     @staticmethod
     def _compare(plan: Plan) -> list[str]:
-        return [] if plan is bundled_plan() else schema_differences(load_schema(), plan.schema)
+        if plan is bundled_plan():
+            return []
+        if plan.bundled_differences is None:
+            plan.bundled_differences = schema_differences(load_schema(), plan.schema)
+        return list(plan.bundled_differences)
 
     def summary(self, plan: Plan) -> SchemaReport:
         return SchemaReport(plan.source, list(self.report))
