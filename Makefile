@@ -68,11 +68,21 @@ test-airflow: $(DEV_STAMP)
 	VIRTUAL_ENV=$(AIRFLOW_VENV) $(BIN)/uv pip install --quiet 'apache-airflow==$(AIRFLOW_VERSION)' $(AIRFLOW_PINS) wtforms apache-airflow-providers-openlineage -e '.[test,airflow]'
 	SERVICEHUB_TEST_AIRFLOW=required $(AIRFLOW_VENV)/bin/python -m pytest -p no:cacheprovider tests/airflow
 
-bench: $(DEV_STAMP)
-	$(BIN)/python bench/run.py
+# The clients bench/anchors.py compares the SDK with, in an environment of their own
+# (servicedesk-client brings httpx2, which the test suite's vcrpy cannot patch).
+ANCHORS_VENV := .venv-anchors
+ANCHORS_STAMP := $(ANCHORS_VENV)/.installed
+$(ANCHORS_STAMP): pyproject.toml | $(DEV_STAMP)
+	rm -rf $(ANCHORS_VENV)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(ANCHORS_VENV)
+	VIRTUAL_ENV=$(ANCHORS_VENV) $(BIN)/uv pip install --quiet -e '.[all]' servicedesk-client openai
+	touch $@
+
+bench: $(DEV_STAMP) $(ANCHORS_STAMP)
+	ANCHORS_PYTHON=$(ANCHORS_VENV)/bin/python $(BIN)/python bench/run.py
 
 sandbox: $(DEMO_STAMP)
 	$(BIN)/python -m servicehub_sdk.testing
 
 clean:
-	rm -rf $(VENV) $(LOWEST) $(AIRFLOW_VENV) dist .site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) $(AIRFLOW_VENV) $(ANCHORS_VENV) dist .site .pytest_cache .mypy_cache .ruff_cache

@@ -8,10 +8,10 @@ transport as `backends.py` (its `replaying` `httpx.MockTransport` over recorded 
   `models.list()`, for a well-known typed SDK's ratio on the same machine.
 
 Each ratio is against raw httpx in the same run. The other clients are never dependencies of
-this SDK: when one is not importable the bench says "not installed" and goes on. Install them
-in a separate environment (`pip install servicedesk-client openai` beside `pip install -e .`),
-never in the development one: servicedesk-client brings httpx2, which vcrpy (the test suite's
-cassettes) then fails to patch.
+this SDK: when one is not importable the bench says "not installed" and goes on. `make bench`
+runs this script in an environment of its own (`.venv-anchors`: the SDK with
+servicedesk-client and openai), never the development one: servicedesk-client brings httpx2,
+which vcrpy (the test suite's cassettes) then fails to patch.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import copy
 import json
 import pickle
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,9 +265,13 @@ def test_report_rows_keep_read_only_lists(hub: SSHClient, emulator: SSHEmulator)
     assert pickle.loads(pickle.dumps(report)) == report
     assert copy.deepcopy(report) == report and report.model_copy(deep=True) == report
     assert json.loads(report.to_json())["results"][0]["written"] == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema = SyncReport.model_json_schema()
+    assert schema["$defs"]["RecordResult"]["properties"]["written"]["type"] == "array"
 
 
-def test_progress_counts_every_written_record(
+def test_progress_advances_by_the_rows_planned_then_by_document(
     hub: SSHClient, emulator: SSHEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tqdm.auto
@@ -275,17 +280,19 @@ def test_progress_counts_every_written_record(
 
     class Bar:
         def __init__(self, *, total: int, unit: str) -> None:
-            self.total, self.done, self.closed = total, 0, False
+            self.total, self.updates, self.closed = total, [], False
             bars.append(self)
 
         def update(self, done: int) -> None:
-            self.done += done
+            self.updates.append(done)
 
         def close(self) -> None:
             self.closed = True
 
     monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
-    report = sync_master_data(hub, master_data(org_name(emulator)), progress=True, batch_size=1)
+    report = sync_master_data(hub, master_data(org_name(emulator)), progress=True)
     (bar,) = bars
-    assert bar.total == 9 and bar.closed
-    assert bar.done == report.counts["created"] == 4  # one step per record sent
+    assert bar.closed and bar.total == 9 == len(report.results) == sum(bar.updates)
+    # 3 rows decided while planning; a document each of 1 model and 2 customers; then the
+    # machines EQ-2 and EQ-3, refused just before their document, and EQ-1 in it
+    assert bar.updates == [3, 1, 2, 1, 1, 1]

@@ -13,7 +13,9 @@ from servicehub_sdk.core import run_steps, run_steps_async, step
 from servicehub_sdk.ssh import CustomerInput
 from servicehub_sdk.ssh._batch import run_batch
 from servicehub_sdk.ssh._customers import create_customer
-from servicehub_sdk.ssh._customers import create_many_for_ids as create_customers_for_ids
+from servicehub_sdk.ssh._customers import (
+    create_many_returning_ids as create_customers_returning_ids,
+)
 from servicehub_sdk.testing import EmulatorServer, Reply, SSHEmulator
 from tests.helpers import resolve
 
@@ -239,12 +241,12 @@ def _run_steps(mode: str, steps: Any) -> Any:
     return run_steps(steps) if mode == "sync" else run_steps_async(steps)
 
 
-async def test_creates_for_ids_select_only_ids_and_answer_them(
+async def test_creates_returning_ids_select_only_ids_and_answer_them(
     hub: Any, org_id: str, emulator: SSHEmulator, mode: str
 ) -> None:
     items = [CustomerInput.model_validate(customer(org_id, f"I-{n}")).to_wire() for n in range(5)]
     results = await resolve(
-        _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=3))
+        _run_steps(mode, step(create_customers_returning_ids, hub.customers, items, batch_size=3))
     )
     assert_every_record_once(results, [f"I-{n}" for n in range(5)])
     ids = {c["externalId"]: id_ for id_, c in emulator.store.customers.items()}
@@ -266,7 +268,7 @@ async def test_a_created_record_whose_answer_has_no_id_may_have_been_applied(
     server.faults.add(Reply(200, {"content-type": "application/json"}, answer), path="/graphql")
     items = [CustomerInput.model_validate(customer(org_id, f"J-{n}")).to_wire() for n in range(2)]
     results = await resolve(
-        _run_steps(mode, step(create_customers_for_ids, hub.customers, items, batch_size=2))
+        _run_steps(mode, step(create_customers_returning_ids, hub.customers, items, batch_size=2))
     )
     assert [r.status for r in results] == ["unknown", "unknown"]
     assert all(r.may_have_been_applied for r in results)

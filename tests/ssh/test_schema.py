@@ -254,14 +254,13 @@ async def test_clients_given_the_same_schema_share_one_plan(
     assert reports[0].source == "live" and reports[0] == reports[1] == reports[2]
 
 
-def test_live_plans_kept_are_bounded() -> None:
+def test_live_plans_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from servicehub_sdk.ssh import _schemas
     from servicehub_sdk.ssh._graphql import bundled_plan
 
+    monkeypatch.setattr(_schemas, "_live_plans", {})
     plan = bundled_plan()
     for n in range(_schemas.LIVE_PLANS_KEPT + 3):
         assert _schemas._keep_plan(b"answer %d" % n, plan) is plan
     assert len(_schemas._live_plans) <= _schemas.LIVE_PLANS_KEPT
     assert _schemas._known_plan(b"answer 0") is None
-    for n in range(_schemas.LIVE_PLANS_KEPT + 3):
-        _schemas._live_plans.pop(b"answer %d" % n, None)

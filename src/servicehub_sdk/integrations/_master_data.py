@@ -37,12 +37,12 @@ from ..ssh import (
 )
 from ..ssh._batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
 from ..ssh._customer_machines import CustomerMachines
-from ..ssh._customer_machines import create_many_for_ids as create_machines_for_ids
+from ..ssh._customer_machines import create_many_returning_ids as create_machines_returning_ids
 from ..ssh._customers import Customers
-from ..ssh._customers import create_many_for_ids as create_customers_for_ids
+from ..ssh._customers import create_many_returning_ids as create_customers_returning_ids
 from ..ssh._customers import differences as customer_differences
 from ..ssh._machine_models import MachineModels
-from ..ssh._machine_models import create_many_for_ids as create_models_for_ids
+from ..ssh._machine_models import create_many_returning_ids as create_models_returning_ids
 from ..ssh._service_organisations import ServiceOrganisations
 from ._export_diff import (
     DEFAULT_EXPORT_NAME,
@@ -75,7 +75,7 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
         results: BatchResults[Any]
         if kind == "machine_model":
             results = yield from step(
-                create_models_for_ids, hub.machine_models, payloads, batch_size=size
+                create_models_returning_ids, hub.machine_models, payloads, batch_size=size
             )
         elif kind == "customer" and action == "updated":
             results = yield from step(
@@ -83,11 +83,11 @@ def _sender(hub: Hub, kind: str, action: Action) -> Send:
             )
         elif kind == "customer":
             results = yield from step(
-                create_customers_for_ids, hub.customers, payloads, batch_size=size
+                create_customers_returning_ids, hub.customers, payloads, batch_size=size
             )
         else:
             results = yield from step(
-                create_machines_for_ids, hub.customer_machines, payloads, batch_size=size
+                create_machines_returning_ids, hub.customer_machines, payloads, batch_size=size
             )
         return results
 
@@ -104,6 +104,7 @@ class _Write:
     differences: Sequence[str]  # `()` for a create
     refers_to: tuple[str, ...] = ()  # the records it needs written first, in `ref`'s form
     ref: str = field(init=False)  # the record itself as `kind:key`
+    after: tuple[int, ...] = ()  # the documents it waits for (machines: those writing `refers_to`)
 
     def __post_init__(self) -> None:
         self.ref = f"{self.kind.replace('_', ' ')}:{self.key}"
@@ -118,6 +119,10 @@ class _State:
 
 
 ADDRESS_COLUMNS = ("country", "state", "city", "postal_code", "street", "street2")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _truthy(value: Any) -> bool | None:
@@ -270,10 +275,7 @@ def _plan_customers(
             "name": row.get("name"),
             "external_id": row.get("external_id"),
             "service_organisation": org_id,
-            "address": {
-                k: v if (v := row.get(k)) is None or type(v) is str else str(v)
-                for k in ADDRESS_COLUMNS
-            },
+            "address": {k: _text(row.get(k)) for k in ADDRESS_COLUMNS},
         }
 
     checks = _validated_rows(CustomerInput, rows, wanted_customer)
@@ -471,6 +473,7 @@ def _execute(
                 sending.append(write)
             else:
                 report.results.append(decided)
+                progress(1)
         return sending
 
     first_chunks = _chunks(first, batch_size)
@@ -482,21 +485,20 @@ def _execute(
             if written_in.setdefault(ref, index) != index:
                 written_again.setdefault(ref, {written_in[ref]}).add(index)
 
-    def needs(write: _Write) -> tuple[int, ...]:
+    for write in machines:
         found: set[int] = set()
         for ref in write.refers_to:
             if ref in written_again:
                 found |= written_again[ref]
             elif ref in written_in:
                 found.add(written_in[ref])
-        return tuple(found)
+        write.after = tuple(found)
 
-    needed = {id(write): needs(write) for write in machines}
-    ready = sorted(machines, key=lambda write: max(needed[id(write)], default=-1))
+    ready = sorted(machines, key=lambda write: max(write.after, default=-1))
     machine_chunks = _chunks(ready, batch_size)
     after: list[tuple[int, ...]] = [()] * len(first_chunks)
     for chunk in machine_chunks:
-        after.append(tuple(sorted(set().union(*(needed[id(write)] for write in chunk)))))
+        after.append(tuple(sorted(set().union(*(write.after for write in chunk)))))
     flows = [run(chunk, False) for chunk in first_chunks]
     flows += [run(chunk, True) for chunk in machine_chunks]
     # the flows share only the report and `failed` (appends and lookups) and the hub client
@@ -534,6 +536,7 @@ def _sync(
         )
         pending = {write.ref for write in first}
         machines = _plan_machines(hub, data.customer_machines, state, report, pending)
+        advance(len(report.results))  # the rows decided while planning
         yield from _execute(
             first,
             machines,

@@ -40,16 +40,16 @@ class Texts(list[str]):
         raise TypeError("a report row's lists are read-only; copy one with list(...) to change it")
 
     if not TYPE_CHECKING:  # type checkers keep seeing the list's own signatures
-
-        def __hash__(self) -> int:  # hashable: pydantic then shares the default, not copies it
-            return hash(tuple(self))
-
         append = extend = insert = remove = pop = clear = sort = reverse = _refuse
         __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
 
 NO_TEXTS = Texts()
 """The empty `Texts` rows share."""
+
+
+def _no_texts() -> list[str]:
+    return NO_TEXTS
 
 
 def _as_texts(value: list[str]) -> list[str]:
@@ -77,18 +77,18 @@ class RecordResult(BaseModel):
         written: for `ticket` rows, what was written to the ticket, in order: `comment`,
             `close` or `reopen`, `update` (new priority or title).
 
-    The three lists are read-only: equal to plain lists with the same items, they raise
-    `TypeError` when changed (`list(row.written)` makes one to change).
+    In the rows the SDK builds, the three lists are read-only: equal to plain lists with the
+    same items, they raise `TypeError` when changed (`list(row.written)` makes one to change).
     """
 
     kind: str
     key: str
     action: Action
     reason: str | None = None
-    differences: ReportTexts = NO_TEXTS
+    differences: ReportTexts = Field(default_factory=_no_texts)
     reference: str | None = None
-    possible_duplicates: ReportTexts = NO_TEXTS
-    written: ReportTexts = NO_TEXTS
+    possible_duplicates: ReportTexts = Field(default_factory=_no_texts)
+    written: ReportTexts = Field(default_factory=_no_texts)
 
 
 class SyncReport(BaseModel):

@@ -194,8 +194,7 @@ writes) whose root fields are batched with the others'."""
 
 
 class _Field(NamedTuple):
-    """A single root field of the batch (not inside a flow), waiting for its document (a
-    named tuple: made once per record of a bulk write)."""
+    """A single root field of the batch (not inside a flow), waiting for its document."""
 
     printed: PrintedField
     name: str
@@ -480,9 +479,8 @@ def _read(response: httpx.Response, aliases: list[str], mutation: bool, name: st
 def _settle(chunk: list[_Op], answer: _Answer, resend_not_run: bool) -> None:
     response = cast(httpx.Response, answer.response)
     for op, (outcome, payload) in zip(chunk, answer.outcomes, strict=True):
-        call, spec = op.pending, op.field
-        if call is None or spec is None:  # settled by an earlier document: never here
-            continue
+        call = cast("Call[Any] | _Field", op.pending)
+        spec = cast(PrintedField, op.field)
         mutation = spec.kind == "mutation"
         if outcome == "not_run":
             if not resend_not_run:

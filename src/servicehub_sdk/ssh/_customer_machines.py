@@ -60,7 +60,9 @@ def create_machine(
     )
 
 
-def create_machine_for_id(wire: Mapping[str, Any], shape: MachineShape) -> FieldRequest[str]:
+def create_machine_returning_id(wire: Mapping[str, Any], shape: MachineShape) -> FieldRequest[str]:
+    """`createCustomerMachine(...) { id externalId }` for a machine's wire form, read as the
+    new machine's id."""
     return graphql_call(
         "mutation", "createCustomerMachine", _creation_arguments(wire, shape), "Created", created_id
     )
@@ -279,7 +281,7 @@ class CustomerMachines(Resource[M, SSHContext]):
 
 
 @operation
-def create_many_for_ids(
+def create_many_returning_ids(
     machines: CustomerMachines[Any],
     wires: Sequence[Mapping[str, Any]],
     *,
@@ -289,10 +291,14 @@ def create_many_for_ids(
 ) -> Flow[BatchResults[str]]:
     """Create customer machines already validated, each given in its wire form
     (`CustomerMachineInput.to_wire()`), `batch_size` `createCustomerMachine(...) { id
-    externalId }` per document (`shape` as for `create`): `create_many` for bulk loads that
-    report what became of each record and read nothing back but the new machine's `id`."""
+    externalId }` per document (`shape` as for `create`). Like `CustomerMachines.create_many`,
+    but each result's `value` is only the new machine's `id`: for bulk loads that report what
+    became of each record."""
     return (
         yield from run_validated(
-            machines._context, wires, lambda wire: create_machine_for_id(wire, shape), batch_size
+            machines._context,
+            wires,
+            lambda wire: create_machine_returning_id(wire, shape),
+            batch_size,
         )
     )

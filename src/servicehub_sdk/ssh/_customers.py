@@ -82,7 +82,8 @@ def create_customer(customer: CustomerInput) -> FieldRequest[Customer]:
     )
 
 
-def create_customer_for_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
+def create_customer_returning_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
+    """`createCustomer(customer: <wire>) { id externalId }`, read as the new customer's id."""
     return graphql_call("mutation", "createCustomer", {"customer": wire}, "Created", created_id)
 
 
@@ -339,7 +340,7 @@ class Customers(Resource[M, SSHContext]):
 
 
 @operation
-def create_many_for_ids(
+def create_many_returning_ids(
     customers: Customers[Any],
     wires: Sequence[Mapping[str, Any]],
     *,
@@ -348,6 +349,10 @@ def create_many_for_ids(
 ) -> Flow[BatchResults[str]]:
     """Create customers already validated, each given in its wire form
     (`CustomerInput.to_wire()`), `batch_size` `createCustomer(...) { id externalId }` per
-    document: `create_many` for bulk loads that report what became of each record and read
-    nothing back but the new customer's `id` (each result's `value`)."""
-    return (yield from run_validated(customers._context, wires, create_customer_for_id, batch_size))
+    document. Like `Customers.create_many`, but each result's `value` is only the new
+    customer's `id`: for bulk loads that report what became of each record."""
+    return (
+        yield from run_validated(
+            customers._context, wires, create_customer_returning_id, batch_size
+        )
+    )

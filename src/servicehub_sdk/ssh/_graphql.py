@@ -172,8 +172,9 @@ class Plan:
             if definition is None:
                 raise KeyError(f"Field {field} does not exist in the {kind} type of the schema.")
             found = {name: argument.type for name, argument in definition.args.items()}
-            self._arguments[key] = found
+            # `_required` first: another thread that finds the arguments reads it next
             self._required[key] = _required(definition.args)
+            self._arguments[key] = found
         return found
 
     def input_fields(self, kind: Kind, field: str, argument: str) -> dict[str, Any]:
@@ -574,8 +575,7 @@ Arguments = Mapping[str, Any] | Callable[[Plan], Mapping[str, Any] | None] | Non
 
 class PrintedField(NamedTuple):
     """One root field printed against a plan: what a `FieldCall` sends alone, and what a
-    batch sends under an alias (`r0: <text>`) next to others (see `batch`). A named tuple:
-    a bulk sync makes one per record, and it is made in half the time of a frozen dataclass.
+    batch sends under an alias (`r0: <text>`) next to others (see `batch`).
 
     Attributes:
         kind: `"query"` or `"mutation"`.

@@ -54,7 +54,9 @@ def create_model(model: MachineModelInput) -> FieldRequest[MachineModel]:
     )
 
 
-def create_model_for_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
+def create_model_returning_id(wire: Mapping[str, Any]) -> FieldRequest[str]:
+    """`createMachineModel(machineModel: <wire>) { id externalId }`, read as the new model's
+    id."""
     return graphql_call(
         "mutation", "createMachineModel", {"machineModel": wire}, "Created", created_id
     )
@@ -203,7 +205,7 @@ class MachineModels(Resource[M, SSHContext]):
 
 
 @operation
-def create_many_for_ids(
+def create_many_returning_ids(
     models: MachineModels[Any],
     wires: Sequence[Mapping[str, Any]],
     *,
@@ -212,6 +214,6 @@ def create_many_for_ids(
 ) -> Flow[BatchResults[str]]:
     """Create machine models already validated, each given in its wire form
     (`MachineModelInput.to_wire()`), `batch_size` `createMachineModel(...) { id externalId }`
-    per document: `create_many` for bulk loads that report what became of each record and
-    read nothing back but the new model's `id`."""
-    return (yield from run_validated(models._context, wires, create_model_for_id, batch_size))
+    per document. Like `MachineModels.create_many`, but each result's `value` is only the new
+    model's `id`: for bulk loads that report what became of each record."""
+    return (yield from run_validated(models._context, wires, create_model_returning_id, batch_size))
