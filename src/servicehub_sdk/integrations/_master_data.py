@@ -198,11 +198,18 @@ def _validated_rows(
         data = [wanted(row) for row in rows[start : start + VALIDATED_TOGETHER]]
         given = [item for item in data if isinstance(item, dict)]
         try:
-            valid = iter(validate_inputs(model, given))
+            valid = validate_inputs(model, given)
         except RequestValidationError:
-            yield from ((item, None) for item in data)
-            continue
-        yield from ((item, next(valid) if isinstance(item, dict) else None) for item in data)
+            valid = None
+        del given
+        # handed out last to first, each let go of as it goes: a row's data and model are
+        # garbage once used, not kept until the whole slice is
+        data.reverse()
+        if valid is not None:
+            valid.reverse()
+        while data:
+            item = data.pop()
+            yield item, (valid.pop() if valid is not None and isinstance(item, dict) else None)
 
 
 def _plan_models(
