@@ -11,11 +11,8 @@ import pytest
 
 from servicehub_sdk.core import run_steps, run_steps_async, step
 from servicehub_sdk.ssh import CustomerInput
-from servicehub_sdk.ssh._batch import run_batch
-from servicehub_sdk.ssh._customers import create_customer
-from servicehub_sdk.ssh._customers import (
-    create_many_returning_ids as create_customers_returning_ids,
-)
+from servicehub_sdk.ssh._batch import plan_of, run_batch, send_printed
+from servicehub_sdk.ssh._customers import create_customer, create_customer_returning_id
 from servicehub_sdk.testing import EmulatorServer, Reply, SSHEmulator
 from tests.helpers import resolve
 
@@ -241,16 +238,24 @@ def _run_steps(mode: str, steps: Any) -> Any:
     return run_steps(steps) if mode == "sync" else run_steps_async(steps)
 
 
-async def test_creates_returning_ids_select_only_ids_and_answer_them(
+async def _printed_creates(hub: Any, mode: str, wires: list[dict[str, Any]]) -> Any:
+    """The creates of `wires`, each asking back its id only, printed against `hub`'s plan."""
+    plan = await resolve(_run_steps(mode, step(plan_of, hub.customers)))
+    return [create_customer_returning_id(wire).printed(plan) for wire in wires]
+
+
+async def test_printed_creates_select_only_ids_and_answer_them(
     hub: Any, org_id: str, emulator: SSHEmulator, mode: str
 ) -> None:
-    items = [CustomerInput.model_validate(customer(org_id, f"I-{n}")).to_wire() for n in range(5)]
+    wires = [CustomerInput.model_validate(customer(org_id, f"I-{n}")).to_wire() for n in range(5)]
+    fields = await _printed_creates(hub, mode, wires)
+    keys = [f"I-{n}" for n in range(5)]
     results = await resolve(
-        _run_steps(mode, step(create_customers_returning_ids, hub.customers, items, batch_size=3))
+        _run_steps(mode, step(send_printed, hub.customers, fields, keys, batch_size=3))
     )
-    assert_every_record_once(results, [f"I-{n}" for n in range(5)])
+    assert_every_record_once(results, keys)
     ids = {c["externalId"]: id_ for id_, c in emulator.store.customers.items()}
-    assert [r.value for r in results] == [ids[f"I-{n}"] for n in range(5)]
+    assert [r.value for r in results] == [ids[key] for key in keys]
     assert all(r.ok and r.may_have_been_applied for r in results)
     assert len(emulator.requests) == 2
     selections = [
@@ -264,11 +269,12 @@ async def test_creates_returning_ids_select_only_ids_and_answer_them(
 async def test_a_created_record_whose_answer_has_no_id_may_have_been_applied(
     hub: Any, org_id: str, server: EmulatorServer, mode: str
 ) -> None:
+    wires = [CustomerInput.model_validate(customer(org_id, f"J-{n}")).to_wire() for n in range(2)]
+    fields = await _printed_creates(hub, mode, wires)
     answer = '{"data": {"r0": {"externalId": "J-0"}, "r1": {"id": null, "externalId": "J-1"}}}'
     server.faults.add(Reply(200, {"content-type": "application/json"}, answer), path="/graphql")
-    items = [CustomerInput.model_validate(customer(org_id, f"J-{n}")).to_wire() for n in range(2)]
     results = await resolve(
-        _run_steps(mode, step(create_customers_returning_ids, hub.customers, items, batch_size=2))
+        _run_steps(mode, step(send_printed, hub.customers, fields, ["J-0", "J-1"], batch_size=2))
     )
     assert [r.status for r in results] == ["unknown", "unknown"]
     assert all(r.may_have_been_applied for r in results)

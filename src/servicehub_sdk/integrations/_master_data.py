@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..core._errors import RequestValidationError
+from ..core._errors import RequestValidationError, ServiceHubError
 from ..core._flows import Steps, listing, run_steps, run_steps_async, step, together
 from ..core._models import validate_input, validate_inputs
 from ..ssh import (
@@ -35,14 +35,19 @@ from ..ssh import (
     MachineModelInput,
     SSHClient,
 )
-from ..ssh._batch import DEFAULT_BATCH_SIZE, BatchResult, BatchResults
-from ..ssh._customer_machines import CustomerMachines
-from ..ssh._customer_machines import create_many_returning_ids as create_machines_returning_ids
-from ..ssh._customers import Customers
-from ..ssh._customers import create_many_returning_ids as create_customers_returning_ids
+from ..ssh._batch import (
+    DEFAULT_BATCH_SIZE,
+    BatchResult,
+    BatchResults,
+    created_id,
+    plan_of,
+    send_printed,
+)
+from ..ssh._customer_machines import CustomerMachines, create_machine_returning_id
+from ..ssh._customers import Customers, create_customer_returning_id
 from ..ssh._customers import differences as customer_differences
-from ..ssh._machine_models import MachineModels
-from ..ssh._machine_models import create_many_returning_ids as create_models_returning_ids
+from ..ssh._graphql import FieldRequest, Plan, PrintedField
+from ..ssh._machine_models import MachineModels, create_model_returning_id
 from ..ssh._service_organisations import ServiceOrganisations
 from ._export_diff import (
     DEFAULT_EXPORT_NAME,
@@ -64,34 +69,48 @@ MISSING_ORGANISATION = (
 
 Hub = SSHClient | AsyncSSHClient
 InputT = TypeVar("InputT", MachineModelInput, CustomerInput, CustomerMachineInput)
-Send = Callable[[list[Any], int], Steps[BatchResults[Any]]]
-"""Sends payloads of one kind, `batch_size` per document: a `*_many` operation of the hub."""
+Send = Callable[[list["_Write"], int], Steps[BatchResults[Any]]]
+"""Sends planned writes of one kind and action, `batch_size` per document."""
+
+CREATED_BY = {
+    "machine_model": "createMachineModel",
+    "customer": "createCustomer",
+    "customer_machine": "createCustomerMachine",
+}
+"""The mutation that creates a record of each kind."""
 
 
 def _sender(hub: Hub, kind: str, action: Action) -> Send:
-    """The `*_many` operation that writes records of `kind` (`created` or `updated`)."""
+    """What sends planned writes of `kind`: creates as printed while planning (each answered
+    with the new record's `id` only), customer updates by `Customers.update_many`."""
 
-    def send(payloads: list[Any], size: int) -> Steps[BatchResults[Any]]:
+    def send(writes: list[_Write], size: int) -> Steps[BatchResults[Any]]:
         results: BatchResults[Any]
-        if kind == "machine_model":
+        if action == "updated":
+            updates = [write.payload for write in writes]
             results = yield from step(
-                create_models_returning_ids, hub.machine_models, payloads, batch_size=size
+                Customers.update_many, hub.customers, updates, batch_size=size
             )
-        elif kind == "customer" and action == "updated":
-            results = yield from step(
-                Customers.update_many, hub.customers, payloads, batch_size=size
-            )
-        elif kind == "customer":
-            results = yield from step(
-                create_customers_returning_ids, hub.customers, payloads, batch_size=size
-            )
-        else:
-            results = yield from step(
-                create_machines_returning_ids, hub.customer_machines, payloads, batch_size=size
-            )
+            return results
+        field = CREATED_BY[kind]
+        fields = [PrintedField("mutation", field, write.payload, created_id) for write in writes]
+        keys = [write.key for write in writes]
+        results = yield from step(send_printed, hub.customers, fields, keys, batch_size=size)
         return results
 
     return send
+
+
+def _printed(
+    request: FieldRequest[Any], plan: Plan, kind: str, key: str, report: SyncReport
+) -> str | None:
+    """The text of `request` printed against `plan`, or `None` after reporting why the
+    schema refuses it."""
+    try:
+        return request.printed(plan).text
+    except ServiceHubError as exc:
+        report.results.append(_failure(kind, key, exc.message))
+        return None
 
 
 @dataclass(slots=True)
@@ -100,11 +119,12 @@ class _Write:
     key: str
     action: Action  # "created" | "updated": with `kind`, which operation sends it
     send: Send
-    payload: Any  # a create: the record's wire form (validated); an update: a `CustomerUpdate`
+    payload: Any  # a create: its field printed against the plan; an update: a `CustomerUpdate`
     differences: Sequence[str]  # `()` for a create
     refers_to: tuple[str, ...] = ()  # the records it needs written first, in `ref`'s form
     ref: str = field(init=False)  # the record itself as `kind:key`
     after: tuple[int, ...] = ()  # the documents it waits for (machines: those writing `refers_to`)
+    external_id: str | None = None  # a machine's own
 
     def __post_init__(self) -> None:
         self.ref = f"{self.kind.replace('_', ' ')}:{self.key}"
@@ -213,7 +233,7 @@ def _validated_rows(
 
 
 def _plan_models(
-    hub: Hub, rows: list[dict[str, Any]], state: _State, report: SyncReport
+    hub: Hub, plan: Plan, rows: list[dict[str, Any]], state: _State, report: SyncReport
 ) -> list[_Write]:
     steps = []
     send = _sender(hub, "machine_model", "created")
@@ -251,12 +271,17 @@ def _plan_models(
                 )
             )
             continue
-        steps.append(_Write("machine_model", key, "created", send, wanted.to_wire(), ()))
+        printed = _printed(
+            create_model_returning_id(wanted.to_wire()), plan, "machine_model", key, report
+        )
+        if printed is not None:
+            steps.append(_Write("machine_model", key, "created", send, printed, ()))
     return steps
 
 
 def _plan_customers(
     hub: Hub,
+    plan: Plan,
     rows: list[dict[str, Any]],
     state: _State,
     report: SyncReport,
@@ -297,7 +322,10 @@ def _plan_customers(
         wanted, external_id = checked
         existing = state.customers.get(external_id)
         if existing is None:
-            steps.append(_Write("customer", key, "created", send_create, wanted.to_wire(), ()))
+            request = create_customer_returning_id(wanted.to_wire())
+            printed = _printed(request, plan, "customer", key, report)
+            if printed is not None:
+                steps.append(_Write("customer", key, "created", send_create, printed, ()))
             continue
         changed = customer_differences(existing, wanted)
         if not changed:
@@ -315,6 +343,7 @@ def _plan_customers(
 
 def _plan_machines(
     hub: Hub,
+    plan: Plan,
     rows: list[dict[str, Any]],
     state: _State,
     report: SyncReport,
@@ -342,10 +371,13 @@ def _plan_machines(
         checked = _validated(CustomerMachineInput, data, "customer_machine", key, report, valid)
         if checked is None:
             continue
-        wanted, _ = checked
-        write = _Write(
-            "customer_machine", key, "created", send, wanted.to_wire(), (), _references(wanted)
-        )
+        wanted, external_id = checked
+        request = create_machine_returning_id(wanted.to_wire(), "object")
+        printed = _printed(request, plan, "customer_machine", key, report)
+        if printed is None:
+            continue
+        write = _Write("customer_machine", key, "created", send, printed, (), _references(wanted))
+        write.external_id = external_id
         if not pending.isdisjoint(write.refers_to):
             steps.append(write)
             continue
@@ -381,7 +413,7 @@ def _machine_decision(
             problem = f"unknown {kind} {ref!r}"
     if problem:
         return _failure("customer_machine", write.key, problem)
-    if write.payload["externalId"] in state.machines:
+    if write.external_id in state.machines:
         return RecordResult(kind="customer_machine", key=write.key, action="unchanged")
     return None
 
@@ -462,8 +494,7 @@ def _execute(
                 for write in chunk
             ]
         else:
-            payloads = [write.payload for write in chunk]
-            batch = yield from chunk[0].send(payloads, batch_size)
+            batch = yield from chunk[0].send(chunk, batch_size)
             results = [_outcome(write, result) for write, result in zip(chunk, batch, strict=True)]
         for write, result in zip(chunk, results, strict=True):
             if result.action == "failed":
@@ -527,6 +558,7 @@ def _sync(
     data: MasterData = load_master_data(source)
     report = SyncReport(dry_run=dry_run)
     state = yield from _read_state(hub)
+    plan = yield from step(plan_of, hub.customers)  # known by now: the reads above used it
     bar: Any = None
     if progress:
         from tqdm.auto import tqdm
@@ -538,11 +570,11 @@ def _sync(
             bar.update(done)
 
     try:
-        first = _plan_models(hub, data.machine_models, state, report) + _plan_customers(
-            hub, data.customers, state, report, service_organisation
+        first = _plan_models(hub, plan, data.machine_models, state, report) + _plan_customers(
+            hub, plan, data.customers, state, report, service_organisation
         )
         pending = {write.ref for write in first}
-        machines = _plan_machines(hub, data.customer_machines, state, report, pending)
+        machines = _plan_machines(hub, plan, data.customer_machines, state, report, pending)
         advance(len(report.results))  # the rows decided while planning
         yield from _execute(
             first,

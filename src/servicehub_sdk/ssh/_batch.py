@@ -27,12 +27,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, Unpack, cast
 
 import httpx
 
+from ..core._client import operation
 from ..core._errors import (
     APIStatusError,
     GraphQLError,
@@ -41,7 +42,7 @@ from ..core._errors import (
     ServiceHubError,
 )
 from ..core._jsonbody import read_json
-from ..core._request import Call, Flow
+from ..core._request import Call, CallOptions, Flow
 from ._graphql import (
     FieldCall,
     FieldRequest,
@@ -63,9 +64,10 @@ __all__ = [
     "BatchStatus",
     "NotRunError",
     "created_id",
+    "plan_of",
     "run_batch",
     "run_many",
-    "run_validated",
+    "send_printed",
 ]
 
 logger = logging.getLogger("servicehub_sdk.ssh")
@@ -188,9 +190,10 @@ class BatchLimit:
         )
 
 
-Step = FieldRequest[Any] | Flow[Any]
-"""One operation of a batch: a root field to send, or a flow (an upsert looks up, then
-writes) whose root fields are batched with the others'."""
+Step = FieldRequest[Any] | PrintedField | Flow[Any]
+"""One operation of a batch: a root field to send (or one printed already against the
+client's plan), or a flow (an upsert looks up, then writes) whose root fields are batched
+with the others'."""
 
 
 class _Field(NamedTuple):
@@ -222,6 +225,9 @@ class _Answer:
 
 
 def _start(plan: Plan, index: int, key: str | None, step: Step | ServiceHubError) -> _Op:
+    if isinstance(step, PrintedField):
+        name = f"Secure Service Hub {step.field}"
+        return _Op(index, key, None, _Field(step, name, step.kind != "mutation"), step)
     if isinstance(step, ServiceHubError):
         return _Op(index, key, None, result=_failure(index, key, step, wrote=False))
     if isinstance(step, FieldRequest):  # printed here, as `SSHContext.send` would
@@ -574,15 +580,24 @@ def run_many(
     return (yield from run_batch(context, steps, keys, batch_size=batch_size))
 
 
-def run_validated(
-    context: SSHContext,
-    wires: Sequence[Mapping[str, Any]],
-    make: Callable[[Mapping[str, Any]], Step],
-    batch_size: int,
+@operation
+def plan_of(owner: Any) -> Flow[Plan]:
+    """The plan the client of `owner` (a Secure Service Hub client or resource) builds its
+    documents against: the server's schema, asked by introspection on first use."""
+    context: SSHContext = owner._context
+    return (yield from context.plan())
+
+
+@operation
+def send_printed(
+    owner: Any,
+    fields: Sequence[PrintedField],
+    keys: Sequence[str | None],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Unpack[CallOptions],
 ) -> Flow[BatchResults[Any]]:
-    """`make(wire)` for records already validated, each given in its wire form (an input
-    model's `to_wire()`), run as a batch on the client of `context`; each keyed by its
-    `externalId`."""
-    keys = [None if (key := wire.get("externalId")) is None else str(key) for wire in wires]
-    steps = [make(wire) for wire in wires]
-    return (yield from run_batch(context, steps, keys, batch_size=batch_size))
+    """Send root fields printed beforehand against the plan of `owner`'s client (`plan_of`),
+    `batch_size` per document, as `run_batch` sends any: one `BatchResult` per field, in
+    order, keyed by `keys`. For bulk writes that print their records while planning them."""
+    return (yield from run_batch(owner._context, fields, keys, batch_size=batch_size))

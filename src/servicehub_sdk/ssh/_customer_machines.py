@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Literal, Unpack
@@ -24,7 +24,6 @@ from ._batch import (
     checked,
     created_id,
     run_many,
-    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, graphql_call
@@ -278,27 +277,3 @@ class CustomerMachines(Resource[M, SSHContext]):
                 batch_size=batch_size,
             )
         )
-
-
-@operation
-def create_many_returning_ids(
-    machines: CustomerMachines[Any],
-    wires: Sequence[Mapping[str, Any]],
-    *,
-    shape: MachineShape = "object",
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    **options: Unpack[CallOptions],
-) -> Flow[BatchResults[str]]:
-    """Create customer machines already validated, each given in its wire form
-    (`CustomerMachineInput.to_wire()`), `batch_size` `createCustomerMachine(...) { id
-    externalId }` per document (`shape` as for `create`). Like `CustomerMachines.create_many`,
-    but each result's `value` is only the new machine's `id`: for bulk loads that report what
-    became of each record."""
-    return (
-        yield from run_validated(
-            machines._context,
-            wires,
-            lambda wire: create_machine_returning_id(wire, shape),
-            batch_size,
-        )
-    )

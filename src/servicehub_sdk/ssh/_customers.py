@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Unpack
@@ -27,7 +27,6 @@ from ._batch import (
     or_error,
     run_batch,
     run_many,
-    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, Plan, graphql_call
@@ -337,22 +336,3 @@ class Customers(Resource[M, SSHContext]):
         context = self._context
         upsert = partial(upsert_customer, context)
         return (yield from run_many(context, CustomerInput, customers, upsert, batch_size))
-
-
-@operation
-def create_many_returning_ids(
-    customers: Customers[Any],
-    wires: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    **options: Unpack[CallOptions],
-) -> Flow[BatchResults[str]]:
-    """Create customers already validated, each given in its wire form
-    (`CustomerInput.to_wire()`), `batch_size` `createCustomer(...) { id externalId }` per
-    document. Like `Customers.create_many`, but each result's `value` is only the new
-    customer's `id`: for bulk loads that report what became of each record."""
-    return (
-        yield from run_validated(
-            customers._context, wires, create_customer_returning_id, batch_size
-        )
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
 from ..core._client import (
@@ -21,7 +21,6 @@ from ._batch import (
     checked,
     created_id,
     run_many,
-    run_validated,
 )
 from ._context import SSHContext
 from ._graphql import FieldRequest, graphql_call
@@ -202,18 +201,3 @@ class MachineModels(Resource[M, SSHContext]):
                 batch_size=batch_size,
             )
         )
-
-
-@operation
-def create_many_returning_ids(
-    models: MachineModels[Any],
-    wires: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    **options: Unpack[CallOptions],
-) -> Flow[BatchResults[str]]:
-    """Create machine models already validated, each given in its wire form
-    (`MachineModelInput.to_wire()`), `batch_size` `createMachineModel(...) { id externalId }`
-    per document. Like `MachineModels.create_many`, but each result's `value` is only the new
-    model's `id`: for bulk loads that report what became of each record."""
-    return (yield from run_validated(models._context, wires, create_model_returning_id, batch_size))
