@@ -296,3 +296,26 @@ def test_progress_advances_by_the_rows_planned_then_by_document(
     # 3 rows decided while planning; a document each of 1 model and 2 customers; then the
     # machines EQ-2 and EQ-3, refused just before their document, and EQ-1 in it
     assert bar.updates == [3, 1, 2, 1, 1, 1]
+
+
+def test_a_create_the_schema_refuses_is_reported_while_planning(
+    config: dict[str, Any], emulator: SSHEmulator
+) -> None:
+    from importlib import resources
+
+    sdl = resources.files("servicehub_sdk.ssh").joinpath("schema.graphql").read_text("utf-8")
+    stricter = sdl.replace(
+        "input CreateCustomerInput {\n", "input CreateCustomerInput {\n  customerNumber: String!\n"
+    )
+    assert stricter != sdl
+    with SSHClient(**config, schema=stricter) as hub:
+        report = sync_master_data(hub, master_data(org_name(emulator)))
+    by_key = {r.key: r for r in report.results}
+    for key in ("ERP-1", "ERP-2"):
+        assert by_key[key].action == "failed"
+        assert "customerNumber is required" in (by_key[key].reason or ""), by_key[key]
+    # decided while planning: before the rows of what was written, and never pending
+    keys = [r.key for r in report.results]
+    assert keys.index("ERP-1") < keys.index("MAT-NEW-1") and by_key["MAT-NEW-1"].action == "created"
+    assert by_key["EQ-1"].reason == "unknown customer 'ERP-1'"
+    assert not any("createCustomer(" in document for document in emulator.requests)
