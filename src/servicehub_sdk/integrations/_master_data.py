@@ -107,7 +107,7 @@ def _printed(
     """The text of `request` printed against `plan`, or `None` after reporting why the
     schema refuses it."""
     try:
-        return request.printed(plan).text
+        return request.text(plan)
     except ServiceHubError as exc:
         report.results.append(_failure(kind, key, exc.message))
         return None

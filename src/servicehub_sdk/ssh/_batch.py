@@ -92,7 +92,7 @@ class NotRunError(ServiceHubError):
     `resend_not_run=False`) an earlier operation of its document failed on a non-null field."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BatchResult(Generic[T]):
     """What became of one operation of a batch.
 
@@ -525,7 +525,7 @@ def created_id(value: Any, response: httpx.Response) -> str:
     """The `id` of a record a mutation created, read from its `{ id externalId }` selection
     (`Created`): for bulk writes whose caller needs their outcome, not the record."""
     record_id = value.get("id") if isinstance(value, dict) else None
-    if record_id is None or isinstance(record_id, dict | list | bool):
+    if record_id is None or isinstance(record_id, (dict, list, bool)):
         unreadable = ResponseValidationError(
             f"the answer has no id for the record created: {value!r:.200}", response=response
         )

@@ -630,6 +630,10 @@ class FieldRequest(Generic[T]):
         Raises `RequestValidationError` for arguments the schema does not declare or
         values it refuses, before anything is sent.
         """
+        return PrintedField(self.kind, self.field, self.text(plan), self.read)
+
+    def text(self, plan: Plan) -> str:
+        """The text of `printed(plan)`: the field as it stands in a document, without alias."""
         try:
             values = self.arguments(plan) if callable(self.arguments) else self.arguments
             text = plan.field_text(self.kind, self.field, values, self.selection)
@@ -640,7 +644,7 @@ class FieldRequest(Generic[T]):
                 "operation was written for; hub.schema_report() lists the differences (or pin "
                 "a schema with schema=...). Nothing was sent."
             ) from None
-        return PrintedField(self.kind, self.field, text, self.read)
+        return text
 
     @property
     def is_idempotent(self) -> bool:
