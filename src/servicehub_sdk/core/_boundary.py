@@ -18,7 +18,7 @@ import ipaddress
 import json
 import math
 import re
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -288,28 +288,27 @@ def _plainly_sendable(value: Any) -> bool:
     if kind is str:
         return value.isascii() or _encodable(value)
     if kind is dict:
-        for key, item in value.items():
+        for key in value:
             if type(key) is not str or not (key.isascii() or _encodable(key)):
                 return False
-            kind = type(item)
-            if kind is str:
-                if not (item.isascii() or _encodable(item)):
-                    return False
-            elif not (kind is int or kind is bool or item is None or _plainly_sendable(item)):
-                return False
-        return True
+        return _plain_items(value.values())
     if kind is list or kind is tuple:
-        for item in value:
-            kind = type(item)
-            if kind is str:
-                if not (item.isascii() or _encodable(item)):
-                    return False
-            elif not (kind is int or kind is bool or item is None or _plainly_sendable(item)):
-                return False
-        return True
+        return _plain_items(value)
     if kind is int or kind is bool or value is None:
         return True
     return kind is float and math.isfinite(value)
+
+
+def _plain_items(items: Iterable[Any]) -> bool:
+    """`_plainly_sendable` for each of `items`, text and whole numbers checked in the loop."""
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if not (item.isascii() or _encodable(item)):
+                return False
+        elif not (kind is int or kind is bool or item is None or _plainly_sendable(item)):
+            return False
+    return True
 
 
 def _encodable(text: str) -> bool:

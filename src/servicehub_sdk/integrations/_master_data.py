@@ -376,8 +376,16 @@ def _plan_machines(
         printed = _printed(request, plan, "customer_machine", key, report)
         if printed is None:
             continue
-        write = _Write("customer_machine", key, "created", send, printed, (), _references(wanted))
-        write.external_id = external_id
+        write = _Write(
+            "customer_machine",
+            key,
+            "created",
+            send,
+            printed,
+            (),
+            _references(wanted),
+            external_id=external_id,
+        )
         if not pending.isdisjoint(write.refers_to):
             steps.append(write)
             continue
